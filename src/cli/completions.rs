@@ -1,0 +1,21 @@
+//! `ehrcrypt completions SHELL`: completions generated from the clap
+//! definition. The files in `completions/` are this command's output; a test
+//! fails when they are stale (regenerate with `scripts/update-completions`).
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use ehrcrypt::Result;
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+pub fn run(args: CompletionsArgs) -> Result<()> {
+    let mut cmd = super::Cli::command();
+    clap_complete::generate(args.shell, &mut cmd, "ehrcrypt", &mut std::io::stdout());
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! `ehrcrypt hcp-key ...`: create and inspect exchange keys {AB}.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use ehrcrypt::hcp_key::HcPartyKey;
+use ehrcrypt::keystore::Keystore;
+use ehrcrypt::owner::OwnerId;
+use ehrcrypt::session::ExchangeOptions;
+use ehrcrypt::Result;
+
+use super::Env;
+
+#[derive(Subcommand, Debug)]
+pub enum HcpKeyCommand {
+    /// Create (or reuse) the exchange key that FROM uses to delegate to TO
+    Exchange {
+        /// The delegator, an owner whose private key is held here
+        #[arg(long)]
+        from: OwnerId,
+        /// The delegate (FROM itself for the self key {AA})
+        #[arg(long)]
+        to: OwnerId,
+        /// Make a new key even if a valid one exists; the old one stays for old data
+        #[arg(long)]
+        rotate: bool,
+        /// Also wrap for the delegate's unverified keys (not recommended)
+        #[arg(long)]
+        allow_unverified: bool,
+    },
+    /// List exchange keys (metadata only, never key bytes)
+    List {
+        /// Only those created by this owner
+        #[arg(long)]
+        owner: Option<OwnerId>,
+    },
+    /// Show the exchange keys of one pair (metadata only)
+    Show { delegator: OwnerId, delegate: OwnerId },
+}
+
+pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
+    let out = &env.out;
+    match cmd {
+        HcpKeyCommand::Exchange {
+            from,
+            to,
+            rotate,
+            allow_unverified,
+        } => {
+            let mut session = env.session()?;
+            let opts = ExchangeOptions {
+                allow_unverified,
+                rotate,
+            };
+            let (outcome, _key) = session.ensure_exchange_key(&from, &to, opts)?;
+            for fp in &outcome.unverified {
+                out.warn(&format!(
+                    "exchange key wrapped for UNVERIFIED key {fp} of {to}: if that key is not really {to}'s, whoever holds it can read what {from} shares with {to}"
+                ));
+            }
+            if out.json {
+                out.json(&json!({
+                    "id": outcome.record.id,
+                    "delegator": from, "delegate": to,
+                    "created": outcome.created,
+                    "wrappedFor": outcome.record.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
+                }));
+            } else {
+                let verb = if outcome.created { "created" } else { "reusing existing" };
+                out.line(format!("{verb} exchange key {from}→{to} ({})", outcome.record.id));
+                for w in &outcome.record.wrapped {
+                    out.line(format!("  wrapped for {} key {}", w.owner, w.fingerprint.short()));
+                }
+            }
+            env.report_stats(&session);
+        }
+        HcpKeyCommand::List { owner } => {
+            let ks = Keystore::load(&env.keystore_path()?)?;
+            let rows = rows(&ks, |r| owner.as_ref().is_none_or(|o| &r.delegator == o));
+            print_rows(env, rows);
+        }
+        HcpKeyCommand::Show {
+            delegator,
+            delegate,
+        } => {
+            let ks = Keystore::load(&env.keystore_path()?)?;
+            ks.owner(&delegator)?;
+            let rows = rows(&ks, |r| r.delegator == delegator && r.delegate == delegate);
+            if rows.is_empty() {
+                return Err(ehrcrypt::Error::not_found(format!(
+                    "no exchange key {delegator}→{delegate} in the keystore"
+                ))
+                .hint(format!("create one with `ehrcrypt hcp-key exchange --from {delegator} --to {delegate}`")));
+            }
+            print_rows(env, rows);
+        }
+    }
+    Ok(())
+}
+
+fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Value> {
+    let mut v = Vec::new();
+    for o in ks.owners() {
+        for r in o.hc_party_keys.values().flatten().filter(|r| keep(r)) {
+            let signer = match r.check_signature(o) {
+                Ok(t) => serde_json::to_value(t).unwrap_or_default(),
+                Err(e) => json!(format!("INVALID: {}", e.message())),
+            };
+            v.push(json!({
+                "id": r.id,
+                "delegator": r.delegator,
+                "delegate": r.delegate,
+                "created": r.created,
+                "wrappedFor": r.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
+                "signer": r.signer,
+                "signature": signer,
+            }));
+        }
+    }
+    v
+}
+
+fn print_rows(env: &Env, rows: Vec<serde_json::Value>) {
+    if env.out.json {
+        env.out.json(&rows);
+        return;
+    }
+    for r in rows {
+        let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+        let fps: Vec<String> = r["wrappedFor"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|w| {
+                        let fp = w["fingerprint"].as_str().unwrap_or("");
+                        format!("{}:{}", w["owner"].as_str().unwrap_or(""), &fp[..fp.len().min(16)])
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        env.out.line(format!(
+            "{}→{}  id {}  created {}  signer {} ({})  wrapped for {}",
+            s("delegator"),
+            s("delegate"),
+            s("id"),
+            s("created"),
+            &s("signer")[..16.min(s("signer").len())],
+            s("signature"),
+            fps.join(", ")
+        ));
+    }
+}

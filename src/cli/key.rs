@@ -1,0 +1,156 @@
+//! `ehrcrypt key ...`: private keys by hand, as encrypted PKCS#8 PEM that
+//! `openssl pkey -passin` opens.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::crypto::{Fingerprint, PrivateKey};
+use ehrcrypt::keystore::Keystore;
+use ehrcrypt::owner::{Owner, OwnerId};
+use ehrcrypt::{Error, Result};
+
+use super::{Env, KindArg};
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Write an owner's private key as encrypted PKCS#8 PEM (file created 0600)
+    ExportPrivate {
+        id: OwnerId,
+        /// Which key [default: the current one]
+        #[arg(long)]
+        fingerprint: Option<Fingerprint>,
+        /// Output file (stdout is refused: private keys never go there)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Import a PKCS#8 PEM private key (encrypted or not) for an owner
+    ImportPrivate {
+        id: OwnerId,
+        /// PEM file, or - for stdin
+        file: PathBuf,
+        /// Name, when the owner is not in the keystore yet
+        #[arg(long)]
+        name: Option<String>,
+        /// Kind, when the owner is not in the keystore yet
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+    },
+    /// Generate a new key pair for an owner held here (key rotation); old keys stay for old data
+    Add { id: OwnerId },
+}
+
+pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
+    let path = env.keystore_path()?;
+    let out = &env.out;
+    match cmd {
+        KeyCommand::ExportPrivate {
+            id,
+            fingerprint,
+            output,
+        } => {
+            if output.as_os_str() == "-" {
+                return Err(Error::usage("private keys are never written to stdout")
+                    .hint("give a file with -o FILE; it is created with mode 0600"));
+            }
+            let ks = Keystore::load(&path)?;
+            let o = ks.local_owner(&id)?;
+            let entry = match fingerprint {
+                Some(fp) => o.private_key_entry(&fp).ok_or_else(|| {
+                    Error::not_found(format!("owner {id} has no private key {} here", fp.short()))
+                })?,
+                None => o
+                    .public_keys
+                    .iter()
+                    .rev()
+                    .find_map(|k| o.private_key_entry(&k.fingerprint))
+                    .ok_or_else(|| Error::not_found(format!("owner {id} has no private key here")))?,
+            };
+            atomic_file::write(&output, entry.pkcs8.as_bytes(), Mode::Private)?;
+            if out.json {
+                out.json(&json!({"id": id, "fingerprint": entry.fingerprint, "file": output}));
+            } else {
+                out.note(format!(
+                    "wrote private key {} of {id} to {} (encrypted under your passphrase)",
+                    entry.fingerprint.short(),
+                    output.display()
+                ));
+            }
+        }
+        KeyCommand::ImportPrivate {
+            id,
+            file,
+            name,
+            kind,
+        } => {
+            let pem = zeroize::Zeroizing::new(
+                String::from_utf8(atomic_file::read(&file)?)
+                    .map_err(|_| Error::format(format!("{}: not a PEM file", file.display())))?,
+            );
+            let passphrase = env.passphrase();
+            let (key, pass) = if pem.contains("ENCRYPTED PRIVATE KEY") {
+                let pass = passphrase.get(&format!("the key in {}", file.display()))?;
+                (PrivateKey::from_encrypted_pem(&pem, pass.as_bytes())?, pass)
+            } else {
+                let key = PrivateKey::from_plain_pem(&pem).map_err(|e| e.context(file.display()))?;
+                let pass = passphrase.get_new(&format!("the imported key of {id}"))?;
+                (key, pass)
+            };
+            let fp = key.public().fingerprint();
+            Keystore::update(&path, |ks| {
+                if ks.find(&id).is_none() {
+                    let (Some(name), Some(kind)) = (name, kind) else {
+                        return Err(Error::not_found(format!("no owner {id} in the keystore"))
+                            .hint("import the owner's document first, or pass --name and --kind"));
+                    };
+                    ks.insert(Owner {
+                        id: id.clone(),
+                        name,
+                        kind: kind.into(),
+                        public_keys: Vec::new(),
+                        private_keys: Vec::new(),
+                        hc_party_keys: Default::default(),
+                    })?;
+                }
+                ks.owner_mut(&id)?.add_key_pair(&key, pass.as_bytes())
+            })?;
+            if out.json {
+                out.json(&json!({"id": id, "fingerprint": fp}));
+            } else {
+                out.line(format!("imported private key {fp} for {id}"));
+            }
+        }
+        KeyCommand::Add { id } => {
+            // The new key is protected by the owner's existing passphrase,
+            // checked by opening the current key, so one passphrase keeps
+            // opening all of the owner's keys.
+            let ks = Keystore::load(&path)?;
+            let owner = ks.local_owner(&id)?;
+            let current = owner
+                .public_keys
+                .iter()
+                .rev()
+                .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
+                .map(|k| k.fingerprint)
+                .ok_or_else(|| Error::not_found(format!("owner {id} has no private key here")))?;
+            let pass = env.passphrase().get(&format!("owner {id}"))?;
+            owner.unlock(&current, pass.as_bytes())?;
+            let spinner = out.spinner("generating RSA-2048 key pair");
+            let key = PrivateKey::generate()?;
+            spinner.finish_and_clear();
+            let fp = key.public().fingerprint();
+            Keystore::update(&path, |ks| ks.owner_mut(&id)?.add_key_pair(&key, pass.as_bytes()))?;
+            if out.json {
+                out.json(&json!({"id": id, "fingerprint": fp}));
+            } else {
+                out.line(format!("fingerprint: {fp}"));
+                out.note(format!(
+                    "new key pair for {id}; export the owner document again so others can use it"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! `ehrcrypt owner ...`: the data owners a keystore knows, their public
+//! documents, and the out-of-band fingerprint check that makes a key trusted.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::crypto::Fingerprint;
+use ehrcrypt::keystore::Keystore;
+use ehrcrypt::owner::{Owner, OwnerDocument, OwnerId};
+use ehrcrypt::{Error, Result};
+
+use super::Env;
+
+#[derive(Subcommand, Debug)]
+pub enum OwnerCommand {
+    /// List the data owners in the keystore
+    List,
+    /// Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)
+    Show { id: OwnerId },
+    /// Write the owner's public document (public keys and exchange keys, never a private key)
+    Export {
+        id: OwnerId,
+        /// Output file, or - for stdout
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Merge an owner document into this keystore (its keys start unverified)
+    Import {
+        /// Owner document, or - for stdin
+        file: PathBuf,
+        /// Accept public keys that differ from the ones already known
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Mark a key verified after comparing its fingerprint out of band
+    Verify {
+        id: OwnerId,
+        /// The fingerprint the owner gave you (64 hex digits)
+        #[arg(long)]
+        fingerprint: Fingerprint,
+    },
+    /// Print the fingerprint of the owner's current key (--all: every key)
+    Fingerprint {
+        id: OwnerId,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Remove an owner from the keystore
+    Remove {
+        id: OwnerId,
+        /// Also when the owner's private keys are held here (destroys them)
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
+    let path = env.keystore_path()?;
+    let out = &env.out;
+    match cmd {
+        OwnerCommand::List => {
+            let ks = Keystore::load(&path)?;
+            if out.json {
+                let v: Vec<_> = ks.owners().iter().map(summary).collect();
+                out.json(&v);
+            } else if ks.owners().is_empty() {
+                out.note("no owners in this keystore");
+            } else {
+                out.line(format!(
+                    "{:<38} {:<8} {:<17} {:<8} {:<5} NAME",
+                    "ID", "KIND", "FINGERPRINT", "VERIFIED", "LOCAL"
+                ));
+                for o in ks.owners() {
+                    let k = o.current_key();
+                    out.line(format!(
+                        "{:<38} {:<8} {:<17} {:<8} {:<5} {}",
+                        o.id,
+                        o.kind,
+                        k.map(|k| k.fingerprint.short()).unwrap_or_default(),
+                        if k.is_some_and(|k| k.verified) { "yes" } else { "no" },
+                        if o.is_local() { "yes" } else { "no" },
+                        o.name
+                    ));
+                }
+            }
+        }
+        OwnerCommand::Show { id } => {
+            let ks = Keystore::load(&path)?;
+            let o = ks.owner(&id)?;
+            if out.json {
+                out.json(&details(o));
+            } else {
+                out.line(format!("id: {}", o.id));
+                out.line(format!("name: {}", o.name));
+                out.line(format!("kind: {}", o.kind));
+                out.line(format!("local: {}", if o.is_local() { "yes (private key held here)" } else { "no" }));
+                for k in &o.public_keys {
+                    out.line(format!(
+                        "key: {} created {} {}{}",
+                        k.fingerprint,
+                        k.created,
+                        if k.verified { "verified" } else { "UNVERIFIED" },
+                        if o.private_key_entry(&k.fingerprint).is_some() { ", private key here" } else { "" }
+                    ));
+                }
+                for (delegate, list) in &o.hc_party_keys {
+                    out.line(format!("exchange keys →{delegate}: {}", list.len()));
+                }
+            }
+        }
+        OwnerCommand::Export { id, output } => {
+            let ks = Keystore::load(&path)?;
+            let doc = ks.owner(&id)?.document();
+            let mut bytes = serde_json::to_vec_pretty(&doc)
+                .map_err(|_| Error::internal("cannot serialise owner document"))?;
+            bytes.push(b'\n');
+            atomic_file::write(&output, &bytes, Mode::Public)?;
+            if output.as_os_str() != "-" {
+                out.note(format!("wrote the public document of {id} to {}", output.display()));
+            }
+        }
+        OwnerCommand::Import { file, replace } => {
+            let bytes = atomic_file::read(&file)?;
+            let doc = OwnerDocument::parse(&bytes, &ehrcrypt::error::display_path(&file))?;
+            let report = Keystore::update(&path, |ks| ks.import(doc, replace))?;
+            if out.json {
+                out.json(&report);
+            } else {
+                let verb = if report.created { "imported new owner" } else { "updated owner" };
+                out.line(format!("{verb} {}", report.id));
+                for fp in &report.new_keys {
+                    out.line(format!("new key {fp} (unverified)"));
+                }
+                for fp in &report.removed_keys {
+                    out.line(format!("removed key {fp}"));
+                }
+                if report.exchange_keys_added > 0 {
+                    out.line(format!("exchange keys added: {}", report.exchange_keys_added));
+                }
+                if !report.new_keys.is_empty() {
+                    out.note(format!(
+                        "hint: compare the fingerprint with {} out of band, then run `ehrcrypt owner verify {} --fingerprint FP`",
+                        report.id, report.id
+                    ));
+                }
+            }
+        }
+        OwnerCommand::Verify { id, fingerprint } => {
+            Keystore::update(&path, |ks| ks.verify(&id, &fingerprint))?;
+            if out.json {
+                out.json(&json!({"id": id, "fingerprint": fingerprint, "verified": true}));
+            } else {
+                out.line(format!("verified key {fingerprint} of {id}"));
+            }
+        }
+        OwnerCommand::Fingerprint { id, all } => {
+            let ks = Keystore::load(&path)?;
+            let o = ks.owner(&id)?;
+            let keys: Vec<_> = if all {
+                o.public_keys.iter().collect()
+            } else {
+                o.current_key().into_iter().collect()
+            };
+            if out.json {
+                let v: Vec<_> = keys
+                    .iter()
+                    .map(|k| json!({"fingerprint": k.fingerprint, "created": k.created, "verified": k.verified}))
+                    .collect();
+                out.json(&v);
+            } else {
+                for k in keys {
+                    out.line(k.fingerprint.to_string());
+                }
+            }
+        }
+        OwnerCommand::Remove { id, force } => {
+            Keystore::update(&path, |ks| ks.remove(&id, force))?;
+            if out.json {
+                out.json(&json!({"id": id, "removed": true}));
+            } else {
+                out.line(format!("removed owner {id}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn summary(o: &Owner) -> serde_json::Value {
+    let k = o.current_key();
+    json!({
+        "id": o.id,
+        "name": o.name,
+        "kind": o.kind,
+        "fingerprint": k.map(|k| k.fingerprint),
+        "verified": k.is_some_and(|k| k.verified),
+        "local": o.is_local(),
+    })
+}
+
+fn details(o: &Owner) -> serde_json::Value {
+    let keys: Vec<_> = o
+        .public_keys
+        .iter()
+        .map(|k| {
+            json!({
+                "fingerprint": k.fingerprint,
+                "created": k.created,
+                "verified": k.verified,
+                "privateKeyHere": o.private_key_entry(&k.fingerprint).is_some(),
+                "spki": k.spki,
+            })
+        })
+        .collect();
+    let exchange: serde_json::Map<String, serde_json::Value> = o
+        .hc_party_keys
+        .iter()
+        .map(|(d, l)| (d.to_string(), json!(l.iter().map(|r| &r.id).collect::<Vec<_>>())))
+        .collect();
+    json!({
+        "id": o.id, "name": o.name, "kind": o.kind, "local": o.is_local(),
+        "publicKeys": keys, "hcPartyKeys": exchange,
+    })
+}
+

@@ -1,0 +1,43 @@
+//! Cryptographic building blocks, each a thin, typed layer over RustCrypto:
+//! symmetric AEAD with bound context, RSA keys (OAEP wrapping, PSS
+//! signatures, encrypted PKCS#8), and the encodings they need. Nothing here
+//! implements a primitive; everything here decides how primitives are used.
+
+pub mod b64;
+pub mod context;
+pub mod rsa_keys;
+pub mod symmetric;
+
+pub use context::Context;
+pub use rsa_keys::{Fingerprint, PrivateKey, PublicKey};
+pub use symmetric::SymmetricKey;
+
+use rand_core::UnwrapErr;
+
+/// The operating system's CSPRNG. Every key, nonce and salt comes from here.
+pub fn rng() -> UnwrapErr<getrandom::SysRng> {
+    UnwrapErr(getrandom::SysRng)
+}
+
+/// Fills `buf` with random bytes from the operating system.
+pub fn random_bytes(buf: &mut [u8]) {
+    use rand_core::Rng;
+    rng().fill_bytes(buf);
+}
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).into()
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
+}

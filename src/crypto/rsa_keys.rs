@@ -1,0 +1,303 @@
+//! RSA-2048 data-owner keys: SPKI public keys with SHA-256 fingerprints,
+//! private keys stored as encrypted PKCS#8 PEM (PBES2, scrypt + AES-256-CBC,
+//! readable by `openssl pkey`), RSA-OAEP (SHA-256) key wrapping with a
+//! context label, and RSA-PSS (SHA-256) signatures.
+
+use std::fmt;
+use std::str::FromStr;
+
+use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use rsa::{Oaep, Pss, RsaPrivateKey, RsaPublicKey};
+use sha2::Sha256;
+use spki::{DecodePublicKey, EncodePublicKey};
+use zeroize::Zeroizing;
+
+use super::{sha256, Context};
+use crate::error::{Error, ErrorKind, Result};
+
+/// Modulus size of every key ehrcrypt generates.
+pub const RSA_BITS: usize = 2048;
+
+/// SHA-256 of a public key's SPKI DER encoding. Shown as 64 hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    pub fn of_spki_der(der: &[u8]) -> Self {
+        Fingerprint(sha256(der))
+    }
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    /// The first 16 hex digits, for tables.
+    pub fn short(&self) -> String {
+        super::hex(&self.0[..8])
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&super::hex(&self.0))
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+impl FromStr for Fingerprint {
+    type Err = Error;
+    /// Accepts 64 hex digits, in any case, with an optional `sha256:` prefix
+    /// and any colons or spaces a person may have copied along.
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim();
+        let t = t
+            .strip_prefix("sha256:")
+            .or_else(|| t.strip_prefix("SHA256:"))
+            .unwrap_or(t);
+        let digits: Vec<u8> = t
+            .bytes()
+            .filter(|b| !matches!(b, b':' | b' ' | b'-'))
+            .collect();
+        let bad = || {
+            Error::usage(format!("'{s}' is not a fingerprint"))
+                .hint("a fingerprint is 64 hex digits, as `ehrcrypt owner fingerprint ID` prints")
+        };
+        if digits.len() != 64 {
+            return Err(bad());
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in digits.chunks(2).enumerate() {
+            let hi = (pair[0] as char).to_digit(16).ok_or_else(bad)?;
+            let lo = (pair[1] as char).to_digit(16).ok_or_else(bad)?;
+            out[i] = (hi * 16 + lo) as u8;
+        }
+        Ok(Fingerprint(out))
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|e: Error| serde::de::Error::custom(e.message().to_string()))
+    }
+}
+
+/// An RSA public key with its SPKI encoding and fingerprint.
+#[derive(Clone)]
+pub struct PublicKey {
+    inner: RsaPublicKey,
+    spki_der: Vec<u8>,
+    fingerprint: Fingerprint,
+}
+
+impl PublicKey {
+    pub fn from_rsa(inner: RsaPublicKey) -> Result<Self> {
+        let spki_der = inner
+            .to_public_key_der()
+            .map_err(|_| Error::internal("cannot encode public key"))?
+            .as_bytes()
+            .to_vec();
+        Ok(PublicKey {
+            fingerprint: Fingerprint::of_spki_der(&spki_der),
+            inner,
+            spki_der,
+        })
+    }
+
+    /// Parses a `-----BEGIN PUBLIC KEY-----` (SPKI) PEM.
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let inner = RsaPublicKey::from_public_key_pem(pem.trim()).map_err(|_| {
+            Error::format("not an RSA public key in SPKI PEM (-----BEGIN PUBLIC KEY-----)")
+        })?;
+        Self::check_size(&inner)?;
+        Self::from_rsa(inner)
+    }
+
+    fn check_size(k: &RsaPublicKey) -> Result<()> {
+        use rsa::traits::PublicKeyParts;
+        let bits = k.size() * 8;
+        if bits < RSA_BITS {
+            return Err(Error::refused(format!(
+                "RSA key of {bits} bits is too small (at least {RSA_BITS} required)"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn to_pem(&self) -> String {
+        pem::encode_config(
+            &pem::Pem::new("PUBLIC KEY", self.spki_der.clone()),
+            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+        )
+    }
+
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// RSA-OAEP (SHA-256, MGF1-SHA-256) with the context as OAEP label, so a
+    /// wrapped key cannot be presented as belonging to another context.
+    pub fn wrap(&self, ctx: &Context, secret: &[u8]) -> Result<Vec<u8>> {
+        let padding = Oaep::<Sha256>::new_with_label(ctx.as_bytes().to_vec());
+        self.inner
+            .encrypt(&mut super::rng(), padding, secret)
+            .map_err(|_| Error::internal("RSA-OAEP encryption failed"))
+    }
+
+    /// Verifies an RSA-PSS (SHA-256) signature over `message`.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        let digest = sha256(message);
+        self.inner
+            .verify(Pss::<Sha256>::new(), &digest, signature)
+            .is_ok()
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.fingerprint)
+    }
+}
+
+/// An RSA private key held in memory. `rsa` zeroizes its parts on drop.
+pub struct PrivateKey {
+    inner: RsaPrivateKey,
+    public: PublicKey,
+}
+
+impl PrivateKey {
+    /// A fresh RSA-2048 key pair from the OS CSPRNG.
+    pub fn generate() -> Result<Self> {
+        let inner = RsaPrivateKey::new(&mut super::rng(), RSA_BITS)
+            .map_err(|_| Error::internal("RSA key generation failed"))?;
+        Self::from_rsa(inner)
+    }
+
+    fn from_rsa(inner: RsaPrivateKey) -> Result<Self> {
+        let public = PublicKey::from_rsa(inner.to_public_key())?;
+        Ok(PrivateKey { inner, public })
+    }
+
+    pub fn public(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// Encrypted PKCS#8 PEM (`-----BEGIN ENCRYPTED PRIVATE KEY-----`), PBES2
+    /// with scrypt (N=2^14, r=8, p=1) and AES-256-CBC: the pkcs8 crate's
+    /// default, which OpenSSL 3 reads within its scrypt memory limit.
+    pub fn to_encrypted_pem(&self, passphrase: &[u8]) -> Result<Zeroizing<String>> {
+        self.inner
+            .to_pkcs8_encrypted_pem(passphrase, LineEnding::LF)
+            .map_err(|_| Error::internal("cannot encrypt private key"))
+    }
+
+    /// Opens an encrypted PKCS#8 PEM. A wrong passphrase is a `Passphrase` error.
+    pub fn from_encrypted_pem(pem: &str, passphrase: &[u8]) -> Result<Self> {
+        if !pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            return Err(Error::format(
+                "not an encrypted PKCS#8 private key (-----BEGIN ENCRYPTED PRIVATE KEY-----)",
+            ));
+        }
+        let inner = RsaPrivateKey::from_pkcs8_encrypted_pem(pem.trim(), passphrase).map_err(|_| {
+            Error::new(ErrorKind::Passphrase, "wrong passphrase for private key")
+                .hint("the passphrase comes from --passphrase-file, EHRCRYPT_PASSPHRASE or the prompt")
+        })?;
+        Self::from_rsa(inner)
+    }
+
+    /// Parses an unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), for import.
+    pub fn from_plain_pem(pem: &str) -> Result<Self> {
+        let inner = RsaPrivateKey::from_pkcs8_pem(pem.trim())
+            .map_err(|_| Error::format("not an RSA private key in PKCS#8 PEM"))?;
+        PublicKey::check_size(&inner.to_public_key())?;
+        Self::from_rsa(inner)
+    }
+
+    /// Opens what [`PublicKey::wrap`] produced under the same context.
+    pub fn unwrap(&self, ctx: &Context, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let padding = Oaep::<Sha256>::new_with_label(ctx.as_bytes().to_vec());
+        self.inner
+            .decrypt(padding, wrapped)
+            .map(Zeroizing::new)
+            .map_err(|_| Error::integrity("RSA-OAEP unwrap failed"))
+    }
+
+    /// RSA-PSS (SHA-256) signature over `message`.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        let digest = sha256(message);
+        self.inner
+            .sign_with_rng(&mut super::rng(), Pss::<Sha256>::new(), &digest)
+            .map_err(|_| Error::internal("RSA-PSS signing failed"))
+    }
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKey(<secret>, {})", self.public.fingerprint)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    /// One key per test process: generation is the slowest thing here.
+    pub(crate) fn test_key() -> &'static PrivateKey {
+        static KEY: OnceLock<PrivateKey> = OnceLock::new();
+        KEY.get_or_init(|| PrivateKey::generate().unwrap())
+    }
+
+    #[test]
+    fn oaep_round_trip_and_label_binding() {
+        let k = test_key();
+        let ctx = Context::new("t").with("a");
+        let w = k.public().wrap(&ctx, b"0123456789abcdef").unwrap();
+        assert_eq!(&k.unwrap(&ctx, &w).unwrap()[..], b"0123456789abcdef");
+        assert!(k.unwrap(&Context::new("t").with("b"), &w).is_err());
+    }
+
+    #[test]
+    fn pss_sign_verify() {
+        let k = test_key();
+        let sig = k.sign(b"msg").unwrap();
+        assert!(k.public().verify(b"msg", &sig));
+        assert!(!k.public().verify(b"msh", &sig));
+    }
+
+    #[test]
+    fn encrypted_pem_round_trip_and_wrong_passphrase() {
+        let k = test_key();
+        let pem = k.to_encrypted_pem(b"pw").unwrap();
+        let back = PrivateKey::from_encrypted_pem(&pem, b"pw").unwrap();
+        assert_eq!(back.public().fingerprint(), k.public().fingerprint());
+        let err = PrivateKey::from_encrypted_pem(&pem, b"nope").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Passphrase);
+    }
+
+    #[test]
+    fn public_pem_round_trip() {
+        let k = test_key();
+        let p = PublicKey::from_pem(&k.public().to_pem()).unwrap();
+        assert_eq!(p.fingerprint(), k.public().fingerprint());
+    }
+
+    #[test]
+    fn fingerprint_parsing_is_forgiving_but_exact() {
+        let fp = test_key().public().fingerprint();
+        let s = fp.to_string();
+        assert_eq!(s.parse::<Fingerprint>().unwrap(), fp);
+        assert_eq!(format!("SHA256:{}", s.to_uppercase()).parse::<Fingerprint>().unwrap(), fp);
+        assert!(s[..63].parse::<Fingerprint>().is_err());
+        assert!(format!("{}g", &s[..63]).parse::<Fingerprint>().is_err());
+    }
+}

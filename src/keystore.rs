@@ -1,0 +1,352 @@
+//! The local JSON keystore: data owners, their keys and exchange keys.
+//!
+//! One file, `ehrcrypt/keystore/v1`, created 0600. Every change goes through
+//! [`Keystore::update`], which takes an exclusive lock on a sibling
+//! `.lock` file, re-reads the keystore, applies the change and writes it
+//! back atomically, so concurrent ehrcrypt processes never lose an update
+//! and a crash never leaves half a keystore.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::atomic_file::{self, Mode};
+use crate::crypto::Fingerprint;
+use crate::error::{Error, ErrorKind, Result};
+use crate::owner::{Owner, OwnerDocument, OwnerId, PublicKeyEntry, OWNER_FORMAT};
+
+pub const KEYSTORE_FORMAT: &str = "ehrcrypt/keystore/v1";
+const FORMAT_PREFIX: &str = "ehrcrypt/keystore/";
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Keystore {
+    format: String,
+    owners: Vec<Owner>,
+}
+
+impl Default for Keystore {
+    fn default() -> Self {
+        Keystore {
+            format: KEYSTORE_FORMAT.to_string(),
+            owners: Vec::new(),
+        }
+    }
+}
+
+/// The platform's data directory, e.g. `~/.local/share/ehrcrypt/keystore.json`.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "ehrcrypt", "ehrcrypt")
+        .map(|d| d.data_dir().join("keystore.json"))
+}
+
+/// What `owner import` did.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub id: String,
+    pub created: bool,
+    /// Public keys new to this keystore; they start unverified.
+    pub new_keys: Vec<Fingerprint>,
+    pub removed_keys: Vec<Fingerprint>,
+    pub exchange_keys_added: usize,
+}
+
+impl Keystore {
+    /// Reads a keystore; a missing file is `NotFound` with a hint.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            let err = Error::io(path, "read keystore", e);
+            if err.kind() == ErrorKind::NotFound {
+                Error::not_found(format!("no keystore at {}", path.display())).hint(
+                    "create one with `ehrcrypt keygen`, or point --keystore / EHRCRYPT_KEYSTORE at yours",
+                )
+            } else {
+                err
+            }
+        })?;
+        Self::parse(&bytes, &path.display().to_string())
+    }
+
+    /// Reads a keystore, or starts an empty one if the file does not exist.
+    pub fn load_or_empty(path: &Path) -> Result<Self> {
+        match Self::load(path) {
+            Err(e) if e.kind() == ErrorKind::NotFound && !path.exists() => Ok(Self::default()),
+            other => other,
+        }
+    }
+
+    pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| crate::format::json_error(source, "keystore", &e))?;
+        crate::format::check_format(&value, FORMAT_PREFIX, FORMAT_VERSION, source, "keystore")?;
+        let ks: Keystore = serde_json::from_value(value)
+            .map_err(|e| Error::format(format!("{source}: malformed keystore: {e}")))?;
+        ks.validate().map_err(|e| e.context(source))?;
+        Ok(ks)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for o in &self.owners {
+            if !seen.insert(&o.id) {
+                return Err(Error::format(format!("owner {} appears twice", o.id)));
+            }
+            if o.public_keys.is_empty() {
+                return Err(Error::format(format!("owner {} has no public key", o.id)));
+            }
+            for k in &o.public_keys {
+                k.key().map_err(|e| e.context(format!("owner {}", o.id)))?;
+            }
+            for p in &o.private_keys {
+                if o.public_key(&p.fingerprint).is_none() {
+                    return Err(Error::format(format!(
+                        "owner {}: private key {} has no public key",
+                        o.id,
+                        p.fingerprint.short()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the keystore atomically with mode 0600.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                atomic_file::create_private_dir(dir)?;
+            }
+        }
+        let mut bytes = serde_json::to_vec_pretty(self)
+            .map_err(|_| Error::internal("cannot serialise keystore"))?;
+        bytes.push(b'\n');
+        atomic_file::write(path, &bytes, Mode::Private)
+    }
+
+    /// Locks the keystore against other writers, loads it (empty if
+    /// missing), applies `change`, and saves it if `change` succeeded.
+    /// On error nothing is written.
+    pub fn update<T>(path: &Path, change: impl FnOnce(&mut Keystore) -> Result<T>) -> Result<T> {
+        let _lock = Lock::acquire(path)?;
+        let mut ks = Self::load_or_empty(path)?;
+        let out = change(&mut ks)?;
+        ks.save(path)?;
+        Ok(out)
+    }
+
+    pub fn owners(&self) -> &[Owner] {
+        &self.owners
+    }
+
+    pub fn find(&self, id: &OwnerId) -> Option<&Owner> {
+        self.owners.iter().find(|o| &o.id == id)
+    }
+
+    /// The owner `id`, or a `NotFound` error with a hint.
+    pub fn owner(&self, id: &OwnerId) -> Result<&Owner> {
+        self.find(id).ok_or_else(|| not_found(id))
+    }
+
+    pub fn owner_mut(&mut self, id: &OwnerId) -> Result<&mut Owner> {
+        self.owners
+            .iter_mut()
+            .find(|o| &o.id == id)
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// An owner whose private key this keystore holds.
+    pub fn local_owner(&self, id: &OwnerId) -> Result<&Owner> {
+        let o = self.owner(id)?;
+        if !o.is_local() {
+            return Err(Error::not_found(format!(
+                "owner {id} has no private key in this keystore"
+            ))
+            .hint("act as an identity created here with `ehrcrypt keygen`, or import its key with `ehrcrypt key import-private`"));
+        }
+        Ok(o)
+    }
+
+    /// Adds a new owner; an existing id is refused.
+    pub fn insert(&mut self, owner: Owner) -> Result<()> {
+        if self.find(&owner.id).is_some() {
+            return Err(Error::refused(format!("owner {} already exists", owner.id))
+                .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"));
+        }
+        self.owners.push(owner);
+        Ok(())
+    }
+
+    /// Removes an owner. An owner with private keys here needs `force`,
+    /// since removing it destroys the only copy of those keys.
+    pub fn remove(&mut self, id: &OwnerId, force: bool) -> Result<Owner> {
+        let o = self.owner(id)?;
+        if o.is_local() && !force {
+            return Err(Error::refused(format!(
+                "owner {id} holds private keys in this keystore; removing it destroys them"
+            ))
+            .hint("export them first with `ehrcrypt key export-private`, then pass --force"));
+        }
+        let pos = self.owners.iter().position(|o| &o.id == id).unwrap_or(0);
+        Ok(self.owners.remove(pos))
+    }
+
+    /// Marks the key with fingerprint `fp` of owner `id` as verified. A
+    /// fingerprint that matches none of the owner's keys is an integrity
+    /// error: the key in the keystore is not the one the owner vouched for.
+    pub fn verify(&mut self, id: &OwnerId, fp: &Fingerprint) -> Result<()> {
+        let o = self.owner_mut(id)?;
+        match o.public_keys.iter_mut().find(|k| &k.fingerprint == fp) {
+            Some(k) => {
+                k.verified = true;
+                Ok(())
+            }
+            None => Err(Error::integrity(format!(
+                "fingerprint {} matches no public key of owner {id}",
+                fp.short()
+            ))
+            .hint("the key in this keystore is not the one you were given: do not verify it; re-import the owner's document from a trusted source")),
+        }
+    }
+
+    /// Merges an owner document into the keystore (see README, "Trust").
+    ///
+    /// New owners come in with unverified keys. For a known owner, a
+    /// document that brings a public key this keystore has not seen is
+    /// refused as possible tampering unless `replace`; with `replace` the
+    /// document's keys become the owner's keys (keys with a private key here
+    /// are never dropped). Exchange keys created by the owner are merged.
+    pub fn import(&mut self, doc: OwnerDocument, replace: bool) -> Result<ImportReport> {
+        if doc.format != OWNER_FORMAT {
+            return Err(Error::format(format!("unsupported owner format {}", doc.format)));
+        }
+        for (delegate, records) in &doc.hc_party_keys {
+            for r in records {
+                if r.delegator != doc.id || &r.delegate != delegate {
+                    return Err(Error::integrity(format!(
+                        "owner document for {} carries an exchange key of {}→{} under {}→{}",
+                        doc.id, r.delegator, r.delegate, doc.id, delegate
+                    )));
+                }
+            }
+        }
+        let mut report = ImportReport {
+            id: doc.id.to_string(),
+            ..Default::default()
+        };
+        let entries: Vec<PublicKeyEntry> = doc
+            .public_keys
+            .iter()
+            .map(|k| PublicKeyEntry {
+                spki: k.spki.clone(),
+                fingerprint: k.fingerprint,
+                created: k.created.clone(),
+                verified: false,
+            })
+            .collect();
+        let owner = match self.owners.iter_mut().find(|o| o.id == doc.id) {
+            None => {
+                report.created = true;
+                report.new_keys = entries.iter().map(|k| k.fingerprint).collect();
+                self.owners.push(Owner {
+                    id: doc.id.clone(),
+                    name: doc.name.clone(),
+                    kind: doc.kind,
+                    public_keys: entries,
+                    private_keys: Vec::new(),
+                    hc_party_keys: Default::default(),
+                });
+                self.owners.last_mut().expect("just pushed")
+            }
+            Some(owner) => {
+                let new: Vec<&PublicKeyEntry> = entries
+                    .iter()
+                    .filter(|k| owner.public_key(&k.fingerprint).is_none())
+                    .collect();
+                if !new.is_empty() && !replace {
+                    return Err(Error::refused(format!(
+                        "owner document for {} brings public key {} that differs from the one in this keystore (possible tampering)",
+                        doc.id,
+                        new[0].fingerprint.short()
+                    ))
+                    .hint("check the new fingerprint with the owner out of band; if it is genuine, import again with --replace"));
+                }
+                report.new_keys = new.iter().map(|k| k.fingerprint).collect();
+                if replace {
+                    let keep: Vec<PublicKeyEntry> = owner
+                        .public_keys
+                        .iter()
+                        .filter(|k| {
+                            owner.private_key_entry(&k.fingerprint).is_some()
+                                || entries.iter().any(|e| e.fingerprint == k.fingerprint)
+                        })
+                        .cloned()
+                        .collect();
+                    report.removed_keys = owner
+                        .public_keys
+                        .iter()
+                        .filter(|k| !keep.iter().any(|x| x.fingerprint == k.fingerprint))
+                        .map(|k| k.fingerprint)
+                        .collect();
+                    owner.public_keys = keep;
+                    for e in entries {
+                        if owner.public_key(&e.fingerprint).is_none() {
+                            owner.public_keys.push(e);
+                        }
+                    }
+                    owner.name = doc.name.clone();
+                    owner.kind = doc.kind;
+                }
+                owner
+            }
+        };
+        for (delegate, records) in doc.hc_party_keys {
+            let list = owner.hc_party_keys.entry(delegate).or_default();
+            for r in records {
+                if !list.iter().any(|x| x.id == r.id) {
+                    list.push(r);
+                    report.exchange_keys_added += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn not_found(id: &OwnerId) -> Error {
+    Error::not_found(format!("no owner {id} in the keystore"))
+        .hint("`ehrcrypt owner list` shows known owners; add one with `ehrcrypt owner import FILE`")
+}
+
+/// An exclusive advisory lock on `<keystore>.lock`, held until dropped.
+struct Lock(#[allow(dead_code)] File);
+
+impl Lock {
+    fn acquire(keystore: &Path) -> Result<Self> {
+        let mut name = keystore
+            .file_name()
+            .ok_or_else(|| Error::usage(format!("{}: not a file path", keystore.display())))?
+            .to_os_string();
+        name.push(".lock");
+        let lock_path = keystore.with_file_name(name);
+        if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                atomic_file::create_private_dir(dir)?;
+            }
+        }
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, "open lock file", e))?;
+        file.lock()
+            .map_err(|e| Error::io(&lock_path, "lock keystore", e))?;
+        Ok(Lock(file))
+    }
+}

@@ -1,0 +1,26 @@
+//! ehrcrypt: end-to-end encrypted health records, the iCure/Cardinal data
+//! model on a workstation.
+//!
+//! The library holds the model and the cryptography; the `ehrcrypt` binary
+//! only parses arguments, calls in here and maps [`Error`]s to exit codes.
+//!
+//! - [`crypto`]: AES-256-GCM with bound context, RSA-2048 OAEP/PSS, PKCS#8.
+//! - [`keystore`] and [`owner`]: data owners, public keys and trust.
+//! - [`hcp_key`] and [`session`]: pairwise exchange keys and their cache.
+
+pub mod atomic_file;
+pub mod crypto;
+pub mod error;
+pub mod format;
+pub mod hcp_key;
+pub mod keystore;
+pub mod owner;
+pub mod passphrase;
+pub mod session;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// The current time as RFC 3339 (UTC, seconds).
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}

@@ -1,0 +1,301 @@
+//! Data owners (healthcare parties, patients, devices), their public keys
+//! with fingerprints and trust, their private keys when held here, and the
+//! public owner document that is exchanged between keystores.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{Fingerprint, PrivateKey, PublicKey};
+use crate::error::{Error, Result};
+use crate::hcp_key::HcPartyKey;
+
+/// The identifier of a data owner: 1 to 128 characters from
+/// `A-Z a-z 0-9 . _ : @ -`, so that it is safe in file names and messages.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OwnerId(String);
+
+impl OwnerId {
+    pub fn new(s: &str) -> Result<Self> {
+        let ok = !s.is_empty()
+            && s.len() <= 128
+            && s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_:@".contains(&b));
+        if ok {
+            Ok(OwnerId(s.to_string()))
+        } else {
+            Err(Error::usage(format!("'{s}' is not a valid owner id"))
+                .hint("use 1-128 characters from A-Z a-z 0-9 . _ : @ -"))
+        }
+    }
+
+    /// A fresh random id (UUID v4).
+    pub fn random() -> Self {
+        OwnerId(uuid::Uuid::new_v4().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for OwnerId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        OwnerId::new(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        OwnerId::new(&s).map_err(|e| serde::de::Error::custom(e.message().to_string()))
+    }
+}
+
+impl fmt::Display for OwnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl fmt::Debug for OwnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OwnerId({})", self.0)
+    }
+}
+
+/// What kind of data owner this is (iCure's healthcare party, patient, device).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OwnerKind {
+    Hcp,
+    Patient,
+    Device,
+}
+
+impl fmt::Display for OwnerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            OwnerKind::Hcp => "hcp",
+            OwnerKind::Patient => "patient",
+            OwnerKind::Device => "device",
+        })
+    }
+}
+
+impl FromStr for OwnerKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "hcp" => Ok(OwnerKind::Hcp),
+            "patient" => Ok(OwnerKind::Patient),
+            "device" => Ok(OwnerKind::Device),
+            _ => Err(Error::usage(format!(
+                "'{s}' is not an owner kind (hcp, patient, device)"
+            ))),
+        }
+    }
+}
+
+/// One public key of an owner, as kept in a keystore.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKeyEntry {
+    /// SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
+    pub spki: String,
+    /// SHA-256 of the SPKI DER, hex.
+    pub fingerprint: Fingerprint,
+    /// RFC 3339, UTC.
+    pub created: String,
+    /// Whether this keystore's user confirmed the fingerprint out of band
+    /// (or generated the key here). Only verified keys may receive new
+    /// exchange keys (Cardinal's rule).
+    pub verified: bool,
+}
+
+impl PublicKeyEntry {
+    pub fn new(key: &PublicKey, created: String, verified: bool) -> Self {
+        PublicKeyEntry {
+            spki: key.to_pem(),
+            fingerprint: key.fingerprint(),
+            created,
+            verified,
+        }
+    }
+
+    /// Parses the PEM and checks it against the recorded fingerprint.
+    pub fn key(&self) -> Result<PublicKey> {
+        let k = PublicKey::from_pem(&self.spki)?;
+        if k.fingerprint() != self.fingerprint {
+            return Err(Error::integrity(format!(
+                "public key {} does not match its recorded fingerprint",
+                self.fingerprint.short()
+            )));
+        }
+        Ok(k)
+    }
+}
+
+/// A private key held on this machine, encrypted under a passphrase.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateKeyEntry {
+    pub fingerprint: Fingerprint,
+    /// Encrypted PKCS#8 PEM (PBES2/scrypt/AES-256-CBC).
+    pub pkcs8: String,
+}
+
+impl fmt::Debug for PrivateKeyEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKeyEntry({})", self.fingerprint)
+    }
+}
+
+/// A data owner as a keystore holds it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Owner {
+    pub id: OwnerId,
+    pub name: String,
+    pub kind: OwnerKind,
+    /// Oldest first; the last one is the current key.
+    pub public_keys: Vec<PublicKeyEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_keys: Vec<PrivateKeyEntry>,
+    /// Exchange keys this owner created, keyed by delegate (seed 000).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hc_party_keys: BTreeMap<OwnerId, Vec<HcPartyKey>>,
+}
+
+impl Owner {
+    /// Whether this keystore holds a private key of the owner.
+    pub fn is_local(&self) -> bool {
+        !self.private_keys.is_empty()
+    }
+
+    pub fn public_key(&self, fp: &Fingerprint) -> Option<&PublicKeyEntry> {
+        self.public_keys.iter().find(|k| &k.fingerprint == fp)
+    }
+
+    pub fn current_key(&self) -> Option<&PublicKeyEntry> {
+        self.public_keys.last()
+    }
+
+    pub fn private_key_entry(&self, fp: &Fingerprint) -> Option<&PrivateKeyEntry> {
+        self.private_keys.iter().find(|k| &k.fingerprint == fp)
+    }
+
+    /// Adds a key pair generated or imported here: its public key is
+    /// verified by construction.
+    pub fn add_key_pair(&mut self, key: &PrivateKey, passphrase: &[u8]) -> Result<()> {
+        let fp = key.public().fingerprint();
+        let pem = key.to_encrypted_pem(passphrase)?;
+        match self.public_keys.iter_mut().find(|k| k.fingerprint == fp) {
+            Some(entry) => entry.verified = true,
+            None => self
+                .public_keys
+                .push(PublicKeyEntry::new(key.public(), crate::now_rfc3339(), true)),
+        }
+        self.private_keys.retain(|k| k.fingerprint != fp);
+        self.private_keys.push(PrivateKeyEntry {
+            fingerprint: fp,
+            pkcs8: pem.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Decrypts the private key with fingerprint `fp`.
+    pub fn unlock(&self, fp: &Fingerprint, passphrase: &[u8]) -> Result<PrivateKey> {
+        let entry = self.private_key_entry(fp).ok_or_else(|| {
+            Error::not_found(format!(
+                "no private key {} of owner {} in this keystore",
+                fp.short(),
+                self.id
+            ))
+        })?;
+        let key = PrivateKey::from_encrypted_pem(&entry.pkcs8, passphrase)
+            .map_err(|e| e.context(format!("owner {} key {}", self.id, fp.short())))?;
+        if key.public().fingerprint() != *fp {
+            return Err(Error::integrity(format!(
+                "private key of owner {} does not match its fingerprint {}",
+                self.id,
+                fp.short()
+            )));
+        }
+        Ok(key)
+    }
+
+    /// The public document of this owner: what `owner export` writes.
+    pub fn document(&self) -> OwnerDocument {
+        OwnerDocument {
+            format: OWNER_FORMAT.to_string(),
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            public_keys: self
+                .public_keys
+                .iter()
+                .map(|k| DocumentKey {
+                    spki: k.spki.clone(),
+                    fingerprint: k.fingerprint,
+                    created: k.created.clone(),
+                })
+                .collect(),
+            hc_party_keys: self.hc_party_keys.clone(),
+        }
+    }
+}
+
+pub const OWNER_FORMAT: &str = "ehrcrypt/owner/v1";
+
+/// What one keystore tells another about an owner. It has no field that
+/// could hold a private key, and no trust flag: trust is local.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerDocument {
+    pub format: String,
+    pub id: OwnerId,
+    pub name: String,
+    pub kind: OwnerKind,
+    pub public_keys: Vec<DocumentKey>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hc_party_keys: BTreeMap<OwnerId, Vec<HcPartyKey>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentKey {
+    pub spki: String,
+    pub fingerprint: Fingerprint,
+    pub created: String,
+}
+
+impl OwnerDocument {
+    /// Parses and checks an owner document: format, keys, fingerprints.
+    pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| crate::format::json_error(source, "owner document", &e))?;
+        crate::format::check_format(&value, "ehrcrypt/owner/", 1, source, "owner document")?;
+        let doc: OwnerDocument = serde_json::from_value(value).map_err(|e| {
+            Error::format(format!("{source}: malformed owner document: {e}"))
+        })?;
+        if doc.public_keys.is_empty() {
+            return Err(Error::format(format!("{source}: owner document has no public key")));
+        }
+        for k in &doc.public_keys {
+            let parsed = PublicKey::from_pem(&k.spki).map_err(|e| e.context(source))?;
+            if parsed.fingerprint() != k.fingerprint {
+                return Err(Error::integrity(format!(
+                    "{source}: public key does not match its fingerprint {}",
+                    k.fingerprint.short()
+                )));
+            }
+        }
+        Ok(doc)
+    }
+}

@@ -1,0 +1,99 @@
+//! Where passphrases come from, in order: `--passphrase-file`, the
+//! `EHRCRYPT_PASSPHRASE` environment variable, a prompt on the terminal.
+//! Without a terminal and without a source, asking is an error, never a hang.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorKind, Result};
+
+pub const ENV_VAR: &str = "EHRCRYPT_PASSPHRASE";
+
+pub struct PassphraseSource {
+    file: Option<PathBuf>,
+    /// Asked once per process, then reused for every key.
+    cached: Mutex<Option<Zeroizing<String>>>,
+}
+
+impl PassphraseSource {
+    pub fn new(file: Option<PathBuf>) -> Self {
+        PassphraseSource {
+            file,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// A fixed passphrase (tests, benchmarks, the demo).
+    pub fn fixed(passphrase: &str) -> Self {
+        PassphraseSource {
+            file: None,
+            cached: Mutex::new(Some(Zeroizing::new(passphrase.to_string()))),
+        }
+    }
+
+    /// The passphrase that opens existing keys. `what` is shown in the prompt.
+    pub fn get(&self, what: &str) -> Result<Zeroizing<String>> {
+        self.obtain(what, false)
+    }
+
+    /// A passphrase that will protect a new key: on a terminal it is asked
+    /// twice; an empty one is refused.
+    pub fn get_new(&self, what: &str) -> Result<Zeroizing<String>> {
+        let p = self.obtain(what, true)?;
+        if p.is_empty() {
+            return Err(Error::new(ErrorKind::Passphrase, "empty passphrase refused")
+                .hint("a private key must be protected by a non-empty passphrase"));
+        }
+        Ok(p)
+    }
+
+    fn obtain(&self, what: &str, confirm: bool) -> Result<Zeroizing<String>> {
+        let mut cached = self.cached.lock().map_err(|_| Error::internal("passphrase lock"))?;
+        if let Some(p) = cached.as_ref() {
+            return Ok(p.clone());
+        }
+        let p = self.read(what, confirm)?;
+        *cached = Some(p.clone());
+        Ok(p)
+    }
+
+    fn read(&self, what: &str, confirm: bool) -> Result<Zeroizing<String>> {
+        if let Some(path) = &self.file {
+            let bytes = Zeroizing::new(crate::atomic_file::read(path)?);
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                Error::new(ErrorKind::Passphrase, format!("{}: passphrase file is not UTF-8", path.display()))
+            })?;
+            // One trailing newline is the file's, not the passphrase's.
+            let text = text.strip_suffix('\n').unwrap_or(text);
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            return Ok(Zeroizing::new(text.to_string()));
+        }
+        if let Ok(p) = std::env::var(ENV_VAR) {
+            return Ok(Zeroizing::new(p));
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(Error::new(
+                ErrorKind::Passphrase,
+                format!("a passphrase is needed for {what}, and there is no terminal to ask it on"),
+            )
+            .hint(format!("set {ENV_VAR} or pass --passphrase-file FILE")));
+        }
+        let first = Zeroizing::new(
+            rpassword::prompt_password(format!("Passphrase for {what}: "))
+                .map_err(|e| Error::new(ErrorKind::Passphrase, format!("cannot read passphrase: {e}")))?,
+        );
+        if confirm {
+            let again = Zeroizing::new(
+                rpassword::prompt_password("Repeat passphrase: ")
+                    .map_err(|e| Error::new(ErrorKind::Passphrase, format!("cannot read passphrase: {e}")))?,
+            );
+            if *first != *again {
+                return Err(Error::new(ErrorKind::Passphrase, "the two passphrases differ"));
+            }
+        }
+        Ok(first)
+    }
+}

@@ -1,0 +1,258 @@
+//! One invocation's view of the keystore: private keys unlocked at most
+//! once, exchange keys RSA-decrypted at most once and kept in a zeroizing
+//! cache (seed 000: "very few such keys have to be decrypted"), and counters
+//! so that `-v` can report how much RSA work a command did.
+//!
+//! Lookups take `&self` and are thread-safe so that bulk work can run in
+//! parallel once the few exchange keys it needs are in the cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::crypto::{Fingerprint, PrivateKey, PublicKey, SymmetricKey};
+use crate::error::{Error, Result};
+use crate::hcp_key::{HcPartyKey, SignerTrust};
+use crate::keystore::Keystore;
+use crate::owner::{Owner, OwnerId};
+use crate::passphrase::PassphraseSource;
+
+/// Counters of expensive operations, reported by `-v`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// RSA-OAEP decryptions of exchange keys.
+    pub rsa_decryptions: usize,
+    /// Private keys opened with the passphrase.
+    pub key_unlocks: usize,
+}
+
+/// How a new exchange key may be made.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExchangeOptions {
+    /// Wrap for the delegate's unverified keys too (prints a warning).
+    pub allow_unverified: bool,
+    /// Make a new key even if a valid one exists.
+    pub rotate: bool,
+}
+
+/// What [`Session::ensure_exchange_key`] did.
+#[derive(Debug)]
+pub struct ExchangeOutcome {
+    pub record: HcPartyKey,
+    pub created: bool,
+    /// Unverified delegate keys the new key was wrapped for (with
+    /// `allow_unverified`); the caller should warn about each.
+    pub unverified: Vec<Fingerprint>,
+}
+
+pub struct Session {
+    path: PathBuf,
+    keystore: Keystore,
+    passphrase: PassphraseSource,
+    private_keys: Mutex<HashMap<Fingerprint, Arc<PrivateKey>>>,
+    exchange_keys: Mutex<HashMap<String, SymmetricKey>>,
+    rsa_decryptions: AtomicUsize,
+    key_unlocks: AtomicUsize,
+}
+
+impl Session {
+    pub fn open(path: &Path, passphrase: PassphraseSource) -> Result<Self> {
+        Ok(Session {
+            path: path.to_path_buf(),
+            keystore: Keystore::load(path)?,
+            passphrase,
+            private_keys: Mutex::new(HashMap::new()),
+            exchange_keys: Mutex::new(HashMap::new()),
+            rsa_decryptions: AtomicUsize::new(0),
+            key_unlocks: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn keystore(&self) -> &Keystore {
+        &self.keystore
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            rsa_decryptions: self.rsa_decryptions.load(Ordering::Relaxed),
+            key_unlocks: self.key_unlocks.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The private key `fp` of `owner`, unlocked with the passphrase once.
+    pub fn private_key(&self, owner: &Owner, fp: &Fingerprint) -> Result<Arc<PrivateKey>> {
+        if let Some(k) = lock(&self.private_keys)?.get(fp) {
+            return Ok(k.clone());
+        }
+        let pass = self.passphrase.get(&format!("owner {}", owner.id))?;
+        let key = Arc::new(owner.unlock(fp, pass.as_bytes())?);
+        self.key_unlocks.fetch_add(1, Ordering::Relaxed);
+        lock(&self.private_keys)?.insert(*fp, key.clone());
+        Ok(key)
+    }
+
+    /// The newest private key of a local owner (used to sign).
+    pub fn current_private_key(&self, owner: &Owner) -> Result<Arc<PrivateKey>> {
+        let fp = owner
+            .public_keys
+            .iter()
+            .rev()
+            .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
+            .map(|k| k.fingerprint)
+            .ok_or_else(|| {
+                Error::not_found(format!("owner {} has no private key in this keystore", owner.id))
+            })?;
+        self.private_key(owner, &fp)
+    }
+
+    /// Finds the exchange key record `id` of `delegator` → `delegate`.
+    pub fn record(&self, delegator: &OwnerId, delegate: &OwnerId, id: &str) -> Result<&HcPartyKey> {
+        let owner = self.keystore.owner(delegator)?;
+        owner
+            .hc_party_keys
+            .get(delegate)
+            .and_then(|list| list.iter().find(|r| r.id == id))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "exchange key {delegator}→{delegate} ({id}) is not in this keystore"
+                ))
+                .hint(format!(
+                    "import {delegator}'s owner document (`ehrcrypt owner import`), which carries its exchange keys"
+                ))
+            })
+    }
+
+    /// The symmetric exchange key `id` of `delegator` → `delegate`, opened by
+    /// `me` with one of its private keys: signature checked, RSA-decrypted
+    /// once per session, then served from the cache.
+    pub fn exchange_key(
+        &self,
+        me: &OwnerId,
+        delegator: &OwnerId,
+        delegate: &OwnerId,
+        id: &str,
+    ) -> Result<SymmetricKey> {
+        if let Some(k) = lock(&self.exchange_keys)?.get(id) {
+            return Ok(k.clone());
+        }
+        let record = self.record(delegator, delegate, id)?;
+        record.check_signature(self.keystore.owner(delegator)?)?;
+        let owner = self.keystore.local_owner(me)?;
+        let wrap = record.wraps_for(owner).next().ok_or_else(|| {
+            Error::no_access(format!(
+                "exchange key {delegator}→{delegate} ({id}) is not wrapped for any private key of {me} held here"
+            ))
+        })?;
+        let private = self.private_key(owner, &wrap.fingerprint)?;
+        let key = record.unwrap_with(wrap, &private)?;
+        self.rsa_decryptions.fetch_add(1, Ordering::Relaxed);
+        lock(&self.exchange_keys)?.insert(id.to_string(), key.clone());
+        Ok(key)
+    }
+
+    /// The exchange key `delegator` → `delegate` to wrap new data with:
+    /// the newest valid one, or a new one (always with `rotate`), created
+    /// under Cardinal's rule that only verified keys receive new keys.
+    pub fn ensure_exchange_key(
+        &mut self,
+        delegator: &OwnerId,
+        delegate: &OwnerId,
+        opts: ExchangeOptions,
+    ) -> Result<(ExchangeOutcome, SymmetricKey)> {
+        self.keystore.local_owner(delegator)?;
+        if !opts.rotate {
+            if let Some(record) = self.usable_record(delegator, delegate)? {
+                let key = self.exchange_key(delegator, delegator, delegate, &record.id)?;
+                return Ok((
+                    ExchangeOutcome {
+                        record,
+                        created: false,
+                        unverified: Vec::new(),
+                    },
+                    key,
+                ));
+            }
+        }
+        let (recipients, unverified) = self.recipients(delegator, delegate, opts.allow_unverified)?;
+        let signer = self.current_private_key(self.keystore.owner(delegator)?)?;
+        let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, &signer)?;
+        let stored = record.clone();
+        self.keystore = {
+            let (d, e) = (delegator.clone(), delegate.clone());
+            Keystore::update(&self.path, move |ks| {
+                ks.owner_mut(&d)?.hc_party_keys.entry(e).or_default().push(stored);
+                Ok(ks.clone())
+            })?
+        };
+        lock(&self.exchange_keys)?.insert(record.id.clone(), key.clone());
+        Ok((
+            ExchangeOutcome {
+                record,
+                created: true,
+                unverified,
+            },
+            key,
+        ))
+    }
+
+    /// The newest record for the pair whose signature is by a verified key
+    /// and which the delegator can open here.
+    fn usable_record(&self, delegator: &OwnerId, delegate: &OwnerId) -> Result<Option<HcPartyKey>> {
+        let owner = self.keystore.owner(delegator)?;
+        let Some(list) = owner.hc_party_keys.get(delegate) else {
+            return Ok(None);
+        };
+        for r in list.iter().rev() {
+            if r.check_signature(owner)? == SignerTrust::Verified && r.wraps_for(owner).next().is_some() {
+                return Ok(Some(r.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn recipients(
+        &self,
+        delegator: &OwnerId,
+        delegate: &OwnerId,
+        allow_unverified: bool,
+    ) -> Result<(Vec<(OwnerId, PublicKey)>, Vec<Fingerprint>)> {
+        let mut out = Vec::new();
+        let mut unverified = Vec::new();
+        let from = self.keystore.owner(delegator)?;
+        for k in from.public_keys.iter().filter(|k| k.verified) {
+            out.push((from.id.clone(), k.key()?));
+        }
+        if delegate != delegator {
+            let to = self.keystore.owner(delegate)?;
+            let verified: Vec<_> = to.public_keys.iter().filter(|k| k.verified).collect();
+            if verified.is_empty() && !allow_unverified {
+                let fp = to.current_key().map(|k| k.fingerprint.short()).unwrap_or_default();
+                return Err(Error::refused(format!(
+                    "no verified public key for {delegate}: a new exchange key is only wrapped for verified keys"
+                ))
+                .hint(format!(
+                    "ask {delegate} for their fingerprint over a channel you trust (this keystore has {fp}...), then run `ehrcrypt owner verify {delegate} --fingerprint FP`"
+                )));
+            }
+            for k in &to.public_keys {
+                if k.verified {
+                    out.push((to.id.clone(), k.key()?));
+                } else if allow_unverified {
+                    unverified.push(k.fingerprint);
+                    out.push((to.id.clone(), k.key()?));
+                }
+            }
+        }
+        Ok((out, unverified))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
+    m.lock().map_err(|_| Error::internal("a worker thread panicked"))
+}
