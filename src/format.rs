@@ -15,7 +15,9 @@ pub fn check_format(
     what: &str,
 ) -> Result<u32> {
     let Some(obj) = value.as_object() else {
-        return Err(Error::format(format!("{source}: not an ehrcrypt {what} (not a JSON object)")));
+        return Err(Error::format(format!(
+            "{source}: not an ehrcrypt {what} (not a JSON object)"
+        )));
     };
     let Some(fmt) = obj.get("format").and_then(|f| f.as_str()) else {
         return Err(Error::format(format!(
@@ -43,7 +45,10 @@ pub fn check_format(
 /// A JSON syntax error as a one-line message; EOF means truncation.
 pub fn json_error(source: &str, what: &str, e: &serde_json::Error) -> Error {
     let msg = if e.is_eof() {
-        format!("{source}: {what} is truncated (unexpected end of JSON at line {})", e.line())
+        format!(
+            "{source}: {what} is truncated (unexpected end of JSON at line {})",
+            e.line()
+        )
     } else {
         format!(
             "{source}: {what} is not valid JSON (line {}, column {})",
@@ -62,12 +67,81 @@ mod tests {
     #[test]
     fn accepts_known_and_refuses_newer_or_foreign() {
         let ok = json!({"format": "ehrcrypt/keystore/v1"});
-        assert_eq!(check_format(&ok, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap(), 1);
+        assert_eq!(
+            check_format(&ok, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap(),
+            1
+        );
         let newer = json!({"format": "ehrcrypt/keystore/v2"});
         let e = check_format(&newer, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap_err();
         assert!(e.message().contains("newer"));
         let other = json!({"format": "ehrcrypt/entity/v1"});
         assert!(check_format(&other, "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
         assert!(check_format(&json!([1]), "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
+    }
+}
+
+/// A canonical byte encoding of a JSON value for associated data: object
+/// keys sorted, no whitespace, strings and numbers as serde_json writes
+/// them. Reformatting or reordering a file does not change it; changing a
+/// value does.
+pub fn canonical_json(value: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json_string(k, out);
+                out.push(b':');
+                canonical_json(&map[k], out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(v, out);
+            }
+            out.push(b']');
+        }
+        Value::String(s) => write_json_string(s, out),
+        other => out.extend_from_slice(other.to_string().as_bytes()),
+    }
+}
+
+fn write_json_string(s: &str, out: &mut Vec<u8>) {
+    // serde_json's string escaping is deterministic.
+    out.extend_from_slice(
+        serde_json::Value::String(s.to_string())
+            .to_string()
+            .as_bytes(),
+    );
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::canonical_json;
+    use serde_json::json;
+
+    fn c(v: serde_json::Value) -> String {
+        let mut out = Vec::new();
+        canonical_json(&v, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn sorts_keys_recursively_and_keeps_array_order() {
+        assert_eq!(
+            c(json!({"b": 1, "a": {"d": [2, 1], "c": "x"}})),
+            r#"{"a":{"c":"x","d":[2,1]},"b":1}"#
+        );
+        assert_ne!(c(json!({"a": "1"})), c(json!({"a": 1})));
     }
 }

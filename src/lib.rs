@@ -10,6 +10,7 @@
 
 pub mod atomic_file;
 pub mod crypto;
+pub mod entity;
 pub mod error;
 pub mod format;
 pub mod hcp_key;

@@ -53,6 +53,9 @@ pub struct Session {
     passphrase: PassphraseSource,
     private_keys: Mutex<HashMap<Fingerprint, Arc<PrivateKey>>>,
     exchange_keys: Mutex<HashMap<String, SymmetricKey>>,
+    /// Serialises cache misses so that parallel workers needing the same
+    /// key unlock or RSA-decrypt it once, not once each.
+    slow_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
 }
@@ -65,6 +68,7 @@ impl Session {
             passphrase,
             private_keys: Mutex::new(HashMap::new()),
             exchange_keys: Mutex::new(HashMap::new()),
+            slow_path: Mutex::new(()),
             rsa_decryptions: AtomicUsize::new(0),
             key_unlocks: AtomicUsize::new(0),
         })
@@ -90,6 +94,10 @@ impl Session {
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
             return Ok(k.clone());
         }
+        let _slow = self.slow_path.try_lock();
+        if let Some(k) = lock(&self.private_keys)?.get(fp) {
+            return Ok(k.clone());
+        }
         let pass = self.passphrase.get(&format!("owner {}", owner.id))?;
         let key = Arc::new(owner.unlock(fp, pass.as_bytes())?);
         self.key_unlocks.fetch_add(1, Ordering::Relaxed);
@@ -106,7 +114,10 @@ impl Session {
             .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
             .map(|k| k.fingerprint)
             .ok_or_else(|| {
-                Error::not_found(format!("owner {} has no private key in this keystore", owner.id))
+                Error::not_found(format!(
+                    "owner {} has no private key in this keystore",
+                    owner.id
+                ))
             })?;
         self.private_key(owner, &fp)
     }
@@ -138,6 +149,10 @@ impl Session {
         delegate: &OwnerId,
         id: &str,
     ) -> Result<SymmetricKey> {
+        if let Some(k) = lock(&self.exchange_keys)?.get(id) {
+            return Ok(k.clone());
+        }
+        let _slow = lock(&self.slow_path)?;
         if let Some(k) = lock(&self.exchange_keys)?.get(id) {
             return Ok(k.clone());
         }
@@ -179,14 +194,19 @@ impl Session {
                 ));
             }
         }
-        let (recipients, unverified) = self.recipients(delegator, delegate, opts.allow_unverified)?;
+        let (recipients, unverified) =
+            self.recipients(delegator, delegate, opts.allow_unverified)?;
         let signer = self.current_private_key(self.keystore.owner(delegator)?)?;
         let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, &signer)?;
         let stored = record.clone();
         self.keystore = {
             let (d, e) = (delegator.clone(), delegate.clone());
             Keystore::update(&self.path, move |ks| {
-                ks.owner_mut(&d)?.hc_party_keys.entry(e).or_default().push(stored);
+                ks.owner_mut(&d)?
+                    .hc_party_keys
+                    .entry(e)
+                    .or_default()
+                    .push(stored);
                 Ok(ks.clone())
             })?
         };
@@ -209,7 +229,9 @@ impl Session {
             return Ok(None);
         };
         for r in list.iter().rev() {
-            if r.check_signature(owner)? == SignerTrust::Verified && r.wraps_for(owner).next().is_some() {
+            if r.check_signature(owner)? == SignerTrust::Verified
+                && r.wraps_for(owner).next().is_some()
+            {
                 return Ok(Some(r.clone()));
             }
         }
@@ -221,7 +243,7 @@ impl Session {
         delegator: &OwnerId,
         delegate: &OwnerId,
         allow_unverified: bool,
-    ) -> Result<(Vec<(OwnerId, PublicKey)>, Vec<Fingerprint>)> {
+    ) -> Result<(Recipients, Vec<Fingerprint>)> {
         let mut out = Vec::new();
         let mut unverified = Vec::new();
         let from = self.keystore.owner(delegator)?;
@@ -232,7 +254,10 @@ impl Session {
             let to = self.keystore.owner(delegate)?;
             let verified: Vec<_> = to.public_keys.iter().filter(|k| k.verified).collect();
             if verified.is_empty() && !allow_unverified {
-                let fp = to.current_key().map(|k| k.fingerprint.short()).unwrap_or_default();
+                let fp = to
+                    .current_key()
+                    .map(|k| k.fingerprint.short())
+                    .unwrap_or_default();
                 return Err(Error::refused(format!(
                     "no verified public key for {delegate}: a new exchange key is only wrapped for verified keys"
                 ))
@@ -253,6 +278,10 @@ impl Session {
     }
 }
 
+/// The public keys a new exchange key is wrapped for, with their owners.
+type Recipients = Vec<(OwnerId, PublicKey)>;
+
 fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
-    m.lock().map_err(|_| Error::internal("a worker thread panicked"))
+    m.lock()
+        .map_err(|_| Error::internal("a worker thread panicked"))
 }

@@ -11,6 +11,8 @@ use ehrcrypt::{Error, Result};
 
 pub mod completions;
 pub mod demo;
+pub mod entity;
+pub mod files;
 pub mod hcp_key;
 pub mod key;
 pub mod keygen;
@@ -22,7 +24,12 @@ use output::Output;
 /// End-to-end encrypted health records: RSA-2048 data-owner keys, pairwise
 /// AES-256 exchange keys, and per-entity AES-256-GCM keys (the iCure model).
 #[derive(Parser, Debug)]
-#[command(name = "ehrcrypt", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "ehrcrypt",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(after_help = "Run `ehrcrypt demo` to see the whole flow on a throw-away keystore.")]
 pub struct Cli {
     #[command(flatten)]
@@ -67,6 +74,9 @@ pub enum Command {
     /// Pairwise exchange keys ("hcp keys") between data owners
     #[command(subcommand, name = "hcp-key")]
     HcpKey(hcp_key::HcpKeyCommand),
+    /// Encrypt, decrypt and link patients, contacts, forms and health elements
+    #[command(subcommand)]
+    Entity(entity::EntityCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -145,6 +155,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Owner(c) => owner::run(&env, c),
         Command::Key(c) => key::run(&env, c),
         Command::HcpKey(c) => hcp_key::run(&env, c),
+        Command::Entity(c) => entity::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }

@@ -1,0 +1,301 @@
+//! `ehrcrypt entity ...`: encrypt and decrypt records, and follow the
+//! secret links between a patient and its contacts, forms and health elements.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use ehrcrypt::atomic_file::{self, Batch, Mode};
+use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
+use ehrcrypt::owner::OwnerId;
+use ehrcrypt::{Error, Result};
+
+use super::files::{self, OutputArgs};
+use super::Env;
+
+#[derive(Subcommand, Debug)]
+pub enum EntityCommand {
+    /// Encrypt plaintext JSON records into entities
+    Encrypt(EncryptArgs),
+    /// Decrypt entities back into the original JSON records
+    Decrypt(DecryptArgs),
+    /// List the entities in DIR… linked to a patient (via its secret id)
+    Children {
+        #[arg(long = "as", value_name = "OWNER")]
+        me: OwnerId,
+        /// The patient entity
+        patient: PathBuf,
+        /// Directories (or files) to search
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+    /// Find the patient an entity belongs to (via cryptedForeignKeys)
+    Parent {
+        #[arg(long = "as", value_name = "OWNER")]
+        me: OwnerId,
+        /// The contact, form or health element
+        entity: PathBuf,
+        /// Directories (or files) to search
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KindArg {
+    Patient,
+    Contact,
+    Form,
+    HealthElement,
+}
+
+impl From<KindArg> for EntityKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Patient => EntityKind::Patient,
+            KindArg::Contact => EntityKind::Contact,
+            KindArg::Form => EntityKind::Form,
+            KindArg::HealthElement => EntityKind::HealthElement,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct EncryptArgs {
+    /// The data owner who encrypts (its private key must be here)
+    #[arg(long = "as", value_name = "OWNER")]
+    pub me: OwnerId,
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// The patient entity these records belong to (contacts, forms, health elements)
+    #[arg(long, value_name = "PATIENT_FILE")]
+    pub parent: Option<PathBuf>,
+    /// Also give this data owner access (repeatable)
+    #[arg(long, value_name = "OWNER")]
+    pub share_with: Vec<OwnerId>,
+    /// Keep this field in clear for indexing (dotted path, repeatable)
+    #[arg(long, value_name = "FIELD")]
+    pub clear: Vec<String>,
+    /// Config file with per-kind clear fields [default: ehrcrypt's config dir]
+    #[arg(long, env = "EHRCRYPT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Allow new exchange keys for unverified delegate keys
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Plaintext JSON files or directories (- for stdin)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DecryptArgs {
+    /// The data owner who decrypts
+    #[arg(long = "as", value_name = "OWNER")]
+    pub me: OwnerId,
+    /// Entity files or directories (- for stdin)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
+    match cmd {
+        EntityCommand::Encrypt(a) => encrypt(env, a),
+        EntityCommand::Decrypt(a) => decrypt(env, a),
+        EntityCommand::Children { me, patient, dirs } => children(env, &me, &patient, &dirs),
+        EntityCommand::Parent { me, entity, dirs } => parent(env, &me, &entity, &dirs),
+    }
+}
+
+/// Runs `work` on every input in parallel, stages the results, and commits
+/// them only if every input succeeded: a failure leaves no output.
+fn process_all(
+    env: &Env,
+    what: &str,
+    inputs: &[PathBuf],
+    dests: &[PathBuf],
+    mode: Mode,
+    work: impl Fn(&Path) -> Result<Vec<u8>> + Sync,
+) -> Result<()> {
+    let pb = env.out.progress(inputs.len() as u64, what);
+    let staged: Vec<Result<atomic_file::Staged>> = inputs
+        .par_iter()
+        .zip(dests.par_iter())
+        .map(|(input, dest)| {
+            let bytes = zeroize::Zeroizing::new(work(input)?);
+            pb.inc(1);
+            Batch::stage_one(dest, &bytes, mode)
+        })
+        .collect();
+    pb.finish_and_clear();
+    let mut batch = Batch::new();
+    let mut failures = Vec::new();
+    for s in staged {
+        match s {
+            Ok(s) => batch.push(s),
+            Err(e) => failures.push(e),
+        }
+    }
+    if let Some(first) = failures.into_iter().next() {
+        drop(batch);
+        return Err(if inputs.len() > 1 {
+            first.hint("no output was written: fix or remove that input and run again")
+        } else {
+            first
+        });
+    }
+    batch.commit()
+}
+
+fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
+    let inputs = files::expand(&a.inputs)?;
+    let dests = a.output.destinations(&inputs)?;
+    let kind: EntityKind = a.kind.into();
+    let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
+    clear.extend(a.clear);
+    let parent = match &a.parent {
+        None => None,
+        Some(p) => Some(read_json(p, "parent entity")?),
+    };
+    let mut session = env.session()?;
+    let opts = EncryptOptions {
+        kind,
+        share_with: a.share_with,
+        clear,
+        parent,
+        allow_unverified: a.allow_unverified,
+    };
+    let enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    process_all(env, "encrypting", &inputs, &dests, Mode::Public, |input| {
+        let source = ehrcrypt::error::display_path(input);
+        let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
+        Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
+    })?;
+    if inputs.len() > 1 || a.output.out_dir.is_some() {
+        env.out.note(format!(
+            "encrypted {} {kind} record(s) as {}",
+            inputs.len(),
+            a.me
+        ));
+    }
+    env.report_stats(&session);
+    Ok(())
+}
+
+fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
+    let inputs = files::expand(&a.inputs)?;
+    let dests = a.output.destinations(&inputs)?;
+    let session = env.session()?;
+    session.keystore().local_owner(&a.me)?;
+    process_all(env, "decrypting", &inputs, &dests, Mode::Private, |input| {
+        let (e, source) = Entity::read(input)?;
+        let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?.to_vec();
+        if bytes.last() != Some(&b'\n') {
+            bytes.push(b'\n');
+        }
+        Ok(bytes)
+    })?;
+    if inputs.len() > 1 || a.output.out_dir.is_some() {
+        env.out.note(format!(
+            "decrypted {} entit{} as {}",
+            inputs.len(),
+            if inputs.len() == 1 { "y" } else { "ies" },
+            a.me
+        ));
+    }
+    env.report_stats(&session);
+    Ok(())
+}
+
+fn read_json(path: &Path, what: &str) -> Result<Value> {
+    let source = ehrcrypt::error::display_path(path);
+    serde_json::from_slice(&atomic_file::read(path)?)
+        .map_err(|e| ehrcrypt::format::json_error(&source, what, &e))
+}
+
+/// Clear fields for `kind` from the config file, if there is one.
+fn config_clear_fields(explicit: Option<&Path>, kind: EntityKind) -> Result<Vec<String>> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match directories::ProjectDirs::from("org", "ehrcrypt", "ehrcrypt") {
+            Some(d) if d.config_dir().join("config.json").exists() => {
+                d.config_dir().join("config.json")
+            }
+            _ => return Ok(Vec::new()),
+        },
+    };
+    let v = read_json(&path, "config")?;
+    entity::default_clear_fields(&v, kind, &path.display().to_string())
+}
+
+/// Parses every entity under `dirs`; files that are not entities are skipped.
+fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
+    let files = files::expand(dirs)?;
+    Ok(files
+        .par_iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(p).ok()?;
+            let v: Value = serde_json::from_slice(&bytes).ok()?;
+            entity::is_entity(&v).then_some(())?;
+            Entity::parse(&v, &p.display().to_string())
+                .ok()
+                .map(|e| (p.clone(), e))
+        })
+        .collect())
+}
+
+fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result<()> {
+    let session = env.session()?;
+    let (p, source) = Entity::read(patient)?;
+    let secret = p.secret_id(&session, me, &source)?;
+    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
+        .into_iter()
+        .filter(|(_, e)| e.secret_foreign_keys.iter().any(|s| s == &secret))
+        .collect();
+    print_entities(env, &found);
+    env.report_stats(&session);
+    Ok(())
+}
+
+fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> {
+    let session = env.session()?;
+    let (e, source) = Entity::read(path)?;
+    let Some(parent_id) = e.parent_id(&session, me, &source)? else {
+        return Err(Error::not_found(format!(
+            "{source}: entity {} has no parent link",
+            e.id_text()
+        )));
+    };
+    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
+        .into_iter()
+        .filter(|(_, p)| p.kind == EntityKind::Patient && p.id_text() == parent_id)
+        .collect();
+    if found.is_empty() {
+        return Err(Error::not_found(format!(
+            "{source}: its patient {parent_id} is in none of the given directories"
+        )));
+    }
+    print_entities(env, &found);
+    env.report_stats(&session);
+    Ok(())
+}
+
+fn print_entities(env: &Env, found: &[(PathBuf, Entity)]) {
+    if env.out.json {
+        let v: Vec<Value> = found
+            .iter()
+            .map(|(p, e)| json!({"file": p, "id": e.id, "kind": e.kind}))
+            .collect();
+        env.out.json(&v);
+    } else {
+        for (p, e) in found {
+            env.out
+                .line(format!("{}\t{}\t{}", p.display(), e.kind, e.id_text()));
+        }
+    }
+}

@@ -1,0 +1,777 @@
+//! Encrypted entities (seed 000): patients, contacts, forms and health
+//! elements as JSON, each with its own AES-256 key.
+//!
+//! An entity file (`ehrcrypt/entity/v1`) keeps in clear only its `id`, its
+//! `kind`, the fields the user chose to keep in clear, and the crypto
+//! metadata:
+//! - `encryptedSelf`: the original JSON document, sealed under the entity key;
+//! - `encryptionKeys`: the entity key wrapped under exchange keys, keyed by
+//!   delegate (`A→A: <HGFE>_{AA}`, `A→B: <HGFE>_{AB}`);
+//! - `delegations`: the entity's secret id (children link to it), wrapped likewise;
+//! - `secretForeignKeys`: the parent's secret id, in clear;
+//! - `cryptedForeignKeys`: the parent's id, wrapped likewise.
+//!
+//! Every sealed value is AES-256-GCM with associated data naming its place
+//! (format, role, entity id, kind, owner, delegate, exchange key), so moving
+//! it elsewhere fails to open. `encryptedSelf`'s associated data also covers
+//! the clear fields and `secretForeignKeys`, so editing them is detected.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::crypto::{b64, Context, SymmetricKey};
+use crate::error::{Error, ErrorKind, Result};
+use crate::owner::OwnerId;
+use crate::session::{ExchangeOptions, Session};
+
+pub const ENTITY_FORMAT: &str = "ehrcrypt/entity/v1";
+const FORMAT_PREFIX: &str = "ehrcrypt/entity/";
+
+/// Top-level names the envelope uses; an input may not keep them in clear.
+pub const RESERVED: [&str; 8] = [
+    "format",
+    "id",
+    "kind",
+    "secretForeignKeys",
+    "cryptedForeignKeys",
+    "delegations",
+    "encryptionKeys",
+    "encryptedSelf",
+];
+
+/// The kinds of entity of the iCure model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntityKind {
+    Patient,
+    Contact,
+    Form,
+    HealthElement,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Patient => "patient",
+            EntityKind::Contact => "contact",
+            EntityKind::Form => "form",
+            EntityKind::HealthElement => "health-element",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "patient" => Ok(EntityKind::Patient),
+            "contact" => Ok(EntityKind::Contact),
+            "form" => Ok(EntityKind::Form),
+            "health-element" => Ok(EntityKind::HealthElement),
+            _ => Err(Error::format(format!(
+                "'{s}' is not an entity kind (patient, contact, form, health-element)"
+            ))),
+        }
+    }
+}
+
+/// What a delegation entry protects; part of its associated data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `encryptionKeys`: the entity key.
+    EncryptionKey,
+    /// `delegations`: the entity's secret id.
+    SecretId,
+    /// `cryptedForeignKeys`: the parent's id.
+    ParentId,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::EncryptionKey, Role::SecretId, Role::ParentId];
+
+    pub fn field(self) -> &'static str {
+        match self {
+            Role::EncryptionKey => "encryptionKeys",
+            Role::SecretId => "delegations",
+            Role::ParentId => "cryptedForeignKeys",
+        }
+    }
+}
+
+/// One wrapped value for one delegate: `owner→delegatedTo: <value>_{owner delegatedTo}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delegation {
+    /// Who wrapped it (the delegator).
+    pub owner: OwnerId,
+    pub delegated_to: OwnerId,
+    /// Id of the exchange key {owner delegatedTo} it is wrapped under.
+    pub exchange_key: String,
+    /// `nonce || ciphertext || tag`, base64.
+    pub key: String,
+}
+
+/// Delegations keyed by delegate, as in seed 000.
+pub type Delegations = BTreeMap<OwnerId, Vec<Delegation>>;
+
+/// A parsed entity envelope.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    /// The id as it appeared (string or integer).
+    pub id: Value,
+    pub kind: EntityKind,
+    /// The fields kept in clear, at their original paths.
+    pub clear: Map<String, Value>,
+    pub secret_foreign_keys: Vec<String>,
+    pub crypted_foreign_keys: Delegations,
+    pub delegations: Delegations,
+    pub encryption_keys: Delegations,
+    /// base64 of `nonce || ciphertext || tag`.
+    pub encrypted_self: String,
+}
+
+/// Whether `value` looks like an ehrcrypt entity (of any version).
+pub fn is_entity(value: &Value) -> bool {
+    value
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|f| f.starts_with(FORMAT_PREFIX))
+}
+
+/// The id of a JSON document as text: a string or an integer.
+fn id_text(id: &Value) -> Option<String> {
+    match id {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Entity {
+    /// Parses an entity file; `source` names it in errors.
+    pub fn parse(value: &Value, source: &str) -> Result<Self> {
+        if value.get("encryptedSelf").is_none() && !is_entity(value) {
+            return Err(Error::format(format!(
+                "{source}: not an ehrcrypt entity (it has no \"format\": \"{ENTITY_FORMAT}\"); is it a plaintext record?"
+            ))
+            .hint("encrypt it with `ehrcrypt entity encrypt`"));
+        }
+        crate::format::check_format(value, FORMAT_PREFIX, 1, source, "entity")?;
+        let obj = value.as_object().expect("check_format ensures an object");
+        let bad = |what: &str| Error::format(format!("{source}: malformed entity: {what}"));
+        let id = obj.get("id").cloned().ok_or_else(|| bad("no id"))?;
+        if id_text(&id).is_none() {
+            return Err(bad("id is not a string or an integer"));
+        }
+        let kind: EntityKind = obj
+            .get("kind")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("no kind"))?
+            .parse()
+            .map_err(|e: Error| e.context(source))?;
+        let field = |name: &str| -> Result<Delegations> {
+            match obj.get(name) {
+                None => Ok(Delegations::new()),
+                Some(v) => {
+                    serde_json::from_value(v.clone()).map_err(|e| bad(&format!("{name}: {e}")))
+                }
+            }
+        };
+        let secret_foreign_keys = match obj.get("secretForeignKeys") {
+            None => Vec::new(),
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|e| bad(&format!("secretForeignKeys: {e}")))?,
+        };
+        let encrypted_self = obj
+            .get("encryptedSelf")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("no encryptedSelf"))?
+            .to_string();
+        let clear = obj
+            .iter()
+            .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Ok(Entity {
+            id,
+            kind,
+            clear,
+            secret_foreign_keys,
+            crypted_foreign_keys: field("cryptedForeignKeys")?,
+            delegations: field("delegations")?,
+            encryption_keys: field("encryptionKeys")?,
+            encrypted_self,
+        })
+    }
+
+    /// Reads and parses an entity file (or stdin for `-`).
+    pub fn read(path: &std::path::Path) -> Result<(Self, String)> {
+        let source = crate::error::display_path(path);
+        let bytes = crate::atomic_file::read(path)?;
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| crate::format::json_error(&source, "entity", &e))?;
+        Ok((Self::parse(&value, &source)?, source))
+    }
+
+    pub fn id_text(&self) -> String {
+        id_text(&self.id).unwrap_or_default()
+    }
+
+    /// The envelope as JSON, fields in a fixed order.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("format".into(), Value::from(ENTITY_FORMAT));
+        m.insert("id".into(), self.id.clone());
+        m.insert("kind".into(), Value::from(self.kind.as_str()));
+        for (k, v) in &self.clear {
+            m.insert(k.clone(), v.clone());
+        }
+        if !self.secret_foreign_keys.is_empty() {
+            m.insert(
+                "secretForeignKeys".into(),
+                Value::from(self.secret_foreign_keys.clone()),
+            );
+        }
+        let put = |m: &mut Map<String, Value>, name: &str, d: &Delegations| {
+            if !d.is_empty() {
+                m.insert(name.into(), serde_json::to_value(d).unwrap_or_default());
+            }
+        };
+        put(&mut m, "cryptedForeignKeys", &self.crypted_foreign_keys);
+        put(&mut m, "delegations", &self.delegations);
+        put(&mut m, "encryptionKeys", &self.encryption_keys);
+        m.insert(
+            "encryptedSelf".into(),
+            Value::from(self.encrypted_self.clone()),
+        );
+        Value::Object(m)
+    }
+
+    /// The envelope serialised for a file: pretty JSON and a newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(&self.to_value()).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    pub fn delegations_for(&self, role: Role) -> &Delegations {
+        match role {
+            Role::EncryptionKey => &self.encryption_keys,
+            Role::SecretId => &self.delegations,
+            Role::ParentId => &self.crypted_foreign_keys,
+        }
+    }
+
+    pub fn delegations_for_mut(&mut self, role: Role) -> &mut Delegations {
+        match role {
+            Role::EncryptionKey => &mut self.encryption_keys,
+            Role::SecretId => &mut self.delegations,
+            Role::ParentId => &mut self.crypted_foreign_keys,
+        }
+    }
+
+    /// The owners that hold an entity key entry: who has access.
+    pub fn readers(&self) -> Vec<&OwnerId> {
+        self.encryption_keys.keys().collect()
+    }
+
+    /// Associated data of one wrapped value.
+    fn wrap_context(
+        &self,
+        role: Role,
+        owner: &OwnerId,
+        delegate: &OwnerId,
+        exchange_key: &str,
+    ) -> Context {
+        Context::new(ENTITY_FORMAT)
+            .with(role.field())
+            .with(&self.id_text())
+            .with(self.kind.as_str())
+            .with(owner.as_str())
+            .with(delegate.as_str())
+            .with(exchange_key)
+    }
+
+    /// Associated data of `encryptedSelf`: the entity's identity, its clear
+    /// fields and its links, so none of them can be changed unnoticed.
+    fn self_context(&self) -> Context {
+        let mut clear = Vec::new();
+        crate::format::canonical_json(&Value::Object(self.clear.clone()), &mut clear);
+        let mut links = Vec::new();
+        crate::format::canonical_json(&Value::from(self.secret_foreign_keys.clone()), &mut links);
+        Context::new(ENTITY_FORMAT)
+            .with("encryptedSelf")
+            .with(&self.id_text())
+            .with(self.kind.as_str())
+            .with_bytes(&clear)
+            .with_bytes(&links)
+    }
+
+    /// Adds `owner→delegate: <value>_{exchange key}` unless an entry of that
+    /// owner under that exchange key exists. Returns whether it was added.
+    pub fn add_delegation(
+        &mut self,
+        role: Role,
+        owner: &OwnerId,
+        delegate: &OwnerId,
+        exchange_key_id: &str,
+        exchange_key: &SymmetricKey,
+        value: &[u8],
+    ) -> bool {
+        let exists = self.delegations_for(role).get(delegate).is_some_and(|l| {
+            l.iter()
+                .any(|d| &d.owner == owner && d.exchange_key == exchange_key_id)
+        });
+        if exists {
+            return false;
+        }
+        let ctx = self.wrap_context(role, owner, delegate, exchange_key_id);
+        let sealed = exchange_key.seal(&ctx, value);
+        self.delegations_for_mut(role)
+            .entry(delegate.clone())
+            .or_default()
+            .push(Delegation {
+                owner: owner.clone(),
+                delegated_to: delegate.clone(),
+                exchange_key: exchange_key_id.to_string(),
+                key: b64::encode(&sealed),
+            });
+        true
+    }
+
+    /// Opens the value of `role` that `me` can read, trying each entry
+    /// addressed to `me`. `None` when the entity has no such field at all.
+    pub fn open(
+        &self,
+        session: &Session,
+        me: &OwnerId,
+        role: Role,
+        source: &str,
+    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let all = self.delegations_for(role);
+        if all.is_empty() {
+            return Ok(None);
+        }
+        let Some(mine) = all.get(me).filter(|l| !l.is_empty()) else {
+            let holders: Vec<String> = all.keys().map(|k| k.to_string()).collect();
+            return Err(Error::no_access(format!(
+                "{source}: entity {} has no {} entry for {me}; access is held by {}",
+                self.id_text(),
+                role.field(),
+                holders.join(", ")
+            ))
+            .hint("ask one of them to share it with you: `ehrcrypt delegation share --as THEM --with YOU FILE`"));
+        };
+        let mut first_err = None;
+        for d in mine {
+            match self.open_one(session, me, role, d, source) {
+                Ok(v) => return Ok(Some(v)),
+                Err(e) => {
+                    if first_err.is_none() {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        Err(first_err.expect("at least one entry was tried"))
+    }
+
+    fn open_one(
+        &self,
+        session: &Session,
+        me: &OwnerId,
+        role: Role,
+        d: &Delegation,
+        source: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        if &d.delegated_to != me {
+            return Err(Error::integrity(format!(
+                "{source}: entity {}: a {} entry filed under {me} is addressed to {}",
+                self.id_text(),
+                role.field(),
+                d.delegated_to
+            )));
+        }
+        let xk = session
+            .exchange_key(me, &d.owner, &d.delegated_to, &d.exchange_key)
+            .map_err(|e| e.context(format!("{source}: entity {}", self.id_text())))?;
+        let sealed = b64::decode(&d.key, role.field()).map_err(|e| e.context(source))?;
+        let ctx = self.wrap_context(role, &d.owner, &d.delegated_to, &d.exchange_key);
+        xk.open(&ctx, &sealed).map_err(|_| {
+            Error::integrity(format!(
+                "{source}: entity {}: {} entry {}→{} does not authenticate (modified, or moved from another entity or delegation)",
+                self.id_text(),
+                role.field(),
+                d.owner,
+                d.delegated_to
+            ))
+        })
+    }
+
+    /// The entity key, opened as `me`.
+    pub fn entity_key(
+        &self,
+        session: &Session,
+        me: &OwnerId,
+        source: &str,
+    ) -> Result<SymmetricKey> {
+        let raw = self
+            .open(session, me, Role::EncryptionKey, source)?
+            .ok_or_else(|| {
+                Error::format(format!(
+                    "{source}: entity {} has no encryptionKeys",
+                    self.id_text()
+                ))
+            })?;
+        SymmetricKey::from_slice(&raw, "entity key")
+    }
+
+    /// The entity's secret id (what children put in `secretForeignKeys`).
+    pub fn secret_id(&self, session: &Session, me: &OwnerId, source: &str) -> Result<String> {
+        let raw = self
+            .open(session, me, Role::SecretId, source)?
+            .ok_or_else(|| {
+                Error::format(format!(
+                    "{source}: entity {} has no delegations (secret id)",
+                    self.id_text()
+                ))
+            })?;
+        utf8(raw, source, "secret id")
+    }
+
+    /// The parent's id, from `cryptedForeignKeys`; `None` for an entity without parent.
+    pub fn parent_id(
+        &self,
+        session: &Session,
+        me: &OwnerId,
+        source: &str,
+    ) -> Result<Option<String>> {
+        match self.open(session, me, Role::ParentId, source)? {
+            None => Ok(None),
+            Some(raw) => utf8(raw, source, "parent id").map(Some),
+        }
+    }
+
+    /// Decrypts `encryptedSelf` with the entity key: the original document's bytes.
+    pub fn open_self(&self, key: &SymmetricKey, source: &str) -> Result<Zeroizing<Vec<u8>>> {
+        let sealed =
+            b64::decode(&self.encrypted_self, "encryptedSelf").map_err(|e| e.context(source))?;
+        key.open(&self.self_context(), &sealed).map_err(|_| {
+            let clear: Vec<&str> = self.clear.keys().map(String::as_str).collect();
+            let mut fields = String::from("encryptedSelf");
+            if !clear.is_empty() {
+                fields.push_str(&format!(" or clear field(s) {}", clear.join(", ")));
+            }
+            if !self.secret_foreign_keys.is_empty() {
+                fields.push_str(" or secretForeignKeys");
+            }
+            Error::integrity(format!(
+                "{source}: entity {}: integrity check failed: {fields} modified",
+                self.id_text()
+            ))
+        })
+    }
+
+    /// Re-seals `plaintext` under `key` as the new `encryptedSelf`.
+    pub fn seal_self(&mut self, key: &SymmetricKey, plaintext: &[u8]) {
+        self.encrypted_self = b64::encode(&key.seal(&self.self_context(), plaintext));
+    }
+}
+
+fn utf8(raw: Zeroizing<Vec<u8>>, source: &str, what: &str) -> Result<String> {
+    String::from_utf8(raw.to_vec())
+        .map_err(|_| Error::format(format!("{source}: {what} is not UTF-8")))
+}
+
+/// How to encrypt plaintext records.
+#[derive(Clone, Debug)]
+pub struct EncryptOptions {
+    pub kind: EntityKind,
+    /// Delegates besides the encrypting owner itself.
+    pub share_with: Vec<OwnerId>,
+    /// Dotted paths of fields kept in clear.
+    pub clear: Vec<String>,
+    /// The parent entity (a patient), already encrypted.
+    pub parent: Option<Value>,
+    /// Allow new exchange keys for unverified delegate keys.
+    pub allow_unverified: bool,
+}
+
+/// Encrypts many records as one owner: exchange keys are resolved (and
+/// created if needed) once, then each record costs only symmetric work.
+pub struct Encryptor {
+    me: OwnerId,
+    kind: EntityKind,
+    clear: Vec<Vec<String>>,
+    /// (delegate, exchange key id, exchange key), `me` first.
+    targets: Vec<(OwnerId, String, SymmetricKey)>,
+    /// The parent's (id, secret id).
+    parent: Option<(String, String)>,
+}
+
+impl Encryptor {
+    pub fn new(session: &mut Session, me: &OwnerId, opts: &EncryptOptions) -> Result<Self> {
+        session.keystore().local_owner(me)?;
+        let clear = opts
+            .clear
+            .iter()
+            .map(|p| parse_path(p))
+            .collect::<Result<Vec<_>>>()?;
+        let parent = match &opts.parent {
+            None => None,
+            Some(v) => {
+                if opts.kind == EntityKind::Patient {
+                    return Err(Error::usage("a patient has no parent")
+                        .hint("--parent is for contacts, forms and health elements"));
+                }
+                let p = Entity::parse(v, "parent")?;
+                if p.kind != EntityKind::Patient {
+                    return Err(Error::usage(format!(
+                        "the parent must be a patient, not a {}",
+                        p.kind
+                    )));
+                }
+                Some((p.id_text(), p.secret_id(session, me, "parent")?))
+            }
+        };
+        let mut delegates = vec![me.clone()];
+        for d in &opts.share_with {
+            if !delegates.contains(d) {
+                delegates.push(d.clone());
+            }
+        }
+        let mut targets = Vec::new();
+        for d in delegates {
+            let xo = ExchangeOptions {
+                allow_unverified: opts.allow_unverified,
+                rotate: false,
+            };
+            let (outcome, key) = session.ensure_exchange_key(me, &d, xo)?;
+            targets.push((d, outcome.record.id, key));
+        }
+        Ok(Encryptor {
+            me: me.clone(),
+            kind: opts.kind,
+            clear,
+            targets,
+            parent,
+        })
+    }
+
+    /// Encrypts one record given as its file's bytes: `encryptedSelf` seals
+    /// those exact bytes, so decryption returns the file byte for byte.
+    pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
+        let value: Value = serde_json::from_slice(plaintext)
+            .map_err(|e| crate::format::json_error(source, "record", &e))?;
+        self.encrypt_parsed(&value, plaintext, source)
+    }
+
+    /// Encrypts a record given as a JSON value (sealed in compact form).
+    pub fn encrypt_value(&self, value: &Value, source: &str) -> Result<Entity> {
+        let bytes = Zeroizing::new(
+            serde_json::to_vec(value).map_err(|_| Error::internal("cannot serialise record"))?,
+        );
+        self.encrypt_parsed(value, &bytes, source)
+    }
+
+    fn encrypt_parsed(&self, value: &Value, plaintext: &[u8], source: &str) -> Result<Entity> {
+        let Some(obj) = value.as_object() else {
+            return Err(Error::format(format!(
+                "{source}: a record must be a JSON object"
+            )));
+        };
+        if is_entity(value) || obj.contains_key("encryptedSelf") {
+            return Err(
+                Error::usage(format!("{source}: already an ehrcrypt entity"))
+                    .hint("decrypt it first, or share it with `ehrcrypt delegation share`"),
+            );
+        }
+        let id = match obj.get("id") {
+            Some(v) => {
+                if id_text(v).is_none() {
+                    return Err(Error::format(format!(
+                        "{source}: \"id\" must be a non-empty string or an integer"
+                    )));
+                }
+                v.clone()
+            }
+            None => Value::from(uuid::Uuid::new_v4().to_string()),
+        };
+        let mut clear = Map::new();
+        for path in &self.clear {
+            copy_path(obj, path, &mut clear).map_err(|e| e.context(source))?;
+        }
+        let key = SymmetricKey::generate();
+        let mut entity = Entity {
+            id,
+            kind: self.kind,
+            clear,
+            secret_foreign_keys: Vec::new(),
+            crypted_foreign_keys: Delegations::new(),
+            delegations: Delegations::new(),
+            encryption_keys: Delegations::new(),
+            encrypted_self: String::new(),
+        };
+        let secret_id = uuid::Uuid::new_v4().to_string();
+        if let Some((_, parent_secret)) = &self.parent {
+            entity.secret_foreign_keys.push(parent_secret.clone());
+        }
+        for (delegate, xid, xk) in &self.targets {
+            entity.add_delegation(
+                Role::EncryptionKey,
+                &self.me,
+                delegate,
+                xid,
+                xk,
+                key.expose(),
+            );
+            entity.add_delegation(
+                Role::SecretId,
+                &self.me,
+                delegate,
+                xid,
+                xk,
+                secret_id.as_bytes(),
+            );
+            if let Some((parent_id, _)) = &self.parent {
+                entity.add_delegation(
+                    Role::ParentId,
+                    &self.me,
+                    delegate,
+                    xid,
+                    xk,
+                    parent_id.as_bytes(),
+                );
+            }
+        }
+        entity.seal_self(&key, plaintext);
+        Ok(entity)
+    }
+}
+
+/// Encrypts one record as `me` (convenience over [`Encryptor`]).
+pub fn encrypt(
+    session: &mut Session,
+    me: &OwnerId,
+    plaintext: &Value,
+    opts: &EncryptOptions,
+) -> Result<Value> {
+    let enc = Encryptor::new(session, me, opts)?;
+    Ok(enc.encrypt_value(plaintext, "record")?.to_value())
+}
+
+/// Decrypts an entity as `me`: the original document's bytes.
+pub fn decrypt_bytes(
+    session: &Session,
+    me: &OwnerId,
+    entity: &Entity,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let key = entity.entity_key(session, me, source)?;
+    entity.open_self(&key, source)
+}
+
+/// Decrypts an entity given as JSON, as `me`: the original document.
+pub fn decrypt(session: &Session, me: &OwnerId, entity: &Value, source: &str) -> Result<Value> {
+    let e = Entity::parse(entity, source)?;
+    let bytes = decrypt_bytes(session, me, &e, source)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| Error::format(format!("{source}: decrypted content is not JSON")))
+}
+
+/// Splits a dotted path; each segment must be non-empty.
+fn parse_path(p: &str) -> Result<Vec<String>> {
+    let parts: Vec<String> = p.split('.').map(str::to_string).collect();
+    if parts.iter().any(String::is_empty) {
+        return Err(Error::usage(format!(
+            "--clear {p}: not a dotted field path"
+        )));
+    }
+    if parts.len() == 1 && RESERVED.contains(&parts[0].as_str()) && parts[0] != "id" {
+        return Err(Error::usage(format!(
+            "--clear {p}: '{}' is a name the entity format reserves",
+            parts[0]
+        ))
+        .hint("move the field, or keep a nested field in clear instead"));
+    }
+    Ok(parts)
+}
+
+/// Copies the value at `path` from `src` into `dst` at the same path; a
+/// path absent from this record is skipped.
+fn copy_path(
+    src: &Map<String, Value>,
+    path: &[String],
+    dst: &mut Map<String, Value>,
+) -> Result<()> {
+    let (first, rest) = path.split_first().expect("paths are non-empty");
+    if first == "id" && rest.is_empty() {
+        return Ok(()); // always in clear
+    }
+    let Some(v) = src.get(first) else {
+        return Ok(());
+    };
+    if RESERVED.contains(&first.as_str()) && rest.is_empty() {
+        return Err(Error::usage(format!(
+            "field '{first}' is reserved by the entity format"
+        )));
+    }
+    if rest.is_empty() {
+        dst.insert(first.clone(), v.clone());
+        return Ok(());
+    }
+    let Some(inner) = v.as_object() else {
+        return Err(Error::usage(format!(
+            "--clear {}: '{first}' is not an object",
+            path.join(".")
+        )));
+    };
+    let slot = dst
+        .entry(first.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(slot) = slot.as_object_mut() else {
+        return Err(Error::internal("clear path collision"));
+    };
+    copy_path(inner, rest, slot)
+}
+
+/// Per-kind default clear fields from a config file
+/// (`ehrcrypt/config/v1`: `{"format": ..., "clear": {"patient": ["name.family"]}}`).
+pub fn default_clear_fields(config: &Value, kind: EntityKind, source: &str) -> Result<Vec<String>> {
+    crate::format::check_format(config, "ehrcrypt/config/", 1, source, "config")?;
+    match config.get("clear").and_then(|c| c.get(kind.as_str())) {
+        None => Ok(Vec::new()),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+            Error::format(format!(
+                "{source}: clear.{kind} must be a list of field paths"
+            ))
+        }),
+    }
+}
+
+/// The owners an entity is shared with (delegate → delegators), without decrypting.
+pub fn access_list(entity: &Entity) -> Vec<(OwnerId, OwnerId)> {
+    let mut pairs = BTreeSet::new();
+    for (delegate, list) in &entity.encryption_keys {
+        for d in list {
+            pairs.insert((d.owner.clone(), delegate.clone()));
+        }
+    }
+    pairs.into_iter().collect()
+}
+
+/// `NoAccess` and `NotFound` are "cannot read", not "damaged".
+pub fn is_access_error(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::NoAccess)
+}
