@@ -523,8 +523,31 @@ fn bulk_runs_do_one_rsa_decryption_per_exchange_key_and_are_all_or_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("r15.json"), "{}", stderr_of(&out));
+    assert!(
+        !dec2.exists(),
+        "a new output directory appears whole or not at all"
+    );
+    let hidden: Vec<_> = fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "no staging left behind: {hidden:?}");
+
+    // Into an existing directory: nothing is added either.
+    let dec3 = s.path("dec3");
+    fs::create_dir(&dec3).unwrap();
+    let out = s
+        .cmd("B")
+        .args(["entity", "decrypt", "--as", "B"])
+        .arg(&enc)
+        .arg("--out-dir")
+        .arg(&dec3)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
     assert_eq!(
-        fs::read_dir(&dec2).unwrap().count(),
+        fs::read_dir(&dec3).unwrap().count(),
         0,
         "no partial output, no temp files"
     );
