@@ -214,7 +214,11 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         Mode::Private,
         |input| {
             let (e, source) = Entity::read(input)?;
-            let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?.to_vec();
+            let plain = entity::decrypt_bytes(&session, &a.me, &e, &source)?;
+            // Copy once into a buffer with room for the newline, so no
+            // reallocation leaves a stray copy of the plaintext behind.
+            let mut bytes = Vec::with_capacity(plain.len() + 1);
+            bytes.extend_from_slice(&plain);
             if bytes.last() != Some(&b'\n') {
                 bytes.push(b'\n');
             }
