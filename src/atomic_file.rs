@@ -160,7 +160,8 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         b.mode(0o700);
     }
-    b.create(dir).map_err(|e| Error::io(dir, "create directory", e))
+    b.create(dir)
+        .map_err(|e| Error::io(dir, "create directory", e))
 }
 
 #[cfg(test)]

@@ -118,7 +118,11 @@ impl Error {
         };
         Self::new(
             kind,
-            format!("{}: cannot {action}: {}", display_path(path), io_reason(&err)),
+            format!(
+                "{}: cannot {action}: {}",
+                display_path(path),
+                io_reason(&err)
+            ),
         )
     }
 }

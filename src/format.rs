@@ -15,7 +15,9 @@ pub fn check_format(
     what: &str,
 ) -> Result<u32> {
     let Some(obj) = value.as_object() else {
-        return Err(Error::format(format!("{source}: not an ehrcrypt {what} (not a JSON object)")));
+        return Err(Error::format(format!(
+            "{source}: not an ehrcrypt {what} (not a JSON object)"
+        )));
     };
     let Some(fmt) = obj.get("format").and_then(|f| f.as_str()) else {
         return Err(Error::format(format!(
@@ -43,7 +45,10 @@ pub fn check_format(
 /// A JSON syntax error as a one-line message; EOF means truncation.
 pub fn json_error(source: &str, what: &str, e: &serde_json::Error) -> Error {
     let msg = if e.is_eof() {
-        format!("{source}: {what} is truncated (unexpected end of JSON at line {})", e.line())
+        format!(
+            "{source}: {what} is truncated (unexpected end of JSON at line {})",
+            e.line()
+        )
     } else {
         format!(
             "{source}: {what} is not valid JSON (line {}, column {})",
@@ -62,7 +67,10 @@ mod tests {
     #[test]
     fn accepts_known_and_refuses_newer_or_foreign() {
         let ok = json!({"format": "ehrcrypt/keystore/v1"});
-        assert_eq!(check_format(&ok, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap(), 1);
+        assert_eq!(
+            check_format(&ok, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap(),
+            1
+        );
         let newer = json!({"format": "ehrcrypt/keystore/v2"});
         let e = check_format(&newer, "ehrcrypt/keystore/", 1, "f", "keystore").unwrap_err();
         assert!(e.message().contains("newer"));

@@ -114,9 +114,17 @@ impl HcPartyKey {
     /// Checks the signature against the delegator's public keys in the
     /// keystore. A record signed by anyone else is an integrity error.
     pub fn check_signature(&self, delegator: &Owner) -> Result<SignerTrust> {
-        let what = || format!("exchange key {}→{} ({})", self.delegator, self.delegate, &self.id);
+        let what = || {
+            format!(
+                "exchange key {}→{} ({})",
+                self.delegator, self.delegate, &self.id
+            )
+        };
         if delegator.id != self.delegator {
-            return Err(Error::integrity(format!("{}: stored under the wrong owner", what())));
+            return Err(Error::integrity(format!(
+                "{}: stored under the wrong owner",
+                what()
+            )));
         }
         let entry = delegator.public_key(&self.signer).ok_or_else(|| {
             Error::integrity(format!(

@@ -219,7 +219,10 @@ impl Keystore {
     /// are never dropped). Exchange keys created by the owner are merged.
     pub fn import(&mut self, doc: OwnerDocument, replace: bool) -> Result<ImportReport> {
         if doc.format != OWNER_FORMAT {
-            return Err(Error::format(format!("unsupported owner format {}", doc.format)));
+            return Err(Error::format(format!(
+                "unsupported owner format {}",
+                doc.format
+            )));
         }
         for (delegate, records) in &doc.hc_party_keys {
             for r in records {

@@ -22,8 +22,7 @@ impl OwnerId {
     pub fn new(s: &str) -> Result<Self> {
         let ok = !s.is_empty()
             && s.len() <= 128
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-_:@".contains(&b));
         if ok {
             Ok(OwnerId(s.to_string()))
@@ -197,9 +196,11 @@ impl Owner {
         let pem = key.to_encrypted_pem(passphrase)?;
         match self.public_keys.iter_mut().find(|k| k.fingerprint == fp) {
             Some(entry) => entry.verified = true,
-            None => self
-                .public_keys
-                .push(PublicKeyEntry::new(key.public(), crate::now_rfc3339(), true)),
+            None => self.public_keys.push(PublicKeyEntry::new(
+                key.public(),
+                crate::now_rfc3339(),
+                true,
+            )),
         }
         self.private_keys.retain(|k| k.fingerprint != fp);
         self.private_keys.push(PrivateKeyEntry {
@@ -281,11 +282,12 @@ impl OwnerDocument {
         let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| crate::format::json_error(source, "owner document", &e))?;
         crate::format::check_format(&value, "ehrcrypt/owner/", 1, source, "owner document")?;
-        let doc: OwnerDocument = serde_json::from_value(value).map_err(|e| {
-            Error::format(format!("{source}: malformed owner document: {e}"))
-        })?;
+        let doc: OwnerDocument = serde_json::from_value(value)
+            .map_err(|e| Error::format(format!("{source}: malformed owner document: {e}")))?;
         if doc.public_keys.is_empty() {
-            return Err(Error::format(format!("{source}: owner document has no public key")));
+            return Err(Error::format(format!(
+                "{source}: owner document has no public key"
+            )));
         }
         for k in &doc.public_keys {
             let parsed = PublicKey::from_pem(&k.spki).map_err(|e| e.context(source))?;

@@ -44,14 +44,19 @@ impl PassphraseSource {
     pub fn get_new(&self, what: &str) -> Result<Zeroizing<String>> {
         let p = self.obtain(what, true)?;
         if p.is_empty() {
-            return Err(Error::new(ErrorKind::Passphrase, "empty passphrase refused")
-                .hint("a private key must be protected by a non-empty passphrase"));
+            return Err(
+                Error::new(ErrorKind::Passphrase, "empty passphrase refused")
+                    .hint("a private key must be protected by a non-empty passphrase"),
+            );
         }
         Ok(p)
     }
 
     fn obtain(&self, what: &str, confirm: bool) -> Result<Zeroizing<String>> {
-        let mut cached = self.cached.lock().map_err(|_| Error::internal("passphrase lock"))?;
+        let mut cached = self
+            .cached
+            .lock()
+            .map_err(|_| Error::internal("passphrase lock"))?;
         if let Some(p) = cached.as_ref() {
             return Ok(p.clone());
         }
@@ -64,7 +69,10 @@ impl PassphraseSource {
         if let Some(path) = &self.file {
             let bytes = Zeroizing::new(crate::atomic_file::read(path)?);
             let text = std::str::from_utf8(&bytes).map_err(|_| {
-                Error::new(ErrorKind::Passphrase, format!("{}: passphrase file is not UTF-8", path.display()))
+                Error::new(
+                    ErrorKind::Passphrase,
+                    format!("{}: passphrase file is not UTF-8", path.display()),
+                )
             })?;
             // One trailing newline is the file's, not the passphrase's.
             let text = text.strip_suffix('\n').unwrap_or(text);
@@ -82,16 +90,27 @@ impl PassphraseSource {
             .hint(format!("set {ENV_VAR} or pass --passphrase-file FILE")));
         }
         let first = Zeroizing::new(
-            rpassword::prompt_password(format!("Passphrase for {what}: "))
-                .map_err(|e| Error::new(ErrorKind::Passphrase, format!("cannot read passphrase: {e}")))?,
+            rpassword::prompt_password(format!("Passphrase for {what}: ")).map_err(|e| {
+                Error::new(
+                    ErrorKind::Passphrase,
+                    format!("cannot read passphrase: {e}"),
+                )
+            })?,
         );
         if confirm {
-            let again = Zeroizing::new(
-                rpassword::prompt_password("Repeat passphrase: ")
-                    .map_err(|e| Error::new(ErrorKind::Passphrase, format!("cannot read passphrase: {e}")))?,
-            );
+            let again = Zeroizing::new(rpassword::prompt_password("Repeat passphrase: ").map_err(
+                |e| {
+                    Error::new(
+                        ErrorKind::Passphrase,
+                        format!("cannot read passphrase: {e}"),
+                    )
+                },
+            )?);
             if *first != *again {
-                return Err(Error::new(ErrorKind::Passphrase, "the two passphrases differ"));
+                return Err(Error::new(
+                    ErrorKind::Passphrase,
+                    "the two passphrases differ",
+                ));
             }
         }
         Ok(first)

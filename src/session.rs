@@ -106,7 +106,10 @@ impl Session {
             .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
             .map(|k| k.fingerprint)
             .ok_or_else(|| {
-                Error::not_found(format!("owner {} has no private key in this keystore", owner.id))
+                Error::not_found(format!(
+                    "owner {} has no private key in this keystore",
+                    owner.id
+                ))
             })?;
         self.private_key(owner, &fp)
     }
@@ -179,14 +182,19 @@ impl Session {
                 ));
             }
         }
-        let (recipients, unverified) = self.recipients(delegator, delegate, opts.allow_unverified)?;
+        let (recipients, unverified) =
+            self.recipients(delegator, delegate, opts.allow_unverified)?;
         let signer = self.current_private_key(self.keystore.owner(delegator)?)?;
         let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, &signer)?;
         let stored = record.clone();
         self.keystore = {
             let (d, e) = (delegator.clone(), delegate.clone());
             Keystore::update(&self.path, move |ks| {
-                ks.owner_mut(&d)?.hc_party_keys.entry(e).or_default().push(stored);
+                ks.owner_mut(&d)?
+                    .hc_party_keys
+                    .entry(e)
+                    .or_default()
+                    .push(stored);
                 Ok(ks.clone())
             })?
         };
@@ -209,7 +217,9 @@ impl Session {
             return Ok(None);
         };
         for r in list.iter().rev() {
-            if r.check_signature(owner)? == SignerTrust::Verified && r.wraps_for(owner).next().is_some() {
+            if r.check_signature(owner)? == SignerTrust::Verified
+                && r.wraps_for(owner).next().is_some()
+            {
                 return Ok(Some(r.clone()));
             }
         }
@@ -221,7 +231,7 @@ impl Session {
         delegator: &OwnerId,
         delegate: &OwnerId,
         allow_unverified: bool,
-    ) -> Result<(Vec<(OwnerId, PublicKey)>, Vec<Fingerprint>)> {
+    ) -> Result<(Recipients, Vec<Fingerprint>)> {
         let mut out = Vec::new();
         let mut unverified = Vec::new();
         let from = self.keystore.owner(delegator)?;
@@ -232,7 +242,10 @@ impl Session {
             let to = self.keystore.owner(delegate)?;
             let verified: Vec<_> = to.public_keys.iter().filter(|k| k.verified).collect();
             if verified.is_empty() && !allow_unverified {
-                let fp = to.current_key().map(|k| k.fingerprint.short()).unwrap_or_default();
+                let fp = to
+                    .current_key()
+                    .map(|k| k.fingerprint.short())
+                    .unwrap_or_default();
                 return Err(Error::refused(format!(
                     "no verified public key for {delegate}: a new exchange key is only wrapped for verified keys"
                 ))
@@ -253,6 +266,10 @@ impl Session {
     }
 }
 
+/// The public keys a new exchange key is wrapped for, with their owners.
+type Recipients = Vec<(OwnerId, PublicKey)>;
+
 fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
-    m.lock().map_err(|_| Error::internal("a worker thread panicked"))
+    m.lock()
+        .map_err(|_| Error::internal("a worker thread panicked"))
 }

@@ -35,7 +35,10 @@ pub enum HcpKeyCommand {
         owner: Option<OwnerId>,
     },
     /// Show the exchange keys of one pair (metadata only)
-    Show { delegator: OwnerId, delegate: OwnerId },
+    Show {
+        delegator: OwnerId,
+        delegate: OwnerId,
+    },
 }
 
 pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
@@ -54,7 +57,7 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
             };
             let (outcome, _key) = session.ensure_exchange_key(&from, &to, opts)?;
             for fp in &outcome.unverified {
-                out.warn(&format!(
+                out.warn(format!(
                     "exchange key wrapped for UNVERIFIED key {fp} of {to}: if that key is not really {to}'s, whoever holds it can read what {from} shares with {to}"
                 ));
             }
@@ -66,10 +69,21 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
                     "wrappedFor": outcome.record.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
                 }));
             } else {
-                let verb = if outcome.created { "created" } else { "reusing existing" };
-                out.line(format!("{verb} exchange key {from}→{to} ({})", outcome.record.id));
+                let verb = if outcome.created {
+                    "created"
+                } else {
+                    "reusing existing"
+                };
+                out.line(format!(
+                    "{verb} exchange key {from}→{to} ({})",
+                    outcome.record.id
+                ));
                 for w in &outcome.record.wrapped {
-                    out.line(format!("  wrapped for {} key {}", w.owner, w.fingerprint.short()));
+                    out.line(format!(
+                        "  wrapped for {} key {}",
+                        w.owner,
+                        w.fingerprint.short()
+                    ));
                 }
             }
             env.report_stats(&session);
@@ -133,7 +147,11 @@ fn print_rows(env: &Env, rows: Vec<serde_json::Value>) {
                 a.iter()
                     .map(|w| {
                         let fp = w["fingerprint"].as_str().unwrap_or("");
-                        format!("{}:{}", w["owner"].as_str().unwrap_or(""), &fp[..fp.len().min(16)])
+                        format!(
+                            "{}:{}",
+                            w["owner"].as_str().unwrap_or(""),
+                            &fp[..fp.len().min(16)]
+                        )
                     })
                     .collect()
             })

@@ -66,7 +66,9 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
                     .iter()
                     .rev()
                     .find_map(|k| o.private_key_entry(&k.fingerprint))
-                    .ok_or_else(|| Error::not_found(format!("owner {id} has no private key here")))?,
+                    .ok_or_else(|| {
+                        Error::not_found(format!("owner {id} has no private key here"))
+                    })?,
             };
             atomic_file::write(&output, entry.pkcs8.as_bytes(), Mode::Private)?;
             if out.json {
@@ -94,7 +96,8 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
                 let pass = passphrase.get(&format!("the key in {}", file.display()))?;
                 (PrivateKey::from_encrypted_pem(&pem, pass.as_bytes())?, pass)
             } else {
-                let key = PrivateKey::from_plain_pem(&pem).map_err(|e| e.context(file.display()))?;
+                let key =
+                    PrivateKey::from_plain_pem(&pem).map_err(|e| e.context(file.display()))?;
                 let pass = passphrase.get_new(&format!("the imported key of {id}"))?;
                 (key, pass)
             };
@@ -141,7 +144,9 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             let key = PrivateKey::generate()?;
             spinner.finish_and_clear();
             let fp = key.public().fingerprint();
-            Keystore::update(&path, |ks| ks.owner_mut(&id)?.add_key_pair(&key, pass.as_bytes()))?;
+            Keystore::update(&path, |ks| {
+                ks.owner_mut(&id)?.add_key_pair(&key, pass.as_bytes())
+            })?;
             if out.json {
                 out.json(&json!({"id": id, "fingerprint": fp}));
             } else {

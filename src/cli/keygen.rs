@@ -28,8 +28,10 @@ pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
     // Fail before the slow part if the id is taken.
     if let Ok(ks) = Keystore::load(&path) {
         if ks.find(&id).is_some() {
-            return Err(ehrcrypt::Error::refused(format!("owner {id} already exists"))
-                .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"));
+            return Err(
+                ehrcrypt::Error::refused(format!("owner {id} already exists"))
+                    .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"),
+            );
         }
     }
     let passphrase = env.passphrase().get_new(&format!("the new key of {id}"))?;
@@ -55,7 +57,8 @@ pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
     } else {
         env.out.line(format!("id: {id}"));
         env.out.line(format!("fingerprint: {fp}"));
-        env.out.note(format!("created {kind} {name} in {}", path.display()));
+        env.out
+            .note(format!("created {kind} {name} in {}", path.display()));
     }
     Ok(())
 }

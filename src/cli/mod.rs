@@ -22,7 +22,12 @@ use output::Output;
 /// End-to-end encrypted health records: RSA-2048 data-owner keys, pairwise
 /// AES-256 exchange keys, and per-entity AES-256-GCM keys (the iCure model).
 #[derive(Parser, Debug)]
-#[command(name = "ehrcrypt", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "ehrcrypt",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(after_help = "Run `ehrcrypt demo` to see the whole flow on a throw-away keystore.")]
 pub struct Cli {
     #[command(flatten)]

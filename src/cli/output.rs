@@ -70,6 +70,8 @@ impl Output {
     }
 
     /// A progress bar for `len` items, on a terminal and for long runs only.
+    // Kept for the entity commands, which use it; drop the allow once they land.
+    #[allow(dead_code)]
     pub fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
         if !self.interactive() || len < 200 {
             return indicatif::ProgressBar::hidden();

@@ -80,7 +80,11 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                         o.id,
                         o.kind,
                         k.map(|k| k.fingerprint.short()).unwrap_or_default(),
-                        if k.is_some_and(|k| k.verified) { "yes" } else { "no" },
+                        if k.is_some_and(|k| k.verified) {
+                            "yes"
+                        } else {
+                            "no"
+                        },
                         if o.is_local() { "yes" } else { "no" },
                         o.name
                     ));
@@ -96,14 +100,25 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                 out.line(format!("id: {}", o.id));
                 out.line(format!("name: {}", o.name));
                 out.line(format!("kind: {}", o.kind));
-                out.line(format!("local: {}", if o.is_local() { "yes (private key held here)" } else { "no" }));
+                out.line(format!(
+                    "local: {}",
+                    if o.is_local() {
+                        "yes (private key held here)"
+                    } else {
+                        "no"
+                    }
+                ));
                 for k in &o.public_keys {
                     out.line(format!(
                         "key: {} created {} {}{}",
                         k.fingerprint,
                         k.created,
                         if k.verified { "verified" } else { "UNVERIFIED" },
-                        if o.private_key_entry(&k.fingerprint).is_some() { ", private key here" } else { "" }
+                        if o.private_key_entry(&k.fingerprint).is_some() {
+                            ", private key here"
+                        } else {
+                            ""
+                        }
                     ));
                 }
                 for (delegate, list) in &o.hc_party_keys {
@@ -119,7 +134,10 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             bytes.push(b'\n');
             atomic_file::write(&output, &bytes, Mode::Public)?;
             if output.as_os_str() != "-" {
-                out.note(format!("wrote the public document of {id} to {}", output.display()));
+                out.note(format!(
+                    "wrote the public document of {id} to {}",
+                    output.display()
+                ));
             }
         }
         OwnerCommand::Import { file, replace } => {
@@ -129,7 +147,11 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             if out.json {
                 out.json(&report);
             } else {
-                let verb = if report.created { "imported new owner" } else { "updated owner" };
+                let verb = if report.created {
+                    "imported new owner"
+                } else {
+                    "updated owner"
+                };
                 out.line(format!("{verb} {}", report.id));
                 for fp in &report.new_keys {
                     out.line(format!("new key {fp} (unverified)"));
@@ -138,7 +160,10 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                     out.line(format!("removed key {fp}"));
                 }
                 if report.exchange_keys_added > 0 {
-                    out.line(format!("exchange keys added: {}", report.exchange_keys_added));
+                    out.line(format!(
+                        "exchange keys added: {}",
+                        report.exchange_keys_added
+                    ));
                 }
                 if !report.new_keys.is_empty() {
                     out.note(format!(
@@ -217,11 +242,15 @@ fn details(o: &Owner) -> serde_json::Value {
     let exchange: serde_json::Map<String, serde_json::Value> = o
         .hc_party_keys
         .iter()
-        .map(|(d, l)| (d.to_string(), json!(l.iter().map(|r| &r.id).collect::<Vec<_>>())))
+        .map(|(d, l)| {
+            (
+                d.to_string(),
+                json!(l.iter().map(|r| &r.id).collect::<Vec<_>>()),
+            )
+        })
         .collect();
     json!({
         "id": o.id, "name": o.name, "kind": o.kind, "local": o.is_local(),
         "publicKeys": keys, "hcPartyKeys": exchange,
     })
 }
-

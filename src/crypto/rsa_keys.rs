@@ -87,7 +87,8 @@ impl serde::Serialize for Fingerprint {
 impl<'de> serde::Deserialize<'de> for Fingerprint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map_err(|e: Error| serde::de::Error::custom(e.message().to_string()))
+        s.parse()
+            .map_err(|e: Error| serde::de::Error::custom(e.message().to_string()))
     }
 }
 
@@ -296,7 +297,12 @@ pub(crate) mod tests {
         let fp = test_key().public().fingerprint();
         let s = fp.to_string();
         assert_eq!(s.parse::<Fingerprint>().unwrap(), fp);
-        assert_eq!(format!("SHA256:{}", s.to_uppercase()).parse::<Fingerprint>().unwrap(), fp);
+        assert_eq!(
+            format!("SHA256:{}", s.to_uppercase())
+                .parse::<Fingerprint>()
+                .unwrap(),
+            fp
+        );
         assert!(s[..63].parse::<Fingerprint>().is_err());
         assert!(format!("{}g", &s[..63]).parse::<Fingerprint>().is_err());
     }

@@ -111,7 +111,11 @@ impl std::fmt::Debug for SymmetricKey {
 impl PartialEq for SymmetricKey {
     fn eq(&self, other: &Self) -> bool {
         // Constant-time enough for tests and cache checks: compare all bytes.
-        self.0.iter().zip(other.0.iter()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0
     }
 }
 
@@ -136,7 +140,10 @@ mod tests {
     fn wrong_context_fails() {
         let k = SymmetricKey::generate();
         let sealed = k.seal(&Context::new("t").with("a"), b"hello");
-        assert_eq!(k.open(&Context::new("t").with("b"), &sealed), Err(OpenError));
+        assert_eq!(
+            k.open(&Context::new("t").with("b"), &sealed),
+            Err(OpenError)
+        );
     }
 
     #[test]
