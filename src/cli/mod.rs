@@ -42,7 +42,7 @@ pub struct Global {
     #[arg(long, global = true, env = "EHRCRYPT_KEYSTORE", value_name = "PATH")]
     pub keystore: Option<PathBuf>,
 
-    /// Read the passphrase from FILE (first line) instead of EHRCRYPT_PASSPHRASE or a prompt
+    /// Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
