@@ -12,7 +12,7 @@ use super::{Env, KindArg};
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
     /// Display name of the data owner
-    #[arg(long)]
+    #[arg(long, value_parser = super::owner_name)]
     pub name: String,
     /// Kind of data owner: hcp, patient or device
     #[arg(long, value_enum)]

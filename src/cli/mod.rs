@@ -97,6 +97,12 @@ impl From<KindArg> for ehrcrypt::owner::OwnerKind {
     }
 }
 
+/// clap value parser for display names (see [`ehrcrypt::owner::check_name`]).
+pub fn owner_name(s: &str) -> Result<String> {
+    ehrcrypt::owner::check_name(s)?;
+    Ok(s.to_string())
+}
+
 /// What every command gets: where the keystore is, how to ask for a
 /// passphrase, and how to print.
 pub struct Env {
