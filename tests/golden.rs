@@ -138,3 +138,100 @@ fn the_fixture_private_keys_use_the_documented_encryption() {
         );
     }
 }
+
+/// docs/FORMAT.md's context encoding: every part, the domain label first,
+/// as a 32-bit big-endian length followed by its bytes.
+fn encode(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn unbase64(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+/// Reads {AB} as docs/FORMAT.md describes it, with the RSA primitives only
+/// (none of ehrcrypt's record code): A's signature verifies, B's wrap
+/// opens, and the key is the one ehrcrypt itself unwraps.
+#[test]
+fn an_independent_reading_of_format_md_verifies_and_opens_ab() {
+    use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+    use rsa::{Oaep, Pss, RsaPrivateKey, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+
+    let ks = read_json(&fixture("keys/B.keystore.json"));
+    let a = owner_json(&ks, "A");
+    let r = &a["hcPartyKeys"]["B"][0];
+    let field = |k: &str| r[k].as_str().unwrap().as_bytes();
+    let wrapped = r["wrapped"].as_array().unwrap();
+    let count = wrapped.len().to_string();
+    let signer = unhex(r["signer"].as_str().unwrap());
+    let mut parts: Vec<Vec<u8>> = vec![
+        b"ehrcrypt/hcp-key/v1".to_vec(),
+        b"record".to_vec(),
+        field("id").to_vec(),
+        field("delegator").to_vec(),
+        field("delegate").to_vec(),
+        field("created").to_vec(),
+        signer,
+        count.into_bytes(),
+    ];
+    for w in wrapped {
+        parts.push(w["owner"].as_str().unwrap().as_bytes().to_vec());
+        parts.push(unhex(w["fingerprint"].as_str().unwrap()));
+        parts.push(w["key"].as_str().unwrap().as_bytes().to_vec());
+    }
+    let message = encode(&parts.iter().map(|p| p.as_slice()).collect::<Vec<_>>());
+    let a_key =
+        RsaPublicKey::from_public_key_pem(a["publicKeys"][0]["spki"].as_str().unwrap()).unwrap();
+    let signature = unbase64(r["signature"].as_str().unwrap());
+    a_key
+        .verify(Pss::<Sha256>::new(), &Sha256::digest(&message), &signature)
+        .expect("RSA-PSS (SHA-256, salt 32) over the documented message");
+
+    let b = owner_json(&ks, "B");
+    let b_key = RsaPrivateKey::from_pkcs8_encrypted_pem(
+        b["privateKeys"][0]["pkcs8"].as_str().unwrap(),
+        PASSPHRASE,
+    )
+    .unwrap();
+    let w = wrapped.iter().find(|w| w["owner"] == "B").unwrap();
+    let label = encode(&[
+        b"ehrcrypt/hcp-key/v1",
+        b"wrap",
+        field("id"),
+        field("delegator"),
+        field("delegate"),
+        b"B",
+        &unhex(w["fingerprint"].as_str().unwrap()),
+    ]);
+    let raw = b_key
+        .decrypt(
+            Oaep::<Sha256>::new_with_label(label),
+            &unbase64(w["key"].as_str().unwrap()),
+        )
+        .expect("RSA-OAEP (SHA-256, MGF1-SHA-256) with the documented label");
+    assert_eq!(raw.len(), 32);
+
+    let session = Session::open(
+        &fixture("keys/B.keystore.json"),
+        PassphraseSource::fixed(PASSPHRASE),
+    )
+    .unwrap();
+    let key = session
+        .exchange_key(&id("B"), &id("A"), &id("B"), AB)
+        .unwrap();
+    assert_eq!(&raw[..], &key.expose()[..]);
+}
