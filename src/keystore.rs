@@ -386,7 +386,7 @@ impl Lock {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::owner::OwnerDocument;
 
@@ -398,7 +398,7 @@ pub(crate) mod tests {
     }
 
     /// The committed keystore of `who` (A, B, C or P).
-    pub(crate) fn keystore(who: &str) -> Keystore {
+    fn keystore(who: &str) -> Keystore {
         Keystore::parse(&fixture(&format!("{who}.keystore.json")), who).unwrap()
     }
 
@@ -528,7 +528,7 @@ pub(crate) mod tests {
     type Change = fn(&mut serde_json::Value);
 
     /// Changes one base64 character, keeping the text valid base64.
-    pub(crate) fn flip(b64: &str) -> String {
+    fn flip(b64: &str) -> String {
         let mut s = b64.to_string();
         let c = if s.starts_with('A') { "B" } else { "A" };
         s.replace_range(0..1, c);
