@@ -17,11 +17,10 @@
 //! chunk makes it non-final: each fails to authenticate. The object id and
 //! backup id in the associated data stop an object from passing as another.
 //!
-//! Memory stays bounded: work goes in batches of [`BATCH_CHUNKS`] chunks,
-//! and at most three batches are alive at once. Encryption (or decryption)
-//! runs on the calling thread while a second thread does the SHA-256 of the
-//! ciphertext and the I/O on the ciphertext side, so that the two cores of a
-//! modest machine share the work.
+//! Memory stays bounded: work goes in batches of [`BATCH_CHUNKS`] chunks
+//! (1 MiB), and only a few batches are alive at once. Reading, encryption
+//! or decryption, the SHA-256 of the ciphertext and writing run as a
+//! pipeline of threads, so that the cores of a modest machine share them.
 
 use std::io::{self, Read, Write};
 use std::sync::mpsc;
@@ -240,32 +239,85 @@ fn read_ahead(
     Ok((n, false))
 }
 
-/// Runs `produce` on this thread and `consume` on a second one, passing
-/// buffers through a bounded channel and recycling them.
-fn pipeline<P, C>(produce: P, consume: C) -> Result<(), StreamError>
-where
-    P: FnOnce(&dyn Fn(Vec<u8>) -> bool, &dyn Fn() -> Vec<u8>) -> Result<(), StreamError>,
-    C: FnOnce(&mpsc::Receiver<Vec<u8>>, &mpsc::SyncSender<Vec<u8>>) -> Result<(), StreamError>
-        + Send,
-{
-    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(1);
-    let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<u8>>(3);
+/// A batch of whole chunks on its way through the pipeline.
+struct Msg {
+    buf: Vec<u8>,
+    /// The input ended with this batch.
+    end: bool,
+}
+
+/// One pipeline stage, run on its own thread.
+type Stage<'a> = Box<dyn FnMut(&mut Msg) -> Result<(), StreamError> + Send + 'a>;
+
+/// Runs `source` on this thread and each stage on a thread of its own,
+/// in order, passing batches through bounded channels and recycling the
+/// buffers: at most a few batches are alive at once, and the stages
+/// (encryption, SHA-256, I/O) share the machine's cores. `source` gets a
+/// recycled buffer and returns the next batch, or `None` when done.
+fn run_pipeline<'a>(
+    mut source: impl FnMut(Vec<u8>) -> Result<Option<Msg>, StreamError>,
+    stages: Vec<Stage<'a>>,
+) -> Result<(), StreamError> {
+    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<u8>>(stages.len() + 2);
     std::thread::scope(|s| {
-        let worker = s.spawn(move || consume(&full_rx, &empty_tx));
-        let send = |b: Vec<u8>| full_tx.send(b).is_ok();
-        let take = || empty_rx.try_recv().unwrap_or_default();
-        let produced = produce(&send, &take);
-        drop(full_tx);
-        let consumed = worker
-            .join()
-            .unwrap_or_else(|_| Err(StreamError::Io(io::Error::other("worker thread panicked"))));
-        // The consumer's error explains a producer that stopped early.
-        consumed.and(produced)
+        let (first_tx, mut rx) = mpsc::sync_channel::<Msg>(1);
+        let mut workers = Vec::new();
+        let n = stages.len();
+        for (i, mut stage) in stages.into_iter().enumerate() {
+            let (tx, next_rx) = mpsc::sync_channel::<Msg>(1);
+            let my_rx = std::mem::replace(&mut rx, next_rx);
+            let recycle = recycle_tx.clone();
+            workers.push(s.spawn(move || -> Result<(), StreamError> {
+                for mut msg in my_rx.iter() {
+                    stage(&mut msg)?;
+                    if i + 1 == n {
+                        let _ = recycle.try_send(msg.buf);
+                    } else if tx.send(msg).is_err() {
+                        break;
+                    }
+                }
+                Ok(())
+            }));
+        }
+        drop(rx);
+        let mut produced = Ok(());
+        loop {
+            let buf = recycle_rx.try_recv().unwrap_or_default();
+            match source(buf) {
+                Ok(Some(msg)) => {
+                    let end = msg.end;
+                    if first_tx.send(msg).is_err() || end {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    produced = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(first_tx);
+        let mut first_err = None;
+        for w in workers {
+            let r = w.join().unwrap_or_else(|_| {
+                Err(StreamError::Io(io::Error::other("worker thread panicked")))
+            });
+            if let (Err(e), None) = (r, &first_err) {
+                first_err = Some(e);
+            }
+        }
+        // A stage's error explains a source that stopped early.
+        match first_err {
+            Some(e) => Err(e),
+            None => produced,
+        }
     })
 }
 
 /// Encrypts everything `input` yields into `output` as object `object_id`
 /// of backup `backup_id`. `progress` receives plaintext byte counts.
+/// Encryption runs here; SHA-256 and writing run on two more threads.
 pub fn encrypt(
     z: &SymmetricKey,
     backup_id: &[u8; 16],
@@ -282,69 +334,68 @@ pub fn encrypt(
     let mut chunks = 0u64;
     let mut plaintext_size = 0u64;
     let mut size = 0u64;
-    let mut digest = [0u8; 32];
-    pipeline(
-        |send, take| {
-            let mut buf = take();
+    let mut hasher = sha2::Sha256::new();
+    let mut carry = None;
+    let mut first = true;
+    {
+        let source = |mut buf: Vec<u8>| -> Result<Option<Msg>, StreamError> {
             buf.clear();
-            buf.extend_from_slice(&header_bytes);
-            let mut carry = None;
-            let mut done = false;
-            while !done {
-                for _ in 0..BATCH_CHUNKS {
-                    let start = buf.len();
-                    buf.resize(start + chunk_size, 0);
-                    let (n, last) = read_ahead(input, &mut buf[start..], &mut carry)?;
-                    buf.truncate(start + n);
-                    let tag = cipher.seal(chunks, last, &mut buf[start..])?;
-                    buf.extend_from_slice(&tag);
-                    chunks += 1;
-                    plaintext_size += n as u64;
-                    progress(n as u64);
-                    if last {
-                        done = true;
-                        break;
-                    }
+            if first {
+                buf.extend_from_slice(&header_bytes);
+                first = false;
+            }
+            let mut end = false;
+            for _ in 0..BATCH_CHUNKS {
+                let start = buf.len();
+                buf.resize(start + chunk_size, 0);
+                let (n, last) = read_ahead(input, &mut buf[start..], &mut carry)?;
+                buf.truncate(start + n);
+                let tag = cipher.seal(chunks, last, &mut buf[start..])?;
+                buf.extend_from_slice(&tag);
+                chunks += 1;
+                plaintext_size += n as u64;
+                progress(n as u64);
+                if last {
+                    end = true;
+                    break;
                 }
-                size += buf.len() as u64;
-                if !send(std::mem::take(&mut buf)) {
-                    return Ok(()); // the writer failed; its error is returned
-                }
-                buf = take();
-                buf.clear();
+            }
+            size += buf.len() as u64;
+            Ok(Some(Msg { buf, end }))
+        };
+        let hash: Stage = Box::new(|m: &mut Msg| {
+            hasher.update(&m.buf);
+            Ok(())
+        });
+        let write: Stage = Box::new(|m: &mut Msg| {
+            output.write_all(&m.buf)?;
+            if m.end {
+                output.flush()?;
             }
             Ok(())
-        },
-        |rx, recycle| {
-            let mut h = sha2::Sha256::new();
-            for b in rx.iter() {
-                h.update(&b);
-                output.write_all(&b)?;
-                let _ = recycle.try_send(b);
-            }
-            output.flush()?;
-            digest = h.finalize().into();
-            Ok(())
-        },
-    )?;
+        });
+        run_pipeline(source, vec![hash, write])?;
+    }
     Ok(ObjectInfo {
         size,
         chunks,
         plaintext_size,
-        sha256: digest,
+        sha256: hasher.finalize().into(),
     })
 }
 
 /// Decrypts object `object_id` of backup `backup_id` from `input` into
 /// `output`, authenticating each chunk before its plaintext is written.
 /// The returned digest is the SHA-256 of the encrypted object as read;
-/// the caller compares it with the manifest.
+/// the caller compares it with the manifest. Reading runs here (and
+/// `progress` receives encrypted byte counts); SHA-256, decryption and
+/// writing run on three more threads.
 pub fn decrypt(
     z: &SymmetricKey,
     backup_id: &[u8; 16],
     object_id: &str,
-    input: &mut (dyn Read + Send),
-    output: &mut dyn Write,
+    input: &mut dyn Read,
+    output: &mut (dyn Write + Send),
     progress: &mut dyn FnMut(u64),
 ) -> Result<ObjectInfo, StreamError> {
     let mut hb = [0u8; HEADER_LEN];
@@ -353,86 +404,70 @@ pub fn decrypt(
     }
     let header = Header::parse(&hb)?;
     let cipher = ChunkCipher::new(z, backup_id, object_id, &header);
-    let cs = header.chunk_size;
-    let unit = cs + TAG_LEN;
-    let mut h = sha2::Sha256::new();
-    h.update(hb);
-    let mut digest = [0u8; 32];
+    let unit = header.chunk_size + TAG_LEN;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(hb);
     let mut chunks = 0u64;
     let mut plaintext_size = 0u64;
     let mut size = HEADER_LEN as u64;
-    // A reader thread reads and hashes batches of whole encrypted chunks;
-    // each message says whether the input ended with it.
-    let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<(Vec<u8>, bool)>>(1);
-    let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<u8>>(3);
-    let result = std::thread::scope(|s| {
-        let reader = s.spawn(move || {
-            let mut carry = None;
-            loop {
-                let mut buf = empty_rx.try_recv().unwrap_or_default();
-                buf.resize(BATCH_CHUNKS * unit, 0);
-                let (n, end) = match read_ahead(input, &mut buf, &mut carry) {
-                    Ok(x) => x,
-                    Err(e) => {
-                        let _ = full_tx.send(Err(e));
-                        return h;
-                    }
-                };
-                buf.truncate(n);
-                h.update(&buf);
-                if full_tx.send(Ok((buf, end))).is_err() || end {
-                    return h;
-                }
-            }
+    let mut carry = None;
+    progress(HEADER_LEN as u64);
+    {
+        let source = |mut buf: Vec<u8>| -> Result<Option<Msg>, StreamError> {
+            buf.resize(BATCH_CHUNKS * unit, 0);
+            let (n, end) = read_ahead(input, &mut buf, &mut carry)?;
+            buf.truncate(n);
+            size += n as u64;
+            progress(n as u64);
+            Ok(Some(Msg { buf, end }))
+        };
+        let hash: Stage = Box::new(|m: &mut Msg| {
+            hasher.update(&m.buf);
+            Ok(())
         });
-        let mut run = || -> Result<(), StreamError> {
-            for msg in full_rx.iter() {
-                let (mut buf, end) = msg?;
-                size += buf.len() as u64;
-                let mut off = 0;
-                loop {
-                    let rest = buf.len() - off;
-                    let last = end && rest <= unit;
-                    if rest == 0 && !end {
-                        break;
-                    }
-                    if rest < TAG_LEN {
-                        return Err(StreamError::Truncated { index: chunks });
-                    }
-                    let take = rest.min(unit);
-                    let (body, tag) = buf[off..off + take].split_at_mut(take - TAG_LEN);
-                    cipher.open(chunks, last, body, tag)?;
-                    output.write_all(body)?;
-                    progress(body.len() as u64);
-                    plaintext_size += body.len() as u64;
-                    chunks += 1;
-                    off += take;
-                    if last {
-                        break;
-                    }
+        // Decrypts each chunk in place, then packs the plaintexts together.
+        let open: Stage = Box::new(|m: &mut Msg| {
+            let buf = &mut m.buf;
+            let (mut off, mut packed) = (0, 0);
+            loop {
+                let rest = buf.len() - off;
+                if rest == 0 && !m.end {
+                    break;
                 }
-                let _ = empty_tx.try_send(std::mem::take(&mut buf));
-                if end {
+                if rest < TAG_LEN {
+                    return Err(StreamError::Truncated { index: chunks });
+                }
+                let last = m.end && rest <= unit;
+                let take = rest.min(unit);
+                let body = take - TAG_LEN;
+                let (data, tag) = buf[off..off + take].split_at_mut(body);
+                cipher.open(chunks, last, data, tag)?;
+                buf.copy_within(off..off + body, packed);
+                packed += body;
+                plaintext_size += body as u64;
+                chunks += 1;
+                off += take;
+                if last {
                     break;
                 }
             }
+            buf.truncate(packed);
             Ok(())
-        };
-        let r = run();
-        drop(full_rx);
-        let h = reader
-            .join()
-            .map_err(|_| StreamError::Io(io::Error::other("reader thread panicked")))?;
-        digest = h.finalize().into();
-        r
-    });
-    result?;
-    output.flush()?;
+        });
+        let write: Stage = Box::new(|m: &mut Msg| {
+            output.write_all(&m.buf)?;
+            if m.end {
+                output.flush()?;
+            }
+            Ok(())
+        });
+        run_pipeline(source, vec![hash, open, write])?;
+    }
     Ok(ObjectInfo {
         size,
         chunks,
         plaintext_size,
-        sha256: digest,
+        sha256: hasher.finalize().into(),
     })
 }
 
