@@ -1392,3 +1392,56 @@ impl Reencryptor {
         Ok(enc.encrypt_bytes(plaintext, source)?.to_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `data` through a sniffer in pieces of `step` bytes.
+    fn sniff(data: &[u8], step: usize) -> bool {
+        struct Pieces<'a>(&'a [u8], usize);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut s = Sniffer::new(Pieces(data, step));
+        std::io::copy(&mut s, &mut std::io::sink()).unwrap();
+        s.found
+    }
+
+    #[test]
+    fn sniffer_finds_entities_across_read_boundaries() {
+        let mut data = vec![b' '; 1000];
+        data.extend_from_slice(br#""encryptedSelf": "x""#);
+        data.extend(vec![b' '; 1000]);
+        for step in [1, 2, 7, 14, 15, 16, 100, 1009, 4096] {
+            assert!(sniff(&data, step), "step {step}");
+        }
+        assert!(!sniff(&[b'x'; 5000], 13));
+        assert!(!sniff(br#"{"encryptedSel": 1, "f": "encryptedSelfie"}"#, 3));
+    }
+
+    #[test]
+    fn derived_keys_are_separated_by_purpose_and_backup() {
+        let z = SymmetricKey::generate();
+        let a = derive(&z, &[1; 16], "manifest");
+        assert_ne!(*a, *derive(&z, &[1; 16], "access log"));
+        assert_ne!(*a, *derive(&z, &[2; 16], "manifest"));
+        assert_ne!(&a[..], &z.expose()[..]);
+    }
+
+    #[test]
+    fn object_names_are_unique_and_valid() {
+        let paths: Vec<PathBuf> = ["a/x.json", "b/x.json", "c/X.json", "../.hidden.json"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let names = object_names(&paths);
+        assert_eq!(names, ["x.json", "x-2.json", "X-3.json", "hidden.json"]);
+        assert!(names.iter().all(|n| manifest::valid_name(n)));
+    }
+}
