@@ -45,16 +45,15 @@ pub fn write_with(
             .and_then(|_| lock.flush())
             .map_err(|e| Error::io(path, "write", e));
     }
-    let tmp = TempFile::create(path, mode)?;
-    let mut file = tmp.file()?;
+    let mut tmp = TempFile::create(path, mode)?;
+    let file = tmp.file()?;
     {
-        let mut buf = io::BufWriter::with_capacity(1 << 20, &mut file);
+        let mut buf = io::BufWriter::with_capacity(1 << 20, &mut *file);
         fill(&mut buf)
             .and_then(|_| buf.flush())
             .map_err(|e| Error::io(path, "write", e))?;
     }
     file.sync_all().map_err(|e| Error::io(path, "sync", e))?;
-    drop(file);
     tmp.persist()
 }
 
@@ -62,7 +61,24 @@ pub fn write_with(
 pub struct TempFile {
     tmp: PathBuf,
     dest: PathBuf,
+    file: Option<File>,
     persisted: bool,
+}
+
+/// Temporary names are `.NAME.tmp-PID-RANDOM-COUNTER`: unique within the
+/// process by the counter, across processes by pid and a random prefix
+/// drawn once, so a bulk run costs no extra system call per file.
+fn temp_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        let mut nonce = [0u8; 6];
+        crate::crypto::random_bytes(&mut nonce);
+        format!("{}-{}", std::process::id(), crate::crypto::hex(&nonce))
+    });
+    format!("{prefix}-{}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 impl TempFile {
@@ -71,14 +87,7 @@ impl TempFile {
         let name = dest
             .file_name()
             .ok_or_else(|| Error::usage(format!("{}: not a file name", dest.display())))?;
-        let mut nonce = [0u8; 6];
-        crate::crypto::random_bytes(&mut nonce);
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}-{}",
-            name.to_string_lossy(),
-            std::process::id(),
-            crate::crypto::hex(&nonce)
-        ));
+        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), temp_suffix()));
         let mut opts = OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -88,11 +97,13 @@ impl TempFile {
         }
         #[cfg(not(unix))]
         let _ = mode;
-        opts.open(&tmp)
+        let file = opts
+            .open(&tmp)
             .map_err(|e| Error::io(dest, "create a temporary file for", e))?;
         Ok(TempFile {
             tmp,
             dest: dest.to_path_buf(),
+            file: Some(file),
             persisted: false,
         })
     }
@@ -101,15 +112,26 @@ impl TempFile {
         &self.tmp
     }
 
-    pub fn file(&self) -> Result<File> {
-        OpenOptions::new()
-            .write(true)
-            .open(&self.tmp)
-            .map_err(|e| Error::io(&self.dest, "write", e))
+    /// The open temporary file.
+    pub fn file(&mut self) -> Result<&mut File> {
+        if self.file.is_none() {
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&self.tmp)
+                .map_err(|e| Error::io(&self.dest, "write", e))?;
+            self.file = Some(f);
+        }
+        Ok(self.file.as_mut().expect("just opened"))
+    }
+
+    /// Closes the file (staged files must not hold descriptors by thousands).
+    fn close(&mut self) {
+        self.file = None;
     }
 
     /// Renames the temporary file over the destination and syncs the directory.
     pub fn persist(mut self) -> Result<()> {
+        self.close();
         fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, "replace", e))?;
         self.persisted = true;
         sync_dir(parent_dir(&self.dest));
@@ -139,16 +161,35 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Many outputs that appear together or not at all: each is staged in a
-/// temporary file beside its destination; [`Batch::commit`] makes them all
-/// durable with one file-system sync and renames them into place. Dropping
-/// an uncommitted batch removes every staged file, so a failure on one
-/// input leaves no output at all. (Per-file fsync would cost milliseconds
-/// per record; bulk commands write thousands.)
+/// Many outputs that appear together or not at all.
+///
+/// Into an existing directory, each output is staged in a temporary file
+/// beside its destination and [`Batch::commit`] renames them into place
+/// after one file-system sync. Into a directory that does not exist yet
+/// ([`Batch::into_new_dir`]), outputs are written into a hidden sibling
+/// directory that one rename turns into the destination: all or nothing,
+/// at no per-file cost. Dropping an uncommitted batch removes everything it
+/// staged, so a failure on one input leaves no output at all. (Per-file
+/// fsync would cost milliseconds per record; bulk commands write thousands.)
 #[derive(Default)]
 pub struct Batch {
     staged: Vec<TempFile>,
     stdout: Option<Vec<u8>>,
+    new_dir: Option<NewDir>,
+}
+
+struct NewDir {
+    staging: PathBuf,
+    dest: PathBuf,
+    committed: bool,
+}
+
+impl Drop for NewDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 impl Batch {
@@ -156,23 +197,75 @@ impl Batch {
         Self::default()
     }
 
+    /// A batch whose outputs all go into `dir`, which must not exist yet.
+    pub fn into_new_dir(dir: &Path, mode: Mode) -> Result<Self> {
+        if dir.exists() {
+            return Err(Error::refused(format!("{}: already exists", dir.display())));
+        }
+        let parent = parent_dir(dir);
+        if !parent.exists() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create directory", e))?;
+        }
+        let name = dir
+            .file_name()
+            .ok_or_else(|| Error::usage(format!("{}: not a directory name", dir.display())))?;
+        let staging = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), temp_suffix()));
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(if mode == Mode::Private { 0o700 } else { 0o755 });
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        b.create(&staging)
+            .map_err(|e| Error::io(dir, "create a staging directory for", e))?;
+        Ok(Batch {
+            new_dir: Some(NewDir {
+                staging,
+                dest: dir.to_path_buf(),
+                committed: false,
+            }),
+            ..Self::default()
+        })
+    }
+
     /// Stages `bytes` for `dest` (`-`: standard output, written at commit).
     pub fn stage(&mut self, dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
-        let staged = Self::stage_one(dest, bytes, mode)?;
+        let staged = self.stage_one(dest, bytes, mode)?;
         self.push(staged);
         Ok(())
     }
 
-    /// Stages one file without touching the batch, so workers can stage in
+    /// Stages one file without changing the batch, so workers can stage in
     /// parallel and hand the results to [`Batch::push`].
-    pub fn stage_one(dest: &Path, bytes: &[u8], mode: Mode) -> Result<Staged> {
+    pub fn stage_one(&self, dest: &Path, bytes: &[u8], mode: Mode) -> Result<Staged> {
         if dest.as_os_str() == "-" {
             return Ok(Staged(StagedInner::Stdout(bytes.to_vec())));
         }
-        let tmp = TempFile::create(dest, mode)?;
-        let mut f = tmp.file()?;
-        f.write_all(bytes)
+        if let Some(nd) = &self.new_dir {
+            if let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) {
+                if parent == nd.dest {
+                    let path = nd.staging.join(name);
+                    let mut opts = OpenOptions::new();
+                    opts.write(true).create_new(true);
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::OpenOptionsExt;
+                        opts.mode(mode.bits());
+                    }
+                    opts.open(&path)
+                        .and_then(|mut f| f.write_all(bytes))
+                        .map_err(|e| Error::io(dest, "write", e))?;
+                    return Ok(Staged(StagedInner::InNewDir));
+                }
+            }
+        }
+        let mut tmp = TempFile::create(dest, mode)?;
+        tmp.file()?
+            .write_all(bytes)
             .map_err(|e| Error::io(dest, "write", e))?;
+        tmp.close();
         Ok(Staged(StagedInner::File(tmp)))
     }
 
@@ -183,31 +276,38 @@ impl Batch {
                 .stdout
                 .get_or_insert_with(Vec::new)
                 .extend_from_slice(&b),
+            StagedInner::InNewDir => {}
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.staged.len() + usize::from(self.stdout.is_some())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Syncs, renames every staged file into place, writes stdout.
-    pub fn commit(self) -> Result<()> {
-        sync_files(&self.staged)?;
+    /// Syncs, moves every staged output into place, writes stdout.
+    pub fn commit(mut self) -> Result<()> {
+        let mut sync_paths: Vec<&Path> = self.staged.iter().map(|t| t.tmp.as_path()).collect();
+        if let Some(nd) = &self.new_dir {
+            sync_paths.push(&nd.staging);
+        }
+        sync_file_systems(&sync_paths)?;
         let mut dirs = std::collections::BTreeSet::new();
-        for t in self.staged {
+        for mut t in std::mem::take(&mut self.staged) {
             dirs.insert(parent_dir(&t.dest).to_path_buf());
             fs::rename(&t.tmp, &t.dest).map_err(|e| Error::io(&t.dest, "replace", e))?;
-            let mut t = t;
             t.persisted = true;
+        }
+        if let Some(nd) = self.new_dir.as_mut() {
+            if nd.dest.exists() {
+                return Err(Error::refused(format!(
+                    "{}: appeared while writing; nothing was written",
+                    nd.dest.display()
+                )));
+            }
+            fs::rename(&nd.staging, &nd.dest).map_err(|e| Error::io(&nd.dest, "create", e))?;
+            nd.committed = true;
+            dirs.insert(parent_dir(&nd.dest).to_path_buf());
         }
         for d in dirs {
             sync_dir(&d);
         }
-        if let Some(bytes) = self.stdout {
+        if let Some(bytes) = self.stdout.take() {
             write(Path::new("-"), &bytes, Mode::Public)?;
         }
         Ok(())
@@ -220,26 +320,25 @@ pub struct Staged(StagedInner);
 enum StagedInner {
     File(TempFile),
     Stdout(Vec<u8>),
+    InNewDir,
 }
 
 /// Makes staged files durable: one `syncfs` per file system on Linux
-/// instead of one fsync per file; elsewhere, fsync each.
-fn sync_files(files: &[TempFile]) -> Result<()> {
-    if files.is_empty() {
-        return Ok(());
-    }
+/// instead of one fsync per file; elsewhere, fsync each file.
+fn sync_file_systems(paths: &[&Path]) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
+        use std::os::unix::fs::MetadataExt;
         use std::os::unix::io::AsRawFd;
+        let dirs: std::collections::BTreeSet<&Path> = paths.iter().map(|p| parent_dir(p)).collect();
         let mut devices = std::collections::BTreeSet::new();
-        for t in files {
-            use std::os::unix::fs::MetadataExt;
-            let dev = fs::metadata(&t.tmp).map(|m| m.dev()).unwrap_or(0);
+        for dir in dirs {
+            let f = File::open(dir).map_err(|e| Error::io(dir, "sync", e))?;
+            let dev = f.metadata().map(|m| m.dev()).unwrap_or(0);
             if devices.insert(dev) {
-                let f = File::open(&t.tmp).map_err(|e| Error::io(&t.dest, "sync", e))?;
                 // SAFETY: syncfs takes a valid open file descriptor, which `f` owns.
                 if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-                    return Err(Error::io(&t.dest, "sync", io::Error::last_os_error()));
+                    return Err(Error::io(dir, "sync", io::Error::last_os_error()));
                 }
             }
         }
@@ -247,10 +346,16 @@ fn sync_files(files: &[TempFile]) -> Result<()> {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        for t in files {
-            t.file()?
-                .sync_all()
-                .map_err(|e| Error::io(&t.dest, "sync", e))?;
+        fn sync_tree(p: &Path) -> io::Result<()> {
+            if p.is_dir() {
+                for e in fs::read_dir(p)? {
+                    sync_tree(&e?.path())?;
+                }
+            }
+            File::open(p)?.sync_all()
+        }
+        for p in paths {
+            sync_tree(p).map_err(|e| Error::io(p, "sync", e))?;
         }
         Ok(())
     }
@@ -317,6 +422,27 @@ mod tests {
         assert_eq!(fs::read(&a).unwrap(), b"1");
         assert_eq!(fs::read(&b).unwrap(), b"2");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn new_dir_batch_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut batch = Batch::into_new_dir(&out, Mode::Private).unwrap();
+        batch.stage(&out.join("a"), b"1", Mode::Private).unwrap();
+        assert!(!out.exists());
+        drop(batch);
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "staging removed"
+        );
+        let mut batch = Batch::into_new_dir(&out, Mode::Private).unwrap();
+        batch.stage(&out.join("a"), b"1", Mode::Private).unwrap();
+        batch.stage(&out.join("b"), b"2", Mode::Private).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(fs::read(out.join("b")).unwrap(), b"2");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

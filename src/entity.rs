@@ -161,67 +161,35 @@ fn id_text(id: &Value) -> Option<String> {
 impl Entity {
     /// Parses an entity file; `source` names it in errors.
     pub fn parse(value: &Value, source: &str) -> Result<Self> {
-        if value.get("encryptedSelf").is_none() && !is_entity(value) {
-            return Err(Error::format(format!(
-                "{source}: not an ehrcrypt entity (it has no \"format\": \"{ENTITY_FORMAT}\"); is it a plaintext record?"
-            ))
-            .hint("encrypt it with `ehrcrypt entity encrypt`"));
-        }
-        crate::format::check_format(value, FORMAT_PREFIX, 1, source, "entity")?;
-        let obj = value.as_object().expect("check_format ensures an object");
-        let bad = |what: &str| Error::format(format!("{source}: malformed entity: {what}"));
-        let id = obj.get("id").cloned().ok_or_else(|| bad("no id"))?;
-        if id_text(&id).is_none() {
-            return Err(bad("id is not a string or an integer"));
-        }
-        let kind: EntityKind = obj
-            .get("kind")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no kind"))?
-            .parse()
-            .map_err(|e: Error| e.context(source))?;
-        let field = |name: &str| -> Result<Delegations> {
-            match obj.get(name) {
-                None => Ok(Delegations::new()),
-                Some(v) => {
-                    serde_json::from_value(v.clone()).map_err(|e| bad(&format!("{name}: {e}")))
-                }
+        Self::from_value(value.clone(), source)
+    }
+
+    /// Parses an entity, taking the JSON apart without copying it (bulk
+    /// commands parse thousands, and `encryptedSelf` may be megabytes).
+    pub fn from_value(value: Value, source: &str) -> Result<Self> {
+        let raw = RawEntity::deserialize(value)
+            .map_err(|e| Error::format(format!("{source}: malformed entity: {e}")))?;
+        raw.into_entity(source)
+    }
+
+    /// Parses an entity straight from a file's bytes, into typed fields
+    /// without an intermediate JSON tree: the bulk decryption path.
+    pub fn from_slice(bytes: &[u8], source: &str) -> Result<Self> {
+        let raw: RawEntity = serde_json::from_slice(bytes).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                crate::format::json_error(source, "entity", &e)
+            } else {
+                Error::format(format!("{source}: malformed entity: {e}"))
             }
-        };
-        let secret_foreign_keys = match obj.get("secretForeignKeys") {
-            None => Vec::new(),
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|e| bad(&format!("secretForeignKeys: {e}")))?,
-        };
-        let encrypted_self = obj
-            .get("encryptedSelf")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no encryptedSelf"))?
-            .to_string();
-        let clear = obj
-            .iter()
-            .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Ok(Entity {
-            id,
-            kind,
-            clear,
-            secret_foreign_keys,
-            crypted_foreign_keys: field("cryptedForeignKeys")?,
-            delegations: field("delegations")?,
-            encryption_keys: field("encryptionKeys")?,
-            encrypted_self,
-        })
+        })?;
+        raw.into_entity(source)
     }
 
     /// Reads and parses an entity file (or stdin for `-`).
     pub fn read(path: &std::path::Path) -> Result<(Self, String)> {
         let source = crate::error::display_path(path);
         let bytes = crate::atomic_file::read(path)?;
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| crate::format::json_error(&source, "entity", &e))?;
-        Ok((Self::parse(&value, &source)?, source))
+        Ok((Self::from_slice(&bytes, &source)?, source))
     }
 
     pub fn id_text(&self) -> String {
@@ -486,6 +454,94 @@ impl Entity {
     /// Re-seals `plaintext` under `key` as the new `encryptedSelf`.
     pub fn seal_self(&mut self, key: &SymmetricKey, plaintext: &[u8]) {
         self.encrypted_self = b64::encode(&key.seal(&self.self_context(), plaintext));
+    }
+}
+
+/// An entity file as it comes off the disk, before its format is checked.
+#[derive(Default)]
+struct RawEntity {
+    format: Option<Value>,
+    id: Option<Value>,
+    kind: Option<Value>,
+    clear: Map<String, Value>,
+    secret_foreign_keys: Option<Vec<String>>,
+    crypted_foreign_keys: Delegations,
+    delegations: Delegations,
+    encryption_keys: Delegations,
+    encrypted_self: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawEntity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RawEntity, A::Error> {
+                let mut r = RawEntity::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "format" => r.format = Some(map.next_value()?),
+                        "id" => r.id = Some(map.next_value()?),
+                        "kind" => r.kind = Some(map.next_value()?),
+                        "secretForeignKeys" => r.secret_foreign_keys = Some(map.next_value()?),
+                        "cryptedForeignKeys" => r.crypted_foreign_keys = map.next_value()?,
+                        "delegations" => r.delegations = map.next_value()?,
+                        "encryptionKeys" => r.encryption_keys = map.next_value()?,
+                        "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
+                        _ => {
+                            let v: Value = map.next_value()?;
+                            r.clear.insert(key, v);
+                        }
+                    }
+                }
+                Ok(r)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl RawEntity {
+    fn into_entity(self, source: &str) -> Result<Entity> {
+        if self.format.is_none() && self.encrypted_self.is_none() {
+            return Err(Error::format(format!(
+                "{source}: not an ehrcrypt entity (it has no \"format\": \"{ENTITY_FORMAT}\"); is it a plaintext record?"
+            ))
+            .hint("encrypt it with `ehrcrypt entity encrypt`"));
+        }
+        let mut probe = Map::new();
+        if let Some(f) = &self.format {
+            probe.insert("format".into(), f.clone());
+        }
+        crate::format::check_format(&Value::Object(probe), FORMAT_PREFIX, 1, source, "entity")?;
+        let bad = |what: &str| Error::format(format!("{source}: malformed entity: {what}"));
+        let id = self.id.ok_or_else(|| bad("no id"))?;
+        if id_text(&id).is_none() {
+            return Err(bad("id is not a string or an integer"));
+        }
+        let kind: EntityKind = self
+            .kind
+            .as_ref()
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("no kind"))?
+            .parse()
+            .map_err(|e: Error| e.context(source))?;
+        Ok(Entity {
+            id,
+            kind,
+            clear: self.clear,
+            secret_foreign_keys: self.secret_foreign_keys.unwrap_or_default(),
+            crypted_foreign_keys: self.crypted_foreign_keys,
+            delegations: self.delegations,
+            encryption_keys: self.encryption_keys,
+            encrypted_self: self.encrypted_self.ok_or_else(|| bad("no encryptedSelf"))?,
+        })
     }
 }
 

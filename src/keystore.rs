@@ -6,6 +6,7 @@
 //! back atomically, so concurrent ehrcrypt processes never lose an update
 //! and a crash never leaves half a keystore.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::atomic_file::{self, Mode};
 use crate::crypto::Fingerprint;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hcp_key::HcPartyKey;
 use crate::owner::{Owner, OwnerDocument, OwnerId, PublicKeyEntry, OWNER_FORMAT};
 
 pub const KEYSTORE_FORMAT: &str = "ehrcrypt/keystore/v1";
@@ -108,6 +110,7 @@ impl Keystore {
                     )));
                 }
             }
+            check_placement(&o.id, &o.hc_party_keys)?;
         }
         Ok(())
     }
@@ -224,16 +227,8 @@ impl Keystore {
                 doc.format
             )));
         }
-        for (delegate, records) in &doc.hc_party_keys {
-            for r in records {
-                if r.delegator != doc.id || &r.delegate != delegate {
-                    return Err(Error::integrity(format!(
-                        "owner document for {} carries an exchange key of {}→{} under {}→{}",
-                        doc.id, r.delegator, r.delegate, doc.id, delegate
-                    )));
-                }
-            }
-        }
+        check_placement(&doc.id, &doc.hc_party_keys)
+            .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         let mut report = ImportReport {
             id: doc.id.to_string(),
             ..Default::default()
@@ -248,6 +243,21 @@ impl Keystore {
                 verified: false,
             })
             .collect();
+        // Every exchange key in the document must be signed by one of the
+        // document's keys: a record injected by someone else is refused
+        // here, before it reaches the keystore.
+        let signers = Owner {
+            id: doc.id.clone(),
+            name: doc.name.clone(),
+            kind: doc.kind,
+            public_keys: entries.clone(),
+            private_keys: Vec::new(),
+            hc_party_keys: Default::default(),
+        };
+        for r in doc.hc_party_keys.values().flatten() {
+            r.check_signature(&signers)
+                .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
+        }
         let owner = match self.owners.iter_mut().find(|o| o.id == doc.id) {
             None => {
                 report.created = true;
@@ -317,6 +327,27 @@ impl Keystore {
     }
 }
 
+/// Each exchange key must sit where its own (signed) fields say: in its
+/// delegator's `hcPartyKeys`, under its delegate. A record moved under
+/// another delegate would otherwise be found, and reused, as that pair's key.
+fn check_placement(
+    owner: &OwnerId,
+    hc_party_keys: &BTreeMap<OwnerId, Vec<HcPartyKey>>,
+) -> Result<()> {
+    for (delegate, records) in hc_party_keys {
+        for r in records {
+            if &r.delegator != owner || &r.delegate != delegate {
+                return Err(Error::integrity(format!(
+                    "exchange key {}→{} ({}) is stored under {owner}→{delegate}",
+                    r.delegator, r.delegate, r.id
+                ))
+                .hint("the record was moved or injected; do not use this file, restore it from a copy you trust"));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn not_found(id: &OwnerId) -> Error {
     Error::not_found(format!("no owner {id} in the keystore"))
         .hint("`ehrcrypt owner list` shows known owners; add one with `ehrcrypt owner import FILE`")
@@ -351,5 +382,222 @@ impl Lock {
         file.lock()
             .map_err(|e| Error::io(&lock_path, "lock keystore", e))?;
         Ok(Lock(file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::owner::OwnerDocument;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/keys")
+            .join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    /// The committed keystore of `who` (A, B, C or P).
+    fn keystore(who: &str) -> Keystore {
+        Keystore::parse(&fixture(&format!("{who}.keystore.json")), who).unwrap()
+    }
+
+    fn doc(who: &str) -> OwnerDocument {
+        OwnerDocument::parse(&fixture(&format!("{who}.owner.json")), who).unwrap()
+    }
+
+    fn id(s: &str) -> OwnerId {
+        OwnerId::new(s).unwrap()
+    }
+
+    /// Asserts the error's kind and that its message mentions `needle`.
+    fn assert_error(err: Error, kind: ErrorKind, needle: &str) {
+        assert_eq!(err.kind(), kind, "{}", err.message());
+        assert!(err.message().contains(needle), "{}", err.message());
+    }
+
+    fn snapshot(ks: &Keystore) -> String {
+        serde_json::to_string(ks).unwrap()
+    }
+
+    /// B's document, claiming to be `claimed`'s: a different key for a known id.
+    fn impostor(claimed: &str) -> OwnerDocument {
+        let mut d = doc("B");
+        d.id = id(claimed);
+        d
+    }
+
+    #[test]
+    fn import_of_a_new_owner_is_unverified_and_brings_exchange_keys() {
+        let mut ks = Keystore::default();
+        let r = ks.import(doc("A"), false).unwrap();
+        assert!(r.created);
+        assert_eq!(r.new_keys.len(), 1);
+        assert_eq!(r.exchange_keys_added, 2, "{{AA}} and {{AB}}");
+        let a = ks.owner(&id("A")).unwrap();
+        assert!(!a.public_keys[0].verified);
+        assert!(!a.is_local());
+        assert_eq!(a.hc_party_keys[&id("B")].len(), 1);
+    }
+
+    #[test]
+    fn importing_the_same_document_again_changes_nothing() {
+        let mut ks = keystore("B");
+        let before = snapshot(&ks);
+        let r = ks.import(doc("A"), false).unwrap();
+        assert!(!r.created);
+        assert!(r.new_keys.is_empty() && r.removed_keys.is_empty());
+        assert_eq!(r.exchange_keys_added, 0);
+        assert_eq!(snapshot(&ks), before, "verified flags and records kept");
+    }
+
+    #[test]
+    fn a_different_key_for_a_known_owner_is_refused_unless_replace() {
+        let mut ks = keystore("C");
+        let before = snapshot(&ks);
+        let err = ks.import(impostor("A"), false).unwrap_err();
+        assert_error(err, ErrorKind::Refused, "possible tampering");
+        assert_eq!(snapshot(&ks), before);
+
+        let old = ks.owner(&id("A")).unwrap().public_keys[0].fingerprint;
+        let r = ks.import(impostor("A"), true).unwrap();
+        assert_eq!(r.removed_keys, vec![old]);
+        let a = ks.owner(&id("A")).unwrap();
+        assert_eq!(a.public_keys.len(), 1);
+        assert_eq!(a.public_keys[0].fingerprint, r.new_keys[0]);
+        assert!(
+            !a.public_keys[0].verified,
+            "a replaced key starts unverified"
+        );
+        assert_eq!(a.name, "Dr Bob");
+    }
+
+    #[test]
+    fn replace_never_drops_a_key_whose_private_key_is_here() {
+        let mut ks = keystore("A");
+        let own = ks.owner(&id("A")).unwrap().public_keys[0].fingerprint;
+        let r = ks.import(impostor("A"), true).unwrap();
+        assert!(r.removed_keys.is_empty());
+        let a = ks.owner(&id("A")).unwrap();
+        assert!(a.public_key(&own).is_some_and(|k| k.verified));
+        assert!(a.private_key_entry(&own).is_some());
+        assert_eq!(a.public_keys.len(), 2);
+    }
+
+    #[test]
+    fn a_document_record_under_the_wrong_delegate_is_refused() {
+        let mut ks = keystore("C");
+        let before = snapshot(&ks);
+        let mut d = doc("A");
+        let ab = d.hc_party_keys.remove(&id("B")).unwrap();
+        d.hc_party_keys.insert(id("C"), ab);
+        let err = ks.import(d, false).unwrap_err();
+        assert_error(err, ErrorKind::Integrity, "stored under A→C");
+        assert_eq!(snapshot(&ks), before);
+    }
+
+    #[test]
+    fn a_document_record_not_signed_by_its_owner_is_refused() {
+        let b_key = doc("B").public_keys[0].fingerprint;
+        let tamper: [(&str, Tamper); 3] = [
+            ("signer", |r, b| r.signer = b),
+            ("signature", |r, _| r.signature = flip(&r.signature)),
+            ("wrapped key", |r, _| {
+                r.wrapped[1].key = flip(&r.wrapped[1].key)
+            }),
+        ];
+        for (what, change) in tamper {
+            let mut ks = keystore("B");
+            let before = snapshot(&ks);
+            let mut d = doc("A");
+            change(&mut d.hc_party_keys.get_mut(&id("B")).unwrap()[0], b_key);
+            // A new id, so that the record is not skipped as already known.
+            d.hc_party_keys.get_mut(&id("B")).unwrap()[0].id = "00".repeat(16);
+            let err = ks.import(d, false).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Integrity,
+                "{what}: {}",
+                err.message()
+            );
+            assert_eq!(snapshot(&ks), before, "{what}");
+        }
+    }
+
+    type Tamper = fn(&mut HcPartyKey, Fingerprint);
+    type Change = fn(&mut serde_json::Value);
+
+    /// Changes one base64 character, keeping the text valid base64.
+    fn flip(b64: &str) -> String {
+        let mut s = b64.to_string();
+        let c = if s.starts_with('A') { "B" } else { "A" };
+        s.replace_range(0..1, c);
+        s
+    }
+
+    #[test]
+    fn a_keystore_with_a_moved_exchange_key_is_refused_on_load() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        let hc = v["owners"][0]["hcPartyKeys"].as_object_mut().unwrap();
+        let ab = hc.remove("B").unwrap();
+        hc.insert("C".into(), ab);
+        let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+        assert_error(err, ErrorKind::Integrity, "ks: exchange key A→B");
+    }
+
+    #[test]
+    fn load_refuses_inconsistent_keystores() {
+        let base: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        let cases: [(&str, Change); 3] = [
+            ("appears twice", |v| {
+                let a = v["owners"][0].clone();
+                v["owners"].as_array_mut().unwrap().push(a);
+            }),
+            ("has no public key", |v| {
+                v["owners"][1]["publicKeys"] = serde_json::json!([]);
+            }),
+            ("has no public key", |v| {
+                let fp = v["owners"][1]["publicKeys"][0]["fingerprint"].clone();
+                v["owners"][0]["privateKeys"][0]["fingerprint"] = fp;
+            }),
+        ];
+        for (expect, change) in cases {
+            let mut v = base.clone();
+            change(&mut v);
+            let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+            assert_error(err, ErrorKind::Format, expect);
+        }
+    }
+
+    #[test]
+    fn verify_needs_a_fingerprint_of_one_of_the_owners_keys() {
+        let mut ks = Keystore::default();
+        ks.import(doc("A"), false).unwrap();
+        let wrong = doc("B").public_keys[0].fingerprint;
+        let err = ks.verify(&id("A"), &wrong).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Integrity);
+        assert!(!ks.owner(&id("A")).unwrap().public_keys[0].verified);
+        let right = doc("A").public_keys[0].fingerprint;
+        ks.verify(&id("A"), &right).unwrap();
+        assert!(ks.owner(&id("A")).unwrap().public_keys[0].verified);
+        assert_eq!(
+            ks.verify(&id("Z"), &right).unwrap_err().kind(),
+            ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn removing_a_local_owner_needs_force_and_ids_are_unique() {
+        let mut ks = keystore("A");
+        assert_eq!(
+            ks.remove(&id("A"), false).unwrap_err().kind(),
+            ErrorKind::Refused
+        );
+        ks.remove(&id("B"), false).unwrap();
+        assert!(ks.find(&id("B")).is_none());
+        let a = ks.owner(&id("A")).unwrap().clone();
+        assert_eq!(ks.insert(a).unwrap_err().kind(), ErrorKind::Refused);
+        ks.remove(&id("A"), true).unwrap();
+        assert!(ks.find(&id("A")).is_none());
     }
 }

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::hcp_key::HcPartyKey;
 
 /// The identifier of a data owner: 1 to 128 characters from
-/// `A-Z a-z 0-9 . _ : @ -`, so that it is safe in file names and messages.
+/// `A-Z a-z 0-9 . _ : @ -`, and not `.` or `..`, so that it is safe in file
+/// names and messages.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct OwnerId(String);
@@ -22,13 +23,16 @@ impl OwnerId {
     pub fn new(s: &str) -> Result<Self> {
         let ok = !s.is_empty()
             && s.len() <= 128
+            && s != "."
+            && s != ".."
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-_:@".contains(&b));
         if ok {
             Ok(OwnerId(s.to_string()))
         } else {
-            Err(Error::usage(format!("'{s}' is not a valid owner id"))
-                .hint("use 1-128 characters from A-Z a-z 0-9 . _ : @ -"))
+            // Debug-quoted: an id from a received document may hold escapes.
+            Err(Error::usage(format!("{s:?} is not a valid owner id"))
+                .hint("use 1-128 characters from A-Z a-z 0-9 . _ : @ - (not . or ..)"))
         }
     }
 
@@ -66,6 +70,24 @@ impl fmt::Debug for OwnerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "OwnerId({})", self.0)
     }
+}
+
+/// Longest display name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Checks a display name: non-empty, at most [`MAX_NAME_CHARS`] characters,
+/// no control characters. Names are printed on terminals, and a name from a
+/// received owner document must not be able to send escape sequences.
+pub fn check_name(name: &str) -> Result<()> {
+    let n = name.chars().count();
+    if name.trim().is_empty() || n > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(
+            Error::usage(format!("{name:?} is not a valid owner name")).hint(format!(
+                "use 1-{MAX_NAME_CHARS} printable characters (no control characters)"
+            )),
+        );
+    }
+    Ok(())
 }
 
 /// What kind of data owner this is (iCure's healthcare party, patient, device).
@@ -289,6 +311,7 @@ impl OwnerDocument {
                 "{source}: owner document has no public key"
             )));
         }
+        check_name(&doc.name).map_err(|e| Error::format(format!("{source}: {}", e.message())))?;
         for k in &doc.public_keys {
             let parsed = PublicKey::from_pem(&k.spki).map_err(|e| e.context(source))?;
             if parsed.fingerprint() != k.fingerprint {
@@ -299,5 +322,109 @@ impl OwnerDocument {
             }
         }
         Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn owner_ids_take_a_safe_alphabet_and_length() {
+        let long = "x".repeat(128);
+        for ok in ["A", "a.b_c:d@e-f", "...", long.as_str(), "0f8c1d2e-uuid"] {
+            assert_eq!(OwnerId::new(ok).unwrap().as_str(), ok);
+        }
+        let too_long = "x".repeat(129);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "a b",
+            "a/b",
+            "a\\b",
+            "é",
+            "a\n",
+            too_long.as_str(),
+        ] {
+            let err = OwnerId::new(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Usage, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn owner_id_errors_do_not_echo_control_characters() {
+        let err = OwnerId::new("\u{1b}[31mred").unwrap_err();
+        assert!(!err.message().contains('\u{1b}'), "{}", err.message());
+        assert!(err.message().contains("\\u{1b}"));
+    }
+
+    #[test]
+    fn owner_ids_are_checked_when_deserialised() {
+        assert!(serde_json::from_str::<OwnerId>("\"a/b\"").is_err());
+        assert!(serde_json::from_str::<OwnerId>("\"..\"").is_err());
+        let id: OwnerId = serde_json::from_str("\"B\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"B\"");
+    }
+
+    #[test]
+    fn random_ids_are_valid_and_distinct() {
+        let (a, b) = (OwnerId::random(), OwnerId::random());
+        assert_ne!(a, b);
+        assert!(OwnerId::new(a.as_str()).is_ok());
+    }
+
+    #[test]
+    fn names_are_printable() {
+        for ok in ["Dr Alice", "José Keats-Ó", "x"] {
+            check_name(ok).unwrap();
+        }
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        for bad in ["", "   ", "a\u{1b}[2Jb", "a\nb", "tab\there", long.as_str()] {
+            assert_eq!(
+                check_name(bad).unwrap_err().kind(),
+                ErrorKind::Usage,
+                "{bad:?}"
+            );
+        }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/keys")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_document_with_a_control_character_in_the_name_is_refused() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("B.owner.json")).unwrap();
+        v["name"] = "Dr \u{1b}]0;pwned\u{7}Bob".into();
+        let err = OwnerDocument::parse(&serde_json::to_vec(&v).unwrap(), "doc").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Format);
+        assert!(!err.message().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_document_whose_key_does_not_match_its_fingerprint_is_refused() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("B.owner.json")).unwrap();
+        let a: serde_json::Value = serde_json::from_slice(&fixture("A.owner.json")).unwrap();
+        v["publicKeys"][0]["fingerprint"] = a["publicKeys"][0]["fingerprint"].clone();
+        let err = OwnerDocument::parse(&serde_json::to_vec(&v).unwrap(), "doc").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Integrity);
+    }
+
+    #[test]
+    fn the_public_document_never_carries_a_private_key() {
+        let ks: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        let owner: Owner = serde_json::from_value(ks["owners"][0].clone()).unwrap();
+        assert!(owner.is_local());
+        let text = serde_json::to_string(&owner.document()).unwrap();
+        assert!(!text.contains("PRIVATE KEY"));
+        assert!(!text.contains("privateKeys"));
+        assert!(!text.contains("verified"), "trust is local, never exported");
     }
 }

@@ -52,7 +52,9 @@ pub struct Session {
     keystore: Keystore,
     passphrase: PassphraseSource,
     private_keys: Mutex<HashMap<Fingerprint, Arc<PrivateKey>>>,
-    exchange_keys: Mutex<HashMap<String, SymmetricKey>>,
+    /// Keyed by (delegator, delegate, record id): ids are chosen by whoever
+    /// wrote the record, so an id alone could name another pair's key.
+    exchange_keys: Mutex<HashMap<PairKeyId, SymmetricKey>>,
     /// Serialises cache misses so that parallel workers needing the same
     /// key unlock or RSA-decrypt it once, not once each.
     slow_path: Mutex<()>,
@@ -149,11 +151,12 @@ impl Session {
         delegate: &OwnerId,
         id: &str,
     ) -> Result<SymmetricKey> {
-        if let Some(k) = lock(&self.exchange_keys)?.get(id) {
+        let slot: PairKeyId = (delegator.clone(), delegate.clone(), id.to_string());
+        if let Some(k) = lock(&self.exchange_keys)?.get(&slot) {
             return Ok(k.clone());
         }
         let _slow = lock(&self.slow_path)?;
-        if let Some(k) = lock(&self.exchange_keys)?.get(id) {
+        if let Some(k) = lock(&self.exchange_keys)?.get(&slot) {
             return Ok(k.clone());
         }
         let record = self.record(delegator, delegate, id)?;
@@ -167,7 +170,7 @@ impl Session {
         let private = self.private_key(owner, &wrap.fingerprint)?;
         let key = record.unwrap_with(wrap, &private)?;
         self.rsa_decryptions.fetch_add(1, Ordering::Relaxed);
-        lock(&self.exchange_keys)?.insert(id.to_string(), key.clone());
+        lock(&self.exchange_keys)?.insert(slot, key.clone());
         Ok(key)
     }
 
@@ -210,7 +213,10 @@ impl Session {
                 Ok(ks.clone())
             })?
         };
-        lock(&self.exchange_keys)?.insert(record.id.clone(), key.clone());
+        lock(&self.exchange_keys)?.insert(
+            (delegator.clone(), delegate.clone(), record.id.clone()),
+            key.clone(),
+        );
         Ok((
             ExchangeOutcome {
                 record,
@@ -278,10 +284,79 @@ impl Session {
     }
 }
 
+/// Names one exchange key: delegator, delegate, record id.
+type PairKeyId = (OwnerId, OwnerId, String);
+
 /// The public keys a new exchange key is wrapped for, with their owners.
 type Recipients = Vec<(OwnerId, PublicKey)>;
 
 fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
     m.lock()
         .map_err(|_| Error::internal("a worker thread panicked"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn open(who: &str) -> Session {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/keys")
+            .join(format!("{who}.keystore.json"));
+        Session::open(&p, PassphraseSource::fixed("test-only-passphrase")).unwrap()
+    }
+
+    fn id(s: &str) -> OwnerId {
+        OwnerId::new(s).unwrap()
+    }
+
+    fn ab_id(s: &Session) -> String {
+        s.keystore().owner(&id("A")).unwrap().hc_party_keys[&id("B")][0]
+            .id
+            .clone()
+    }
+
+    #[test]
+    fn many_uses_of_one_exchange_key_cost_one_rsa_decryption() {
+        let s = open("B");
+        let rid = ab_id(&s);
+        let first = s.exchange_key(&id("B"), &id("A"), &id("B"), &rid).unwrap();
+        for _ in 0..50 {
+            let again = s.exchange_key(&id("B"), &id("A"), &id("B"), &rid).unwrap();
+            assert_eq!(again, first);
+        }
+        assert_eq!(
+            s.stats(),
+            Stats {
+                rsa_decryptions: 1,
+                key_unlocks: 1
+            }
+        );
+    }
+
+    #[test]
+    fn the_cache_answers_only_for_the_pair_a_key_belongs_to() {
+        let s = open("B");
+        let rid = ab_id(&s);
+        s.exchange_key(&id("B"), &id("A"), &id("B"), &rid).unwrap();
+        // The same id under another pair is not {AB}.
+        let err = s
+            .exchange_key(&id("B"), &id("C"), &id("B"), &rid)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{}", err.message());
+    }
+
+    #[test]
+    fn both_ends_of_a_pair_open_the_same_key() {
+        let (a, b) = (open("A"), open("B"));
+        let rid = ab_id(&b);
+        let via_a = a.exchange_key(&id("A"), &id("A"), &id("B"), &rid).unwrap();
+        let via_b = b.exchange_key(&id("B"), &id("A"), &id("B"), &rid).unwrap();
+        assert_eq!(via_a, via_b);
+        let err = open("C")
+            .exchange_key(&id("C"), &id("A"), &id("B"), &rid)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotFound, "C's keystore lacks {{AB}}");
+    }
 }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use ehrcrypt::atomic_file::{self, Batch, Mode};
+use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::{Error, Result};
@@ -118,43 +118,51 @@ fn process_all(
     env: &Env,
     what: &str,
     inputs: &[PathBuf],
-    dests: &[PathBuf],
+    output: &OutputArgs,
     mode: Mode,
     work: impl Fn(&Path) -> Result<Vec<u8>> + Sync,
 ) -> Result<()> {
+    let dests = output.destinations(inputs)?;
+    let mut batch = output.batch(mode)?;
+    let started = std::time::Instant::now();
     let pb = env.out.progress(inputs.len() as u64, what);
-    let staged: Vec<Result<atomic_file::Staged>> = inputs
+    // Collecting into a Result stops the parallel run at the first failure:
+    // nothing will be written then, so the remaining work would be wasted.
+    let staged: Result<Vec<atomic_file::Staged>> = inputs
         .par_iter()
         .zip(dests.par_iter())
         .map(|(input, dest)| {
             let bytes = zeroize::Zeroizing::new(work(input)?);
             pb.inc(1);
-            Batch::stage_one(dest, &bytes, mode)
+            batch.stage_one(dest, &bytes, mode)
         })
         .collect();
     pb.finish_and_clear();
-    let mut batch = Batch::new();
-    let mut failures = Vec::new();
-    for s in staged {
-        match s {
-            Ok(s) => batch.push(s),
-            Err(e) => failures.push(e),
-        }
-    }
-    if let Some(first) = failures.into_iter().next() {
-        drop(batch);
-        return Err(if inputs.len() > 1 {
-            first.hint("no output was written: fix or remove that input and run again")
+    let staged = staged.map_err(|e| {
+        if inputs.len() > 1 {
+            e.hint("no output was written: fix or remove that input and run again")
         } else {
-            first
-        });
+            e
+        }
+    })?;
+    for s in staged {
+        batch.push(s);
     }
-    batch.commit()
+    let staged_at = started.elapsed();
+    batch.commit()?;
+    if env.out.verbose > 1 {
+        env.out.verbose(format!(
+            "{what} {} file(s): work and staging {:.1} ms, sync and rename {:.1} ms",
+            inputs.len(),
+            staged_at.as_secs_f64() * 1e3,
+            (started.elapsed() - staged_at).as_secs_f64() * 1e3
+        ));
+    }
+    Ok(())
 }
 
 fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
-    let dests = a.output.destinations(&inputs)?;
     let kind: EntityKind = a.kind.into();
     let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
     clear.extend(a.clear);
@@ -171,11 +179,18 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         allow_unverified: a.allow_unverified,
     };
     let enc = Encryptor::new(&mut session, &a.me, &opts)?;
-    process_all(env, "encrypting", &inputs, &dests, Mode::Public, |input| {
-        let source = ehrcrypt::error::display_path(input);
-        let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
-        Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
-    })?;
+    process_all(
+        env,
+        "encrypting",
+        &inputs,
+        &a.output,
+        Mode::Public,
+        |input| {
+            let source = ehrcrypt::error::display_path(input);
+            let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
+            Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
+        },
+    )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "encrypted {} {kind} record(s) as {}",
@@ -189,17 +204,27 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
 
 fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
-    let dests = a.output.destinations(&inputs)?;
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
-    process_all(env, "decrypting", &inputs, &dests, Mode::Private, |input| {
-        let (e, source) = Entity::read(input)?;
-        let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?.to_vec();
-        if bytes.last() != Some(&b'\n') {
-            bytes.push(b'\n');
-        }
-        Ok(bytes)
-    })?;
+    process_all(
+        env,
+        "decrypting",
+        &inputs,
+        &a.output,
+        Mode::Private,
+        |input| {
+            let (e, source) = Entity::read(input)?;
+            let plain = entity::decrypt_bytes(&session, &a.me, &e, &source)?;
+            // Copy once into a buffer with room for the newline, so no
+            // reallocation leaves a stray copy of the plaintext behind.
+            let mut bytes = Vec::with_capacity(plain.len() + 1);
+            bytes.extend_from_slice(&plain);
+            if bytes.last() != Some(&b'\n') {
+                bytes.push(b'\n');
+            }
+            Ok(bytes)
+        },
+    )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "decrypted {} entit{} as {}",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use ehrcrypt::atomic_file::{Batch, Mode};
 use ehrcrypt::{Error, Result};
 
 /// `-o` / `--out-dir`, as every bulk command takes them.
@@ -18,6 +19,17 @@ pub struct OutputArgs {
     /// Write one file per input into DIR, under the input's file name
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The batch that will hold the outputs: a directory that does not
+    /// exist yet is created whole at commit time, by one rename.
+    pub fn batch(&self, mode: Mode) -> Result<Batch> {
+        match &self.out_dir {
+            Some(dir) if !dir.exists() => Batch::into_new_dir(dir, mode),
+            _ => Ok(Batch::new()),
+        }
+    }
 }
 
 /// Expands `inputs`: files as given (`-` is stdin), directories into the
@@ -59,7 +71,6 @@ impl OutputArgs {
     /// The destination of each input, checked before any work is done.
     pub fn destinations(&self, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if let Some(dir) = &self.out_dir {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create directory", e))?;
             let mut seen = HashSet::new();
             return inputs
                 .iter()

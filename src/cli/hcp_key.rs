@@ -7,7 +7,7 @@ use ehrcrypt::hcp_key::HcPartyKey;
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::session::ExchangeOptions;
-use ehrcrypt::Result;
+use ehrcrypt::{Error, ErrorKind, Result};
 
 use super::Env;
 
@@ -27,6 +27,15 @@ pub enum HcpKeyCommand {
         /// Also wrap for the delegate's unverified keys (not recommended)
         #[arg(long)]
         allow_unverified: bool,
+    },
+    /// Open each exchange key DELEGATOR→DELEGATE with ME's private keys held
+    /// here and report which open (signature checked; key bytes never shown)
+    Check {
+        /// The owner whose private keys unwrap the keys
+        #[arg(long = "as", value_name = "ME")]
+        me: OwnerId,
+        delegator: OwnerId,
+        delegate: OwnerId,
     },
     /// List exchange keys (metadata only, never key bytes)
     List {
@@ -93,6 +102,11 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
             let rows = rows(&ks, |r| owner.as_ref().is_none_or(|o| &r.delegator == o));
             print_rows(env, rows);
         }
+        HcpKeyCommand::Check {
+            me,
+            delegator,
+            delegate,
+        } => check(env, &me, &delegator, &delegate)?,
         HcpKeyCommand::Show {
             delegator,
             delegate,
@@ -101,10 +115,7 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
             ks.owner(&delegator)?;
             let rows = rows(&ks, |r| r.delegator == delegator && r.delegate == delegate);
             if rows.is_empty() {
-                return Err(ehrcrypt::Error::not_found(format!(
-                    "no exchange key {delegator}→{delegate} in the keystore"
-                ))
-                .hint(format!("create one with `ehrcrypt hcp-key exchange --from {delegator} --to {delegate}`")));
+                return Err(no_pair(&delegator, &delegate));
             }
             print_rows(env, rows);
         }
@@ -167,4 +178,74 @@ fn print_rows(env: &Env, rows: Vec<serde_json::Value>) {
             fps.join(", ")
         ));
     }
+}
+
+fn no_pair(delegator: &OwnerId, delegate: &OwnerId) -> Error {
+    Error::not_found(format!(
+        "no exchange key {delegator}→{delegate} in the keystore"
+    ))
+    .hint(format!(
+        "create one with `ehrcrypt hcp-key exchange --from {delegator} --to {delegate}`, or import {delegator}'s owner document"
+    ))
+}
+
+/// `hcp-key check`: unwraps every exchange key of the pair that `me` can
+/// open, through the session (signature check, one RSA decryption per key),
+/// and says which opened. A record that fails its checks ends the command
+/// with that error; a pair none of whose keys opens is `NoAccess`.
+fn check(env: &Env, me: &OwnerId, delegator: &OwnerId, delegate: &OwnerId) -> Result<()> {
+    let session = env.session()?;
+    let ks = session.keystore();
+    let me_owner = ks.local_owner(me)?;
+    let records = ks
+        .owner(delegator)?
+        .hc_party_keys
+        .get(delegate)
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| no_pair(delegator, delegate))?;
+    let mut results = Vec::new();
+    let mut opened = 0;
+    for r in records {
+        let with = match session.exchange_key(me, delegator, delegate, &r.id) {
+            Ok(_key) => {
+                opened += 1;
+                r.wraps_for(me_owner).next().map(|w| w.fingerprint)
+            }
+            Err(e) if e.kind() == ErrorKind::NoAccess => None,
+            Err(e) => {
+                env.report_stats(&session);
+                return Err(e);
+            }
+        };
+        results.push((r, with));
+    }
+    if env.out.json {
+        let v: Vec<_> = results
+            .iter()
+            .map(|(r, with)| {
+                json!({
+                    "id": r.id, "delegator": r.delegator, "delegate": r.delegate,
+                    "created": r.created, "opened": with.is_some(), "openedWith": with,
+                })
+            })
+            .collect();
+        env.out.json(&v);
+    } else {
+        for (r, with) in &results {
+            let how = match with {
+                Some(fp) => format!("opens with {me}'s key {}", fp.short()),
+                None => format!("not wrapped for a private key of {me} held here"),
+            };
+            env.out
+                .line(format!("{delegator}→{delegate}  id {}  {how}", r.id));
+        }
+    }
+    env.report_stats(&session);
+    if opened == 0 {
+        return Err(Error::no_access(format!(
+            "{me} can open none of the {} exchange keys {delegator}→{delegate} here",
+            results.len()
+        )));
+    }
+    Ok(())
 }

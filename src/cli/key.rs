@@ -32,7 +32,7 @@ pub enum KeyCommand {
         /// PEM file, or - for stdin
         file: PathBuf,
         /// Name, when the owner is not in the keystore yet
-        #[arg(long)]
+        #[arg(long, value_parser = super::owner_name)]
         name: Option<String>,
         /// Kind, when the owner is not in the keystore yet
         #[arg(long, value_enum)]

@@ -12,7 +12,7 @@ use super::{Env, KindArg};
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
     /// Display name of the data owner
-    #[arg(long)]
+    #[arg(long, value_parser = super::owner_name)]
     pub name: String,
     /// Kind of data owner: hcp, patient or device
     #[arg(long, value_enum)]
@@ -25,14 +25,12 @@ pub struct KeygenArgs {
 pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
     let path = env.keystore_path()?;
     let id = args.id.unwrap_or_else(OwnerId::random);
-    // Fail before the slow part if the id is taken.
-    if let Ok(ks) = Keystore::load(&path) {
-        if ks.find(&id).is_some() {
-            return Err(
-                ehrcrypt::Error::refused(format!("owner {id} already exists"))
-                    .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"),
-            );
-        }
+    // Fail before the slow part if the keystore is unreadable or the id taken.
+    if Keystore::load_or_empty(&path)?.find(&id).is_some() {
+        return Err(
+            ehrcrypt::Error::refused(format!("owner {id} already exists"))
+                .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"),
+        );
     }
     let passphrase = env.passphrase().get_new(&format!("the new key of {id}"))?;
     let spinner = env.out.spinner("generating RSA-2048 key pair");

@@ -46,7 +46,7 @@ pub struct Global {
     #[arg(long, global = true, env = "EHRCRYPT_KEYSTORE", value_name = "PATH")]
     pub keystore: Option<PathBuf>,
 
-    /// Read the passphrase from FILE (first line) instead of EHRCRYPT_PASSPHRASE or a prompt
+    /// Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
@@ -108,6 +108,12 @@ impl From<KindArg> for ehrcrypt::owner::OwnerKind {
             KindArg::Device => OwnerKind::Device,
         }
     }
+}
+
+/// clap value parser for display names (see [`ehrcrypt::owner::check_name`]).
+pub fn owner_name(s: &str) -> Result<String> {
+    ehrcrypt::owner::check_name(s)?;
+    Ok(s.to_string())
 }
 
 /// What every command gets: where the keystore is, how to ask for a

@@ -1,10 +1,11 @@
 //! Associated data that binds a ciphertext or signature to its place.
 //!
-//! A context is a domain label followed by length-prefixed parts, so that no
+//! A context is a domain label and then parts, each length-prefixed, so that no
 //! two different lists of parts encode to the same bytes (no ambiguity from
 //! separators), and a value sealed for one place fails to open in another.
 
-/// Builder for an unambiguous byte string: `label || (len32 || part)*`.
+/// Builder for an unambiguous byte string: `(u32be(len) || bytes)*`, the
+/// domain label being the first part (docs/FORMAT.md, "Context encoding").
 #[derive(Clone, Debug)]
 pub struct Context(Vec<u8>);
 

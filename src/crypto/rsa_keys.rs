@@ -62,7 +62,7 @@ impl FromStr for Fingerprint {
             .filter(|b| !matches!(b, b':' | b' ' | b'-'))
             .collect();
         let bad = || {
-            Error::usage(format!("'{s}' is not a fingerprint"))
+            Error::usage(format!("{s:?} is not a fingerprint"))
                 .hint("a fingerprint is 64 hex digits, as `ehrcrypt owner fingerprint ID` prints")
         };
         if digits.len() != 64 {

@@ -1,0 +1,581 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ehrcrypt] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ehrcrypt'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ehrcrypt'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Generate an RSA-2048 key pair for a new data owner'
+            cand owner 'List, show, export, import and verify data owners'
+            cand key 'Administer private keys by hand (PEM that openssl reads)'
+            cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
+            cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand demo 'Run the whole flow on a throw-away keystore and narrate it'
+            cand completions 'Print shell completions generated from this command line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;keygen'= {
+            cand --name 'Display name of the data owner'
+            cand --kind 'Kind of data owner: hcp, patient or device'
+            cand --id 'Identifier [default: a fresh UUID]'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the data owners in the keystore'
+            cand show 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+            cand export 'Write the owner''s public document (public keys and exchange keys, never a private key)'
+            cand import 'Merge an owner document into this keystore (its keys start unverified)'
+            cand verify 'Mark a key verified after comparing its fingerprint out of band'
+            cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand remove 'Remove an owner from the keystore'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;owner;list'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;show'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;export'= {
+            cand -o 'Output file, or - for stdout'
+            cand --output 'Output file, or - for stdout'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;import'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --replace 'Accept public keys that differ from the ones already known'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;verify'= {
+            cand --fingerprint 'The fingerprint the owner gave you (64 hex digits)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;fingerprint'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --all 'all'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;remove'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --force 'Also when the owner''s private keys are held here (destroys them)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;help'= {
+            cand list 'List the data owners in the keystore'
+            cand show 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+            cand export 'Write the owner''s public document (public keys and exchange keys, never a private key)'
+            cand import 'Merge an owner document into this keystore (its keys start unverified)'
+            cand verify 'Mark a key verified after comparing its fingerprint out of band'
+            cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand remove 'Remove an owner from the keystore'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;owner;help;list'= {
+        }
+        &'ehrcrypt;owner;help;show'= {
+        }
+        &'ehrcrypt;owner;help;export'= {
+        }
+        &'ehrcrypt;owner;help;import'= {
+        }
+        &'ehrcrypt;owner;help;verify'= {
+        }
+        &'ehrcrypt;owner;help;fingerprint'= {
+        }
+        &'ehrcrypt;owner;help;remove'= {
+        }
+        &'ehrcrypt;owner;help;help'= {
+        }
+        &'ehrcrypt;key'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand export-private 'Write an owner''s private key as encrypted PKCS#8 PEM (file created 0600)'
+            cand import-private 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+            cand add 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;key;export-private'= {
+            cand --fingerprint 'Which key [default: the current one]'
+            cand -o 'Output file (stdout is refused: private keys never go there)'
+            cand --output 'Output file (stdout is refused: private keys never go there)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;key;import-private'= {
+            cand --name 'Name, when the owner is not in the keystore yet'
+            cand --kind 'Kind, when the owner is not in the keystore yet'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;key;add'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;key;help'= {
+            cand export-private 'Write an owner''s private key as encrypted PKCS#8 PEM (file created 0600)'
+            cand import-private 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+            cand add 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;key;help;export-private'= {
+        }
+        &'ehrcrypt;key;help;import-private'= {
+        }
+        &'ehrcrypt;key;help;add'= {
+        }
+        &'ehrcrypt;key;help;help'= {
+        }
+        &'ehrcrypt;hcp-key'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand exchange 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+            cand check 'Open each exchange key DELEGATOR→DELEGATE with ME''s private keys held here and report which open (signature checked; key bytes never shown)'
+            cand list 'List exchange keys (metadata only, never key bytes)'
+            cand show 'Show the exchange keys of one pair (metadata only)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;hcp-key;exchange'= {
+            cand --from 'The delegator, an owner whose private key is held here'
+            cand --to 'The delegate (FROM itself for the self key {AA})'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --rotate 'Make a new key even if a valid one exists; the old one stays for old data'
+            cand --allow-unverified 'Also wrap for the delegate''s unverified keys (not recommended)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;hcp-key;check'= {
+            cand --as 'The owner whose private keys unwrap the keys'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;hcp-key;list'= {
+            cand --owner 'Only those created by this owner'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;hcp-key;show'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;hcp-key;help'= {
+            cand exchange 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+            cand check 'Open each exchange key DELEGATOR→DELEGATE with ME''s private keys held here and report which open (signature checked; key bytes never shown)'
+            cand list 'List exchange keys (metadata only, never key bytes)'
+            cand show 'Show the exchange keys of one pair (metadata only)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;hcp-key;help;exchange'= {
+        }
+        &'ehrcrypt;hcp-key;help;check'= {
+        }
+        &'ehrcrypt;hcp-key;help;list'= {
+        }
+        &'ehrcrypt;hcp-key;help;show'= {
+        }
+        &'ehrcrypt;hcp-key;help;help'= {
+        }
+        &'ehrcrypt;entity'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand encrypt 'Encrypt plaintext JSON records into entities'
+            cand decrypt 'Decrypt entities back into the original JSON records'
+            cand children 'List the entities in DIR… linked to a patient (via its secret id)'
+            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;entity;encrypt'= {
+            cand --as 'The data owner who encrypts (its private key must be here)'
+            cand --kind 'kind'
+            cand --parent 'The patient entity these records belong to (contacts, forms, health elements)'
+            cand --share-with 'Also give this data owner access (repeatable)'
+            cand --clear 'Keep this field in clear for indexing (dotted path, repeatable)'
+            cand --config 'Config file with per-kind clear fields [default: ehrcrypt''s config dir]'
+            cand -o 'Output file for a single input (- for stdout, the default)'
+            cand --output 'Output file for a single input (- for stdout, the default)'
+            cand --out-dir 'Write one file per input into DIR, under the input''s file name'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;entity;decrypt'= {
+            cand --as 'The data owner who decrypts'
+            cand -o 'Output file for a single input (- for stdout, the default)'
+            cand --output 'Output file for a single input (- for stdout, the default)'
+            cand --out-dir 'Write one file per input into DIR, under the input''s file name'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;entity;children'= {
+            cand --as 'as'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;entity;parent'= {
+            cand --as 'as'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;entity;help'= {
+            cand encrypt 'Encrypt plaintext JSON records into entities'
+            cand decrypt 'Decrypt entities back into the original JSON records'
+            cand children 'List the entities in DIR… linked to a patient (via its secret id)'
+            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;entity;help;encrypt'= {
+        }
+        &'ehrcrypt;entity;help;decrypt'= {
+        }
+        &'ehrcrypt;entity;help;children'= {
+        }
+        &'ehrcrypt;entity;help;parent'= {
+        }
+        &'ehrcrypt;entity;help;help'= {
+        }
+        &'ehrcrypt;demo'= {
+            cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;completions'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;help'= {
+            cand keygen 'Generate an RSA-2048 key pair for a new data owner'
+            cand owner 'List, show, export, import and verify data owners'
+            cand key 'Administer private keys by hand (PEM that openssl reads)'
+            cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
+            cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand demo 'Run the whole flow on a throw-away keystore and narrate it'
+            cand completions 'Print shell completions generated from this command line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;help;keygen'= {
+        }
+        &'ehrcrypt;help;owner'= {
+            cand list 'List the data owners in the keystore'
+            cand show 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+            cand export 'Write the owner''s public document (public keys and exchange keys, never a private key)'
+            cand import 'Merge an owner document into this keystore (its keys start unverified)'
+            cand verify 'Mark a key verified after comparing its fingerprint out of band'
+            cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand remove 'Remove an owner from the keystore'
+        }
+        &'ehrcrypt;help;owner;list'= {
+        }
+        &'ehrcrypt;help;owner;show'= {
+        }
+        &'ehrcrypt;help;owner;export'= {
+        }
+        &'ehrcrypt;help;owner;import'= {
+        }
+        &'ehrcrypt;help;owner;verify'= {
+        }
+        &'ehrcrypt;help;owner;fingerprint'= {
+        }
+        &'ehrcrypt;help;owner;remove'= {
+        }
+        &'ehrcrypt;help;key'= {
+            cand export-private 'Write an owner''s private key as encrypted PKCS#8 PEM (file created 0600)'
+            cand import-private 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+            cand add 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+        }
+        &'ehrcrypt;help;key;export-private'= {
+        }
+        &'ehrcrypt;help;key;import-private'= {
+        }
+        &'ehrcrypt;help;key;add'= {
+        }
+        &'ehrcrypt;help;hcp-key'= {
+            cand exchange 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+            cand check 'Open each exchange key DELEGATOR→DELEGATE with ME''s private keys held here and report which open (signature checked; key bytes never shown)'
+            cand list 'List exchange keys (metadata only, never key bytes)'
+            cand show 'Show the exchange keys of one pair (metadata only)'
+        }
+        &'ehrcrypt;help;hcp-key;exchange'= {
+        }
+        &'ehrcrypt;help;hcp-key;check'= {
+        }
+        &'ehrcrypt;help;hcp-key;list'= {
+        }
+        &'ehrcrypt;help;hcp-key;show'= {
+        }
+        &'ehrcrypt;help;entity'= {
+            cand encrypt 'Encrypt plaintext JSON records into entities'
+            cand decrypt 'Decrypt entities back into the original JSON records'
+            cand children 'List the entities in DIR… linked to a patient (via its secret id)'
+            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+        }
+        &'ehrcrypt;help;entity;encrypt'= {
+        }
+        &'ehrcrypt;help;entity;decrypt'= {
+        }
+        &'ehrcrypt;help;entity;children'= {
+        }
+        &'ehrcrypt;help;entity;parent'= {
+        }
+        &'ehrcrypt;help;demo'= {
+        }
+        &'ehrcrypt;help;completions'= {
+        }
+        &'ehrcrypt;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,326 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ehrcrypt_global_optspecs
+    string join \n keystore= passphrase-file= json q/quiet v/verbose h/help V/version
+end
+
+function __fish_ehrcrypt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ehrcrypt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ehrcrypt_using_subcommand
+    set -l cmd (__fish_ehrcrypt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l name -d 'Display name of the data owner' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l kind -d 'Kind of data owner: hcp, patient or device' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l id -d 'Identifier [default: a fresh UUID]' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "list" -d 'List the data owners in the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "remove" -d 'Remove an owner from the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s o -l output -d 'Output file, or - for stdout' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l replace -d 'Accept public keys that differ from the ones already known'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l fingerprint -d 'The fingerprint the owner gave you (64 hex digits)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l all
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l force -d 'Also when the owner\'s private keys are held here (destroys them)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the data owners in the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an owner from the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -f -a "export-private" -d 'Write an owner\'s private key as encrypted PKCS#8 PEM (file created 0600)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -f -a "import-private" -d 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -f -a "add" -d 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l fingerprint -d 'Which key [default: the current one]' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s o -l output -d 'Output file (stdout is refused: private keys never go there)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l name -d 'Name, when the owner is not in the keystore yet' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l kind -d 'Kind, when the owner is not in the keystore yet' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "export-private" -d 'Write an owner\'s private key as encrypted PKCS#8 PEM (file created 0600)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "import-private" -d 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "add" -d 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -f -a "exchange" -d 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -f -a "check" -d 'Open each exchange key DELEGATOR→DELEGATE with ME\'s private keys held here and report which open (signature checked; key bytes never shown)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -f -a "list" -d 'List exchange keys (metadata only, never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -f -a "show" -d 'Show the exchange keys of one pair (metadata only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l from -d 'The delegator, an owner whose private key is held here' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l to -d 'The delegate (FROM itself for the self key {AA})' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l rotate -d 'Make a new key even if a valid one exists; the old one stays for old data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l allow-unverified -d 'Also wrap for the delegate\'s unverified keys (not recommended)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l as -d 'The owner whose private keys unwrap the keys' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l owner -d 'Only those created by this owner' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "exchange" -d 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "check" -d 'Open each exchange key DELEGATOR→DELEGATE with ME\'s private keys held here and report which open (signature checked; key bytes never shown)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exchange keys (metadata only, never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the exchange keys of one pair (metadata only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l as -d 'The data owner who encrypts (its private key must be here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l kind -r -f -a "patient\t''
+contact\t''
+form\t''
+health-element\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l parent -d 'The patient entity these records belong to (contacts, forms, health elements)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l share-with -d 'Also give this data owner access (repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l clear -d 'Keep this field in clear for indexing (dotted path, repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l config -d 'Config file with per-kind clear fields [default: ehrcrypt\'s config dir]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner who decrypts' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l as -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l as -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "remove" -d 'Remove an owner from the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export-private" -d 'Write an owner\'s private key as encrypted PKCS#8 PEM (file created 0600)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import-private" -d 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "add" -d 'Generate a new key pair for an owner held here (key rotation); old keys stay for old data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from hcp-key" -f -a "exchange" -d 'Create (or reuse) the exchange key that FROM uses to delegate to TO'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from hcp-key" -f -a "check" -d 'Open each exchange key DELEGATOR→DELEGATE with ME\'s private keys held here and report which open (signature checked; key bytes never shown)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from hcp-key" -f -a "list" -d 'List exchange keys (metadata only, never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from hcp-key" -f -a "show" -d 'Show the exchange keys of one pair (metadata only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'

@@ -1,0 +1,191 @@
+//! Helpers shared by the CLI tests: a scratch directory holding copies of
+//! the fixture keystores, and `ehrcrypt` commands pointed at them with the
+//! test-only passphrase. Use with `mod common;` in a file under `tests/`.
+//!
+//! Tests never write to `fixtures/`: [`Sandbox::keystore`] copies a fixture
+//! keystore into the scratch directory first.
+
+// Each test file uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+pub use assert_cmd::Command;
+use serde_json::Value;
+
+/// The passphrase of every private key in `fixtures/keys/`.
+pub const PASSPHRASE: &str = "test-only-passphrase";
+
+/// How long any one command may run before the test fails (no hangs).
+pub const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The ehrcrypt binary cargo built for these tests.
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_ehrcrypt"))
+}
+
+/// A path under `fixtures/`, e.g. `fixture("keys/A.owner.json")`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// A temporary directory, removed when dropped.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("create a temporary directory"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `name` inside the sandbox (not created).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `WHO.keystore.json` in the sandbox: a copy of the fixture keystore of
+    /// `who` (A, B, C or P), made on first use and shared by later calls.
+    pub fn keystore(&self, who: &str) -> PathBuf {
+        let name = format!("{who}.keystore.json");
+        let p = self.path(&name);
+        if !p.exists() {
+            fs::copy(fixture(&format!("keys/{name}")), &p).expect("copy fixture keystore");
+        }
+        p
+    }
+
+    /// Writes `bytes` to `name` in the sandbox and returns its path.
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        fs::write(&p, bytes).expect("write sandbox file");
+        p
+    }
+
+    /// `ehrcrypt` without keystore or passphrase, isolated from the user's
+    /// environment: HOME and the XDG data directory point into the sandbox.
+    pub fn bare(&self) -> Command {
+        let mut c = Command::new(bin());
+        c.current_dir(self.dir())
+            .env_remove("EHRCRYPT_KEYSTORE")
+            .env_remove("EHRCRYPT_PASSPHRASE")
+            .env("HOME", self.dir())
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .timeout(TIMEOUT);
+        c
+    }
+
+    /// `ehrcrypt` on `keystore` (EHRCRYPT_KEYSTORE) with the test passphrase
+    /// (EHRCRYPT_PASSPHRASE).
+    pub fn on(&self, keystore: &Path) -> Command {
+        let mut c = self.bare();
+        c.env("EHRCRYPT_KEYSTORE", keystore)
+            .env("EHRCRYPT_PASSPHRASE", PASSPHRASE);
+        c
+    }
+
+    /// `ehrcrypt` on the sandbox copy of `who`'s fixture keystore.
+    pub fn ks(&self, who: &str) -> Command {
+        self.on(&self.keystore(who))
+    }
+
+    /// Makes `who` unverified in `keystore`: removes it and imports its
+    /// fixture owner document again (same key, not verified).
+    pub fn unverify(&self, keystore: &Path, who: &str) {
+        ok(&mut self.on(keystore), &["owner", "remove", who]);
+        let doc = fixture(&format!("keys/{who}.owner.json"));
+        ok(
+            &mut self.on(keystore),
+            &["owner", "import", doc.to_str().expect("UTF-8 path")],
+        );
+    }
+}
+
+/// Runs `cmd` with `args`, asserts it succeeded, returns its output.
+pub fn ok(cmd: &mut Command, args: &[&str]) -> Output {
+    let out = cmd.args(args).output().expect("run ehrcrypt");
+    assert!(
+        out.status.success(),
+        "ehrcrypt {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        stderr(&out)
+    );
+    out
+}
+
+/// Runs `cmd` with `args` and asserts it failed with exit `code`.
+pub fn fails(cmd: &mut Command, args: &[&str], code: i32) -> Output {
+    let out = cmd.args(args).output().expect("run ehrcrypt");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "ehrcrypt {args:?}: expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Parses a command's stdout as JSON.
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(out)))
+}
+
+pub fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).expect("read JSON file"))
+        .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
+}
+
+pub fn write_json(path: &Path, v: &Value) {
+    fs::write(path, serde_json::to_vec_pretty(v).expect("serialise")).expect("write JSON file");
+}
+
+/// The owner `id` in a keystore's JSON.
+pub fn owner_json<'a>(keystore: &'a Value, id: &str) -> &'a Value {
+    keystore["owners"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["id"] == id))
+        .unwrap_or_else(|| panic!("no owner {id} in the keystore"))
+}
+
+/// The fingerprint of the current key of `who` in the fixtures.
+pub fn fixture_fingerprint(who: &str) -> String {
+    let doc = read_json(&fixture(&format!("keys/{who}.owner.json")));
+    doc["publicKeys"][0]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_string()
+}
+
+/// The permission bits of a file (Unix).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).expect("stat").permissions().mode() & 0o777
+}

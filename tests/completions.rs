@@ -1,0 +1,63 @@
+//! The files in `completions/` are exactly what `ehrcrypt completions SHELL`
+//! prints: this fails when the command line changed and they were not
+//! regenerated with `scripts/update-completions`.
+
+mod common;
+
+use clap::ValueEnum;
+use clap_complete::Shell;
+use common::*;
+
+/// The committed file for each shell clap_complete knows.
+fn file_for(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => "ehrcrypt.bash",
+        Shell::Zsh => "_ehrcrypt",
+        Shell::Fish => "ehrcrypt.fish",
+        Shell::PowerShell => "_ehrcrypt.ps1",
+        Shell::Elvish => "ehrcrypt.elv",
+        other => {
+            panic!("no completions file for {other}: add it here and to scripts/update-completions")
+        }
+    }
+}
+
+#[test]
+fn committed_completions_match_the_binary() {
+    let s = Sandbox::new();
+    let mut stale = Vec::new();
+    for shell in Shell::value_variants() {
+        let file = file_for(*shell);
+        let out = ok(&mut s.bare(), &["completions", &shell.to_string()]);
+        assert!(!out.stdout.is_empty(), "{shell}: empty completions");
+        let committed = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("completions")
+                .join(file),
+        )
+        .unwrap_or_default();
+        if committed != out.stdout {
+            stale.push(format!("completions/{file}"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale shell completions: {}\nrun scripts/update-completions and commit the result",
+        stale.join(", ")
+    );
+}
+
+#[test]
+fn the_update_script_covers_every_shell() {
+    let script = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/update-completions"),
+    )
+    .unwrap();
+    for shell in Shell::value_variants() {
+        let line = format!("\n{shell} {}\n", file_for(*shell));
+        assert!(
+            script.contains(&line),
+            "scripts/update-completions lacks {line:?}"
+        );
+    }
+}
