@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Administer private keys by hand (PEM that openssl reads)')
             [CompletionResult]::new('hcp-key', 'hcp-key', [CompletionResultType]::ParameterValue, 'Pairwise exchange keys ("hcp keys") between data owners')
             [CompletionResult]::new('entity', 'entity', [CompletionResultType]::ParameterValue, 'Encrypt, decrypt and link patients, contacts, forms and health elements')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
+            [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -522,6 +524,174 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;entity;help;help' {
             break
         }
+        'ehrcrypt;backup' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Encrypt records under a fresh key into a bucket, and print the emergency card')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a bucket''s objects, signer, appendices and access log (no key needed)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Decrypt a bucket with its card: the patient''s own restore')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;backup;create' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The patient whose key signs the card (its private key must be here)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The bucket directory to create (must not exist, or be empty)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The bucket directory to create (must not exist, or be empty)')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Write the card''s QR code: CARD.png, CARD.svg, or - for the terminal')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Where the bucket will be stored (a URL), printed on the card')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--qr-text', '--qr-text', [CompletionResultType]::ParameterName, 'Print the card''s text (it holds the key) on stdout, for scripts')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;backup;inspect' {
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also open the sealed names and check access-log MACs with the card (PNG or text file)')
+            [CompletionResult]::new('--qr-text', '--qr-text', [CompletionResultType]::ParameterName, 'The card''s text, or - for stdin (same as --qr)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;backup;restore' {
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'The card: a PNG of its QR code, or a file holding its text')
+            [CompletionResult]::new('--qr-text', '--qr-text', [CompletionResultType]::ParameterName, 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Where the records go (created if missing; existing files are never overwritten)')
+            [CompletionResult]::new('--signer', '--signer', [CompletionResultType]::ParameterName, 'The patient who must have signed the card (a verified owner of the keystore)')
+            [CompletionResult]::new('--signer-key', '--signer-key', [CompletionResultType]::ParameterName, 'The patient''s public key (SPKI PEM) that must have signed the card')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Go on when no trusted key can check the card''s signature (loud warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;backup;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Encrypt records under a fresh key into a bucket, and print the emergency card')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a bucket''s objects, signer, appendices and access log (no key needed)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Decrypt a bucket with its card: the patient''s own restore')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;backup;help;create' {
+            break
+        }
+        'ehrcrypt;backup;help;inspect' {
+            break
+        }
+        'ehrcrypt;backup;help;restore' {
+            break
+        }
+        'ehrcrypt;backup;help;help' {
+            break
+        }
+        'ehrcrypt;emergency' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Verify a patient''s card and bucket, log the access, and decrypt the records')
+            [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Add records to a patient''s bucket under the card''s key, signed by you')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;emergency;decrypt' {
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'The card: a PNG of its QR code, or a file holding its text')
+            [CompletionResult]::new('--qr-text', '--qr-text', [CompletionResultType]::ParameterName, 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin')
+            [CompletionResult]::new('--signer', '--signer', [CompletionResultType]::ParameterName, 'The patient who must have signed the card (a verified owner of the keystore)')
+            [CompletionResult]::new('--signer-key', '--signer-key', [CompletionResultType]::ParameterName, 'The patient''s public key (SPKI PEM) that must have signed the card')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The professional accessing the records: signs the access-log record')
+            [CompletionResult]::new('--reencrypt-as', '--reencrypt-as', [CompletionResultType]::ParameterName, 'Write each record as an ehrcrypt entity of HCP instead of plaintext')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Entity kind for records whose kind the backup does not record')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Where the records go (created if missing; existing files are never overwritten)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Go on when no trusted key can check the card''s signature (loud warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;emergency;append' {
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'The card: a PNG of its QR code, or a file holding its text')
+            [CompletionResult]::new('--qr-text', '--qr-text', [CompletionResultType]::ParameterName, 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The professional adding records (its private key signs them)')
+            [CompletionResult]::new('--signer', '--signer', [CompletionResultType]::ParameterName, 'The patient who must have signed the card (a verified owner of the keystore)')
+            [CompletionResult]::new('--signer-key', '--signer-key', [CompletionResultType]::ParameterName, 'The patient''s public key (SPKI PEM) that must have signed the card')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Go on when no trusted key can check the card''s signature (loud warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;emergency;help' {
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Verify a patient''s card and bucket, log the access, and decrypt the records')
+            [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Add records to a patient''s bucket under the card''s key, signed by you')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;emergency;help;decrypt' {
+            break
+        }
+        'ehrcrypt;emergency;help;append' {
+            break
+        }
+        'ehrcrypt;emergency;help;help' {
+            break
+        }
         'ehrcrypt;demo' {
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
@@ -557,6 +727,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Administer private keys by hand (PEM that openssl reads)')
             [CompletionResult]::new('hcp-key', 'hcp-key', [CompletionResultType]::ParameterValue, 'Pairwise exchange keys ("hcp keys") between data owners')
             [CompletionResult]::new('entity', 'entity', [CompletionResultType]::ParameterValue, 'Encrypt, decrypt and link patients, contacts, forms and health elements')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
+            [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -647,6 +819,32 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;entity;parent' {
+            break
+        }
+        'ehrcrypt;help;backup' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Encrypt records under a fresh key into a bucket, and print the emergency card')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show a bucket''s objects, signer, appendices and access log (no key needed)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Decrypt a bucket with its card: the patient''s own restore')
+            break
+        }
+        'ehrcrypt;help;backup;create' {
+            break
+        }
+        'ehrcrypt;help;backup;inspect' {
+            break
+        }
+        'ehrcrypt;help;backup;restore' {
+            break
+        }
+        'ehrcrypt;help;emergency' {
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Verify a patient''s card and bucket, log the access, and decrypt the records')
+            [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Add records to a patient''s bucket under the card''s key, signed by you')
+            break
+        }
+        'ehrcrypt;help;emergency;decrypt' {
+            break
+        }
+        'ehrcrypt;help;emergency;append' {
             break
         }
         'ehrcrypt;help;demo' {

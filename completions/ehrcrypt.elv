@@ -34,6 +34,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand key 'Administer private keys by hand (PEM that openssl reads)'
             cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
             cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+            cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -469,6 +471,158 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;entity;help;help'= {
         }
+        &'ehrcrypt;backup'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+            cand inspect 'Show a bucket''s objects, signer, appendices and access log (no key needed)'
+            cand restore 'Decrypt a bucket with its card: the patient''s own restore'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;backup;create'= {
+            cand --as 'The patient whose key signs the card (its private key must be here)'
+            cand -o 'The bucket directory to create (must not exist, or be empty)'
+            cand --output 'The bucket directory to create (must not exist, or be empty)'
+            cand --qr 'Write the card''s QR code: CARD.png, CARD.svg, or - for the terminal'
+            cand --location 'Where the bucket will be stored (a URL), printed on the card'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --qr-text 'Print the card''s text (it holds the key) on stdout, for scripts'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;backup;inspect'= {
+            cand --qr 'Also open the sealed names and check access-log MACs with the card (PNG or text file)'
+            cand --qr-text 'The card''s text, or - for stdin (same as --qr)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;backup;restore'= {
+            cand --qr 'The card: a PNG of its QR code, or a file holding its text'
+            cand --qr-text 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin'
+            cand --out-dir 'Where the records go (created if missing; existing files are never overwritten)'
+            cand --signer 'The patient who must have signed the card (a verified owner of the keystore)'
+            cand --signer-key 'The patient''s public key (SPKI PEM) that must have signed the card'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --no-verify 'Go on when no trusted key can check the card''s signature (loud warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;backup;help'= {
+            cand create 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+            cand inspect 'Show a bucket''s objects, signer, appendices and access log (no key needed)'
+            cand restore 'Decrypt a bucket with its card: the patient''s own restore'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;backup;help;create'= {
+        }
+        &'ehrcrypt;backup;help;inspect'= {
+        }
+        &'ehrcrypt;backup;help;restore'= {
+        }
+        &'ehrcrypt;backup;help;help'= {
+        }
+        &'ehrcrypt;emergency'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand decrypt 'Verify a patient''s card and bucket, log the access, and decrypt the records'
+            cand append 'Add records to a patient''s bucket under the card''s key, signed by you'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;emergency;decrypt'= {
+            cand --qr 'The card: a PNG of its QR code, or a file holding its text'
+            cand --qr-text 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin'
+            cand --signer 'The patient who must have signed the card (a verified owner of the keystore)'
+            cand --signer-key 'The patient''s public key (SPKI PEM) that must have signed the card'
+            cand --as 'The professional accessing the records: signs the access-log record'
+            cand --reencrypt-as 'Write each record as an ehrcrypt entity of HCP instead of plaintext'
+            cand --kind 'Entity kind for records whose kind the backup does not record'
+            cand --out-dir 'Where the records go (created if missing; existing files are never overwritten)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --no-verify 'Go on when no trusted key can check the card''s signature (loud warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;emergency;append'= {
+            cand --qr 'The card: a PNG of its QR code, or a file holding its text'
+            cand --qr-text 'The card''s text as a scanner gives it (ehrbk1:...), or - to read it from stdin'
+            cand --as 'The professional adding records (its private key signs them)'
+            cand --signer 'The patient who must have signed the card (a verified owner of the keystore)'
+            cand --signer-key 'The patient''s public key (SPKI PEM) that must have signed the card'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --no-verify 'Go on when no trusted key can check the card''s signature (loud warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;emergency;help'= {
+            cand decrypt 'Verify a patient''s card and bucket, log the access, and decrypt the records'
+            cand append 'Add records to a patient''s bucket under the card''s key, signed by you'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;emergency;help;decrypt'= {
+        }
+        &'ehrcrypt;emergency;help;append'= {
+        }
+        &'ehrcrypt;emergency;help;help'= {
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -502,6 +656,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand key 'Administer private keys by hand (PEM that openssl reads)'
             cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
             cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+            cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -569,6 +725,25 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;entity;children'= {
         }
         &'ehrcrypt;help;entity;parent'= {
+        }
+        &'ehrcrypt;help;backup'= {
+            cand create 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+            cand inspect 'Show a bucket''s objects, signer, appendices and access log (no key needed)'
+            cand restore 'Decrypt a bucket with its card: the patient''s own restore'
+        }
+        &'ehrcrypt;help;backup;create'= {
+        }
+        &'ehrcrypt;help;backup;inspect'= {
+        }
+        &'ehrcrypt;help;backup;restore'= {
+        }
+        &'ehrcrypt;help;emergency'= {
+            cand decrypt 'Verify a patient''s card and bucket, log the access, and decrypt the records'
+            cand append 'Add records to a patient''s bucket under the card''s key, signed by you'
+        }
+        &'ehrcrypt;help;emergency;decrypt'= {
+        }
+        &'ehrcrypt;help;emergency;append'= {
         }
         &'ehrcrypt;help;demo'= {
         }

@@ -36,6 +36,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "owner" -d 'List, 
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -283,6 +285,100 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "create" -d 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "inspect" -d 'Show a bucket\'s objects, signer, appendices and access log (no key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l as -d 'The patient whose key signs the card (its private key must be here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'The bucket directory to create (must not exist, or be empty)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l qr -d 'Write the card\'s QR code: CARD.png, CARD.svg, or - for the terminal' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l location -d 'Where the bucket will be stored (a URL), printed on the card' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l qr-text -d 'Print the card\'s text (it holds the key) on stdout, for scripts'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l qr -d 'Also open the sealed names and check access-log MACs with the card (PNG or text file)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l qr-text -d 'The card\'s text, or - for stdin (same as --qr)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l qr -d 'The card: a PNG of its QR code, or a file holding its text' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l qr-text -d 'The card\'s text as a scanner gives it (ehrbk1:...), or - to read it from stdin' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l out-dir -d 'Where the records go (created if missing; existing files are never overwritten)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l signer -d 'The patient who must have signed the card (a verified owner of the keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l signer-key -d 'The patient\'s public key (SPKI PEM) that must have signed the card' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a bucket\'s objects, signer, appendices and access log (no key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -f -a "decrypt" -d 'Verify a patient\'s card and bucket, log the access, and decrypt the records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -f -a "append" -d 'Add records to a patient\'s bucket under the card\'s key, signed by you'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l qr -d 'The card: a PNG of its QR code, or a file holding its text' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l qr-text -d 'The card\'s text as a scanner gives it (ehrbk1:...), or - to read it from stdin' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l signer -d 'The patient who must have signed the card (a verified owner of the keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l signer-key -d 'The patient\'s public key (SPKI PEM) that must have signed the card' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l as -d 'The professional accessing the records: signs the access-log record' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l reencrypt-as -d 'Write each record as an ehrcrypt entity of HCP instead of plaintext' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l kind -d 'Entity kind for records whose kind the backup does not record' -r -f -a "patient\t''
+contact\t''
+form\t''
+health-element\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Where the records go (created if missing; existing files are never overwritten)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l qr -d 'The card: a PNG of its QR code, or a file holding its text' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l qr-text -d 'The card\'s text as a scanner gives it (ehrbk1:...), or - to read it from stdin' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l as -d 'The professional adding records (its private key signs them)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l signer -d 'The patient who must have signed the card (a verified owner of the keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l signer-key -d 'The patient\'s public key (SPKI PEM) that must have signed the card' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Verify a patient\'s card and bucket, log the access, and decrypt the records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "append" -d 'Add records to a patient\'s bucket under the card\'s key, signed by you'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
@@ -298,14 +394,16 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l q
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
@@ -324,3 +422,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Encrypt records under a fresh key into a bucket, and print the emergency card'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "inspect" -d 'Show a bucket\'s objects, signer, appendices and access log (no key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from emergency" -f -a "decrypt" -d 'Verify a patient\'s card and bucket, log the access, and decrypt the records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from emergency" -f -a "append" -d 'Add records to a patient\'s bucket under the card\'s key, signed by you'

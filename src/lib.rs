@@ -9,6 +9,7 @@
 //! - [`hcp_key`] and [`session`]: pairwise exchange keys and their cache.
 
 pub mod atomic_file;
+pub mod backup;
 pub mod crypto;
 pub mod entity;
 pub mod error;

@@ -9,8 +9,10 @@ use ehrcrypt::passphrase::PassphraseSource;
 use ehrcrypt::session::Session;
 use ehrcrypt::{Error, Result};
 
+pub mod backup;
 pub mod completions;
 pub mod demo;
+pub mod emergency;
 pub mod entity;
 pub mod files;
 pub mod hcp_key;
@@ -77,6 +79,12 @@ pub enum Command {
     /// Encrypt, decrypt and link patients, contacts, forms and health elements
     #[command(subcommand)]
     Entity(entity::EntityCommand),
+    /// Emergency backups to a QR card (R2D Backup): create, inspect, restore
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
+    /// Read (and add to) a patient's backup with their card (R2D Emergency)
+    #[command(subcommand)]
+    Emergency(emergency::EmergencyCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -162,6 +170,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Key(c) => key::run(&env, c),
         Command::HcpKey(c) => hcp_key::run(&env, c),
         Command::Entity(c) => entity::run(&env, c),
+        Command::Backup(c) => backup::run(&env, c),
+        Command::Emergency(c) => emergency::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }

@@ -1,0 +1,188 @@
+//! `ehrcrypt emergency ...`: the professional's side of R2D Emergency.
+//! `decrypt` verifies the card and the bucket, logs the access, and
+//! releases the records (or re-encrypts them as the professional's
+//! entities); `append` adds the professional's own records, signed.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use ehrcrypt::backup::{self, access_log, OutputMode, Reencryptor};
+use ehrcrypt::entity::EntityKind;
+use ehrcrypt::owner::OwnerId;
+use ehrcrypt::{Error, Result};
+
+use super::backup::{
+    byte_progress, open_bucket, optional_keystore, report_released, CardArgs, SignerArgs,
+};
+use super::entity::KindArg;
+use super::Env;
+
+#[derive(Subcommand, Debug)]
+pub enum EmergencyCommand {
+    /// Verify a patient's card and bucket, log the access, and decrypt the records
+    Decrypt(DecryptArgs),
+    /// Add records to a patient's bucket under the card's key, signed by you
+    Append(AppendArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DecryptArgs {
+    #[command(flatten)]
+    pub card: CardArgs,
+    /// The bucket directory
+    #[arg(value_name = "BACKUP")]
+    pub backup: PathBuf,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// The professional accessing the records: signs the access-log record
+    #[arg(long = "as", value_name = "HCP")]
+    pub me: Option<OwnerId>,
+    /// Write each record as an ehrcrypt entity of HCP instead of plaintext
+    #[arg(long, value_name = "HCP")]
+    pub reencrypt_as: Option<OwnerId>,
+    /// Entity kind for records whose kind the backup does not record
+    #[arg(long, value_enum, requires = "reencrypt_as")]
+    pub kind: Option<KindArg>,
+    /// Where the records go (created if missing; existing files are never overwritten)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct AppendArgs {
+    #[command(flatten)]
+    pub card: CardArgs,
+    /// The bucket directory
+    #[arg(value_name = "BACKUP")]
+    pub backup: PathBuf,
+    /// The professional adding records (its private key signs them)
+    #[arg(long = "as", value_name = "HCP")]
+    pub me: OwnerId,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// Plaintext JSON records, entities HCP can decrypt, or directories of them
+    #[arg(required = true, value_name = "RECORD")]
+    pub records: Vec<PathBuf>,
+}
+
+pub fn run(env: &Env, cmd: EmergencyCommand) -> Result<()> {
+    match cmd {
+        EmergencyCommand::Decrypt(a) => decrypt(env, a),
+        EmergencyCommand::Append(a) => append(env, a),
+    }
+}
+
+fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
+    // Whoever re-encrypts is identified too; --as wins if both are given.
+    let accessor = a.me.clone().or_else(|| a.reencrypt_as.clone());
+    let mut session = match &accessor {
+        Some(_) => Some(env.session()?),
+        None => None,
+    };
+    let ks_owned = match &session {
+        Some(_) => None,
+        None => optional_keystore(env)?,
+    };
+    let ks = session.as_ref().map(|s| s.keystore()).or(ks_owned.as_ref());
+    let opened = open_bucket(env, &a.card, &a.backup, &a.signer, ks)?;
+    // Unlock the professional's key before any work: a wrong passphrase
+    // fails here, not after decrypting everything.
+    let signing_key = match (&accessor, &session) {
+        (Some(me), Some(s)) => Some(s.current_private_key(s.keystore().local_owner(me)?)?),
+        _ => None,
+    };
+    let reencryptor = match (&a.reencrypt_as, session.as_mut()) {
+        (Some(hcp), Some(s)) => {
+            let names: Vec<_> = opened
+                .names
+                .iter()
+                .chain(opened.appendices.iter().flat_map(|x| x.names.iter()))
+                .collect();
+            Some(Reencryptor::new(
+                s,
+                hcp,
+                &names,
+                a.kind.map(EntityKind::from),
+            )?)
+        }
+        _ => None,
+    };
+    let mut transform = |plain: &[u8], name: &backup::manifest::ObjectName, source: &str| {
+        reencryptor
+            .as_ref()
+            .ok_or_else(|| Error::internal("no re-encryptor"))?
+            .transform(plain, name, source)
+    };
+    let mode = if reencryptor.is_some() {
+        OutputMode::Transform(&mut transform)
+    } else {
+        OutputMode::Plain
+    };
+    let log_path = a.backup.join(backup::ACCESS_LOG_FILE);
+    let mut log = |o: &backup::Opened| -> Result<()> {
+        let signer = match (&accessor, &signing_key) {
+            (Some(me), Some(key)) => access_log::Signer::Professional {
+                owner: me.as_str(),
+                key,
+            },
+            _ => access_log::Signer::Anonymous,
+        };
+        access_log::append(
+            &log_path,
+            &o.card.key,
+            &o.card.backup_id,
+            "emergency-decrypt",
+            o.object_ids(),
+            None,
+            signer,
+        )
+        .map(|_| ())
+        .map_err(|e| e.hint("every emergency access is logged in the bucket; copy the bucket somewhere writable"))
+    };
+    let pb = byte_progress(env, opened.total_size(), "decrypting");
+    let released = opened.decrypt_to(&a.out_dir, mode, &mut log, &mut |n| pb.inc(n))?;
+    pb.finish_and_clear();
+    let verb = if a.reencrypt_as.is_some() {
+        "re-encrypted"
+    } else {
+        "decrypted"
+    };
+    report_released(env, &opened, &a.out_dir, &released, verb);
+    env.out.note(match &accessor {
+        Some(me) => format!("this access is recorded in the bucket's access log, signed by {me}"),
+        None => "this access is recorded in the bucket's access log (unidentified: pass --as HCP to sign it)".into(),
+    });
+    if let Some(s) = &session {
+        env.report_stats(s);
+    }
+    Ok(())
+}
+
+fn append(env: &Env, a: AppendArgs) -> Result<()> {
+    let session = env.session()?;
+    let opened = open_bucket(env, &a.card, &a.backup, &a.signer, Some(session.keystore()))?;
+    let inputs = backup::expand_inputs(&a.records)?;
+    let pb = byte_progress(env, backup::total_size(&inputs), "encrypting");
+    let appended = backup::append(&session, &opened, &a.me, &inputs, &mut |n| pb.inc(n))?;
+    pb.finish_and_clear();
+    if env.out.json {
+        env.out.json(&json!({
+            "backup": opened.manifest.id,
+            "appendix": appended.appendix,
+            "author": a.me,
+            "objects": appended.objects,
+        }));
+    } else {
+        env.out.line(format!(
+            "appended {} record(s) to backup {} as appendix {}, signed by {}",
+            appended.objects.len(),
+            opened.manifest.id,
+            appended.appendix,
+            a.me
+        ));
+    }
+    env.report_stats(&session);
+    Ok(())
+}
