@@ -176,6 +176,29 @@ impl Batch {
         Ok(Staged(StagedInner::File(tmp)))
     }
 
+    /// Like [`Batch::stage_one`], with the content streamed by `fill`
+    /// through a small buffer: a large output (a 100 MB record being
+    /// re-shared) is never copied whole in memory.
+    pub fn stage_with(
+        &self,
+        dest: &Path,
+        mode: Mode,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<Staged> {
+        if dest.as_os_str() == "-" {
+            let mut out = Vec::new();
+            fill(&mut out).map_err(|e| Error::io(dest, "write", e))?;
+            return Ok(Staged(StagedInner::Stdout(out)));
+        }
+        let tmp = TempFile::create(dest, mode)?;
+        let mut f = tmp.file()?;
+        let mut buf = io::BufWriter::with_capacity(64 << 10, &mut f);
+        fill(&mut buf)
+            .and_then(|_| buf.flush())
+            .map_err(|e| Error::io(dest, "write", e))?;
+        Ok(Staged(StagedInner::File(tmp)))
+    }
+
     pub fn push(&mut self, staged: Staged) {
         match staged.0 {
             StagedInner::File(t) => self.staged.push(t),
@@ -317,6 +340,26 @@ mod tests {
         assert_eq!(fs::read(&a).unwrap(), b"1");
         assert_eq!(fs::read(&b).unwrap(), b"2");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn streamed_stage_commits_like_bytes_and_failed_fill_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let batch = Batch::new();
+        let r = batch.stage_with(&p, Mode::Public, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut batch = Batch::new();
+        let s = batch
+            .stage_with(&p, Mode::Public, |w| w.write_all(&[7u8; 100_000]))
+            .unwrap();
+        batch.push(s);
+        batch.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), vec![7u8; 100_000]);
     }
 
     #[test]
