@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Batch, Mode};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
@@ -112,46 +113,6 @@ pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
     }
 }
 
-/// Runs `work` on every input in parallel, stages the results, and commits
-/// them only if every input succeeded: a failure leaves no output.
-fn process_all(
-    env: &Env,
-    what: &str,
-    inputs: &[PathBuf],
-    dests: &[PathBuf],
-    mode: Mode,
-    work: impl Fn(&Path) -> Result<Vec<u8>> + Sync,
-) -> Result<()> {
-    let pb = env.out.progress(inputs.len() as u64, what);
-    let staged: Vec<Result<atomic_file::Staged>> = inputs
-        .par_iter()
-        .zip(dests.par_iter())
-        .map(|(input, dest)| {
-            let bytes = zeroize::Zeroizing::new(work(input)?);
-            pb.inc(1);
-            Batch::stage_one(dest, &bytes, mode)
-        })
-        .collect();
-    pb.finish_and_clear();
-    let mut batch = Batch::new();
-    let mut failures = Vec::new();
-    for s in staged {
-        match s {
-            Ok(s) => batch.push(s),
-            Err(e) => failures.push(e),
-        }
-    }
-    if let Some(first) = failures.into_iter().next() {
-        drop(batch);
-        return Err(if inputs.len() > 1 {
-            first.hint("no output was written: fix or remove that input and run again")
-        } else {
-            first
-        });
-    }
-    batch.commit()
-}
-
 fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
     let dests = a.output.destinations(&inputs)?;
@@ -171,11 +132,20 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         allow_unverified: a.allow_unverified,
     };
     let enc = Encryptor::new(&mut session, &a.me, &opts)?;
-    process_all(env, "encrypting", &inputs, &dests, Mode::Public, |input| {
-        let source = ehrcrypt::error::display_path(input);
-        let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
-        Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
-    })?;
+    let batch = Batch::new();
+    files::process_all(
+        env,
+        "encrypting",
+        &inputs,
+        &dests,
+        batch,
+        Mode::Public,
+        |input| {
+            let source = ehrcrypt::error::display_path(input);
+            let bytes = Zeroizing::new(atomic_file::read(input)?);
+            Ok((Some(enc.encrypt_bytes(&bytes, &source)?), ()))
+        },
+    )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "encrypted {} {kind} record(s) as {}",
@@ -192,14 +162,23 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let dests = a.output.destinations(&inputs)?;
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
-    process_all(env, "decrypting", &inputs, &dests, Mode::Private, |input| {
-        let (e, source) = Entity::read(input)?;
-        let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?.to_vec();
-        if bytes.last() != Some(&b'\n') {
-            bytes.push(b'\n');
-        }
-        Ok(bytes)
-    })?;
+    let batch = Batch::new();
+    files::process_all(
+        env,
+        "decrypting",
+        &inputs,
+        &dests,
+        batch,
+        Mode::Private,
+        |input| {
+            let (e, source) = Entity::read(input)?;
+            let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?;
+            if bytes.last() != Some(&b'\n') {
+                bytes.push(b'\n');
+            }
+            Ok((Some(bytes), ()))
+        },
+    )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "decrypted {} entit{} as {}",

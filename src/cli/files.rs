@@ -3,11 +3,18 @@
 //! (`-o FILE`, `-o -`, `--out-dir DIR`, or stdout for a single input).
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use rayon::prelude::*;
+use zeroize::Zeroizing;
 
+use ehrcrypt::atomic_file::{Batch, Mode};
+use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
+
+use super::Env;
 
 /// `-o` / `--out-dir`, as every bulk command takes them.
 #[derive(Args, Debug, Clone)]
@@ -91,4 +98,88 @@ impl OutputArgs {
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"))])
     }
+}
+
+/// An output a bulk worker produced, streamed into its staged file.
+pub trait Emit: Send {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()>;
+}
+
+impl Emit for Zeroizing<Vec<u8>> {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(self)
+    }
+}
+
+impl Emit for Entity {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.write_to(w)
+    }
+}
+
+/// Runs `work` on every input in parallel and stages in `batch` what it
+/// returns for the matching destination (`None`: leave that destination
+/// alone). The batch is committed only if every input succeeded, so a
+/// failure leaves no output and every existing file as it was. Returns
+/// each input's report, in input order.
+pub fn process_all<T: Emit, R: Send>(
+    env: &Env,
+    what: &str,
+    inputs: &[PathBuf],
+    dests: &[PathBuf],
+    mut batch: Batch,
+    mode: Mode,
+    work: impl Fn(&Path) -> Result<(Option<T>, R)> + Sync,
+) -> Result<Vec<R>> {
+    let pb = env.out.progress(inputs.len() as u64, what);
+    // Collecting into a Result stops the parallel run at the first failure:
+    // nothing will be written then, so the remaining work would be wasted.
+    let done: Result<Vec<_>> = inputs
+        .par_iter()
+        .zip(dests.par_iter())
+        .map(|(input, dest)| {
+            let (output, report) = work(input)?;
+            let staged = match output {
+                Some(out) => {
+                    Some(batch.stage_with(dest, keep_private(dest, mode), |w| out.emit(w))?)
+                }
+                None => None,
+            };
+            pb.inc(1);
+            Ok((staged, report))
+        })
+        .collect();
+    pb.finish_and_clear();
+    let done = done.map_err(|e| {
+        if inputs.len() > 1 {
+            e.hint("no output was written: fix or remove that input and run again")
+        } else {
+            e
+        }
+    })?;
+    let mut reports = Vec::with_capacity(done.len());
+    for (staged, report) in done {
+        if let Some(s) = staged {
+            batch.push(s);
+        }
+        reports.push(report);
+    }
+    batch.commit()?;
+    Ok(reports)
+}
+
+/// Replacing a file never makes it more readable than it was: an existing
+/// destination that only its owner may read stays that way.
+fn keep_private(dest: &Path, mode: Mode) -> Mode {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(dest) {
+            if m.permissions().mode() & 0o077 == 0 {
+                return Mode::Private;
+            }
+        }
+    }
+    let _ = dest;
+    mode
 }
