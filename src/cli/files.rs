@@ -183,3 +183,13 @@ fn keep_private(dest: &Path, mode: Mode) -> Mode {
     let _ = dest;
     mode
 }
+
+/// `expand`, with every file listed once (a file named directly and again
+/// through its directory would otherwise be rewritten twice).
+pub fn expand_unique(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut seen = HashSet::new();
+    Ok(expand(inputs)?
+        .into_iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect())
+}

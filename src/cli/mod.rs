@@ -10,6 +10,7 @@ use ehrcrypt::session::Session;
 use ehrcrypt::{Error, Result};
 
 pub mod completions;
+pub mod delegation;
 pub mod demo;
 pub mod entity;
 pub mod files;
@@ -77,6 +78,11 @@ pub enum Command {
     /// Encrypt, decrypt and link patients, contacts, forms and health elements
     #[command(subcommand)]
     Entity(entity::EntityCommand),
+    /// Share entities with other data owners, list who has access, revoke it
+    #[command(subcommand)]
+    Delegation(delegation::DelegationCommand),
+    /// Short for `delegation share`
+    Share(delegation::ShareArgs),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -156,6 +162,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Key(c) => key::run(&env, c),
         Command::HcpKey(c) => hcp_key::run(&env, c),
         Command::Entity(c) => entity::run(&env, c),
+        Command::Delegation(c) => delegation::run(&env, c),
+        Command::Share(a) => delegation::share(&env, a),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }
