@@ -286,6 +286,9 @@ pub fn revoke(
         if grants.me() != me {
             return Err(Error::internal("rekey keys belong to another owner"));
         }
+        if entity.encrypted_self.is_empty() {
+            return Err(Error::internal("rekey needs encryptedSelf loaded"));
+        }
         let old_key = opened.entity_key()?;
         let plaintext = entity.open_self(&old_key, source)?;
         let new_key = SymmetricKey::generate();
@@ -390,73 +393,169 @@ pub fn access_list(entity: &Entity) -> AccessList {
     }
 }
 
-/// Reads an entity's metadata: everything but `encryptedSelf`, which is
-/// skipped while parsing (never allocated), so listing or scanning large
-/// records costs a read, not a copy. The entity returned has an empty
-/// `encrypted_self` and must never be written back, which is why this
-/// stays private to this module.
-fn read_metadata(path: &Path) -> Result<(Entity, String)> {
-    let source = crate::error::display_path(path);
-    let bytes = crate::atomic_file::read(path)?;
-    let Metadata(map) = serde_json::from_slice(&bytes).map_err(|e| {
-        if e.is_data() {
-            Error::format(format!("{source}: malformed entity: {e}"))
-        } else {
-            crate::format::json_error(&source, "entity", &e)
-        }
-    })?;
-    Ok((Entity::from_value(Value::Object(map), &source)?, source))
+/// An entity file read for a change of its metadata (share, revoke):
+/// `encryptedSelf` is left where it is in the file's bytes, never decoded
+/// or copied, and written back verbatim. Parsing checks that it is a JSON
+/// string; a share or revoke of a 100 MB record thus costs one read, one
+/// scan and one write of the file.
+///
+/// While `encryptedSelf` stays in the bytes, the entity's `encrypted_self`
+/// is empty: call [`EntityFile::load_self`] before decrypting or changing it.
+pub struct EntityFile {
+    bytes: Vec<u8>,
+    /// Where `encryptedSelf`'s text is in `bytes`, if it is still there.
+    raw_self: Option<std::ops::Range<usize>>,
+    entity: Entity,
+    source: String,
 }
 
-/// An entity's top-level object with `encryptedSelf` replaced by `""`
-/// after checking that it is a string.
-struct Metadata(Map<String, Value>);
+impl EntityFile {
+    /// Reads and parses an entity file (or stdin for `-`).
+    pub fn read(path: &Path) -> Result<Self> {
+        let source = crate::error::display_path(path);
+        let bytes = crate::atomic_file::read(path)?;
+        let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_data() {
+                Error::format(format!("{source}: malformed entity: {e}"))
+            } else {
+                crate::format::json_error(&source, "entity", &e)
+            }
+        })?;
+        // A string borrowed from the input had no escapes: its text in the
+        // file is its value, so it can be written back byte for byte.
+        let raw_self = raw_self.map(|s| {
+            let start = s.as_ptr() as usize - bytes.as_ptr() as usize;
+            start..start + s.len()
+        });
+        let entity = Entity::from_value(Value::Object(map), &source)?;
+        Ok(EntityFile {
+            bytes,
+            raw_self,
+            entity,
+            source,
+        })
+    }
 
-impl<'de> Deserialize<'de> for Metadata {
+    /// The file's name for messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn entity(&self) -> &Entity {
+        &self.entity
+    }
+
+    /// The entity, to change its metadata (see the type's note on
+    /// `encrypted_self`).
+    pub fn entity_mut(&mut self) -> &mut Entity {
+        &mut self.entity
+    }
+
+    /// Moves `encryptedSelf` from the file's bytes into the entity.
+    pub fn load_self(&mut self) {
+        if let Some(r) = self.raw_self.take() {
+            let bytes = std::mem::take(&mut self.bytes);
+            // The range came from a &str over these bytes: valid UTF-8.
+            self.entity.encrypted_self = String::from_utf8_lossy(&bytes[r]).into_owned();
+        }
+    }
+
+    /// Writes the entity as [`Entity::write_to`] does, with
+    /// `encryptedSelf` copied from the file's bytes if it is still there.
+    pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
+        let Some(r) = &self.raw_self else {
+            return self.entity.write_to(w);
+        };
+        if !self.entity.encrypted_self.is_empty() {
+            return Err(std::io::Error::other(
+                "encryptedSelf was changed without load_self",
+            ));
+        }
+        // Entity::write_to puts encryptedSelf last: the envelope with an
+        // empty one ends `"encryptedSelf": ""` and the closing brace.
+        let mut head = Vec::with_capacity(4096);
+        self.entity.write_to(&mut head)?;
+        const END: &[u8] = b"\"encryptedSelf\": \"\"\n}\n";
+        if !head.ends_with(END) {
+            return Err(std::io::Error::other("unexpected entity layout"));
+        }
+        let cut = head.len() - 4; // before `"\n}\n`
+        w.write_all(&head[..cut])?;
+        w.write_all(&self.bytes[r.clone()])?;
+        w.write_all(&head[cut..])
+    }
+}
+
+/// An entity's top-level object, with `encryptedSelf` replaced by `""`
+/// when its text could be borrowed from the input (`raw_self`).
+struct Envelope<'de> {
+    map: Map<String, Value>,
+    raw_self: Option<&'de str>,
+}
+
+impl<'de> Deserialize<'de> for Envelope<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         struct Fields;
         impl<'de> Visitor<'de> for Fields {
-            type Value = Metadata;
+            type Value = Envelope<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut a: A,
-            ) -> std::result::Result<Metadata, A::Error> {
-                let mut m = Map::new();
+            ) -> std::result::Result<Envelope<'de>, A::Error> {
+                let mut map = Map::new();
+                let mut raw_self = None;
                 while let Some(k) = a.next_key::<String>()? {
                     let v = if k == "encryptedSelf" {
-                        a.next_value::<SkippedString>()?;
-                        Value::String(String::new())
+                        match a.next_value::<SelfText>()? {
+                            SelfText::Borrowed(s) => {
+                                raw_self = Some(s);
+                                Value::String(String::new())
+                            }
+                            SelfText::Owned(s) => {
+                                raw_self = None;
+                                Value::String(s)
+                            }
+                        }
                     } else {
                         a.next_value()?
                     };
-                    m.insert(k, v);
+                    map.insert(k, v);
                 }
-                Ok(Metadata(m))
+                Ok(Envelope { map, raw_self })
             }
         }
         d.deserialize_map(Fields)
     }
 }
 
-/// A JSON string, checked and dropped without being copied.
-struct SkippedString;
+/// `encryptedSelf`: borrowed from the input when it holds no escape.
+enum SelfText<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
 
-impl<'de> Deserialize<'de> for SkippedString {
+impl<'de> Deserialize<'de> for SelfText<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         struct S;
-        impl Visitor<'_> for S {
-            type Value = SkippedString;
+        impl<'de> Visitor<'de> for S {
+            type Value = SelfText<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("encryptedSelf as a base64 string")
             }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                s: &'de str,
+            ) -> std::result::Result<SelfText<'de>, E> {
+                Ok(SelfText::Borrowed(s))
+            }
             fn visit_str<E: serde::de::Error>(
                 self,
-                _: &str,
-            ) -> std::result::Result<SkippedString, E> {
-                Ok(SkippedString)
+                s: &str,
+            ) -> std::result::Result<SelfText<'de>, E> {
+                Ok(SelfText::Owned(s.to_string()))
             }
         }
         d.deserialize_str(S)
@@ -465,31 +564,35 @@ impl<'de> Deserialize<'de> for SkippedString {
 
 /// The access list of an entity file, read without decrypting anything.
 pub fn read_access_list(path: &Path) -> Result<AccessList> {
-    read_metadata(path).map(|(e, _)| access_list(&e))
+    EntityFile::read(path).map(|f| access_list(f.entity()))
 }
 
 /// The delegates, other than `from`, that hold entries in the entity file
-/// at `path` (see [`remaining_delegates`]), from its metadata.
+/// at `path` (see [`remaining_delegates`]).
 pub fn read_remaining_delegates(path: &Path, from: &[OwnerId]) -> Result<BTreeSet<OwnerId>> {
-    read_metadata(path).map(|(e, _)| remaining_delegates(&e, from))
+    EntityFile::read(path).map(|f| remaining_delegates(f.entity(), from))
 }
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
 pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
-    let (e, source) = read_metadata(path)?;
-    if e.delegations.is_empty() {
+    let f = EntityFile::read(path)?;
+    if f.entity().delegations.is_empty() {
         return Ok(None);
     }
-    e.secret_id(session, me, &source).map(Some)
+    f.entity().secret_id(session, me, f.source()).map(Some)
 }
 
 /// Whether the file at `path` is an entity linked, through its
 /// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
 /// entity (or not readable as one) is not linked.
 pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
-    read_metadata(path)
-        .is_ok_and(|(e, _)| e.secret_foreign_keys.iter().any(|s| secret_ids.contains(s)))
+    EntityFile::read(path).is_ok_and(|f| {
+        f.entity()
+            .secret_foreign_keys
+            .iter()
+            .any(|s| secret_ids.contains(s))
+    })
 }
 
 /// Whether an error means "this owner cannot read that entity".
@@ -612,6 +715,45 @@ mod tests {
         let mut e = e0;
         revoke(&mut e, &s, &id("A"), &[id("A")], None, "t").unwrap();
         assert_eq!(e.readers(), vec![&id("B")]);
+    }
+
+    #[test]
+    fn entity_file_copies_encrypted_self_verbatim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let e = encrypt(&mut s, EntityKind::Patient, None);
+        let p = dir.path().join("e.json");
+        std::fs::write(&p, e.to_bytes()).unwrap();
+        let mut f = EntityFile::read(&p).unwrap();
+        assert!(f.entity().encrypted_self.is_empty(), "left in the bytes");
+        let mut out = Vec::new();
+        f.write_to(&mut out).unwrap();
+        assert_eq!(out, e.to_bytes(), "unchanged metadata: same bytes");
+
+        let grants = Grants::resolve(&mut s, &id("A"), [&id("C")], false).unwrap();
+        share(f.entity_mut(), &s, &grants, "t").unwrap();
+        let mut shared = e.clone();
+        shared.encryption_keys = f.entity().encryption_keys.clone();
+        shared.delegations = f.entity().delegations.clone();
+        let mut out = Vec::new();
+        f.write_to(&mut out).unwrap();
+        assert_eq!(out, shared.to_bytes());
+
+        // Changing encryptedSelf without loading it is refused, not lost.
+        f.entity_mut().encrypted_self = "x".into();
+        assert!(f.write_to(&mut Vec::new()).is_err());
+        f.entity_mut().encrypted_self.clear();
+        f.load_self();
+        assert_eq!(f.entity().encrypted_self, e.encrypted_self);
+
+        // An escaped encryptedSelf (legal JSON) is decoded and re-encoded.
+        let text = String::from_utf8(e.to_bytes()).unwrap();
+        let at = text.find("\"encryptedSelf\": \"").unwrap() + 18;
+        let c = text.as_bytes()[at];
+        let text = format!("{}\\u00{c:02x}{}", &text[..at], &text[at + 1..]);
+        std::fs::write(&p, &text).unwrap();
+        let f = EntityFile::read(&p).unwrap();
+        assert_eq!(f.entity().encrypted_self, e.encrypted_self);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use ehrcrypt::atomic_file::{Batch, Mode};
-use ehrcrypt::delegation::{self, Grants, RevokeOutcome, ShareOutcome};
+use ehrcrypt::delegation::{self, EntityFile, Grants, RevokeOutcome, ShareOutcome};
 use ehrcrypt::entity::{Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::{Error, Result};
@@ -114,21 +114,14 @@ fn rewrite_in_place<R: Send>(
     env: &Env,
     what: &str,
     inputs: &[PathBuf],
-    change: impl Fn(&Path, &mut Entity, &str) -> Result<(bool, R)> + Sync,
+    change: impl Fn(&Path, &mut EntityFile) -> Result<(bool, R)> + Sync,
 ) -> Result<Vec<R>> {
-    files::process_all(
-        env,
-        what,
-        inputs,
-        inputs,
-        Batch::new(),
-        Mode::Public,
-        |path| {
-            let (mut e, source) = Entity::read(path)?;
-            let (changed, report) = change(path, &mut e, &source)?;
-            Ok((changed.then_some(e), report))
-        },
-    )
+    let (dests, batch) = (inputs, Batch::new());
+    files::process_all(env, what, inputs, dests, batch, Mode::Public, |path| {
+        let mut file = EntityFile::read(path)?;
+        let (changed, report) = change(path, &mut file)?;
+        Ok((changed.then_some(file), report))
+    })
 }
 
 /// Files named `-` are filters (stdin to stdout), which some options cannot use.
@@ -221,8 +214,10 @@ pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
         linked_children(&session, &a.me, &inputs, &a.with_children)?
     };
     inputs.extend(children.iter().cloned());
-    let reports = rewrite_in_place(env, "sharing", &inputs, |path, e, source| {
-        let (outcome, skipped) = match delegation::share(e, &session, &grants, source) {
+    let reports = rewrite_in_place(env, "sharing", &inputs, |path, file| {
+        let source = file.source().to_string();
+        let e = file.entity_mut();
+        let (outcome, skipped) = match delegation::share(e, &session, &grants, &source) {
             Ok(outcome) => (outcome, None),
             Err(err) if children.contains(path) && delegation::is_no_access(&err) => {
                 (ShareOutcome::default(), Some(err.message().to_string()))
@@ -383,8 +378,13 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     } else {
         None
     };
-    let reports = rewrite_in_place(env, "revoking", &inputs, |path, e, source| {
-        let outcome = delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), source)?;
+    let reports = rewrite_in_place(env, "revoking", &inputs, |path, file| {
+        if grants.is_some() {
+            file.load_self(); // a rekey re-encrypts it
+        }
+        let source = file.source().to_string();
+        let e = file.entity_mut();
+        let outcome = delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), &source)?;
         let changed = outcome.changed();
         Ok((changed, Report::new(path, e, changed, outcome)))
     })?;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{Batch, Mode};
+use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
 
@@ -112,6 +113,12 @@ impl Emit for Zeroizing<Vec<u8>> {
 }
 
 impl Emit for Entity {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.write_to(w)
+    }
+}
+
+impl Emit for EntityFile {
     fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
         self.write_to(w)
     }
