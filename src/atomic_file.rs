@@ -288,7 +288,40 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
             .map_err(|e| Error::io(path, "read", e))?;
         return Ok(buf);
     }
-    fs::read(path).map_err(|e| Error::io(path, "read", e))
+    let err = |e| Error::io(path, "read", e);
+    let mut file = File::open(path).map_err(err)?;
+    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut buf = Vec::with_capacity(size + 1);
+    advise_huge_pages(&mut buf);
+    file.read_to_end(&mut buf).map_err(err)?;
+    Ok(buf)
+}
+
+/// Asks Linux to back a large buffer with huge pages: reading a 100 MB
+/// record then takes ~50 page faults instead of ~25,000, which is most of
+/// the cost of a read from the page cache. Advice only: the contents and
+/// the allocation are unchanged, and a refusal is harmless.
+fn advise_huge_pages(buf: &mut Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        if buf.capacity() < 4 * HUGE {
+            return;
+        }
+        let start = buf.as_mut_ptr() as usize;
+        let first = start.next_multiple_of(HUGE);
+        let end = (start + buf.capacity()) / HUGE * HUGE;
+        if end > first {
+            // SAFETY: [first, end) lies inside the buffer's allocation, which
+            // this function borrows mutably; MADV_HUGEPAGE does not change
+            // the memory's contents or validity.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 /// Creates a directory (and parents) readable only by its owner.
