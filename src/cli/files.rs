@@ -175,14 +175,14 @@ pub fn process_all<T: Emit, R: Send>(
     Ok(reports)
 }
 
-/// Replacing a file never makes it more readable than it was: an existing
-/// destination that only its owner may read stays that way.
+/// Replacing a file never makes it readable by more people than before: an
+/// existing destination that others may not read is replaced as 0600.
 fn keep_private(dest: &Path, mode: Mode) -> Mode {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(m) = std::fs::metadata(dest) {
-            if m.permissions().mode() & 0o077 == 0 {
+            if m.permissions().mode() & 0o004 == 0 {
                 return Mode::Private;
             }
         }
