@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Administer private keys by hand (PEM that openssl reads)')
             [CompletionResult]::new('hcp-key', 'hcp-key', [CompletionResultType]::ParameterValue, 'Pairwise exchange keys ("hcp keys") between data owners')
             [CompletionResult]::new('entity', 'entity', [CompletionResultType]::ParameterValue, 'Encrypt, decrypt and link patients, contacts, forms and health elements')
+            [CompletionResult]::new('delegation', 'delegation', [CompletionResultType]::ParameterValue, 'Share entities with other data owners, list who has access, revoke it')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Short for `delegation share`')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
@@ -524,6 +526,111 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;entity;help;help' {
             break
         }
+        'ehrcrypt;delegation' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;delegation;share' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who shares; it must be able to read every entity')
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The data owner to give access to (repeatable)')
+            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;delegation;list' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;delegation;revoke' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who revokes; it must be able to read every entity')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The data owner whose access is removed (repeatable)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--rekey', '--rekey', [CompletionResultType]::ParameterName, 'Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate')
+            [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'With --rekey: allow new exchange keys for unverified delegate keys')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;delegation;help' {
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;delegation;help;share' {
+            break
+        }
+        'ehrcrypt;delegation;help;list' {
+            break
+        }
+        'ehrcrypt;delegation;help;revoke' {
+            break
+        }
+        'ehrcrypt;delegation;help;help' {
+            break
+        }
+        'ehrcrypt;share' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who shares; it must be able to read every entity')
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The data owner to give access to (repeatable)')
+            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ehrcrypt;backup' {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
@@ -727,6 +834,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Administer private keys by hand (PEM that openssl reads)')
             [CompletionResult]::new('hcp-key', 'hcp-key', [CompletionResultType]::ParameterValue, 'Pairwise exchange keys ("hcp keys") between data owners')
             [CompletionResult]::new('entity', 'entity', [CompletionResultType]::ParameterValue, 'Encrypt, decrypt and link patients, contacts, forms and health elements')
+            [CompletionResult]::new('delegation', 'delegation', [CompletionResultType]::ParameterValue, 'Share entities with other data owners, list who has access, revoke it')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Short for `delegation share`')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
@@ -819,6 +928,24 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;entity;parent' {
+            break
+        }
+        'ehrcrypt;help;delegation' {
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
+            break
+        }
+        'ehrcrypt;help;delegation;share' {
+            break
+        }
+        'ehrcrypt;help;delegation;list' {
+            break
+        }
+        'ehrcrypt;help;delegation;revoke' {
+            break
+        }
+        'ehrcrypt;help;share' {
             break
         }
         'ehrcrypt;help;backup' {

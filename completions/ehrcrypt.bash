@@ -22,6 +22,9 @@ _ehrcrypt() {
             ehrcrypt,completions)
                 cmd="ehrcrypt__subcmd__completions"
                 ;;
+            ehrcrypt,delegation)
+                cmd="ehrcrypt__subcmd__delegation"
+                ;;
             ehrcrypt,demo)
                 cmd="ehrcrypt__subcmd__demo"
                 ;;
@@ -46,6 +49,9 @@ _ehrcrypt() {
             ehrcrypt,owner)
                 cmd="ehrcrypt__subcmd__owner"
                 ;;
+            ehrcrypt,share)
+                cmd="ehrcrypt__subcmd__share"
+                ;;
             ehrcrypt__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__backup__subcmd__create"
                 ;;
@@ -69,6 +75,30 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__backup__subcmd__help,restore)
                 cmd="ehrcrypt__subcmd__backup__subcmd__help__subcmd__restore"
+                ;;
+            ehrcrypt__subcmd__delegation,help)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__delegation,list)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__delegation,revoke)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__revoke"
+                ;;
+            ehrcrypt__subcmd__delegation,share)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__share"
+                ;;
+            ehrcrypt__subcmd__delegation__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__delegation__subcmd__help,list)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__help__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__delegation__subcmd__help,revoke)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__help__subcmd__revoke"
+                ;;
+            ehrcrypt__subcmd__delegation__subcmd__help,share)
+                cmd="ehrcrypt__subcmd__delegation__subcmd__help__subcmd__share"
                 ;;
             ehrcrypt__subcmd__emergency,append)
                 cmd="ehrcrypt__subcmd__emergency__subcmd__append"
@@ -154,6 +184,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,completions)
                 cmd="ehrcrypt__subcmd__help__subcmd__completions"
                 ;;
+            ehrcrypt__subcmd__help,delegation)
+                cmd="ehrcrypt__subcmd__help__subcmd__delegation"
+                ;;
             ehrcrypt__subcmd__help,demo)
                 cmd="ehrcrypt__subcmd__help__subcmd__demo"
                 ;;
@@ -178,6 +211,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,owner)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner"
                 ;;
+            ehrcrypt__subcmd__help,share)
+                cmd="ehrcrypt__subcmd__help__subcmd__share"
+                ;;
             ehrcrypt__subcmd__help__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__help__subcmd__backup__subcmd__create"
                 ;;
@@ -186,6 +222,15 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help__subcmd__backup,restore)
                 cmd="ehrcrypt__subcmd__help__subcmd__backup__subcmd__restore"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__delegation,list)
+                cmd="ehrcrypt__subcmd__help__subcmd__delegation__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__delegation,revoke)
+                cmd="ehrcrypt__subcmd__help__subcmd__delegation__subcmd__revoke"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__delegation,share)
+                cmd="ehrcrypt__subcmd__help__subcmd__delegation__subcmd__share"
                 ;;
             ehrcrypt__subcmd__help__subcmd__emergency,append)
                 cmd="ehrcrypt__subcmd__help__subcmd__emergency__subcmd__append"
@@ -326,7 +371,7 @@ _ehrcrypt() {
 
     case "${cmd}" in
         ehrcrypt)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity backup emergency demo completions help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +605,184 @@ _ehrcrypt() {
                 return 0
             fi
             case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version share list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__help)
+            opts="share list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__help__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__list)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__revoke)
+            opts="-q -v -h -V --as --from --rekey --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__delegation__subcmd__share)
+            opts="-q -v -h -V --as --with --with-children --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with-children)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1240,7 +1463,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help)
-            opts="keygen owner key hcp-key entity backup emergency demo completions help"
+            opts="keygen owner key hcp-key entity delegation share backup emergency demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1312,6 +1535,62 @@ _ehrcrypt() {
         ehrcrypt__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__delegation)
+            opts="share list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__delegation__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__delegation__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__delegation__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1704,6 +1983,20 @@ _ehrcrypt() {
         ehrcrypt__subcmd__help__subcmd__owner__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2223,6 +2516,40 @@ _ehrcrypt() {
             fi
             case "${prev}" in
                 --fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__share)
+            opts="-q -v -h -V --as --with --with-children --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with-children)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand key 'Administer private keys by hand (PEM that openssl reads)'
             cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
             cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand delegation 'Share entities with other data owners, list who has access, revoke it'
+            cand share 'Short for `delegation share`'
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
@@ -471,6 +473,101 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;entity;help;help'= {
         }
+        &'ehrcrypt;delegation'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand share 'Give other data owners access to entities you can read (the payload is not touched)'
+            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;delegation;share'= {
+            cand --as 'The data owner who shares; it must be able to read every entity'
+            cand --with 'The data owner to give access to (repeatable)'
+            cand --with-children 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;delegation;list'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;delegation;revoke'= {
+            cand --as 'The data owner who revokes; it must be able to read every entity'
+            cand --from 'The data owner whose access is removed (repeatable)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --rekey 'Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate'
+            cand --allow-unverified 'With --rekey: allow new exchange keys for unverified delegate keys'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;delegation;help'= {
+            cand share 'Give other data owners access to entities you can read (the payload is not touched)'
+            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;delegation;help;share'= {
+        }
+        &'ehrcrypt;delegation;help;list'= {
+        }
+        &'ehrcrypt;delegation;help;revoke'= {
+        }
+        &'ehrcrypt;delegation;help;help'= {
+        }
+        &'ehrcrypt;share'= {
+            cand --as 'The data owner who shares; it must be able to read every entity'
+            cand --with 'The data owner to give access to (repeatable)'
+            cand --with-children 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;backup'= {
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
@@ -656,6 +753,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand key 'Administer private keys by hand (PEM that openssl reads)'
             cand hcp-key 'Pairwise exchange keys ("hcp keys") between data owners'
             cand entity 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+            cand delegation 'Share entities with other data owners, list who has access, revoke it'
+            cand share 'Short for `delegation share`'
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
@@ -725,6 +824,19 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;entity;children'= {
         }
         &'ehrcrypt;help;entity;parent'= {
+        }
+        &'ehrcrypt;help;delegation'= {
+            cand share 'Give other data owners access to entities you can read (the payload is not touched)'
+            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
+        }
+        &'ehrcrypt;help;delegation;share'= {
+        }
+        &'ehrcrypt;help;delegation;list'= {
+        }
+        &'ehrcrypt;help;delegation;revoke'= {
+        }
+        &'ehrcrypt;help;share'= {
         }
         &'ehrcrypt;help;backup'= {
             cand create 'Encrypt records under a fresh key into a bucket, and print the emergency card'

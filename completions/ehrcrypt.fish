@@ -36,6 +36,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "owner" -d 'List, 
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "share" -d 'Short for `delegation share`'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
@@ -285,6 +287,61 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l with -d 'The data owner to give access to (repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l with-children -d 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l as -d 'The data owner who revokes; it must be able to read every entity' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l from -d 'The data owner whose access is removed (repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l rekey -d 'Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l allow-unverified -d 'With --rekey: allow new exchange keys for unverified delegate keys'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with -d 'The data owner to give access to (repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with-children -d 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l json -d 'Machine-readable JSON on stdout'
@@ -394,16 +451,18 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l q
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity backup emergency demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "share" -d 'Short for `delegation share`'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
@@ -422,6 +481,9 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Encrypt records under a fresh key into a bucket, and print the emergency card'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "inspect" -d 'Show a bucket\'s objects, signer, appendices and access log (no key needed)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'

@@ -243,30 +243,55 @@ impl Batch {
         if dest.as_os_str() == "-" {
             return Ok(Staged(StagedInner::Stdout(bytes.to_vec())));
         }
-        if let Some(nd) = &self.new_dir {
-            if let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) {
-                if parent == nd.dest {
-                    let path = nd.staging.join(name);
-                    let mut opts = OpenOptions::new();
-                    opts.write(true).create_new(true);
-                    #[cfg(unix)]
-                    {
-                        use std::os::unix::fs::OpenOptionsExt;
-                        opts.mode(mode.bits());
-                    }
-                    opts.open(&path)
-                        .and_then(|mut f| f.write_all(bytes))
-                        .map_err(|e| Error::io(dest, "write", e))?;
-                    return Ok(Staged(StagedInner::InNewDir));
-                }
+        self.stage_with(dest, mode, |w| w.write_all(bytes))
+    }
+
+    /// Like [`Batch::stage_one`], with the content streamed by `fill`
+    /// through a small buffer (large records need no second copy in memory).
+    pub fn stage_with(
+        &self,
+        dest: &Path,
+        mode: Mode,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<Staged> {
+        if dest.as_os_str() == "-" {
+            let mut out = Vec::new();
+            fill(&mut out).map_err(|e| Error::io(dest, "write", e))?;
+            return Ok(Staged(StagedInner::Stdout(out)));
+        }
+        if let Some(path) = self.in_new_dir(dest) {
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(mode.bits());
             }
+            let f = opts.open(&path).map_err(|e| Error::io(dest, "write", e))?;
+            let mut buf = io::BufWriter::with_capacity(64 << 10, f);
+            fill(&mut buf)
+                .and_then(|_| buf.flush())
+                .map_err(|e| Error::io(dest, "write", e))?;
+            return Ok(Staged(StagedInner::InNewDir));
         }
         let mut tmp = TempFile::create(dest, mode)?;
-        tmp.file()?
-            .write_all(bytes)
-            .map_err(|e| Error::io(dest, "write", e))?;
+        {
+            let mut buf = io::BufWriter::with_capacity(64 << 10, tmp.file()?);
+            fill(&mut buf)
+                .and_then(|_| buf.flush())
+                .map_err(|e| Error::io(dest, "write", e))?;
+        }
         tmp.close();
         Ok(Staged(StagedInner::File(tmp)))
+    }
+
+    /// Where `dest` is staged when the batch creates a new directory.
+    fn in_new_dir(&self, dest: &Path) -> Option<PathBuf> {
+        let nd = self.new_dir.as_ref()?;
+        match (dest.parent(), dest.file_name()) {
+            (Some(parent), Some(name)) if parent == nd.dest => Some(nd.staging.join(name)),
+            _ => None,
+        }
     }
 
     pub fn push(&mut self, staged: Staged) {
@@ -370,7 +395,40 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
             .map_err(|e| Error::io(path, "read", e))?;
         return Ok(buf);
     }
-    fs::read(path).map_err(|e| Error::io(path, "read", e))
+    let err = |e| Error::io(path, "read", e);
+    let mut file = File::open(path).map_err(err)?;
+    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut buf = Vec::with_capacity(size + 1);
+    advise_huge_pages(&mut buf);
+    file.read_to_end(&mut buf).map_err(err)?;
+    Ok(buf)
+}
+
+/// Asks Linux to back a large buffer with huge pages: reading a 100 MB
+/// record then takes ~50 page faults instead of ~25,000, which is most of
+/// the cost of a read from the page cache. Advice only: the contents and
+/// the allocation are unchanged, and a refusal is harmless.
+fn advise_huge_pages(buf: &mut Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        if buf.capacity() < 4 * HUGE {
+            return;
+        }
+        let start = buf.as_mut_ptr() as usize;
+        let first = start.next_multiple_of(HUGE);
+        let end = (start + buf.capacity()) / HUGE * HUGE;
+        if end > first {
+            // SAFETY: [first, end) lies inside the buffer's allocation, which
+            // this function borrows mutably; MADV_HUGEPAGE does not change
+            // the memory's contents or validity.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 /// Creates a directory (and parents) readable only by its owner.
@@ -443,6 +501,26 @@ mod tests {
         batch.commit().unwrap();
         assert_eq!(fs::read(out.join("b")).unwrap(), b"2");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn streamed_stage_commits_like_bytes_and_failed_fill_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let batch = Batch::new();
+        let r = batch.stage_with(&p, Mode::Public, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut batch = Batch::new();
+        let s = batch
+            .stage_with(&p, Mode::Public, |w| w.write_all(&[7u8; 100_000]))
+            .unwrap();
+        batch.push(s);
+        batch.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), vec![7u8; 100_000]);
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! - [`crypto`]: AES-256-GCM with bound context, RSA-2048 OAEP/PSS, PKCS#8.
 //! - [`keystore`] and [`owner`]: data owners, public keys and trust.
 //! - [`hcp_key`] and [`session`]: pairwise exchange keys and their cache.
+//! - [`delegation`]: sharing entities, revoking access, rekeying.
 
 pub mod atomic_file;
 pub mod backup;
 pub mod crypto;
+pub mod delegation;
 pub mod entity;
 pub mod error;
 pub mod format;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
@@ -112,55 +113,6 @@ pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
     }
 }
 
-/// Runs `work` on every input in parallel, stages the results, and commits
-/// them only if every input succeeded: a failure leaves no output.
-fn process_all(
-    env: &Env,
-    what: &str,
-    inputs: &[PathBuf],
-    output: &OutputArgs,
-    mode: Mode,
-    work: impl Fn(&Path) -> Result<Vec<u8>> + Sync,
-) -> Result<()> {
-    let dests = output.destinations(inputs)?;
-    let mut batch = output.batch(mode)?;
-    let started = std::time::Instant::now();
-    let pb = env.out.progress(inputs.len() as u64, what);
-    // Collecting into a Result stops the parallel run at the first failure:
-    // nothing will be written then, so the remaining work would be wasted.
-    let staged: Result<Vec<atomic_file::Staged>> = inputs
-        .par_iter()
-        .zip(dests.par_iter())
-        .map(|(input, dest)| {
-            let bytes = zeroize::Zeroizing::new(work(input)?);
-            pb.inc(1);
-            batch.stage_one(dest, &bytes, mode)
-        })
-        .collect();
-    pb.finish_and_clear();
-    let staged = staged.map_err(|e| {
-        if inputs.len() > 1 {
-            e.hint("no output was written: fix or remove that input and run again")
-        } else {
-            e
-        }
-    })?;
-    for s in staged {
-        batch.push(s);
-    }
-    let staged_at = started.elapsed();
-    batch.commit()?;
-    if env.out.verbose > 1 {
-        env.out.verbose(format!(
-            "{what} {} file(s): work and staging {:.1} ms, sync and rename {:.1} ms",
-            inputs.len(),
-            staged_at.as_secs_f64() * 1e3,
-            (started.elapsed() - staged_at).as_secs_f64() * 1e3
-        ));
-    }
-    Ok(())
-}
-
 fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
     let kind: EntityKind = a.kind.into();
@@ -179,16 +131,19 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         allow_unverified: a.allow_unverified,
     };
     let enc = Encryptor::new(&mut session, &a.me, &opts)?;
-    process_all(
+    let dests = a.output.destinations(&inputs)?;
+    let batch = a.output.batch(Mode::Public)?;
+    files::process_all(
         env,
         "encrypting",
         &inputs,
-        &a.output,
+        &dests,
+        batch,
         Mode::Public,
         |input| {
             let source = ehrcrypt::error::display_path(input);
-            let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
-            Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
+            let bytes = Zeroizing::new(atomic_file::read(input)?);
+            Ok((Some(enc.encrypt_bytes(&bytes, &source)?), ()))
         },
     )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
@@ -206,23 +161,26 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
-    process_all(
+    let dests = a.output.destinations(&inputs)?;
+    let batch = a.output.batch(Mode::Private)?;
+    files::process_all(
         env,
         "decrypting",
         &inputs,
-        &a.output,
+        &dests,
+        batch,
         Mode::Private,
         |input| {
             let (e, source) = Entity::read(input)?;
             let plain = entity::decrypt_bytes(&session, &a.me, &e, &source)?;
             // Copy once into a buffer with room for the newline, so no
             // reallocation leaves a stray copy of the plaintext behind.
-            let mut bytes = Vec::with_capacity(plain.len() + 1);
+            let mut bytes = Zeroizing::new(Vec::with_capacity(plain.len() + 1));
             bytes.extend_from_slice(&plain);
             if bytes.last() != Some(&b'\n') {
                 bytes.push(b'\n');
             }
-            Ok(bytes)
+            Ok((Some(bytes), ()))
         },
     )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {

@@ -3,12 +3,19 @@
 //! (`-o FILE`, `-o -`, `--out-dir DIR`, or stdout for a single input).
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use rayon::prelude::*;
+use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{Batch, Mode};
+use ehrcrypt::delegation::EntityFile;
+use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
+
+use super::Env;
 
 /// `-o` / `--out-dir`, as every bulk command takes them.
 #[derive(Args, Debug, Clone)]
@@ -102,4 +109,114 @@ impl OutputArgs {
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"))])
     }
+}
+
+/// An output a bulk worker produced, streamed into its staged file.
+pub trait Emit: Send {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()>;
+}
+
+impl Emit for Zeroizing<Vec<u8>> {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(self)
+    }
+}
+
+impl Emit for Entity {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.write_to(w)
+    }
+}
+
+impl Emit for EntityFile {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.write_to(w)
+    }
+}
+
+/// Runs `work` on every input in parallel and stages in `batch` what it
+/// returns for the matching destination (`None`: leave that destination
+/// alone). The batch is committed only if every input succeeded, so a
+/// failure leaves no output and every existing file as it was. Returns
+/// each input's report, in input order.
+pub fn process_all<T: Emit, R: Send>(
+    env: &Env,
+    what: &str,
+    inputs: &[PathBuf],
+    dests: &[PathBuf],
+    mut batch: Batch,
+    mode: Mode,
+    work: impl Fn(&Path) -> Result<(Option<T>, R)> + Sync,
+) -> Result<Vec<R>> {
+    let started = std::time::Instant::now();
+    let pb = env.out.progress(inputs.len() as u64, what);
+    // Collecting into a Result stops the parallel run at the first failure:
+    // nothing will be written then, so the remaining work would be wasted.
+    let done: Result<Vec<_>> = inputs
+        .par_iter()
+        .zip(dests.par_iter())
+        .map(|(input, dest)| {
+            let (output, report) = work(input)?;
+            let staged = match output {
+                Some(out) => {
+                    Some(batch.stage_with(dest, keep_private(dest, mode), |w| out.emit(w))?)
+                }
+                None => None,
+            };
+            pb.inc(1);
+            Ok((staged, report))
+        })
+        .collect();
+    pb.finish_and_clear();
+    let done = done.map_err(|e| {
+        if inputs.len() > 1 {
+            e.hint("no output was written: fix or remove that input and run again")
+        } else {
+            e
+        }
+    })?;
+    let mut reports = Vec::with_capacity(done.len());
+    for (staged, report) in done {
+        if let Some(s) = staged {
+            batch.push(s);
+        }
+        reports.push(report);
+    }
+    let staged_at = started.elapsed();
+    batch.commit()?;
+    if env.out.verbose > 1 {
+        env.out.verbose(format!(
+            "{what} {} file(s): work and staging {:.1} ms, sync and rename {:.1} ms",
+            inputs.len(),
+            staged_at.as_secs_f64() * 1e3,
+            (started.elapsed() - staged_at).as_secs_f64() * 1e3
+        ));
+    }
+    Ok(reports)
+}
+
+/// Replacing a file never makes it readable by more people than before: an
+/// existing destination that others may not read is replaced as 0600.
+fn keep_private(dest: &Path, mode: Mode) -> Mode {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(dest) {
+            if m.permissions().mode() & 0o004 == 0 {
+                return Mode::Private;
+            }
+        }
+    }
+    let _ = dest;
+    mode
+}
+
+/// `expand`, with every file listed once (a file named directly and again
+/// through its directory would otherwise be rewritten twice).
+pub fn expand_unique(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut seen = HashSet::new();
+    Ok(expand(inputs)?
+        .into_iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect())
 }

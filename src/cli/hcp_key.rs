@@ -3,12 +3,14 @@
 use clap::Subcommand;
 use serde_json::json;
 
+use ehrcrypt::crypto::Fingerprint;
 use ehrcrypt::hcp_key::HcPartyKey;
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::session::ExchangeOptions;
 use ehrcrypt::{Error, ErrorKind, Result};
 
+use super::output::Output;
 use super::Env;
 
 #[derive(Subcommand, Debug)]
@@ -65,11 +67,7 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
                 rotate,
             };
             let (outcome, _key) = session.ensure_exchange_key(&from, &to, opts)?;
-            for fp in &outcome.unverified {
-                out.warn(format!(
-                    "exchange key wrapped for UNVERIFIED key {fp} of {to}: if that key is not really {to}'s, whoever holds it can read what {from} shares with {to}"
-                ));
-            }
+            warn_unverified(out, &from, &to, &outcome.unverified);
             if out.json {
                 out.json(&json!({
                     "id": outcome.record.id,
@@ -121,6 +119,16 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Warns about each unverified key of `to` that a new exchange key
+/// {from to} was wrapped for (`--allow-unverified`).
+pub fn warn_unverified(out: &Output, from: &OwnerId, to: &OwnerId, fps: &[Fingerprint]) {
+    for fp in fps {
+        out.warn(format!(
+            "exchange key wrapped for UNVERIFIED key {fp} of {to}: if that key is not really {to}'s, whoever holds it can read what {from} shares with {to}"
+        ));
+    }
 }
 
 fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Value> {

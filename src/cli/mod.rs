@@ -11,6 +11,7 @@ use ehrcrypt::{Error, Result};
 
 pub mod backup;
 pub mod completions;
+pub mod delegation;
 pub mod demo;
 pub mod emergency;
 pub mod entity;
@@ -79,6 +80,11 @@ pub enum Command {
     /// Encrypt, decrypt and link patients, contacts, forms and health elements
     #[command(subcommand)]
     Entity(entity::EntityCommand),
+    /// Share entities with other data owners, list who has access, revoke it
+    #[command(subcommand)]
+    Delegation(delegation::DelegationCommand),
+    /// Short for `delegation share`
+    Share(delegation::ShareArgs),
     /// Emergency backups to a QR card (R2D Backup): create, inspect, restore
     #[command(subcommand)]
     Backup(backup::BackupCommand),
@@ -170,6 +176,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Key(c) => key::run(&env, c),
         Command::HcpKey(c) => hcp_key::run(&env, c),
         Command::Entity(c) => entity::run(&env, c),
+        Command::Delegation(c) => delegation::run(&env, c),
+        Command::Share(a) => delegation::share(&env, a),
         Command::Backup(c) => backup::run(&env, c),
         Command::Emergency(c) => emergency::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),

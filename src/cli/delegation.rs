@@ -1,0 +1,449 @@
+//! `ehrcrypt delegation ...` (and `ehrcrypt share`): give other data owners
+//! access to entities, see who has it, and take it back.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use ehrcrypt::atomic_file::{Batch, Mode};
+use ehrcrypt::delegation::{self, EntityFile, Grants, RevokeOutcome, ShareOutcome};
+use ehrcrypt::entity::{Entity, EntityKind};
+use ehrcrypt::owner::OwnerId;
+use ehrcrypt::{Error, Result};
+
+use super::files;
+use super::Env;
+
+#[derive(Subcommand, Debug)]
+pub enum DelegationCommand {
+    /// Give other data owners access to entities you can read (the payload is not touched)
+    Share(ShareArgs),
+    /// Who has access to entities, from their metadata (no keystore needed)
+    List {
+        /// Entity files or directories
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Take access back: remove a data owner's entries (--rekey: also re-encrypt)
+    Revoke(RevokeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ShareArgs {
+    /// The data owner who shares; it must be able to read every entity
+    #[arg(long = "as", value_name = "OWNER")]
+    pub me: OwnerId,
+    /// The data owner to give access to (repeatable)
+    #[arg(long = "with", value_name = "OWNER", required = true)]
+    pub with: Vec<OwnerId>,
+    /// Also share every entity under DIR linked to the given patients through their secret id (repeatable)
+    #[arg(long, value_name = "DIR")]
+    pub with_children: Vec<PathBuf>,
+    /// Allow new exchange keys for unverified delegate keys (prints a warning)
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Entity files or directories, rewritten in place (- : stdin to stdout)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RevokeArgs {
+    /// The data owner who revokes; it must be able to read every entity
+    #[arg(long = "as", value_name = "OWNER")]
+    pub me: OwnerId,
+    /// The data owner whose access is removed (repeatable)
+    #[arg(long, value_name = "OWNER", required = true)]
+    pub from: Vec<OwnerId>,
+    /// Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate
+    #[arg(long)]
+    pub rekey: bool,
+    /// With --rekey: allow new exchange keys for unverified delegate keys
+    #[arg(long, requires = "rekey")]
+    pub allow_unverified: bool,
+    /// Entity files or directories, rewritten in place (- : stdin to stdout)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+}
+
+pub fn run(env: &Env, cmd: DelegationCommand) -> Result<()> {
+    match cmd {
+        DelegationCommand::Share(a) => share(env, a),
+        DelegationCommand::List { inputs } => list(env, &inputs),
+        DelegationCommand::Revoke(a) => revoke(env, a),
+    }
+}
+
+/// One input's result, as printed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<O> {
+    file: PathBuf,
+    id: Value,
+    kind: EntityKind,
+    /// The file was rewritten.
+    changed: bool,
+    #[serde(flatten)]
+    outcome: O,
+}
+
+impl<O> Report<O> {
+    fn new(file: &Path, e: &Entity, changed: bool, outcome: O) -> Self {
+        Report {
+            file: file.to_path_buf(),
+            id: e.id.clone(),
+            kind: e.kind,
+            changed,
+            outcome,
+        }
+    }
+
+    fn name(&self) -> String {
+        ehrcrypt::error::display_path(&self.file)
+    }
+}
+
+/// Rewrites entity files in place, in parallel: `change` edits each parsed
+/// entity and says whether it changed it. Only changed files are
+/// rewritten, each atomically, and none unless every input succeeded.
+fn rewrite_in_place<R: Send>(
+    env: &Env,
+    what: &str,
+    inputs: &[PathBuf],
+    change: impl Fn(&Path, &mut EntityFile) -> Result<(bool, R)> + Sync,
+) -> Result<Vec<R>> {
+    let (dests, batch) = (inputs, Batch::new());
+    files::process_all(env, what, inputs, dests, batch, Mode::Public, |path| {
+        let mut file = EntityFile::read(path)?;
+        let (changed, report) = change(path, &mut file)?;
+        Ok((changed.then_some(file), report))
+    })
+}
+
+/// Files named `-` are filters (stdin to stdout), which some options cannot use.
+fn refuse_stdin(inputs: &[PathBuf], why: &str) -> Result<()> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::usage(format!("- (stdin) cannot be used {why}")));
+    }
+    Ok(())
+}
+
+/// Where per-file results go: stdout, unless stdout carries an entity.
+fn result_line(env: &Env, inputs: &[PathBuf], line: String) {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        env.out.note(line);
+    } else {
+        env.out.line(line);
+    }
+}
+
+fn print_reports<O: Serialize>(
+    env: &Env,
+    inputs: &[PathBuf],
+    reports: &[Report<O>],
+    text: impl Fn(&Report<O>) -> String,
+) {
+    if env.out.json {
+        env.out.json(&reports);
+    } else {
+        for r in reports {
+            result_line(env, inputs, text(r));
+        }
+    }
+}
+
+/// Warns about new exchange keys wrapped for unverified keys.
+fn warn_unverified(env: &Env, grants: &Grants) {
+    for u in &grants.uses {
+        super::hcp_key::warn_unverified(&env.out, grants.me(), &u.delegate, &u.unverified);
+    }
+}
+
+/// Notes the exchange keys this run created, and which delegates must
+/// import the sharer's owner document again: a new {me→C}, or entries
+/// re-made by a rekey, are readable only with the document that carries it.
+fn note_import(env: &Env, grants: &Grants, also: impl IntoIterator<Item = OwnerId>) {
+    let me = grants.me();
+    let mut who = BTreeSet::new();
+    for u in grants
+        .uses
+        .iter()
+        .filter(|u| u.created && &u.delegate != me)
+    {
+        env.out.note(format!(
+            "created exchange key {me}→{} ({})",
+            u.delegate, u.exchange_key
+        ));
+        who.insert(u.delegate.clone());
+    }
+    who.extend(also.into_iter().filter(|d| d != me));
+    if !who.is_empty() {
+        let who: Vec<OwnerId> = who.into_iter().collect();
+        env.out.note(format!(
+            "{} can read it after importing {me}'s owner document again: `ehrcrypt owner export {me} -o {me}.owner.json`, then `ehrcrypt owner import {me}.owner.json` in their keystore",
+            join(&who)
+        ));
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Shared {
+    #[serde(flatten)]
+    outcome: ShareOutcome,
+    /// A linked entity the sharer cannot read, left as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
+}
+
+pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
+    let mut inputs = files::expand_unique(&a.inputs)?;
+    if !a.with_children.is_empty() {
+        refuse_stdin(&inputs, "with --with-children")?;
+    }
+    let mut session = env.session()?;
+    let grants = Grants::resolve(&mut session, &a.me, &a.with, a.allow_unverified)?;
+    warn_unverified(env, &grants);
+    let children = if a.with_children.is_empty() {
+        HashSet::new()
+    } else {
+        linked_children(&session, &a.me, &inputs, &a.with_children)?
+    };
+    inputs.extend(children.iter().cloned());
+    let reports = rewrite_in_place(env, "sharing", &inputs, |path, file| {
+        let source = file.source().to_string();
+        let e = file.entity_mut();
+        let (outcome, skipped) = match delegation::share(e, &session, &grants, &source) {
+            Ok(outcome) => (outcome, None),
+            Err(err) if children.contains(path) && delegation::is_no_access(&err) => {
+                (ShareOutcome::default(), Some(err.message().to_string()))
+            }
+            Err(err) => return Err(err),
+        };
+        let changed = outcome.changed();
+        Ok((
+            changed,
+            Report::new(path, e, changed, Shared { outcome, skipped }),
+        ))
+    })?;
+    print_reports(env, &inputs, &reports, |r| {
+        let o = &r.outcome.outcome;
+        if let Some(why) = &r.outcome.skipped {
+            format!("{}: skipped, {} cannot read it ({why})", r.name(), a.me)
+        } else if o.added.is_empty() {
+            format!(
+                "{}: unchanged, {} already had access",
+                r.name(),
+                join(&o.already)
+            )
+        } else if o.already.is_empty() {
+            format!("{}: shared with {}", r.name(), join(&o.added))
+        } else {
+            format!(
+                "{}: shared with {} ({} already had access)",
+                r.name(),
+                join(&o.added),
+                join(&o.already)
+            )
+        }
+    });
+    note_import(env, &grants, []);
+    let skipped = reports
+        .iter()
+        .filter(|r| r.outcome.skipped.is_some())
+        .count();
+    if skipped > 0 {
+        env.out.warn(format!(
+            "{skipped} linked entit{} that {} cannot read {} not shared",
+            if skipped == 1 { "y" } else { "ies" },
+            a.me,
+            if skipped == 1 { "was" } else { "were" }
+        ));
+    }
+    if inputs.len() > 1 {
+        let changed = reports.iter().filter(|r| r.changed).count();
+        env.out.note(format!(
+            "{} entit{} shared as {} ({changed} rewritten, {} unchanged{})",
+            inputs.len(),
+            if inputs.len() == 1 { "y" } else { "ies" },
+            a.me,
+            inputs.len() - changed - skipped,
+            if skipped > 0 {
+                format!(", {skipped} skipped")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    env.report_stats(&session);
+    Ok(())
+}
+
+/// The entities under `dirs` linked to one of `inputs` through its secret
+/// id (contacts, forms, health elements of a patient), not already inputs.
+fn linked_children(
+    session: &ehrcrypt::session::Session,
+    me: &OwnerId,
+    inputs: &[PathBuf],
+    dirs: &[PathBuf],
+) -> Result<HashSet<PathBuf>> {
+    let mut secrets = BTreeSet::new();
+    for p in inputs {
+        if let Some(s) = delegation::read_secret_id(session, me, p)? {
+            secrets.insert(s);
+        }
+    }
+    let given: HashSet<PathBuf> = inputs.iter().map(|p| canonical(p)).collect();
+    Ok(files::expand_unique(dirs)?
+        .into_par_iter()
+        .filter(|p| !given.contains(&canonical(p)) && delegation::is_linked(p, &secrets))
+        .collect())
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn join(ids: &[OwnerId]) -> String {
+    ids.iter()
+        .map(OwnerId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list(env: &Env, inputs: &[PathBuf]) -> Result<()> {
+    let inputs = files::expand_unique(inputs)?;
+    let lists = inputs
+        .par_iter()
+        .map(|p| delegation::read_access_list(p))
+        .collect::<Result<Vec<_>>>()?;
+    if env.out.json {
+        let v: Vec<Value> = inputs
+            .iter()
+            .zip(&lists)
+            .map(|(p, l)| {
+                let mut v = json!({ "file": p });
+                if let (Some(o), Ok(Value::Object(l))) =
+                    (v.as_object_mut(), serde_json::to_value(l))
+                {
+                    o.extend(l);
+                }
+                v
+            })
+            .collect();
+        env.out.json(&v);
+        return Ok(());
+    }
+    for (p, l) in inputs.iter().zip(&lists) {
+        let id = match &l.id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        env.out.line(format!(
+            "{}: {} {id}, readable by {}",
+            ehrcrypt::error::display_path(p),
+            l.kind,
+            join(&l.readers)
+        ));
+        for (role, pairs) in &l.roles {
+            for pair in pairs {
+                env.out.line(format!(
+                    "  {:<19} {} → {}  (exchange key {})",
+                    role, pair.delegator, pair.delegate, pair.exchange_key
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
+    let inputs = files::expand_unique(&a.inputs)?;
+    let mut session = env.session()?;
+    session.keystore().local_owner(&a.me)?;
+    let grants = if a.rekey {
+        refuse_stdin(&inputs, "with --rekey")?;
+        let remaining = inputs
+            .par_iter()
+            .map(|p| delegation::read_remaining_delegates(p, &a.from))
+            .collect::<Result<Vec<_>>>()?;
+        let all: BTreeSet<OwnerId> = remaining.into_iter().flatten().collect();
+        let grants = Grants::resolve(&mut session, &a.me, &all, a.allow_unverified)?;
+        warn_unverified(env, &grants);
+        Some(grants)
+    } else {
+        None
+    };
+    let reports = rewrite_in_place(env, "revoking", &inputs, |path, file| {
+        if grants.is_some() {
+            file.load_self(); // a rekey re-encrypts it
+        }
+        let source = file.source().to_string();
+        let e = file.entity_mut();
+        let outcome = delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), &source)?;
+        let changed = outcome.changed();
+        Ok((changed, Report::new(path, e, changed, outcome)))
+    })?;
+    print_reports(env, &inputs, &reports, |r| revoke_line(r, &a.me));
+    if let Some(g) = &grants {
+        let remade = reports
+            .iter()
+            .flat_map(|r| r.outcome.remade_for.iter().cloned());
+        note_import(env, g, remade);
+    }
+    let mut onward = BTreeSet::new();
+    for r in &reports {
+        onward.extend(r.outcome.onward.iter().cloned());
+    }
+    for (who, to) in onward {
+        env.out.warn(format!(
+            "{who} had shared with {to}, who keeps access: revoke {to} too if that was not meant"
+        ));
+    }
+    let removed = reports.iter().any(|r| !r.outcome.removed.is_empty());
+    if a.from.contains(&a.me) && removed {
+        env.out.warn(format!(
+            "{} can no longer read the entities it revoked itself from",
+            a.me
+        ));
+    }
+    if removed {
+        let who = join(&a.from);
+        env.out.note(if a.rekey {
+            format!("note: {who} may already have copied the entity key or the decrypted record; the new version is under a fresh key that {who} never had, but what {who} copied stays readable")
+        } else {
+            format!("note: {who} may already have copied the entity key or the decrypted record, and the entity key is unchanged: a copy of it still opens these files (use --rekey to re-encrypt)")
+        });
+    }
+    env.report_stats(&session);
+    Ok(())
+}
+
+fn revoke_line(r: &Report<RevokeOutcome>, me: &OwnerId) -> String {
+    let o = &r.outcome;
+    let mut parts = Vec::new();
+    if !o.removed.is_empty() {
+        parts.push(format!("revoked {}", join(&o.removed)));
+    }
+    if !o.had_no_access.is_empty() {
+        parts.push(format!("{} had no access", join(&o.had_no_access)));
+    }
+    if o.rekeyed {
+        let mut s = String::from("rekeyed");
+        if !o.remade_for.is_empty() {
+            s.push_str(&format!(
+                " (entries of {} now made by {me})",
+                join(&o.remade_for)
+            ));
+        }
+        parts.push(s);
+    }
+    if !r.changed {
+        parts.push("unchanged".into());
+    }
+    format!("{}: {}", r.name(), parts.join(", "))
+}

@@ -1,0 +1,778 @@
+//! Delegation (seed 000, "Sharing of information is cheap and easy"):
+//! giving another data owner access to entities, and taking it back.
+//!
+//! **Share.** Data owner A, who can read an entity, opens the three short
+//! values it holds entries for (the entity key, the entity's secret id, the
+//! parent's id) with its own exchange keys and wraps each again under
+//! {AC} for the new delegate C. `encryptedSelf` is neither decoded nor
+//! re-encrypted, so the work does not depend on the record's size; only
+//! the parties that can read a record can share it.
+//!
+//! **Revoke.** Removes every entry addressed to C. C may already have
+//! copied the entity key (or the record), so this only stops C reading the
+//! file from now on; with **rekey**, the record is re-encrypted under a
+//! fresh entity key, wrapped again for every remaining delegate under A's
+//! own exchange keys, so the old key no longer opens the new version. The
+//! secret id and the parent id are kept, so links to and from the entity
+//! survive a rekey.
+//!
+//! Nothing here changes the entity format: a shared, revoked or rekeyed
+//! entity is an ordinary `ehrcrypt/entity/v1` file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::crypto::{Fingerprint, SymmetricKey};
+use crate::entity::{Delegations, Entity, EntityKind, Role};
+use crate::error::{Error, Result};
+use crate::owner::OwnerId;
+use crate::session::{ExchangeOptions, Session};
+
+/// The exchange key {me→delegate} that new entries are wrapped under.
+struct Grant {
+    id: String,
+    key: SymmetricKey,
+}
+
+/// How an exchange key came to be used: for the caller to report.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyUse {
+    pub delegate: OwnerId,
+    pub exchange_key: String,
+    /// Made by this invocation (first share with this delegate).
+    pub created: bool,
+    /// Unverified keys of the delegate it was wrapped for
+    /// (`allow_unverified`); the caller must warn about each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<Fingerprint>,
+}
+
+/// The exchange keys from one data owner to a set of delegates, resolved
+/// (and created where missing) once per invocation, before any record is
+/// touched: after that, every record costs symmetric work only.
+pub struct Grants {
+    me: OwnerId,
+    keys: BTreeMap<OwnerId, Grant>,
+    pub uses: Vec<KeyUse>,
+}
+
+impl Grants {
+    /// Resolves {me→d} for every `d`, creating it under the verified-key
+    /// rule of the exchange-key issue (unverified keys only with
+    /// `allow_unverified`).
+    pub fn resolve<'a>(
+        session: &mut Session,
+        me: &OwnerId,
+        delegates: impl IntoIterator<Item = &'a OwnerId>,
+        allow_unverified: bool,
+    ) -> Result<Self> {
+        session.keystore().local_owner(me)?;
+        let mut keys = BTreeMap::new();
+        let mut uses = Vec::new();
+        for d in delegates {
+            if keys.contains_key(d) {
+                continue;
+            }
+            let opts = ExchangeOptions {
+                allow_unverified,
+                rotate: false,
+            };
+            let (outcome, key) = session.ensure_exchange_key(me, d, opts)?;
+            uses.push(KeyUse {
+                delegate: d.clone(),
+                exchange_key: outcome.record.id.clone(),
+                created: outcome.created,
+                unverified: outcome.unverified,
+            });
+            keys.insert(
+                d.clone(),
+                Grant {
+                    id: outcome.record.id,
+                    key,
+                },
+            );
+        }
+        Ok(Grants {
+            me: me.clone(),
+            keys,
+            uses,
+        })
+    }
+
+    pub fn me(&self) -> &OwnerId {
+        &self.me
+    }
+
+    pub fn delegates(&self) -> impl Iterator<Item = &OwnerId> {
+        self.keys.keys()
+    }
+
+    fn get(&self, delegate: &OwnerId) -> Result<&Grant> {
+        self.keys.get(delegate).ok_or_else(|| {
+            Error::refused(format!(
+                "no exchange key {}→{delegate} was prepared: the file changed during the run",
+                self.me
+            ))
+            .hint("run the command again")
+        })
+    }
+}
+
+/// The short values `me` can open in an entity, one per role present.
+struct Opened(Vec<(Role, Zeroizing<Vec<u8>>)>);
+
+impl Opened {
+    /// Opens every role `me` must hold to read and share the entity. Fails
+    /// with `NoAccess` (naming the entity and who has access) if `me`
+    /// holds no entry for one of them.
+    fn open(entity: &Entity, session: &Session, me: &OwnerId, source: &str) -> Result<Self> {
+        let mut values = Vec::with_capacity(3);
+        for role in Role::ALL {
+            if let Some(v) = entity.open(session, me, role, source)? {
+                values.push((role, v));
+            }
+        }
+        match values.iter().find(|(r, _)| *r == Role::EncryptionKey) {
+            None => Err(Error::format(format!(
+                "{source}: entity {} has no encryptionKeys",
+                entity.id_text()
+            ))),
+            Some((_, k)) => {
+                SymmetricKey::from_slice(k, "entity key").map_err(|e| e.context(source))?;
+                Ok(Opened(values))
+            }
+        }
+    }
+
+    fn entity_key(&self) -> Result<SymmetricKey> {
+        let (_, raw) = self
+            .0
+            .iter()
+            .find(|(r, _)| *r == Role::EncryptionKey)
+            .ok_or_else(|| Error::internal("entity key not opened"))?;
+        SymmetricKey::from_slice(raw, "entity key")
+    }
+}
+
+fn has_entry(entity: &Entity, role: Role, delegate: &OwnerId) -> bool {
+    entity
+        .delegations_for(role)
+        .get(delegate)
+        .is_some_and(|l| !l.is_empty())
+}
+
+/// What sharing one entity did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareOutcome {
+    /// Delegates who received entries.
+    pub added: Vec<OwnerId>,
+    /// Delegates who already had an entry for every role: nothing added.
+    pub already: Vec<OwnerId>,
+}
+
+impl ShareOutcome {
+    pub fn changed(&self) -> bool {
+        !self.added.is_empty()
+    }
+}
+
+/// Gives every delegate of `grants` access to `entity`, as `grants.me()`.
+///
+/// For each role the entity has (entity key, secret id, parent id), a
+/// delegate who holds no entry yet receives `me→delegate` wrapped under
+/// {me delegate}; a delegate who already holds one (from anyone) receives
+/// nothing, so sharing twice changes nothing. `encryptedSelf` is not read.
+pub fn share(
+    entity: &mut Entity,
+    session: &Session,
+    grants: &Grants,
+    source: &str,
+) -> Result<ShareOutcome> {
+    let opened = Opened::open(entity, session, &grants.me, source)?;
+    let mut out = ShareOutcome::default();
+    for (delegate, g) in &grants.keys {
+        let mut added = false;
+        for (role, value) in &opened.0 {
+            if !has_entry(entity, *role, delegate) {
+                added |= entity.add_delegation(*role, &grants.me, delegate, &g.id, &g.key, value);
+            }
+        }
+        if added {
+            out.added.push(delegate.clone());
+        } else {
+            out.already.push(delegate.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// What revoking on one entity did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeOutcome {
+    /// Delegates whose entries were removed.
+    pub removed: Vec<OwnerId>,
+    /// Delegates that held no entry: nothing to remove.
+    pub had_no_access: Vec<OwnerId>,
+    /// `(revoked, delegate)`: onward delegations a revoked owner had made.
+    /// They are kept (the delegate received access legitimately); the
+    /// caller should name them.
+    pub onward: Vec<(OwnerId, OwnerId)>,
+    /// The entity was re-encrypted under a fresh key.
+    pub rekeyed: bool,
+    /// With rekey: delegates whose entries other delegators had made, now
+    /// made by the revoking owner (they need its exchange key to read).
+    pub remade_for: Vec<OwnerId>,
+}
+
+impl RevokeOutcome {
+    pub fn changed(&self) -> bool {
+        !self.removed.is_empty() || self.rekeyed
+    }
+}
+
+/// Removes every entry addressed to each of `from`, as `me`, who must
+/// itself be able to read the entity. Refuses to leave the entity with no
+/// reader.
+///
+/// With `rekey` (the exchange keys from `me` to every remaining delegate,
+/// see [`remaining_delegates`]): a fresh entity key, `encryptedSelf`
+/// re-encrypted under it, and every entry of every role rebuilt as
+/// `me→delegate` under {me delegate} for the same delegates as before, so
+/// the old entity key no longer opens the file. The secret id and parent id
+/// keep their values, so children and parents still resolve.
+pub fn revoke(
+    entity: &mut Entity,
+    session: &Session,
+    me: &OwnerId,
+    from: &[OwnerId],
+    rekey: Option<&Grants>,
+    source: &str,
+) -> Result<RevokeOutcome> {
+    let opened = Opened::open(entity, session, me, source)?;
+    let mut out = RevokeOutcome::default();
+    for who in from {
+        let mut had = false;
+        for role in Role::ALL {
+            had |= entity.delegations_for_mut(role).remove(who).is_some();
+        }
+        if had {
+            out.removed.push(who.clone());
+        } else {
+            out.had_no_access.push(who.clone());
+        }
+        for (delegate, list) in &entity.encryption_keys {
+            if list.iter().any(|d| &d.owner == who) {
+                out.onward.push((who.clone(), delegate.clone()));
+            }
+        }
+    }
+    if entity.encryption_keys.is_empty() {
+        return Err(Error::refused(format!(
+            "{source}: revoking {} would leave entity {} with no reader",
+            join(from),
+            entity.id_text()
+        ))
+        .hint("keep at least one data owner who can read it"));
+    }
+    if let Some(grants) = rekey {
+        if grants.me() != me {
+            return Err(Error::internal("rekey keys belong to another owner"));
+        }
+        if entity.encrypted_self.is_empty() {
+            return Err(Error::internal("rekey needs encryptedSelf loaded"));
+        }
+        let old_key = opened.entity_key()?;
+        let plaintext = entity.open_self(&old_key, source)?;
+        let new_key = SymmetricKey::generate();
+        entity.seal_self(&new_key, &plaintext);
+        drop(plaintext);
+        for (role, value) in &opened.0 {
+            let value: &[u8] = if *role == Role::EncryptionKey {
+                new_key.expose()
+            } else {
+                value
+            };
+            let old = std::mem::take(entity.delegations_for_mut(*role));
+            for (delegate, list) in &old {
+                if list.iter().any(|d| &d.owner != me) && !out.remade_for.contains(delegate) {
+                    out.remade_for.push(delegate.clone());
+                }
+                let g = grants.get(delegate)?;
+                entity.add_delegation(*role, me, delegate, &g.id, &g.key, value);
+            }
+        }
+        out.rekeyed = true;
+    }
+    Ok(out)
+}
+
+fn join(ids: &[OwnerId]) -> String {
+    ids.iter()
+        .map(OwnerId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The delegates, other than `from`, that hold entries in `entity`: the
+/// exchange keys a rekey will need.
+pub fn remaining_delegates(entity: &Entity, from: &[OwnerId]) -> BTreeSet<OwnerId> {
+    Role::ALL
+        .iter()
+        .flat_map(|r| entity.delegations_for(*r).keys())
+        .filter(|d| !from.contains(d))
+        .cloned()
+        .collect()
+}
+
+/// One `delegator → delegate` entry of an entity, as `list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pair {
+    pub delegator: OwnerId,
+    pub delegate: OwnerId,
+    pub exchange_key: String,
+}
+
+/// Who has access to an entity, from its metadata alone (no key needed).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessList {
+    pub id: Value,
+    pub kind: EntityKind,
+    /// Who can decrypt it: the delegates of `encryptionKeys`.
+    pub readers: Vec<OwnerId>,
+    /// The entries of each role present, by field name (`encryptionKeys`,
+    /// `delegations`, `cryptedForeignKeys`, in that order).
+    #[serde(serialize_with = "ordered_map")]
+    pub roles: Vec<(&'static str, Vec<Pair>)>,
+}
+
+/// Serialises pairs as a JSON object, keeping their order.
+fn ordered_map<S: serde::Serializer>(
+    pairs: &[(&'static str, Vec<Pair>)],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
+/// The access list of an entity.
+pub fn access_list(entity: &Entity) -> AccessList {
+    let pairs = |d: &Delegations| -> Vec<Pair> {
+        d.iter()
+            .flat_map(|(delegate, list)| {
+                list.iter().map(move |e| Pair {
+                    delegator: e.owner.clone(),
+                    delegate: delegate.clone(),
+                    exchange_key: e.exchange_key.clone(),
+                })
+            })
+            .collect()
+    };
+    AccessList {
+        id: entity.id.clone(),
+        kind: entity.kind,
+        readers: entity.encryption_keys.keys().cloned().collect(),
+        roles: Role::ALL
+            .iter()
+            .filter(|r| !entity.delegations_for(**r).is_empty())
+            .map(|r| (r.field(), pairs(entity.delegations_for(*r))))
+            .collect(),
+    }
+}
+
+/// An entity file read for a change of its metadata (share, revoke):
+/// `encryptedSelf` is left where it is in the file's bytes, never decoded
+/// or copied, and written back verbatim. Parsing checks that it is a JSON
+/// string; a share or revoke of a 100 MB record thus costs one read, one
+/// scan and one write of the file.
+///
+/// While `encryptedSelf` stays in the bytes, the entity's `encrypted_self`
+/// is empty: call [`EntityFile::load_self`] before decrypting or changing it.
+pub struct EntityFile {
+    bytes: Vec<u8>,
+    /// Where `encryptedSelf`'s text is in `bytes`, if it is still there.
+    raw_self: Option<std::ops::Range<usize>>,
+    entity: Entity,
+    source: String,
+}
+
+impl EntityFile {
+    /// Reads and parses an entity file (or stdin for `-`).
+    pub fn read(path: &Path) -> Result<Self> {
+        let source = crate::error::display_path(path);
+        let bytes = crate::atomic_file::read(path)?;
+        let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_data() {
+                Error::format(format!("{source}: malformed entity: {e}"))
+            } else {
+                crate::format::json_error(&source, "entity", &e)
+            }
+        })?;
+        // A string borrowed from the input had no escapes: its text in the
+        // file is its value, so it can be written back byte for byte.
+        let raw_self = raw_self.map(|s| {
+            let start = s.as_ptr() as usize - bytes.as_ptr() as usize;
+            start..start + s.len()
+        });
+        let entity = Entity::from_value(Value::Object(map), &source)?;
+        Ok(EntityFile {
+            bytes,
+            raw_self,
+            entity,
+            source,
+        })
+    }
+
+    /// The file's name for messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn entity(&self) -> &Entity {
+        &self.entity
+    }
+
+    /// The entity, to change its metadata (see the type's note on
+    /// `encrypted_self`).
+    pub fn entity_mut(&mut self) -> &mut Entity {
+        &mut self.entity
+    }
+
+    /// Moves `encryptedSelf` from the file's bytes into the entity.
+    pub fn load_self(&mut self) {
+        if let Some(r) = self.raw_self.take() {
+            let bytes = std::mem::take(&mut self.bytes);
+            // The range came from a &str over these bytes: valid UTF-8.
+            self.entity.encrypted_self = String::from_utf8_lossy(&bytes[r]).into_owned();
+        }
+    }
+
+    /// Writes the entity as [`Entity::write_to`] does, with
+    /// `encryptedSelf` copied from the file's bytes if it is still there.
+    pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
+        let Some(r) = &self.raw_self else {
+            return self.entity.write_to(w);
+        };
+        if !self.entity.encrypted_self.is_empty() {
+            return Err(std::io::Error::other(
+                "encryptedSelf was changed without load_self",
+            ));
+        }
+        // Entity::write_to puts encryptedSelf last: the envelope with an
+        // empty one ends `"encryptedSelf": ""` and the closing brace.
+        let mut head = Vec::with_capacity(4096);
+        self.entity.write_to(&mut head)?;
+        const END: &[u8] = b"\"encryptedSelf\": \"\"\n}\n";
+        if !head.ends_with(END) {
+            return Err(std::io::Error::other("unexpected entity layout"));
+        }
+        let cut = head.len() - 4; // before `"\n}\n`
+        w.write_all(&head[..cut])?;
+        w.write_all(&self.bytes[r.clone()])?;
+        w.write_all(&head[cut..])
+    }
+}
+
+/// An entity's top-level object, with `encryptedSelf` replaced by `""`
+/// when its text could be borrowed from the input (`raw_self`).
+struct Envelope<'de> {
+    map: Map<String, Value>,
+    raw_self: Option<&'de str>,
+}
+
+impl<'de> Deserialize<'de> for Envelope<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Envelope<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> std::result::Result<Envelope<'de>, A::Error> {
+                let mut map = Map::new();
+                let mut raw_self = None;
+                while let Some(k) = a.next_key::<String>()? {
+                    let v = if k == "encryptedSelf" {
+                        match a.next_value::<SelfText>()? {
+                            SelfText::Borrowed(s) => {
+                                raw_self = Some(s);
+                                Value::String(String::new())
+                            }
+                            SelfText::Owned(s) => {
+                                raw_self = None;
+                                Value::String(s)
+                            }
+                        }
+                    } else {
+                        a.next_value()?
+                    };
+                    map.insert(k, v);
+                }
+                Ok(Envelope { map, raw_self })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// `encryptedSelf`: borrowed from the input when it holds no escape.
+enum SelfText<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl<'de> Deserialize<'de> for SelfText<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct S;
+        impl<'de> Visitor<'de> for S {
+            type Value = SelfText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("encryptedSelf as a base64 string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                s: &'de str,
+            ) -> std::result::Result<SelfText<'de>, E> {
+                Ok(SelfText::Borrowed(s))
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                s: &str,
+            ) -> std::result::Result<SelfText<'de>, E> {
+                Ok(SelfText::Owned(s.to_string()))
+            }
+        }
+        d.deserialize_str(S)
+    }
+}
+
+/// The access list of an entity file, read without decrypting anything.
+pub fn read_access_list(path: &Path) -> Result<AccessList> {
+    EntityFile::read(path).map(|f| access_list(f.entity()))
+}
+
+/// The delegates, other than `from`, that hold entries in the entity file
+/// at `path` (see [`remaining_delegates`]).
+pub fn read_remaining_delegates(path: &Path, from: &[OwnerId]) -> Result<BTreeSet<OwnerId>> {
+    EntityFile::read(path).map(|f| remaining_delegates(f.entity(), from))
+}
+
+/// The secret id of the patient (or other entity) at `path`, as `me`;
+/// `None` when the entity has no secret id.
+pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
+    let f = EntityFile::read(path)?;
+    if f.entity().delegations.is_empty() {
+        return Ok(None);
+    }
+    f.entity().secret_id(session, me, f.source()).map(Some)
+}
+
+/// Whether the file at `path` is an entity linked, through its
+/// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
+/// entity (or not readable as one) is not linked.
+pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
+    EntityFile::read(path).is_ok_and(|f| {
+        f.entity()
+            .secret_foreign_keys
+            .iter()
+            .any(|s| secret_ids.contains(s))
+    })
+}
+
+/// Whether an error means "this owner cannot read that entity".
+pub fn is_no_access(e: &Error) -> bool {
+    crate::entity::is_access_error(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passphrase::PassphraseSource;
+
+    const PASS: &str = "test-only-passphrase";
+
+    fn id(s: &str) -> OwnerId {
+        OwnerId::new(s).unwrap()
+    }
+
+    /// A session on a copy of a fixture keystore.
+    fn session(dir: &Path, who: &str) -> Session {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/keys")
+            .join(format!("{who}.keystore.json"));
+        let dst = dir.join(format!("{who}.keystore.json"));
+        std::fs::copy(src, &dst).unwrap();
+        Session::open(&dst, PassphraseSource::fixed(PASS)).unwrap()
+    }
+
+    fn encrypt(s: &mut Session, kind: EntityKind, parent: Option<&Entity>) -> Entity {
+        let opts = crate::entity::EncryptOptions {
+            kind,
+            share_with: vec![id("B")],
+            clear: vec![],
+            parent: parent.map(Entity::to_value),
+            allow_unverified: false,
+        };
+        let enc = crate::entity::Encryptor::new(s, &id("A"), &opts).unwrap();
+        enc.encrypt_bytes(br#"{"id":"x1","name":"John Keats"}"#, "t")
+            .unwrap()
+    }
+
+    #[test]
+    fn share_rewraps_short_values_and_leaves_encrypted_self_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let patient = encrypt(&mut s, EntityKind::Patient, None);
+        let mut contact = encrypt(&mut s, EntityKind::Contact, Some(&patient));
+        let before = contact.encrypted_self.clone();
+        let grants = Grants::resolve(&mut s, &id("A"), [&id("C")], false).unwrap();
+        assert!(grants.uses[0].created);
+        let out = share(&mut contact, &s, &grants, "t").unwrap();
+        assert_eq!(out.added, vec![id("C")]);
+        assert_eq!(contact.encrypted_self, before);
+        for role in Role::ALL {
+            let c = &contact.delegations_for(role)[&id("C")];
+            assert_eq!((c[0].owner.as_str(), c.len()), ("A", 1), "{role:?}");
+        }
+        let a = contact.entity_key(&s, &id("A"), "t").unwrap();
+        let wrapped = &contact.encryption_keys[&id("C")][0];
+        assert_eq!(wrapped.exchange_key, grants.get(&id("C")).unwrap().id);
+        let again = share(&mut contact, &s, &grants, "t").unwrap();
+        assert_eq!((again.changed(), again.already), (false, vec![id("C")]));
+        assert_eq!(contact.entity_key(&s, &id("A"), "t").unwrap(), a);
+    }
+
+    #[test]
+    fn share_without_access_is_no_access() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = session(dir.path(), "A");
+        let mut entity = encrypt(&mut a, EntityKind::Patient, None);
+        let mut c = session(dir.path(), "C");
+        let grants = Grants::resolve(&mut c, &id("C"), [&id("B")], false).unwrap();
+        let e = share(&mut entity, &c, &grants, "f.json").unwrap_err();
+        assert!(is_no_access(&e), "{e:?}");
+        assert!(e.message().contains("f.json") && e.message().contains("A, B"));
+    }
+
+    #[test]
+    fn revoke_removes_and_rekey_replaces_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let patient = encrypt(&mut s, EntityKind::Patient, None);
+        let mut e = encrypt(&mut s, EntityKind::Contact, Some(&patient));
+        let grants = Grants::resolve(&mut s, &id("A"), [&id("C")], false).unwrap();
+        share(&mut e, &s, &grants, "t").unwrap();
+        let old_key = e.entity_key(&s, &id("A"), "t").unwrap();
+        let plain = e.open_self(&old_key, "t").unwrap();
+        let secret = e.secret_id(&s, &id("A"), "t").unwrap();
+
+        let mut plain_revoke = e.clone();
+        let out = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
+        assert_eq!(out.removed, vec![id("C")]);
+        assert!(!plain_revoke.encryption_keys.contains_key(&id("C")));
+        assert_eq!(plain_revoke.encrypted_self, e.encrypted_self);
+        let none = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
+        assert_eq!((none.changed(), none.had_no_access), (false, vec![id("C")]));
+
+        let remaining = remaining_delegates(&e, &[id("C")]);
+        assert_eq!(remaining, [id("A"), id("B")].into_iter().collect());
+        let rk = Grants::resolve(&mut s, &id("A"), &remaining, false).unwrap();
+        let out = revoke(&mut e, &s, &id("A"), &[id("C")], Some(&rk), "t").unwrap();
+        assert!(out.rekeyed);
+        let new_key = e.entity_key(&s, &id("A"), "t").unwrap();
+        assert_ne!(new_key, old_key);
+        assert!(e.open_self(&old_key, "t").is_err(), "old key must fail");
+        assert_eq!(e.open_self(&new_key, "t").unwrap(), plain);
+        assert_eq!(e.secret_id(&s, &id("A"), "t").unwrap(), secret);
+        assert_eq!(remaining_delegates(&e, &[]), remaining);
+    }
+
+    #[test]
+    fn revoke_refuses_to_leave_no_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let mut e = encrypt(&mut s, EntityKind::Patient, None);
+        let e0 = e.clone();
+        let err = revoke(&mut e, &s, &id("A"), &[id("A"), id("B")], None, "t").unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Refused);
+        // Revoking oneself while another reader remains is allowed.
+        let mut e = e0;
+        revoke(&mut e, &s, &id("A"), &[id("A")], None, "t").unwrap();
+        assert_eq!(e.readers(), vec![&id("B")]);
+    }
+
+    #[test]
+    fn entity_file_copies_encrypted_self_verbatim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let e = encrypt(&mut s, EntityKind::Patient, None);
+        let p = dir.path().join("e.json");
+        std::fs::write(&p, e.to_bytes()).unwrap();
+        let mut f = EntityFile::read(&p).unwrap();
+        assert!(f.entity().encrypted_self.is_empty(), "left in the bytes");
+        let mut out = Vec::new();
+        f.write_to(&mut out).unwrap();
+        assert_eq!(out, e.to_bytes(), "unchanged metadata: same bytes");
+
+        let grants = Grants::resolve(&mut s, &id("A"), [&id("C")], false).unwrap();
+        share(f.entity_mut(), &s, &grants, "t").unwrap();
+        let mut shared = e.clone();
+        shared.encryption_keys = f.entity().encryption_keys.clone();
+        shared.delegations = f.entity().delegations.clone();
+        let mut out = Vec::new();
+        f.write_to(&mut out).unwrap();
+        assert_eq!(out, shared.to_bytes());
+
+        // Changing encryptedSelf without loading it is refused, not lost.
+        f.entity_mut().encrypted_self = "x".into();
+        assert!(f.write_to(&mut Vec::new()).is_err());
+        f.entity_mut().encrypted_self.clear();
+        f.load_self();
+        assert_eq!(f.entity().encrypted_self, e.encrypted_self);
+
+        // An escaped encryptedSelf (legal JSON) is decoded and re-encoded.
+        let text = String::from_utf8(e.to_bytes()).unwrap();
+        let at = text.find("\"encryptedSelf\": \"").unwrap() + 18;
+        let c = text.as_bytes()[at];
+        let text = format!("{}\\u00{c:02x}{}", &text[..at], &text[at + 1..]);
+        std::fs::write(&p, &text).unwrap();
+        let f = EntityFile::read(&p).unwrap();
+        assert_eq!(f.entity().encrypted_self, e.encrypted_self);
+    }
+
+    #[test]
+    fn metadata_skips_encrypted_self_but_checks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), "A");
+        let e = encrypt(&mut s, EntityKind::Patient, None);
+        let p = dir.path().join("e.json");
+        std::fs::write(&p, e.to_bytes()).unwrap();
+        let list = read_access_list(&p).unwrap();
+        assert_eq!(list.readers, vec![id("A"), id("B")]);
+        assert_eq!(list.roles[0].0, "encryptionKeys");
+        assert_eq!(list.roles[0].1.len(), 2);
+        let mut v = e.to_value();
+        v["encryptedSelf"] = Value::from(3);
+        std::fs::write(&p, v.to_string()).unwrap();
+        let err = read_access_list(&p).unwrap_err();
+        assert!(err.message().contains("malformed entity"), "{err:?}");
+        std::fs::write(&p, "{\"id\": 1}").unwrap();
+        assert!(read_access_list(&p).is_err());
+    }
+}
