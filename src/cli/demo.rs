@@ -371,7 +371,219 @@ fn script(d: &mut Demo) -> Result<()> {
     more_steps(d)
 }
 
-/// Steps contributed by later features (delegation, backup) go here.
-fn more_steps(_d: &mut Demo) -> Result<()> {
+/// Sharing, revocation, backup and emergency access.
+fn more_steps(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Alice shares John Keats and everything linked to him with Dr Carol",
+        "Only the short keys are wrapped again, under the new exchange key {AC};\nencryptedSelf is not touched (its bytes are identical before and after).",
+    );
+    d.run(
+        "carol",
+        &[
+            "keygen", "--id", "dr-carol", "--name", "Dr Carol", "--kind", "hcp",
+        ],
+    )?;
+    d.capture(
+        "carol",
+        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+    )?;
+    d.capture("alice", &["owner", "import", "carol.owner.json"])?;
+    let carol_fp = d.fingerprint("carol", "dr-carol")?;
+    d.run(
+        "alice",
+        &["owner", "verify", "dr-carol", "--fingerprint", &carol_fp],
+    )?;
+    let before = encrypted_self(d, "records/keats.enc.json")?;
+    d.run(
+        "alice",
+        &[
+            "share",
+            "--as",
+            "dr-alice",
+            "--with",
+            "dr-carol",
+            "--with-children",
+            "records",
+            "records/keats.enc.json",
+        ],
+    )?;
+    let same = before == encrypted_self(d, "records/keats.enc.json")?;
+    println!(
+        "\n   encryptedSelf byte-identical after sharing: {}",
+        if same { "yes" } else { "NO" }
+    );
+    d.run("alice", &["delegation", "list", "records/keats.enc.json"])?;
+    println!("\n   Carol needs {{AC}}: she imports Alice's document again.");
+    d.capture(
+        "alice",
+        &["owner", "export", "dr-alice", "-o", "alice.owner.json"],
+    )?;
+    d.capture("carol", &["owner", "import", "alice.owner.json"])?;
+    let alice_fp = d.fingerprint("alice", "dr-alice")?;
+    d.capture(
+        "carol",
+        &["owner", "verify", "dr-alice", "--fingerprint", &alice_fp],
+    )?;
+    d.run(
+        "carol",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-carol",
+            "records/contact.enc.json",
+        ],
+    )?;
+
+    d.section(
+        "Alice takes Carol's access back, and re-keys",
+        "Revocation cannot erase what Carol may have copied; --rekey re-encrypts the\nrecord under a fresh key, so an old copy of the key no longer opens it.",
+    );
+    d.run(
+        "alice",
+        &[
+            "delegation",
+            "revoke",
+            "--as",
+            "dr-alice",
+            "--from",
+            "dr-carol",
+            "--rekey",
+            "records/keats.enc.json",
+        ],
+    )?;
+    d.run_failing(
+        "carol",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-carol",
+            "records/keats.enc.json",
+        ],
+        8,
+    )?;
+    d.run(
+        "bob",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-bob",
+            "records/keats.enc.json",
+        ],
+    )?;
+
+    d.section(
+        "John Keats backs up his records to a bucket and a signed QR card",
+        "R2D Backup: a fresh key encrypts the records; the card holds that key and\nJohn's RSA-PSS signature over it and over the bucket's manifest.",
+    );
+    d.run(
+        "john",
+        &[
+            "keygen",
+            "--id",
+            "john-keats",
+            "--name",
+            "John Keats",
+            "--kind",
+            "patient",
+        ],
+    )?;
+    d.run(
+        "john",
+        &[
+            "backup",
+            "create",
+            "--as",
+            "john-keats",
+            "keats.json",
+            "contact.json",
+            "-o",
+            "bucket",
+            "--qr",
+            "card.png",
+        ],
+    )?;
+    d.run("john", &["backup", "inspect", "bucket"])?;
+
+    d.section(
+        "An emergency: Dr Bob scans the card and reads the backup",
+        "R2D Emergency: Bob checks John's signature against John's verified key,\nthen the manifest and every object, before writing anything; the access is\nlogged in the bucket, signed by Bob.",
+    );
+    d.capture(
+        "john",
+        &["owner", "export", "john-keats", "-o", "john.owner.json"],
+    )?;
+    d.capture("bob", &["owner", "import", "john.owner.json"])?;
+    let john_fp = d.fingerprint("john", "john-keats")?;
+    d.run(
+        "bob",
+        &["owner", "verify", "john-keats", "--fingerprint", &john_fp],
+    )?;
+    d.run(
+        "bob",
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bucket",
+            "--signer",
+            "john-keats",
+            "--as",
+            "dr-bob",
+            "--out-dir",
+            "emergency",
+        ],
+    )?;
+    d.run("john", &["backup", "inspect", "bucket"])?;
+
+    d.section(
+        "A damaged bucket is refused, and nothing is written",
+        "One byte of one object is changed in storage: the professional gets an\nintegrity error (exit code 5), not corrupted records.",
+    );
+    corrupt_one_object(d)?;
+    d.run_failing(
+        "bob",
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bucket",
+            "--signer",
+            "john-keats",
+            "--out-dir",
+            "emergency2",
+        ],
+        5,
+    )?;
+    Ok(())
+}
+
+/// The `encryptedSelf` string of an entity file.
+fn encrypted_self(d: &Demo, name: &str) -> Result<String> {
+    let v: Value = serde_json::from_str(&d.read(name)?)
+        .map_err(|_| Error::internal("demo file is not JSON"))?;
+    Ok(v["encryptedSelf"].as_str().unwrap_or_default().to_string())
+}
+
+/// Flips one byte in the middle of the first object of the demo bucket.
+fn corrupt_one_object(d: &Demo) -> Result<()> {
+    let dir = d.dir.join("bucket").join("objects");
+    let first = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, "read directory", e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .min()
+        .ok_or_else(|| Error::internal("the demo bucket has no object"))?;
+    let mut bytes = std::fs::read(&first).map_err(|e| Error::io(&first, "read", e))?;
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&first, bytes).map_err(|e| Error::io(&first, "write", e))?;
+    println!(
+        "\n   (flipped one byte of {})",
+        first.strip_prefix(&d.dir).unwrap_or(&first).display()
+    );
     Ok(())
 }
