@@ -114,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;owner;export' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Only carry the exchange keys for these delegates (repeatable): the document then does not reveal whom else the owner shares with')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file, or - for stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file, or - for stdout')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')

@@ -2243,12 +2243,16 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__export)
-            opts="-o -q -v -h -V --output --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --for --output --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

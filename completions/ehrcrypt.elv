@@ -106,6 +106,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --version 'Print version'
         }
         &'ehrcrypt;owner;export'= {
+            cand --for 'Only carry the exchange keys for these delegates (repeatable): the document then does not reveal whom else the owner shares with'
             cand -o 'Output file, or - for stdout'
             cand --output 'Output file, or - for stdout'
             cand --keystore 'Keystore file [default: the platform data directory]'

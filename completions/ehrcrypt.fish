@@ -84,6 +84,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l for -d 'Only carry the exchange keys for these delegates (repeatable): the document then does not reveal whom else the owner shares with' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s o -l output -d 'Output file, or - for stdout' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F

@@ -483,7 +483,7 @@ impl Entity {
                 fields.push_str(" or secretForeignKeys");
             }
             Error::integrity(format!(
-                "{source}: entity {}: integrity check failed: {fields} modified",
+                "{source}: entity {}: integrity check failed: {fields} modified, or the entity key entry belongs to another version of the entity",
                 self.id_text()
             ))
         })
@@ -612,6 +612,9 @@ pub struct Encryptor {
     targets: Vec<(OwnerId, String, SymmetricKey)>,
     /// The parent's (id, secret id).
     parent: Option<(String, String)>,
+    /// (delegate, fingerprint) of unverified keys that new exchange keys
+    /// were wrapped for (`allow_unverified`): the caller warns about each.
+    pub unverified: Vec<(OwnerId, crate::crypto::Fingerprint)>,
 }
 
 impl Encryptor {
@@ -646,15 +649,18 @@ impl Encryptor {
             }
         }
         let mut targets = Vec::new();
+        let mut unverified = Vec::new();
         for d in delegates {
             let xo = ExchangeOptions {
                 allow_unverified: opts.allow_unverified,
                 rotate: false,
             };
             let (outcome, key) = session.ensure_exchange_key(me, &d, xo)?;
+            unverified.extend(outcome.unverified.iter().map(|fp| (d.clone(), *fp)));
             targets.push((d, outcome.record.id, key));
         }
         Ok(Encryptor {
+            unverified,
             me: me.clone(),
             kind: opts.kind,
             clear,

@@ -58,6 +58,9 @@ pub struct Session {
     /// Serialises cache misses so that parallel workers needing the same
     /// key unlock or RSA-decrypt it once, not once each.
     slow_path: Mutex<()>,
+    /// The same for passphrase unlocks (separate: `exchange_key` holds
+    /// `slow_path` while it unlocks).
+    unlock_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
 }
@@ -71,6 +74,7 @@ impl Session {
             private_keys: Mutex::new(HashMap::new()),
             exchange_keys: Mutex::new(HashMap::new()),
             slow_path: Mutex::new(()),
+            unlock_path: Mutex::new(()),
             rsa_decryptions: AtomicUsize::new(0),
             key_unlocks: AtomicUsize::new(0),
         })
@@ -96,7 +100,7 @@ impl Session {
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
             return Ok(k.clone());
         }
-        let _slow = self.slow_path.try_lock();
+        let _unlocking = lock(&self.unlock_path)?;
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
             return Ok(k.clone());
         }

@@ -635,3 +635,45 @@ fn contact_links_to_a_patient_encrypted_in_the_same_run() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn sharing_with_an_unverified_key_needs_the_flag_and_warns() {
+    let s = Scratch::new();
+    let ok = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        o
+    };
+    // C's key becomes unverified in A's keystore.
+    ok(s.cmd("A").args(["owner", "remove", "C"]).output().unwrap());
+    ok(s.cmd("A")
+        .args(["owner", "import"])
+        .arg(fixture("keys/C.owner.json"))
+        .output()
+        .unwrap());
+    let encrypt = |extra: &[&str]| {
+        s.cmd("A")
+            .args([
+                "entity",
+                "encrypt",
+                "--as",
+                "A",
+                "--kind",
+                "patient",
+                "--share-with",
+                "C",
+            ])
+            .args(extra)
+            .arg(fixture("entities/patient-1234.json"))
+            .output()
+            .unwrap()
+    };
+    let out = encrypt(&[]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    let out = ok(encrypt(&["--allow-unverified"]));
+    assert!(
+        stderr_of(&out).contains("UNVERIFIED"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -313,3 +313,45 @@ fn keygen_refuses_a_taken_id_and_bad_names_before_generating() {
     );
     assert_eq!(fs::read(&ks).unwrap(), before);
 }
+
+#[test]
+fn export_for_a_delegate_carries_only_that_pairs_exchange_keys() {
+    let sb = Sandbox::new();
+    let full = json(&ok(&mut sb.ks("A"), &["owner", "export", "A"]));
+    let delegates: Vec<&String> = full["hcPartyKeys"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        delegates,
+        ["A", "B"],
+        "the full document reveals {{AA}} and {{AB}}"
+    );
+    let only_b = json(&ok(
+        &mut sb.ks("A"),
+        &["owner", "export", "A", "--for", "B"],
+    ));
+    let delegates: Vec<&String> = only_b["hcPartyKeys"].as_object().unwrap().keys().collect();
+    assert_eq!(delegates, ["B"]);
+    let for_c = json(&ok(
+        &mut sb.ks("A"),
+        &["owner", "export", "A", "--for", "C"],
+    ));
+    assert!(
+        for_c.get("hcPartyKeys").is_none(),
+        "nothing for C yet: {for_c}"
+    );
+    // B can still open {AB} from the filtered document.
+    let doc = sb.write("A.for-B.json", serde_json::to_vec(&only_b).unwrap());
+    let ks_b = sb.keystore("B");
+    ok(
+        &mut sb.on(&ks_b),
+        &["owner", "import", doc.to_str().unwrap()],
+    );
+    let out = ok(
+        &mut sb.on(&ks_b),
+        &["-v", "hcp-key", "check", "--as", "B", "A", "B"],
+    );
+    assert!(
+        stderr(&out).contains("RSA decryptions: 1"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -131,6 +131,9 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         allow_unverified: a.allow_unverified,
     };
     let enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    for (delegate, fp) in &enc.unverified {
+        super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
+    }
     let dests = a.output.destinations(&inputs)?;
     let batch = a.output.batch(Mode::Public)?;
     files::process_all(

@@ -23,6 +23,10 @@ pub enum OwnerCommand {
     /// Write the owner's public document (public keys and exchange keys, never a private key)
     Export {
         id: OwnerId,
+        /// Only carry the exchange keys for these delegates (repeatable):
+        /// the document then does not reveal whom else the owner shares with
+        #[arg(long = "for", value_name = "OWNER")]
+        for_delegates: Vec<OwnerId>,
         /// Output file, or - for stdout
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
@@ -126,9 +130,16 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                 }
             }
         }
-        OwnerCommand::Export { id, output } => {
+        OwnerCommand::Export {
+            id,
+            for_delegates,
+            output,
+        } => {
             let ks = Keystore::load(&path)?;
-            let doc = ks.owner(&id)?.document();
+            let mut doc = ks.owner(&id)?.document();
+            if !for_delegates.is_empty() {
+                doc.hc_party_keys.retain(|d, _| for_delegates.contains(d));
+            }
             let mut bytes = serde_json::to_vec_pretty(&doc)
                 .map_err(|_| Error::internal("cannot serialise owner document"))?;
             bytes.push(b'\n');
