@@ -100,23 +100,7 @@ fn main() {
         ]);
 
         if disk == Disk::Tmpfs {
-            let files = load_corpus(&c);
-            let session = Session::open(&c.keystore, PassphraseSource::fixed(PASS)).expect("open");
-            for parallel in [false, true] {
-                let s = repeat(1, runs, || {
-                    decrypt_in_process(&session, &c.reader, &files, parallel)
-                });
-                t.row(vec![
-                    thousands(c.count as f64),
-                    "memory".into(),
-                    format!("library, {} thread(s)", if parallel { threads } else { 1 }),
-                    s.ms(),
-                    thousands(c.count as f64 / s.median()),
-                    fmt3(mb_per_s(c.plain_bytes, s.median())),
-                    format!("{} (whole session)", session.stats().rsa_decryptions),
-                    String::new(),
-                ]);
-            }
+            in_process(&mut t, &c, runs, None);
         }
 
         progress(format!(
@@ -145,33 +129,7 @@ fn main() {
             ),
         ]);
         if disk == Disk::Tmpfs {
-            let files = load_corpus(&c);
-            let session = Session::open(&c.keystore, PassphraseSource::fixed(PASS)).expect("open");
-            for parallel in [false, true] {
-                let s = repeat(1, runs, || {
-                    decrypt_in_process(&session, &c.reader, &files, parallel)
-                });
-                let mbs = mb_per_s(c.plain_bytes, s.median());
-                let (base, on) = if parallel {
-                    (sealn.mb_s, threads)
-                } else {
-                    (seal1.mb_s, 1)
-                };
-                t.row(vec![
-                    thousands(c.count as f64),
-                    "memory".into(),
-                    format!("library, {on} thread(s)"),
-                    s.ms(),
-                    thousands(c.count as f64 / s.median()),
-                    format!("**{}**", fmt3(mbs)),
-                    String::new(),
-                    format!(
-                        "{} of AES-GCM on {on} thread(s) (≥ 0.5: {})",
-                        fmt3(mbs / base),
-                        verdict(mbs / base >= 0.5)
-                    ),
-                ]);
-            }
+            in_process(&mut t, &c, runs, Some((seal1.mb_s, sealn.mb_s)));
         }
     }
     t.print();
@@ -179,6 +137,48 @@ fn main() {
         println!("- {n}");
     }
     println!();
+}
+
+/// Rows for the library decrypting `c` from memory on 1 thread and on all,
+/// with the ratio to the raw AES-GCM rate of as many threads when given.
+fn in_process(t: &mut Table, c: &Corpus, runs: usize, aes: Option<(f64, f64)>) {
+    let files = load_corpus(c);
+    let session = Session::open(&c.keystore, PassphraseSource::fixed(PASS)).expect("open");
+    for parallel in [false, true] {
+        let s = repeat(1, runs, || {
+            decrypt_in_process(&session, &c.reader, &files, parallel)
+        });
+        let on = if parallel {
+            rayon::current_num_threads()
+        } else {
+            1
+        };
+        let mbs = mb_per_s(c.plain_bytes, s.median());
+        let (mb_cell, target) = match aes {
+            None => (fmt3(mbs), String::new()),
+            Some((one, all)) => {
+                let ratio = mbs / if parallel { all } else { one };
+                (
+                    format!("**{}**", fmt3(mbs)),
+                    format!(
+                        "{} of AES-GCM on {on} thread(s) (≥ 0.5: {})",
+                        fmt3(ratio),
+                        verdict(ratio >= 0.5)
+                    ),
+                )
+            }
+        };
+        t.row(vec![
+            thousands(c.count as f64),
+            "memory".into(),
+            format!("library, {on} thread(s)"),
+            s.ms(),
+            thousands(c.count as f64 / s.median()),
+            mb_cell,
+            format!("{} (whole session)", session.stats().rsa_decryptions),
+            target,
+        ]);
+    }
 }
 
 /// A corpus of one entity of `c` (the fixed cost of an invocation).

@@ -18,7 +18,6 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
 
 use ehrcrypt::crypto::PrivateKey;
 use ehrcrypt::entity::{EncryptOptions, Encryptor, EntityKind};
@@ -367,32 +366,36 @@ pub fn keystore_of(keystore: &Path, me: &OwnerId, dest: &Path) -> PathBuf {
 
 /// A plaintext JSON record of about `size` bytes: a patient's observations,
 /// numbers and short texts as a real record has them (not one long string).
+/// Written as text, so that 100 MB records are quick to make.
 pub fn record(i: usize, size: usize) -> Vec<u8> {
-    let mut entries = Vec::new();
-    let mut v = json!({
-        "id": format!("rec-{i:07}"),
-        "resourceType": "Bundle",
-        "patient": {"family": "Keats", "given": ["John"], "birthDate": "1795-10-31"},
-        "entries": [],
-    });
-    let base = serde_json::to_vec(&v).expect("json").len();
-    let mut len = base;
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(size + 256);
+    let _ = write!(
+        s,
+        "{{\"id\":\"rec-{i:07}\",\"resourceType\":\"Bundle\",\"patient\":{{\"family\":\"Keats\",\
+         \"given\":[\"John\"],\"birthDate\":\"1795-10-31\"}},\"entries\":["
+    );
     let mut k = 0usize;
-    while len < size {
-        let e = json!({
-            "t": format!("2024-{:02}-{:02}T{:02}:{:02}:00Z", 1 + k % 12, 1 + k % 28, k % 24, k % 60),
-            "code": format!("LOINC-{}", 1000 + (i * 31 + k * 7) % 9000),
-            "value": ((i * 131 + k * 17) % 10_000) as f64 / 100.0,
-            "text": "stable, reviewed with the patient; no change to treatment",
-        });
-        len += serde_json::to_vec(&e).expect("json").len() + 1;
-        entries.push(e);
+    while s.len() + 2 < size {
+        if k > 0 {
+            s.push(',');
+        }
+        let _ = write!(
+            s,
+            "{{\"t\":\"2024-{:02}-{:02}T{:02}:{:02}:00Z\",\"code\":\"LOINC-{}\",\"value\":{}.{:02},\
+             \"text\":\"stable, reviewed with the patient; no change to treatment\"}}",
+            1 + k % 12,
+            1 + k % 28,
+            k % 24,
+            k % 60,
+            1000 + (i * 31 + k * 7) % 9000,
+            (i * 131 + k * 17) % 100,
+            k % 100
+        );
         k += 1;
     }
-    v["entries"] = Value::Array(entries);
-    let mut out = serde_json::to_vec(&v).expect("json");
-    out.push(b'\n');
-    out
+    s.push_str("]}\n");
+    s.into_bytes()
 }
 
 /// Which owners encrypt and who gets access, for [`corpus`].
@@ -515,10 +518,12 @@ pub fn corpus(
 
 // ---------------------------------------------------------------- the binary
 
-/// One run of the release binary.
+/// One run of a command.
 pub struct Run {
     pub secs: f64,
     pub stderr: String,
+    /// Peak resident memory of the process (and of children it waited for), KiB.
+    pub max_rss_kib: u64,
 }
 
 impl Run {
@@ -542,11 +547,51 @@ impl Run {
             num_before("sync and rename ")?,
         ))
     }
+    pub fn max_rss_mib(&self) -> f64 {
+        self.max_rss_kib as f64 / 1024.0
+    }
 }
 
-/// Runs `ehrcrypt ARGS` with `keystore`, the bench passphrase and no config;
-/// panics with its stderr if it fails.
-pub fn ehrcrypt<I, S>(keystore: &Path, args: I) -> Run
+/// Runs `cmd` (stdin and stdout null, stderr captured) and times it from
+/// spawn to exit; peak memory comes from `wait4`'s resource usage.
+pub fn try_run(cmd: &mut Command) -> Result<Run, String> {
+    use std::io::Read;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd.spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, whose pid `spawn` returned; std has
+    // not reaped it (we never call `wait` on `child`).
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let secs = start.elapsed().as_secs_f64();
+    if pid <= 0 {
+        return Err(format!("{cmd:?}: wait4 failed"));
+    }
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        return Err(format!("{cmd:?} failed:\n{stderr}"));
+    }
+    Ok(Run {
+        secs,
+        stderr,
+        max_rss_kib: usage.ru_maxrss as u64,
+    })
+}
+
+/// [`try_run`], panicking on failure.
+pub fn run(cmd: &mut Command) -> Run {
+    try_run(cmd).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `ehrcrypt ARGS` with `keystore`, the bench passphrase and no config.
+pub fn ehrcrypt_cmd<I, S>(keystore: &Path, args: I) -> Command
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
@@ -555,27 +600,17 @@ where
     cmd.args(args)
         .env("EHRCRYPT_KEYSTORE", keystore)
         .env("EHRCRYPT_PASSPHRASE", PASS)
-        .env_remove("EHRCRYPT_CONFIG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let (out, secs) = timed(|| cmd.output().expect("run ehrcrypt"));
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "ehrcrypt failed: {cmd:?}\n{stderr}");
-    Run { secs, stderr }
+        .env_remove("EHRCRYPT_CONFIG");
+    cmd
 }
 
-/// Runs a shell command line and times it; panics if it fails.
-pub fn sh(script: &str) -> f64 {
-    let (status, secs) = timed(|| {
-        Command::new("sh")
-            .args(["-c", script])
-            .stdin(Stdio::null())
-            .status()
-            .expect("run sh")
-    });
-    assert!(status.success(), "failed: {script}");
-    secs
+/// Runs `ehrcrypt ARGS` (see [`ehrcrypt_cmd`]); panics with its stderr if it fails.
+pub fn ehrcrypt<I, S>(keystore: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(&mut ehrcrypt_cmd(keystore, args))
 }
 
 /// Whether `prog` runs (`prog ARGS` exits 0).
