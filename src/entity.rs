@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
@@ -182,6 +183,24 @@ impl Entity {
                 Error::format(format!("{source}: malformed entity: {e}"))
             }
         })?;
+        raw.into_entity(source)
+    }
+
+    /// Parses an entity file's bytes for `me` to read: only `me`'s
+    /// delegations are kept, the others' are checked as JSON and skipped.
+    /// Private so that such a partial entity can never be written back.
+    fn from_slice_for(bytes: &[u8], source: &str, me: &OwnerId) -> Result<Self> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let raw = RawSeed { only: Some(me) }
+            .deserialize(&mut de)
+            .and_then(|r| de.end().map(|()| r))
+            .map_err(|e| {
+                if e.is_syntax() || e.is_eof() {
+                    crate::format::json_error(source, "entity", &e)
+                } else {
+                    Error::format(format!("{source}: malformed entity: {e}"))
+                }
+            })?;
         raw.into_entity(source)
     }
 
@@ -376,7 +395,7 @@ impl Entity {
             .map_err(|e| e.context(format!("{source}: entity {}", self.id_text())))?;
         let sealed = b64::decode(&d.key, role.field()).map_err(|e| e.context(source))?;
         let ctx = self.wrap_context(role, &d.owner, &d.delegated_to, &d.exchange_key);
-        xk.open(&ctx, &sealed).map_err(|_| {
+        xk.open_in_place(&ctx, sealed).map_err(|_| {
             Error::integrity(format!(
                 "{source}: entity {}: {} entry {}→{} does not authenticate (modified, or moved from another entity or delegation)",
                 self.id_text(),
@@ -435,20 +454,40 @@ impl Entity {
     pub fn open_self(&self, key: &SymmetricKey, source: &str) -> Result<Zeroizing<Vec<u8>>> {
         let sealed =
             b64::decode(&self.encrypted_self, "encryptedSelf").map_err(|e| e.context(source))?;
-        key.open(&self.self_context(), &sealed).map_err(|_| {
-            let clear: Vec<&str> = self.clear.keys().map(String::as_str).collect();
-            let mut fields = String::from("encryptedSelf");
-            if !clear.is_empty() {
-                fields.push_str(&format!(" or clear field(s) {}", clear.join(", ")));
-            }
-            if !self.secret_foreign_keys.is_empty() {
-                fields.push_str(" or secretForeignKeys");
-            }
-            Error::integrity(format!(
-                "{source}: entity {}: integrity check failed: {fields} modified",
-                self.id_text()
-            ))
-        })
+        self.open_sealed_self(key, sealed, source)
+    }
+
+    /// [`Entity::open_self`] consuming the entity: its base64 text is freed
+    /// as soon as it is decoded (a large record is then held twice, not
+    /// three times).
+    fn into_opened_self(mut self, key: &SymmetricKey, source: &str) -> Result<Zeroizing<Vec<u8>>> {
+        let text = std::mem::take(&mut self.encrypted_self);
+        let sealed = b64::decode(&text, "encryptedSelf").map_err(|e| e.context(source))?;
+        drop(text);
+        self.open_sealed_self(key, sealed, source)
+    }
+
+    fn open_sealed_self(
+        &self,
+        key: &SymmetricKey,
+        sealed: Vec<u8>,
+        source: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        key.open_in_place(&self.self_context(), sealed)
+            .map_err(|_| {
+                let clear: Vec<&str> = self.clear.keys().map(String::as_str).collect();
+                let mut fields = String::from("encryptedSelf");
+                if !clear.is_empty() {
+                    fields.push_str(&format!(" or clear field(s) {}", clear.join(", ")));
+                }
+                if !self.secret_foreign_keys.is_empty() {
+                    fields.push_str(" or secretForeignKeys");
+                }
+                Error::integrity(format!(
+                    "{source}: entity {}: integrity check failed: {fields} modified",
+                    self.id_text()
+                ))
+            })
     }
 
     /// Re-seals `plaintext` under `key` as the new `encryptedSelf`.
@@ -473,37 +512,116 @@ struct RawEntity {
 
 impl<'de> Deserialize<'de> for RawEntity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawEntity;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<RawEntity, A::Error> {
-                let mut r = RawEntity::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "format" => r.format = Some(map.next_value()?),
-                        "id" => r.id = Some(map.next_value()?),
-                        "kind" => r.kind = Some(map.next_value()?),
-                        "secretForeignKeys" => r.secret_foreign_keys = Some(map.next_value()?),
-                        "cryptedForeignKeys" => r.crypted_foreign_keys = map.next_value()?,
-                        "delegations" => r.delegations = map.next_value()?,
-                        "encryptionKeys" => r.encryption_keys = map.next_value()?,
-                        "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
-                        _ => {
-                            let v: Value = map.next_value()?;
-                            r.clear.insert(key, v);
-                        }
-                    }
+        RawSeed { only: None }.deserialize(d)
+    }
+}
+
+/// Parses an entity envelope; with `only`, keeps the delegations addressed
+/// to that owner and skips the others' without building them (an entity
+/// shared with 100 owners is mostly other owners' entries).
+struct RawSeed<'a> {
+    only: Option<&'a OwnerId>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RawSeed<'_> {
+    type Value = RawEntity;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<RawEntity, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RawSeed<'_> {
+    type Value = RawEntity;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<RawEntity, A::Error> {
+        let mut r = RawEntity::default();
+        let only = DelegationsSeed(self.only);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => r.format = Some(map.next_value()?),
+                "id" => r.id = Some(map.next_value()?),
+                "kind" => r.kind = Some(map.next_value()?),
+                "secretForeignKeys" => r.secret_foreign_keys = Some(map.next_value()?),
+                "cryptedForeignKeys" => r.crypted_foreign_keys = map.next_value_seed(only)?,
+                "delegations" => r.delegations = map.next_value_seed(only)?,
+                "encryptionKeys" => r.encryption_keys = map.next_value_seed(only)?,
+                "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
+                _ => {
+                    let v: Value = map.next_value()?;
+                    r.clear.insert(key, v);
                 }
-                Ok(r)
             }
         }
-        d.deserialize_map(V)
+        Ok(r)
+    }
+}
+
+/// [`Delegations`], all of them or only those of one delegate.
+#[derive(Clone, Copy)]
+struct DelegationsSeed<'a>(Option<&'a OwnerId>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for DelegationsSeed<'_> {
+    type Value = Delegations;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Delegations, D::Error> {
+        match self.0 {
+            None => Delegations::deserialize(d),
+            Some(_) => d.deserialize_map(self),
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DelegationsSeed<'_> {
+    type Value = Delegations;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("delegations keyed by delegate")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Delegations, A::Error> {
+        let mut out = Delegations::new();
+        let Some(me) = self.0 else {
+            return Err(serde::de::Error::custom("no delegate to keep"));
+        };
+        while let Some(mine) = map.next_key_seed(IsKey(me.as_str()))? {
+            if mine {
+                out.insert(me.clone(), map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Whether a map key equals the given string, read without allocating.
+struct IsKey<'a>(&'a str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for IsKey<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IsKey<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an owner id")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<bool, E> {
+        Ok(v == self.0)
     }
 }
 
@@ -738,6 +856,27 @@ pub fn decrypt_bytes(
     entity.open_self(&key, source)
 }
 
+/// Decrypts an entity file's bytes as `me`: the path of `entity decrypt`.
+/// Only `me`'s delegations are parsed (without one, the whole entity is
+/// parsed again so that the error names who does have access), and the
+/// file's bytes and then the base64 text are freed as soon as they are used.
+pub fn decrypt_file_bytes(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let partial = Entity::from_slice_for(&bytes, source, me)?;
+    let entity = if partial.encryption_keys.contains_key(me) {
+        partial
+    } else {
+        Entity::from_slice(&bytes, source)?
+    };
+    drop(bytes);
+    let key = entity.entity_key(session, me, source)?;
+    entity.into_opened_self(&key, source)
+}
+
 /// Decrypts an entity given as JSON, as `me`: the original document.
 pub fn decrypt(session: &Session, me: &OwnerId, entity: &Value, source: &str) -> Result<Value> {
     let e = Entity::parse(entity, source)?;
@@ -830,4 +969,66 @@ pub fn access_list(entity: &Entity) -> Vec<(OwnerId, OwnerId)> {
 /// `NoAccess` and `NotFound` are "cannot read", not "damaged".
 pub fn is_access_error(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::NoAccess)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owner(s: &str) -> OwnerId {
+        OwnerId::new(s).unwrap()
+    }
+
+    fn delegation(from: &str, to: &str) -> Delegation {
+        Delegation {
+            owner: owner(from),
+            delegated_to: owner(to),
+            exchange_key: format!("xk-{from}-{to}"),
+            key: "c2VhbGVk".into(),
+        }
+    }
+
+    fn sample(encrypted_self: &str) -> Entity {
+        let mut keys = Delegations::new();
+        for to in ["A", "B", "C"] {
+            keys.insert(owner(to), vec![delegation("A", to)]);
+        }
+        let mut clear = Map::new();
+        clear.insert("lastName".into(), Value::from("Keats"));
+        Entity {
+            id: Value::from("1234"),
+            kind: EntityKind::Patient,
+            clear,
+            secret_foreign_keys: vec!["s3cret".into()],
+            crypted_foreign_keys: Delegations::new(),
+            delegations: keys.clone(),
+            encryption_keys: keys,
+            encrypted_self: encrypted_self.into(),
+        }
+    }
+
+    #[test]
+    fn a_readers_parse_keeps_only_its_delegations() {
+        let bytes = sample("QUJD").to_bytes();
+        let full = Entity::from_slice(&bytes, "t").unwrap();
+        let mine = Entity::from_slice_for(&bytes, "t", &owner("B")).unwrap();
+        assert_eq!(full.encryption_keys.len(), 3);
+        assert_eq!(
+            mine.encryption_keys.keys().collect::<Vec<_>>(),
+            vec![&owner("B")]
+        );
+        assert_eq!(
+            mine.encryption_keys[&owner("B")],
+            full.encryption_keys[&owner("B")]
+        );
+        assert_eq!(mine.delegations[&owner("B")], full.delegations[&owner("B")]);
+        assert_eq!(mine.clear, full.clear);
+        assert_eq!(mine.secret_foreign_keys, full.secret_foreign_keys);
+        assert_eq!(mine.encrypted_self, full.encrypted_self);
+        let stranger = Entity::from_slice_for(&bytes, "t", &owner("Z")).unwrap();
+        assert!(stranger.encryption_keys.is_empty());
+        let mut broken = bytes.clone();
+        broken.extend_from_slice(b"x");
+        assert!(Entity::from_slice_for(&broken, "t", &owner("B")).is_err());
+    }
 }

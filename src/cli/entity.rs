@@ -114,13 +114,15 @@ pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
 
 /// Runs `work` on every input in parallel, stages the results, and commits
 /// them only if every input succeeded: a failure leaves no output.
-fn process_all(
+/// `T` is what one input becomes: a `Zeroizing` buffer for plaintext, a
+/// plain one for ciphertext (wiping public bytes would be wasted work).
+fn process_all<T: AsRef<[u8]> + Send>(
     env: &Env,
     what: &str,
     inputs: &[PathBuf],
     output: &OutputArgs,
     mode: Mode,
-    work: impl Fn(&Path) -> Result<Vec<u8>> + Sync,
+    work: impl Fn(&Path) -> Result<T> + Sync,
 ) -> Result<()> {
     let dests = output.destinations(inputs)?;
     let mut batch = output.batch(mode)?;
@@ -132,9 +134,9 @@ fn process_all(
         .par_iter()
         .zip(dests.par_iter())
         .map(|(input, dest)| {
-            let bytes = zeroize::Zeroizing::new(work(input)?);
+            let bytes = work(input)?;
             pb.inc(1);
-            batch.stage_one(dest, &bytes, mode)
+            batch.stage_one(dest, bytes.as_ref(), mode)
         })
         .collect();
     pb.finish_and_clear();
@@ -213,9 +215,17 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         &a.output,
         Mode::Private,
         |input| {
-            let (e, source) = Entity::read(input)?;
-            let mut bytes = entity::decrypt_bytes(&session, &a.me, &e, &source)?.to_vec();
+            let source = ehrcrypt::error::display_path(input);
+            let file = atomic_file::read(input)?;
+            let mut bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
             if bytes.last() != Some(&b'\n') {
+                if bytes.len() == bytes.capacity() {
+                    // Growing in place could leave a copy of the plaintext
+                    // in freed memory: move to a zeroizing buffer instead.
+                    let mut bigger = zeroize::Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
+                    bigger.extend_from_slice(&bytes);
+                    bytes = bigger;
+                }
                 bytes.push(b'\n');
             }
             Ok(bytes)

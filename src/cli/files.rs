@@ -51,10 +51,16 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read directory", e))?;
     for entry in entries {
-        let path = entry
-            .map_err(|e| Error::io(dir, "read directory", e))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.map_err(|e| Error::io(dir, "read directory", e))?;
+        let path = entry.path();
+        // The entry's type comes with the directory listing (d_type): no
+        // stat per file. Only a symbolic link needs one, to be followed.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => path.is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => path.is_dir(),
+        };
+        if is_dir {
             walk(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "json")
             && !path
