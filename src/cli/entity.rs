@@ -190,7 +190,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         |input| {
             let source = ehrcrypt::error::display_path(input);
             let bytes = zeroize::Zeroizing::new(atomic_file::read(input)?);
-            Ok(enc.encrypt_bytes(&bytes, &source)?.to_bytes())
+            Ok(enc.encrypt_bytes(&bytes, &source)?.into_bytes())
         },
     )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
