@@ -12,7 +12,7 @@ use ehrcrypt::crypto::{Context, PrivateKey};
 
 fn main() {
     let opts = Opts::from_args();
-    section(
+    let _pressure = section(
         "1. Baseline: raw AES-256-GCM and RSA-2048",
         "baseline",
         opts,

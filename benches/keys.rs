@@ -11,7 +11,7 @@ use ehrcrypt::crypto::PrivateKey;
 
 fn main() {
     let opts = Opts::from_args();
-    section(
+    let _pressure = section(
         "6. Key work: generation and passphrase unlock",
         "keys",
         opts,

@@ -14,7 +14,7 @@ const HCPS: usize = 5;
 fn main() {
     let opts = Opts::from_args();
     let runs = opts.runs(5);
-    section("3. Scaling: records and delegates", "scaling", opts);
+    let _pressure = section("3. Scaling: records and delegates", "scaling", opts);
     println!(
         "Whole command on tmpfs (`ehrcrypt -vv entity decrypt --as READER DIR --out-dir NEW`, \
          one invocation), entities of about 2 KB. Record series: {HCPS} hcps, each entity \

@@ -20,7 +20,7 @@ fn main() {
     let opts = Opts::from_args();
     let size = if opts.quick { 10 << 20 } else { 100 << 20 };
     let runs = opts.runs(5);
-    section(
+    let _pressure = section(
         "7. Against age: one large record, 5 recipients",
         "versus_age",
         opts,

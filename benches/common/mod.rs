@@ -201,13 +201,51 @@ impl Table {
     }
 }
 
-/// A section heading and the command that reproduces it.
-pub fn section(title: &str, bench: &str, opts: Opts) {
+/// A section heading and the command that reproduces it. The returned
+/// guard prints, when dropped at the end of the section, how much of the
+/// section's time other tasks were waiting for a CPU.
+pub fn section(title: &str, bench: &str, opts: Opts) -> Pressure {
     println!("### {title}\n");
     println!(
         "Reproduce: `cargo bench --bench {bench}{}`\n",
         if opts.quick { " -- --quick" } else { "" }
     );
+    Pressure::start()
+}
+
+/// CPU pressure over a stretch of time, from `/proc/pressure/cpu`: the
+/// share of it during which some runnable task waited for a CPU (other
+/// tenants of a shared VM, or this benchmark's own threads).
+pub struct Pressure {
+    start: Option<(u64, Instant)>,
+}
+
+impl Pressure {
+    fn total_us() -> Option<u64> {
+        let text = fs::read_to_string("/proc/pressure/cpu").ok()?;
+        let some = text.lines().find(|l| l.starts_with("some"))?;
+        some.split_whitespace()
+            .find_map(|f| f.strip_prefix("total="))?
+            .parse()
+            .ok()
+    }
+    pub fn start() -> Self {
+        Pressure {
+            start: Self::total_us().map(|t| (t, Instant::now())),
+        }
+    }
+}
+
+impl Drop for Pressure {
+    fn drop(&mut self) {
+        if let (Some((t0, at)), Some(t1)) = (self.start, Self::total_us()) {
+            let share = (t1 - t0) as f64 / 1e6 / at.elapsed().as_secs_f64();
+            println!(
+                "_CPU pressure during this section: some task waited for a CPU {}% of the time._\n",
+                fmt3(share * 100.0)
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------- places
