@@ -2,7 +2,8 @@
 # Runs ehrcrypt's benchmark suite (issue 7) and prints the report, in
 # Markdown, on stdout; progress and cargo's output go to stderr.
 #
-#   scripts/bench.sh            full run (about 10 minutes on 2 cores)
+#   scripts/bench.sh            full run (about 5 minutes on 2 cores, plus
+#                               a minute the first time, to make RSA keys)
 #   scripts/bench.sh --quick    small sizes and fewer runs: a smoke run
 #
 # Each figure is one bench target (`cargo bench --bench NAME`, plain
@@ -16,7 +17,7 @@ quick=()
 for a in "$@"; do
   case "$a" in
     --quick) quick=(--quick) ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
