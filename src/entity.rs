@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
@@ -30,6 +31,8 @@ use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
 
 pub const ENTITY_FORMAT: &str = "ehrcrypt/entity/v1";
+/// What follows the `encryptedSelf` value, the last field, in a file.
+const SELF_TAIL: &[u8] = b"\"\n}\n";
 const FORMAT_PREFIX: &str = "ehrcrypt/entity/";
 
 /// Top-level names the envelope uses; an input may not keep them in clear.
@@ -185,6 +188,24 @@ impl Entity {
         raw.into_entity(source)
     }
 
+    /// Parses an entity file's bytes for `me` to read: only `me`'s
+    /// delegations are kept, the others' are checked as JSON and skipped.
+    /// Private so that such a partial entity can never be written back.
+    fn from_slice_for(bytes: &[u8], source: &str, me: &OwnerId) -> Result<Self> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let raw = RawSeed { only: Some(me) }
+            .deserialize(&mut de)
+            .and_then(|r| de.end().map(|()| r))
+            .map_err(|e| {
+                if e.is_syntax() || e.is_eof() {
+                    crate::format::json_error(source, "entity", &e)
+                } else {
+                    Error::format(format!("{source}: malformed entity: {e}"))
+                }
+            })?;
+        raw.into_entity(source)
+    }
+
     /// Reads and parses an entity file (or stdin for `-`).
     pub fn read(path: &std::path::Path) -> Result<(Self, String)> {
         let source = crate::error::display_path(path);
@@ -198,6 +219,16 @@ impl Entity {
 
     /// The envelope as JSON, fields in a fixed order.
     pub fn to_value(&self) -> Value {
+        let mut m = self.envelope_head();
+        m.insert(
+            "encryptedSelf".into(),
+            Value::from(self.encrypted_self.clone()),
+        );
+        Value::Object(m)
+    }
+
+    /// Every field of the envelope but `encryptedSelf`, in order.
+    fn envelope_head(&self) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("format".into(), Value::from(ENTITY_FORMAT));
         m.insert("id".into(), self.id.clone());
@@ -219,19 +250,59 @@ impl Entity {
         put(&mut m, "cryptedForeignKeys", &self.crypted_foreign_keys);
         put(&mut m, "delegations", &self.delegations);
         put(&mut m, "encryptionKeys", &self.encryption_keys);
-        m.insert(
-            "encryptedSelf".into(),
-            Value::from(self.encrypted_self.clone()),
-        );
-        Value::Object(m)
+        m
     }
 
-    /// The envelope serialised for a file: pretty JSON and a newline.
+    /// The envelope serialised for a file: pretty JSON and a newline, the
+    /// very bytes of pretty-printing [`Entity::to_value`]. `encryptedSelf`,
+    /// nearly all of a large entity, is copied once instead of being cloned
+    /// into a tree and escaped byte by byte: base64 has nothing to escape.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encrypted_self.len() + 4096);
-        // Writing into a Vec cannot fail.
-        let _ = self.write_to(&mut out);
+        match self.head_up_to_self() {
+            Some(head) => {
+                let text = self.encrypted_self.as_bytes();
+                let mut out = Vec::with_capacity(head.len() + text.len() + SELF_TAIL.len());
+                out.extend_from_slice(&head);
+                out.extend_from_slice(text);
+                out.extend_from_slice(SELF_TAIL);
+                out
+            }
+            None => {
+                let mut out = serde_json::to_vec_pretty(&self.to_value()).unwrap_or_default();
+                out.push(b'\n');
+                out
+            }
+        }
+    }
+
+    /// [`Entity::to_bytes`], reusing the buffer of `encryptedSelf` rather
+    /// than copying it into a new one: for a 100 MB record, 133 MB of fresh
+    /// memory (which the kernel must zero) fewer.
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        let Some(head) = self.head_up_to_self() else {
+            return self.to_bytes();
+        };
+        let mut out = std::mem::take(&mut self.encrypted_self).into_bytes();
+        out.reserve_exact(head.len() + SELF_TAIL.len());
+        out.splice(0..0, head);
+        out.extend_from_slice(SELF_TAIL);
         out
+    }
+
+    /// The pretty JSON of the envelope up to the opening quote of the
+    /// `encryptedSelf` value, or `None` if that value needs escaping.
+    fn head_up_to_self(&self) -> Option<Vec<u8>> {
+        let text = self.encrypted_self.as_bytes();
+        if text.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+            return None;
+        }
+        let mut head = serde_json::to_vec_pretty(&Value::Object(self.envelope_head())).ok()?;
+        if !head.ends_with(b"\n}") {
+            return None;
+        }
+        head.truncate(head.len() - 2);
+        head.extend_from_slice(b",\n  \"encryptedSelf\": \"");
+        Some(head)
     }
 
     /// Streams what [`Entity::to_bytes`] returns into `w`, byte for byte,
@@ -414,7 +485,7 @@ impl Entity {
             .map_err(|e| e.context(format!("{source}: entity {}", self.id_text())))?;
         let sealed = b64::decode(&d.key, role.field()).map_err(|e| e.context(source))?;
         let ctx = self.wrap_context(role, &d.owner, &d.delegated_to, &d.exchange_key);
-        xk.open(&ctx, &sealed).map_err(|_| {
+        xk.open_in_place(&ctx, sealed).map_err(|_| {
             Error::integrity(format!(
                 "{source}: entity {}: {} entry {}→{} does not authenticate (modified, or moved from another entity or delegation)",
                 self.id_text(),
@@ -473,20 +544,40 @@ impl Entity {
     pub fn open_self(&self, key: &SymmetricKey, source: &str) -> Result<Zeroizing<Vec<u8>>> {
         let sealed =
             b64::decode(&self.encrypted_self, "encryptedSelf").map_err(|e| e.context(source))?;
-        key.open(&self.self_context(), &sealed).map_err(|_| {
-            let clear: Vec<&str> = self.clear.keys().map(String::as_str).collect();
-            let mut fields = String::from("encryptedSelf");
-            if !clear.is_empty() {
-                fields.push_str(&format!(" or clear field(s) {}", clear.join(", ")));
-            }
-            if !self.secret_foreign_keys.is_empty() {
-                fields.push_str(" or secretForeignKeys");
-            }
-            Error::integrity(format!(
-                "{source}: entity {}: integrity check failed: {fields} modified, or the entity key entry belongs to another version of the entity",
-                self.id_text()
-            ))
-        })
+        self.open_sealed_self(key, sealed, source)
+    }
+
+    /// [`Entity::open_self`] consuming the entity: its base64 text is freed
+    /// as soon as it is decoded (a large record is then held twice, not
+    /// three times).
+    fn into_opened_self(mut self, key: &SymmetricKey, source: &str) -> Result<Zeroizing<Vec<u8>>> {
+        let text = std::mem::take(&mut self.encrypted_self);
+        let sealed = b64::decode(&text, "encryptedSelf").map_err(|e| e.context(source))?;
+        drop(text);
+        self.open_sealed_self(key, sealed, source)
+    }
+
+    fn open_sealed_self(
+        &self,
+        key: &SymmetricKey,
+        sealed: Vec<u8>,
+        source: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        key.open_in_place(&self.self_context(), sealed)
+            .map_err(|_| {
+                let clear: Vec<&str> = self.clear.keys().map(String::as_str).collect();
+                let mut fields = String::from("encryptedSelf");
+                if !clear.is_empty() {
+                    fields.push_str(&format!(" or clear field(s) {}", clear.join(", ")));
+                }
+                if !self.secret_foreign_keys.is_empty() {
+                    fields.push_str(" or secretForeignKeys");
+                }
+                Error::integrity(format!(
+                    "{source}: entity {}: integrity check failed: {fields} modified, or the entity key entry belongs to another version of the entity",
+                    self.id_text()
+                ))
+            })
     }
 
     /// Re-seals `plaintext` under `key` as the new `encryptedSelf`.
@@ -511,37 +602,116 @@ struct RawEntity {
 
 impl<'de> Deserialize<'de> for RawEntity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawEntity;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<RawEntity, A::Error> {
-                let mut r = RawEntity::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "format" => r.format = Some(map.next_value()?),
-                        "id" => r.id = Some(map.next_value()?),
-                        "kind" => r.kind = Some(map.next_value()?),
-                        "secretForeignKeys" => r.secret_foreign_keys = Some(map.next_value()?),
-                        "cryptedForeignKeys" => r.crypted_foreign_keys = map.next_value()?,
-                        "delegations" => r.delegations = map.next_value()?,
-                        "encryptionKeys" => r.encryption_keys = map.next_value()?,
-                        "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
-                        _ => {
-                            let v: Value = map.next_value()?;
-                            r.clear.insert(key, v);
-                        }
-                    }
+        RawSeed { only: None }.deserialize(d)
+    }
+}
+
+/// Parses an entity envelope; with `only`, keeps the delegations addressed
+/// to that owner and skips the others' without building them (an entity
+/// shared with 100 owners is mostly other owners' entries).
+struct RawSeed<'a> {
+    only: Option<&'a OwnerId>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RawSeed<'_> {
+    type Value = RawEntity;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<RawEntity, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RawSeed<'_> {
+    type Value = RawEntity;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<RawEntity, A::Error> {
+        let mut r = RawEntity::default();
+        let only = DelegationsSeed(self.only);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => r.format = Some(map.next_value()?),
+                "id" => r.id = Some(map.next_value()?),
+                "kind" => r.kind = Some(map.next_value()?),
+                "secretForeignKeys" => r.secret_foreign_keys = Some(map.next_value()?),
+                "cryptedForeignKeys" => r.crypted_foreign_keys = map.next_value_seed(only)?,
+                "delegations" => r.delegations = map.next_value_seed(only)?,
+                "encryptionKeys" => r.encryption_keys = map.next_value_seed(only)?,
+                "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
+                _ => {
+                    let v: Value = map.next_value()?;
+                    r.clear.insert(key, v);
                 }
-                Ok(r)
             }
         }
-        d.deserialize_map(V)
+        Ok(r)
+    }
+}
+
+/// [`Delegations`], all of them or only those of one delegate.
+#[derive(Clone, Copy)]
+struct DelegationsSeed<'a>(Option<&'a OwnerId>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for DelegationsSeed<'_> {
+    type Value = Delegations;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Delegations, D::Error> {
+        match self.0 {
+            None => Delegations::deserialize(d),
+            Some(_) => d.deserialize_map(self),
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DelegationsSeed<'_> {
+    type Value = Delegations;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("delegations keyed by delegate")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Delegations, A::Error> {
+        let mut out = Delegations::new();
+        let Some(me) = self.0 else {
+            return Err(serde::de::Error::custom("no delegate to keep"));
+        };
+        while let Some(mine) = map.next_key_seed(IsKey(me.as_str()))? {
+            if mine {
+                out.insert(me.clone(), map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Whether a map key equals the given string, read without allocating.
+struct IsKey<'a>(&'a str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for IsKey<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IsKey<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an owner id")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<bool, E> {
+        Ok(v == self.0)
     }
 }
 
@@ -580,6 +750,41 @@ impl RawEntity {
             encryption_keys: self.encryption_keys,
             encrypted_self: self.encrypted_self.ok_or_else(|| bad("no encryptedSelf"))?,
         })
+    }
+}
+
+/// A JSON object reduced to the named top-level fields; anything else
+/// (including a non-object) is a data error.
+struct HeadSeed<'a>(&'a [&'a str]);
+
+impl<'de> DeserializeSeed<'de> for HeadSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for HeadSeed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut kept = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0.contains(&key.as_str()) {
+                kept.insert(key, map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(kept))
     }
 }
 
@@ -672,9 +877,28 @@ impl Encryptor {
     /// Encrypts one record given as its file's bytes: `encryptedSelf` seals
     /// those exact bytes, so decryption returns the file byte for byte.
     pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
-        let value: Value = serde_json::from_slice(plaintext)
-            .map_err(|e| crate::format::json_error(source, "record", &e))?;
+        let value = self.record_head(plaintext, source)?;
         self.encrypt_parsed(&value, plaintext, source)
+    }
+
+    /// The top-level fields of a record that encryption reads (`id`,
+    /// `format`, `encryptedSelf`, and the first name of each clear path),
+    /// the rest checked as JSON and skipped: a 100 MB record then costs a
+    /// scan, not a tree of every value in it.
+    fn record_head(&self, plaintext: &[u8], source: &str) -> Result<Value> {
+        let mut wanted = vec!["id", "format", "encryptedSelf"];
+        wanted.extend(self.clear.iter().map(|p| p[0].as_str()));
+        let mut de = serde_json::Deserializer::from_slice(plaintext);
+        HeadSeed(&wanted)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| {
+                if e.is_syntax() || e.is_eof() {
+                    crate::format::json_error(source, "record", &e)
+                } else {
+                    Error::format(format!("{source}: a record must be a JSON object"))
+                }
+            })
     }
 
     /// Encrypts a record given as a JSON value (sealed in compact form).
@@ -780,6 +1004,27 @@ pub fn decrypt_bytes(
 ) -> Result<Zeroizing<Vec<u8>>> {
     let key = entity.entity_key(session, me, source)?;
     entity.open_self(&key, source)
+}
+
+/// Decrypts an entity file's bytes as `me`: the path of `entity decrypt`.
+/// Only `me`'s delegations are parsed (without one, the whole entity is
+/// parsed again so that the error names who does have access), and the
+/// file's bytes and then the base64 text are freed as soon as they are used.
+pub fn decrypt_file_bytes(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let partial = Entity::from_slice_for(&bytes, source, me)?;
+    let entity = if partial.encryption_keys.contains_key(me) {
+        partial
+    } else {
+        Entity::from_slice(&bytes, source)?
+    };
+    drop(bytes);
+    let key = entity.entity_key(session, me, source)?;
+    entity.into_opened_self(&key, source)
 }
 
 /// Decrypts an entity given as JSON, as `me`: the original document.
@@ -910,5 +1155,95 @@ mod write_tests {
         assert_eq!(e.to_bytes(), expected);
         let back = Entity::from_value(serde_json::from_slice(&expected).unwrap(), "t").unwrap();
         assert_eq!(back.to_bytes(), expected);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owner(s: &str) -> OwnerId {
+        OwnerId::new(s).unwrap()
+    }
+
+    fn delegation(from: &str, to: &str) -> Delegation {
+        Delegation {
+            owner: owner(from),
+            delegated_to: owner(to),
+            exchange_key: format!("xk-{from}-{to}"),
+            key: "c2VhbGVk".into(),
+        }
+    }
+
+    fn sample(encrypted_self: &str) -> Entity {
+        let mut keys = Delegations::new();
+        for to in ["A", "B", "C"] {
+            keys.insert(owner(to), vec![delegation("A", to)]);
+        }
+        let mut clear = Map::new();
+        clear.insert("lastName".into(), Value::from("Keats"));
+        Entity {
+            id: Value::from("1234"),
+            kind: EntityKind::Patient,
+            clear,
+            secret_foreign_keys: vec!["s3cret".into()],
+            crypted_foreign_keys: Delegations::new(),
+            delegations: keys.clone(),
+            encryption_keys: keys,
+            encrypted_self: encrypted_self.into(),
+        }
+    }
+
+    #[test]
+    fn to_bytes_is_pretty_to_value_whatever_encrypted_self_holds() {
+        for text in ["QUJD+/==", "", "a \"quoted\"\n\\ value\u{1}é"] {
+            let e = sample(text);
+            let mut expected = serde_json::to_vec_pretty(&e.to_value()).unwrap();
+            expected.push(b'\n');
+            assert_eq!(e.to_bytes(), expected, "{text:?}");
+            assert_eq!(e.clone().into_bytes(), expected, "{text:?}");
+            let back = Entity::from_slice(&e.to_bytes(), "t").unwrap();
+            assert_eq!(back.encrypted_self, text);
+        }
+    }
+
+    #[test]
+    fn a_readers_parse_keeps_only_its_delegations() {
+        let bytes = sample("QUJD").to_bytes();
+        let full = Entity::from_slice(&bytes, "t").unwrap();
+        let mine = Entity::from_slice_for(&bytes, "t", &owner("B")).unwrap();
+        assert_eq!(full.encryption_keys.len(), 3);
+        assert_eq!(
+            mine.encryption_keys.keys().collect::<Vec<_>>(),
+            vec![&owner("B")]
+        );
+        assert_eq!(
+            mine.encryption_keys[&owner("B")],
+            full.encryption_keys[&owner("B")]
+        );
+        assert_eq!(mine.delegations[&owner("B")], full.delegations[&owner("B")]);
+        assert_eq!(mine.clear, full.clear);
+        assert_eq!(mine.secret_foreign_keys, full.secret_foreign_keys);
+        assert_eq!(mine.encrypted_self, full.encrypted_self);
+        let stranger = Entity::from_slice_for(&bytes, "t", &owner("Z")).unwrap();
+        assert!(stranger.encryption_keys.is_empty());
+        let mut broken = bytes.clone();
+        broken.extend_from_slice(b"x");
+        assert!(Entity::from_slice_for(&broken, "t", &owner("B")).is_err());
+    }
+
+    #[test]
+    fn a_record_head_keeps_the_named_fields_and_checks_the_rest() {
+        let head = |text: &str| {
+            let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
+            HeadSeed(&["id", "x"])
+                .deserialize(&mut de)
+                .and_then(|v| de.end().map(|()| v))
+        };
+        let v = head(r#"{"id": 7, "big": [1, {"a": "b"}], "x": {"y": 2}}"#).unwrap();
+        assert_eq!(v, serde_json::json!({"id": 7, "x": {"y": 2}}));
+        assert!(head("[1, 2]").unwrap_err().is_data());
+        assert!(head(r#"{"id": 7, "big": [1,]}"#).unwrap_err().is_syntax());
+        assert!(head(r#"{"id": 7} {}"#).is_err());
     }
 }

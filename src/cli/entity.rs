@@ -146,7 +146,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         |input| {
             let source = ehrcrypt::error::display_path(input);
             let bytes = Zeroizing::new(atomic_file::read(input)?);
-            Ok((Some(enc.encrypt_bytes(&bytes, &source)?), ()))
+            Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
         },
     )?;
     if inputs.len() > 1 || a.output.out_dir.is_some() {
@@ -174,13 +174,17 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         batch,
         Mode::Private,
         |input| {
-            let (e, source) = Entity::read(input)?;
-            let plain = entity::decrypt_bytes(&session, &a.me, &e, &source)?;
-            // Copy once into a buffer with room for the newline, so no
-            // reallocation leaves a stray copy of the plaintext behind.
-            let mut bytes = Zeroizing::new(Vec::with_capacity(plain.len() + 1));
-            bytes.extend_from_slice(&plain);
+            let source = ehrcrypt::error::display_path(input);
+            let file = atomic_file::read(input)?;
+            let mut bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
             if bytes.last() != Some(&b'\n') {
+                if bytes.len() == bytes.capacity() {
+                    // Growing in place could leave a copy of the plaintext
+                    // in freed memory: move to a zeroizing buffer instead.
+                    let mut bigger = Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
+                    bigger.extend_from_slice(&bytes);
+                    bytes = bigger;
+                }
                 bytes.push(b'\n');
             }
             Ok((Some(bytes), ()))

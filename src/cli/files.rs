@@ -60,7 +60,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, "read directory", e))?;
         let path = entry.path();
-        // The directory listing already knows the type: no stat per file.
+        // The entry's type comes with the directory listing (d_type): no
+        // stat per file. Only a symbolic link needs one, to be followed.
         let is_dir = match entry.file_type() {
             Ok(t) if t.is_symlink() => path.is_dir(),
             Ok(t) => t.is_dir(),
@@ -122,6 +123,13 @@ pub trait Emit: Send {
 }
 
 impl Emit for Zeroizing<Vec<u8>> {
+    fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(self)
+    }
+}
+
+/// Ciphertext: public bytes, no need to wipe them.
+impl Emit for Vec<u8> {
     fn emit(&self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(self)
     }
