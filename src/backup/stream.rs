@@ -80,6 +80,8 @@ pub struct ObjectInfo {
 }
 
 /// The encrypted size of `plaintext_size` bytes in chunks of `chunk_size`.
+/// Saturates instead of overflowing (readers call it on untrusted sizes):
+/// a saturated size matches no real object.
 pub fn encrypted_size(plaintext_size: u64, chunk_size: usize) -> (u64, u64) {
     let cs = chunk_size as u64;
     let chunks = if plaintext_size == 0 {
@@ -88,7 +90,9 @@ pub fn encrypted_size(plaintext_size: u64, chunk_size: usize) -> (u64, u64) {
         plaintext_size.div_ceil(cs)
     };
     (
-        HEADER_LEN as u64 + plaintext_size + chunks * TAG_LEN as u64,
+        (HEADER_LEN as u64)
+            .saturating_add(plaintext_size)
+            .saturating_add(chunks.saturating_mul(TAG_LEN as u64)),
         chunks,
     )
 }
