@@ -91,8 +91,14 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-/// The RFC 3339 form of a card's time.
+/// The RFC 3339 form of a card's time. The time comes from a file anyone
+/// may have edited: one past year 9999 (which RFC 3339 cannot write, and
+/// far enough out to overflow `SystemTime`) is shown as a number.
 pub fn unix_rfc3339(t: u64) -> String {
+    const YEAR_10000: u64 = 253_402_300_800;
+    if t >= YEAR_10000 {
+        return format!("{t} (Unix seconds, out of range)");
+    }
     humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
         .to_string()
 }
@@ -1423,6 +1429,15 @@ mod tests {
         }
         assert!(!sniff(&[b'x'; 5000], 13));
         assert!(!sniff(br#"{"encryptedSel": 1, "f": "encryptedSelfie"}"#, 3));
+    }
+
+    #[test]
+    fn any_card_time_formats_without_a_panic() {
+        assert_eq!(unix_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(unix_rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        for t in [253_402_300_800, u64::MAX / 2, u64::MAX] {
+            assert!(unix_rfc3339(t).contains("out of range"), "{t}");
+        }
     }
 
     #[test]
