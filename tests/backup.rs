@@ -815,3 +815,39 @@ fn existing_outputs_are_never_overwritten() {
         .assert()
         .code(REFUSED);
 }
+
+/// Z_AC exists only on the card: when the card cannot be written, no
+/// bucket appears (it could never be read), and nothing is left behind.
+#[test]
+fn a_card_that_cannot_be_written_leaves_no_bucket() {
+    let w = World::new();
+    let rec = w.records();
+    let bucket = w.path("bk");
+    w.cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(w.path("no-such-dir/card.png"))
+        .assert()
+        .code(3);
+    assert!(!bucket.exists(), "a bucket without its card was published");
+    let left: Vec<_> = fs::read_dir(w.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "staging left behind: {left:?}");
+    // With a writable card path the same command works.
+    w.cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(w.path("card.png"))
+        .assert()
+        .success();
+    assert!(bucket.join("manifest.json").exists() && w.path("card.png").exists());
+}

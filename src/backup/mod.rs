@@ -521,6 +521,22 @@ pub fn create(
     opts: &CreateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Created> {
+    create_with_card(session, me, inputs, out, opts, progress, &mut |_| Ok(()))
+}
+
+/// [`create`], handing the card to `keep_card` (which writes it
+/// somewhere) before the bucket is published: if the card cannot be kept,
+/// the bucket is never published, since Z_AC exists only on the card and
+/// a bucket without it could never be read.
+pub fn create_with_card(
+    session: &Session,
+    me: &OwnerId,
+    inputs: &[PathBuf],
+    out: &Path,
+    opts: &CreateOptions,
+    progress: &mut dyn FnMut(u64),
+    keep_card: &mut dyn FnMut(&Card) -> Result<()>,
+) -> Result<Created> {
     if let Some(l) = &opts.location {
         qr::check_location(l)?;
     }
@@ -598,19 +614,21 @@ pub fn create(
     written.push(mpath);
     written.push(spath);
     sync_tree(&staging.path, &written)?;
+    let card = Card {
+        backup_id,
+        key: z,
+        signer,
+        manifest_digest,
+        time,
+        location: opts.location.clone(),
+        signature,
+    };
+    keep_card(&card)?;
     fs::rename(&staging.path, out).map_err(|e| Error::io(out, "create", e))?;
     staging.keep = true;
     sync_dir(&parent);
     Ok(Created {
-        card: Card {
-            backup_id,
-            key: z,
-            signer,
-            manifest_digest,
-            time,
-            location: opts.location.clone(),
-            signature,
-        },
+        card,
         id: id_hex,
         objects: reports,
     })

@@ -217,19 +217,41 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         location: a.location.clone(),
         ..Default::default()
     };
-    let created = backup::create(&session, &a.me, &inputs, &a.output, &opts, &mut |n| {
-        pb.inc(n)
-    })?;
+    // The card file is written before the bucket is published: Z_AC is
+    // only on the card, so a bucket whose card could not be written must
+    // not appear (and a card whose bucket then failed to appear goes too).
+    let mut card_file = None;
+    let mut keep_card = |card: &qr::Card| -> Result<()> {
+        let text = card.to_text();
+        qr::qr_version(&text)?;
+        let bytes = match (qr_kind, &a.qr) {
+            (Some("png"), Some(p)) => (p, qr::render_png(&text)?),
+            (Some("svg"), Some(p)) => (p, qr::render_svg(&text)?.into_bytes()),
+            _ => return Ok(()),
+        };
+        atomic_file::write(bytes.0, &bytes.1, Mode::Private)?;
+        card_file = Some(bytes.0.clone());
+        Ok(())
+    };
+    let created = backup::create_with_card(
+        &session,
+        &a.me,
+        &inputs,
+        &a.output,
+        &opts,
+        &mut |n| pb.inc(n),
+        &mut keep_card,
+    );
     pb.finish_and_clear();
+    let created = created.inspect_err(|_| {
+        if let Some(p) = &card_file {
+            let _ = std::fs::remove_file(p);
+        }
+    })?;
     let text = created.card.to_text();
     let version = qr::qr_version(&text)?;
-    match (qr_kind, &a.qr) {
-        (Some("png"), Some(p)) => atomic_file::write(p, &qr::render_png(&text)?, Mode::Private)?,
-        (Some("svg"), Some(p)) => {
-            atomic_file::write(p, qr::render_svg(&text)?.as_bytes(), Mode::Private)?
-        }
-        (Some("terminal"), _) => out.line(qr::render_unicode(&text)?),
-        _ => {}
+    if qr_kind == Some("terminal") {
+        out.line(qr::render_unicode(&text)?);
     }
     let total: u64 = created.objects.iter().map(|o| o.size).sum();
     let signer = created.card.signer;
