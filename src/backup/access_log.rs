@@ -76,12 +76,21 @@ fn message(record: &AccessRecord, key_commitment: &[u8; 32]) -> Result<Vec<u8>> 
         .to_vec())
 }
 
-fn mac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<[u8; 32]> {
+fn hmac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<Hmac<sha2::Sha256>> {
     let k = super::derive(z, backup_id, "access log");
     let mut m = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&*k)
         .map_err(|_| Error::internal("HMAC key"))?;
     m.update(msg);
-    Ok(m.finalize().into_bytes().into())
+    Ok(m)
+}
+
+fn mac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<[u8; 32]> {
+    Ok(hmac(z, backup_id, msg)?.finalize().into_bytes().into())
+}
+
+/// Checks a MAC in constant time.
+fn mac_matches(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8], tag: &[u8]) -> bool {
+    hmac(z, backup_id, msg).is_ok_and(|m| m.verify_slice(tag).is_ok())
 }
 
 /// Appends one record under an exclusive lock on the log file. Returns it.
@@ -234,10 +243,7 @@ fn check(
             let Some(z) = z else {
                 return "mac-unchecked".into();
             };
-            let ok = mac(z, backup_id, &msg)
-                .ok()
-                .zip(parse_hex32(m))
-                .is_some_and(|(a, b)| a == b);
+            let ok = parse_hex32(m).is_some_and(|tag| mac_matches(z, backup_id, &msg, &tag));
             if ok {
                 "mac-valid".into()
             } else {
