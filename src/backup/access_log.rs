@@ -252,3 +252,45 @@ fn check(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_verify_only_under_the_cards_key_and_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("access-log.jsonl");
+        let (z, id) = (SymmetricKey::generate(), [5u8; 16]);
+        let kc = super::super::key_commitment(&z, &id);
+        append(
+            &log,
+            &z,
+            &id,
+            "emergency-decrypt",
+            vec!["0".repeat(32)],
+            None,
+            Signer::Anonymous,
+        )
+        .unwrap();
+        let status = |z: Option<&SymmetricKey>| read(&log, &id, &kc, z).unwrap()[0].status.clone();
+        assert_eq!(status(Some(&z)), "mac-valid");
+        assert_eq!(status(None), "mac-unchecked");
+        assert_eq!(status(Some(&SymmetricKey::generate())), "INVALID mac");
+        let text = std::fs::read_to_string(&log).unwrap();
+        let mut r: AccessRecord = serde_json::from_str(text.trim()).unwrap();
+        for change in [
+            |r: &mut AccessRecord| r.objects.push("1".repeat(32)),
+            |r: &mut AccessRecord| {
+                let Auth::Mac(m) = &mut r.auth else { panic!() };
+                m.replace_range(0..1, if m.starts_with('0') { "1" } else { "0" });
+            },
+        ] {
+            let before = r.clone();
+            change(&mut r);
+            std::fs::write(&log, serde_json::to_string(&r).unwrap() + "\n").unwrap();
+            assert_eq!(status(Some(&z)), "INVALID mac");
+            r = before;
+        }
+    }
+}
