@@ -251,7 +251,9 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     let text = created.card.to_text();
     let version = qr::qr_version(&text)?;
     if qr_kind == Some("terminal") {
-        out.line(qr::render_unicode(&text)?);
+        for row in qr::render_unicode(&text)?.lines() {
+            out.line(row);
+        }
     }
     let total: u64 = created.objects.iter().map(|o| o.size).sum();
     let signer = created.card.signer;
