@@ -114,10 +114,7 @@ impl Session {
     /// The newest private key of a local owner (used to sign).
     pub fn current_private_key(&self, owner: &Owner) -> Result<Arc<PrivateKey>> {
         let fp = owner
-            .public_keys
-            .iter()
-            .rev()
-            .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
+            .current_private_key_entry()
             .map(|k| k.fingerprint)
             .ok_or_else(|| {
                 Error::not_found(format!(
