@@ -114,27 +114,11 @@ pub fn is_hex_id(s: &str) -> bool {
 }
 
 pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in s.as_bytes().chunks(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16)?;
-        let lo = (pair[1] as char).to_digit(16)?;
-        out[i] = (hi * 16 + lo) as u8;
-    }
-    Some(out)
+    crate::crypto::unhex(s)
 }
 
 pub fn parse_id(s: &str) -> Option<[u8; 16]> {
-    if !is_hex_id(s) {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (i, pair) in s.as_bytes().chunks(2).enumerate() {
-        out[i] = ((pair[0] as char).to_digit(16)? * 16 + (pair[1] as char).to_digit(16)?) as u8;
-    }
-    Some(out)
+    is_hex_id(s).then(|| crate::crypto::unhex(s)).flatten()
 }
 
 /// A restorable file name: 1 to 128 bytes of `A-Z a-z 0-9 . _ - + @`,
