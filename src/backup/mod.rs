@@ -290,6 +290,31 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Makes the finished directory readable by others (a bucket is
+    /// meant to be copied anywhere; its objects are encrypted), syncs
+    /// everything `written` below it, and renames it to `dest`.
+    fn publish(&mut self, dest: &Path, written: &[PathBuf]) -> Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(&self.path, fs::Permissions::from_mode(0o755));
+        }
+        sync_tree(&self.path, written)?;
+        fs::rename(&self.path, dest).map_err(|e| Error::io(dest, "create", e))?;
+        self.keep = true;
+        sync_dir(parent_dir(dest));
+        Ok(())
+    }
+}
+
+fn parent_dir(p: &Path) -> &Path {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.keep {
@@ -606,14 +631,8 @@ pub fn create_with_card(
     create_file(&spath, false)?
         .write_all(&manifest::to_bytes(&sigfile)?)
         .map_err(|e| Error::io(&spath, "write", e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o755));
-    }
     written.push(mpath);
     written.push(spath);
-    sync_tree(&staging.path, &written)?;
     let card = Card {
         backup_id,
         key: z,
@@ -624,9 +643,7 @@ pub fn create_with_card(
         signature,
     };
     keep_card(&card)?;
-    fs::rename(&staging.path, out).map_err(|e| Error::io(out, "create", e))?;
-    staging.keep = true;
-    sync_dir(&parent);
+    staging.publish(out, &written)?;
     Ok(Created {
         card,
         id: id_hex,
@@ -1321,16 +1338,7 @@ pub fn append(
         .write_all(&manifest::to_bytes(&a)?)
         .map_err(|e| Error::io(&apath, "write", e))?;
     written.push(apath);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o755));
-    }
-    sync_tree(&staging.path, &written)?;
-    let dest = adir.join(&aid);
-    fs::rename(&staging.path, &dest).map_err(|e| Error::io(&dest, "create", e))?;
-    staging.keep = true;
-    sync_dir(&adir);
+    staging.publish(&adir.join(&aid), &written)?;
     access_log::append(
         &opened.dir.join(ACCESS_LOG_FILE),
         z,

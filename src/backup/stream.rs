@@ -319,6 +319,17 @@ fn run_pipeline<'a>(
     })
 }
 
+/// The last stage of both pipelines: writes each batch, flushes at the end.
+fn write_stage<'a>(output: &'a mut (dyn Write + Send)) -> Stage<'a> {
+    Box::new(move |m: &mut Msg| {
+        output.write_all(&m.buf)?;
+        if m.end {
+            output.flush()?;
+        }
+        Ok(())
+    })
+}
+
 /// Encrypts everything `input` yields into `output` as object `object_id`
 /// of backup `backup_id`. `progress` receives plaintext byte counts.
 /// Encryption runs here; SHA-256 and writing run on two more threads.
@@ -371,13 +382,7 @@ pub fn encrypt(
             hasher.update(&m.buf);
             Ok(())
         });
-        let write: Stage = Box::new(|m: &mut Msg| {
-            output.write_all(&m.buf)?;
-            if m.end {
-                output.flush()?;
-            }
-            Ok(())
-        });
+        let write = write_stage(output);
         run_pipeline(source, vec![hash, write])?;
     }
     Ok(ObjectInfo {
@@ -458,13 +463,7 @@ pub fn decrypt(
             buf.truncate(packed);
             Ok(())
         });
-        let write: Stage = Box::new(|m: &mut Msg| {
-            output.write_all(&m.buf)?;
-            if m.end {
-                output.flush()?;
-            }
-            Ok(())
-        });
+        let write = write_stage(output);
         run_pipeline(source, vec![hash, open, write])?;
     }
     Ok(ObjectInfo {
