@@ -1338,8 +1338,11 @@ pub fn append(
         .write_all(&manifest::to_bytes(&a)?)
         .map_err(|e| Error::io(&apath, "write", e))?;
     written.push(apath);
-    staging.publish(&adir.join(&aid), &written)?;
-    access_log::append(
+    let dest = adir.join(&aid);
+    staging.publish(&dest, &written)?;
+    // Every append is in the access log: if it cannot be logged, it is
+    // taken back rather than left unaccounted for.
+    let logged = access_log::append(
         &opened.dir.join(ACCESS_LOG_FILE),
         z,
         &backup_id,
@@ -1350,7 +1353,12 @@ pub fn append(
             owner: me.as_str(),
             key: &key,
         },
-    )?;
+    );
+    if let Err(e) = logged {
+        let _ = fs::remove_dir_all(&dest);
+        sync_dir(&adir);
+        return Err(e.hint("nothing was appended: every append is logged in the bucket"));
+    }
     Ok(Appended {
         appendix: aid,
         objects: reports,
