@@ -1043,7 +1043,10 @@ fn parse_path(p: &str) -> Result<Vec<String>> {
             "--clear {p}: not a dotted field path"
         )));
     }
-    if parts.len() == 1 && RESERVED.contains(&parts[0].as_str()) && parts[0] != "id" {
+    // `id` alone is always in clear; under any other reserved name, even a
+    // nested path would add a second `kind`, `format`... to the envelope.
+    let id_itself = parts.len() == 1 && parts[0] == "id";
+    if RESERVED.contains(&parts[0].as_str()) && !id_itself {
         return Err(Error::usage(format!(
             "--clear {p}: '{}' is a name the entity format reserves",
             parts[0]

@@ -211,6 +211,25 @@ impl Owner {
         self.private_keys.iter().find(|k| &k.fingerprint == fp)
     }
 
+    /// The newest key whose private key is held here: the one that signs,
+    /// and the one `key export-private` exports by default.
+    pub fn current_private_key_entry(&self) -> Option<&PrivateKeyEntry> {
+        self.public_keys
+            .iter()
+            .rev()
+            .find_map(|k| self.private_key_entry(&k.fingerprint))
+    }
+
+    /// Checks that `passphrase` opens this owner's keys held here (all of
+    /// an owner's keys are under one passphrase); true for an owner with
+    /// none.
+    pub fn check_passphrase(&self, passphrase: &[u8]) -> Result<()> {
+        match self.current_private_key_entry() {
+            Some(k) => self.unlock(&k.fingerprint, passphrase).map(drop),
+            None => Ok(()),
+        }
+    }
+
     /// Adds a key pair generated or imported here: its public key is
     /// verified by construction.
     pub fn add_key_pair(&mut self, key: &PrivateKey, passphrase: &[u8]) -> Result<()> {

@@ -74,9 +74,12 @@ impl PassphraseSource {
                     format!("{}: passphrase file is not UTF-8", path.display()),
                 )
             })?;
-            // One trailing newline is the file's, not the passphrase's.
-            let text = text.strip_suffix('\n').unwrap_or(text);
-            let text = text.strip_suffix('\r').unwrap_or(text);
+            // One trailing newline (LF or CRLF) is the file's, not the
+            // passphrase's; a lone CR is the passphrase's.
+            let text = match text.strip_suffix('\n') {
+                Some(t) => t.strip_suffix('\r').unwrap_or(t),
+                None => text,
+            };
             return Ok(Zeroizing::new(text.to_string()));
         }
         if let Ok(p) = std::env::var(ENV_VAR) {
@@ -114,5 +117,28 @@ impl PassphraseSource {
             }
         }
         Ok(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passphrase_file_loses_one_lf_or_crlf_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pass");
+        for (content, expected) in [
+            ("abc", "abc"),
+            ("abc\n", "abc"),
+            ("abc\r\n", "abc"),
+            ("abc\n\n", "abc\n"),
+            ("abc\r", "abc\r"),
+            ("abc\r\r\n", "abc\r"),
+        ] {
+            std::fs::write(&p, content).unwrap();
+            let got = PassphraseSource::new(Some(p.clone())).get("t").unwrap();
+            assert_eq!(*got, expected, "{content:?}");
+        }
     }
 }

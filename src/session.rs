@@ -114,10 +114,7 @@ impl Session {
     /// The newest private key of a local owner (used to sign).
     pub fn current_private_key(&self, owner: &Owner) -> Result<Arc<PrivateKey>> {
         let fp = owner
-            .public_keys
-            .iter()
-            .rev()
-            .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
+            .current_private_key_entry()
             .map(|k| k.fingerprint)
             .ok_or_else(|| {
                 Error::not_found(format!(
@@ -189,13 +186,15 @@ impl Session {
     ) -> Result<(ExchangeOutcome, SymmetricKey)> {
         self.keystore.local_owner(delegator)?;
         if !opts.rotate {
-            if let Some(record) = self.usable_record(delegator, delegate)? {
+            if let Some((record, unverified)) =
+                self.usable_record(delegator, delegate, opts.allow_unverified)?
+            {
                 let key = self.exchange_key(delegator, delegator, delegate, &record.id)?;
                 return Ok((
                     ExchangeOutcome {
                         record,
                         created: false,
-                        unverified: Vec::new(),
+                        unverified,
                     },
                     key,
                 ));
@@ -231,21 +230,59 @@ impl Session {
         ))
     }
 
-    /// The newest record for the pair whose signature is by a verified key
-    /// and which the delegator can open here.
-    fn usable_record(&self, delegator: &OwnerId, delegate: &OwnerId) -> Result<Option<HcPartyKey>> {
+    /// The newest record for the pair that may wrap new data: signed by a
+    /// verified key of the delegator, openable by the delegator here, and
+    /// wrapped only for keys that are, in this keystore and today, verified
+    /// keys of the delegator or the delegate (the delegate's unverified
+    /// keys too with `allow_unverified`; they are returned for a warning).
+    /// A record wrapped for a key that was never verified, or that has
+    /// since been replaced, is not reused: whoever holds that key would
+    /// read everything shared from now on (Cardinal's rule, seed 002).
+    fn usable_record(
+        &self,
+        delegator: &OwnerId,
+        delegate: &OwnerId,
+        allow_unverified: bool,
+    ) -> Result<Option<(HcPartyKey, Vec<Fingerprint>)>> {
         let owner = self.keystore.owner(delegator)?;
         let Some(list) = owner.hc_party_keys.get(delegate) else {
             return Ok(None);
         };
         for r in list.iter().rev() {
-            if r.check_signature(owner)? == SignerTrust::Verified
-                && r.wraps_for(owner).next().is_some()
+            if r.check_signature(owner)? != SignerTrust::Verified
+                || r.wraps_for(owner).next().is_none()
             {
-                return Ok(Some(r.clone()));
+                continue;
+            }
+            if let Some(unverified) = self.trusted_recipients(r, allow_unverified) {
+                return Ok(Some((r.clone(), unverified)));
             }
         }
         Ok(None)
+    }
+
+    /// Whether every wrap of `r` goes to a key new data may go to (see
+    /// [`Session::usable_record`]); `Some` with the delegate's unverified
+    /// keys among them, `None` if one may not.
+    fn trusted_recipients(
+        &self,
+        r: &HcPartyKey,
+        allow_unverified: bool,
+    ) -> Option<Vec<Fingerprint>> {
+        let mut unverified = Vec::new();
+        for w in &r.wrapped {
+            if w.owner != r.delegator && w.owner != r.delegate {
+                return None;
+            }
+            let entry = self.keystore.find(&w.owner)?.public_key(&w.fingerprint)?;
+            if !entry.verified {
+                if !allow_unverified || w.owner == r.delegator {
+                    return None;
+                }
+                unverified.push(w.fingerprint);
+            }
+        }
+        Some(unverified)
     }
 
     fn recipients(

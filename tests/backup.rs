@@ -815,3 +815,70 @@ fn existing_outputs_are_never_overwritten() {
         .assert()
         .code(REFUSED);
 }
+
+/// Z_AC exists only on the card: when the card cannot be written, no
+/// bucket appears (it could never be read), and nothing is left behind.
+#[test]
+fn a_card_that_cannot_be_written_leaves_no_bucket() {
+    let w = World::new();
+    let rec = w.records();
+    let bucket = w.path("bk");
+    w.cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(w.path("no-such-dir/card.png"))
+        .assert()
+        .code(3);
+    assert!(!bucket.exists(), "a bucket without its card was published");
+    let left: Vec<_> = fs::read_dir(w.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "staging left behind: {left:?}");
+    // With a writable card path the same command works.
+    w.cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(w.path("card.png"))
+        .assert()
+        .success();
+    assert!(bucket.join("manifest.json").exists() && w.path("card.png").exists());
+}
+
+/// Every append is logged: when the access log cannot be written, the
+/// appendix is taken back and the bucket is as it was.
+#[test]
+fn an_append_that_cannot_be_logged_is_taken_back() {
+    let w = World::new();
+    let (bucket, card, _) = w.backup("bk");
+    // A directory where the log file should be: it cannot be opened.
+    fs::create_dir(bucket.join("access-log.jsonl")).unwrap();
+    let before = tree(&bucket);
+    let note = w.path("er-note.json");
+    fs::write(&note, br#"{"id":"er1","note":"admitted"}"#).unwrap();
+    let out = w
+        .cmd("A")
+        .args(["emergency", "append", "--qr"])
+        .arg(&card)
+        .arg(&bucket)
+        .args(["--as", "A"])
+        .arg(&note)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("access log"), "{err}");
+    assert!(err.contains("nothing was appended"), "{err}");
+    assert_eq!(tree(&bucket), before, "no appendix left behind");
+    let left: Vec<_> = fs::read_dir(bucket.join("appendix"))
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -582,3 +582,33 @@ fn stdin_to_stdout() {
     assert!(v["encryptionKeys"]["B"].is_array());
     assert!(stderr(&out).contains("shared with B"));
 }
+
+/// An entity id comes from a file someone else wrote: printed in a list or
+/// an error, its control characters must not reach the terminal.
+#[test]
+fn control_characters_in_an_entity_id_are_escaped_in_output() {
+    let w = World::new();
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\nehrcrypt: fake line";
+    w.encrypt(
+        "A",
+        "patient",
+        serde_json::json!({"id": evil, "name": "n"}),
+        "p.json",
+        &[],
+    );
+    let out = w.run("A", "delegation list p.json");
+    let e = w.fail("C", "entity decrypt --as C p.json", 8);
+    for text in [stdout(&out), stderr(&out), e.clone()] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(!text.contains("\nehrcrypt: fake line"), "{text:?}");
+    }
+    assert!(e.contains("x\\u{1b}]0;pwned"), "{e}");
+    // The id itself is unchanged in the file and in --json output.
+    assert_eq!(w.json("p.json")["id"], evil);
+    let v: Value =
+        serde_json::from_slice(&w.run("A", "--json delegation list p.json").stdout).unwrap();
+    assert_eq!(v[0]["id"], evil);
+}

@@ -428,6 +428,58 @@ fn reserved_and_bad_clear_paths_are_refused() {
     }
 }
 
+/// A nested path under a reserved name would put a second `kind` (or
+/// `format`, ...) into the envelope: a file that no longer opens.
+#[test]
+fn nested_clear_paths_under_reserved_names_are_refused() {
+    let s = Scratch::new();
+    let rec = s.write_json(
+        "odd.json",
+        &serde_json::json!({"id": "k1", "kind": {"a": 1}, "format": {"x": 2}, "delegations": {"d": 3}}),
+    );
+    for bad in ["kind.a", "format.x", "delegations.d", "encryptedSelf.z"] {
+        let out_path = s.path("odd.enc.json");
+        let out = s
+            .cmd("A")
+            .args([
+                "entity", "encrypt", "--as", "A", "--kind", "patient", "--clear", bad,
+            ])
+            .arg(&rec)
+            .arg("-o")
+            .arg(&out_path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--clear {bad}: {}",
+            stderr_of(&out)
+        );
+        assert!(stderr_of(&out).contains("reserves"), "{}", stderr_of(&out));
+        assert!(!out_path.exists(), "--clear {bad} wrote an entity");
+    }
+    // The same record with those fields sealed round-trips.
+    let enc = s.path("odd.enc.json");
+    let out = s
+        .cmd("A")
+        .args(["entity", "encrypt", "--as", "A", "--kind", "patient"])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&enc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = s
+        .cmd("A")
+        .args(["entity", "decrypt", "--as", "A"])
+        .arg(&enc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(back, read_json(&rec));
+}
+
 #[test]
 fn config_file_gives_per_kind_clear_fields() {
     let s = Scratch::new();

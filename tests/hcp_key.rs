@@ -441,6 +441,78 @@ fn an_unverified_delegate_needs_allow_unverified_and_gets_a_warning() {
     ok(&mut s.ks("C"), &["hcp-key", "check", "--as", "C", "A", "C"]);
 }
 
+/// An exchange key once wrapped for an unverified key is not reused for new
+/// data without `--allow-unverified`, nor after that key was replaced by
+/// the delegate's genuine, verified one: the old key's holder would read
+/// everything shared from then on (Cardinal's rule, seed 002).
+#[test]
+fn a_key_wrapped_for_an_unverified_or_replaced_key_is_not_reused() {
+    let s = Sandbox::new();
+    let ks = s.keystore("A");
+    s.unverify(&ks, "C");
+    let exchange = ["hcp-key", "exchange", "--from", "A", "--to", "C"];
+    let mut with_flag = exchange.to_vec();
+    with_flag.push("--allow-unverified");
+    ok(&mut s.on(&ks), &with_flag);
+    let impostor = fixture_fingerprint("C");
+    assert_eq!(records(&ks, "A", "C").len(), 1);
+
+    // Without the flag, the existing key is not a way around the rule.
+    let before = fs::read(&ks).unwrap();
+    let out = fails(&mut s.on(&ks), &exchange, 7);
+    assert!(stderr(&out).contains("no verified public key for C"));
+    assert_eq!(fs::read(&ks).unwrap(), before);
+    let rec = s.write("r.json", r#"{"id": "r1", "note": "after the check"}"#);
+    fails(
+        &mut s.on(&ks),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "patient",
+            "--share-with",
+            "C",
+            rec.to_str().unwrap(),
+        ],
+        7,
+    );
+    // With the flag, reuse warns like creation does.
+    let out = ok(&mut s.on(&ks), &with_flag);
+    assert!(
+        stdout(&out).contains("reusing existing"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains(&format!("UNVERIFIED key {impostor} of C")));
+
+    // C's genuine key (here B's, under C's id) replaces the impostor's and
+    // is verified: the next key {AC} is new and wrapped for it alone.
+    let mut doc = read_json(&fixture("keys/B.owner.json"));
+    doc["id"] = "C".into();
+    doc.as_object_mut().unwrap().remove("hcPartyKeys");
+    let doc_path = s.path("C-genuine.owner.json");
+    write_json(&doc_path, &doc);
+    let p = doc_path.to_str().unwrap();
+    ok(&mut s.on(&ks), &["owner", "import", "--replace", p]);
+    let genuine = fixture_fingerprint("B");
+    ok(
+        &mut s.on(&ks),
+        &["owner", "verify", "C", "--fingerprint", &genuine],
+    );
+    let v = json(&ok(&mut s.on(&ks), &[&["--json"], &exchange[..]].concat()));
+    assert_eq!(v["created"], true, "{v}");
+    let for_c: Vec<&str> = v["wrappedFor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["owner"] == "C")
+        .map(|w| w["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(for_c, [genuine.as_str()]);
+}
+
 /// Every secret value a keystore holds, or that opening its exchange keys
 /// yields, as text that could leak into output.
 fn secrets(keystore: &Path, me: &str) -> Vec<String> {

@@ -177,6 +177,52 @@ fn import_private_takes_an_encrypted_pem() {
     assert!(!ks.exists());
 }
 
+/// One passphrase opens all of an owner's keys (`key add` keeps it so, and
+/// a command asks once): a key imported for an owner held here must come
+/// under that same passphrase, not a second one.
+#[test]
+fn import_private_for_a_local_owner_keeps_one_passphrase() {
+    use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+    let s = Sandbox::new();
+    let ks = s.keystore("A");
+    let encrypted = pkcs8_of(&fixture("keys/C.keystore.json"), "C", 0);
+    let key = rsa::RsaPrivateKey::from_pkcs8_encrypted_pem(&encrypted, PASSPHRASE).unwrap();
+    let plain = s.write(
+        "c-plain.pem",
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    );
+    let args = ["key", "import-private", "A", plain.to_str().unwrap()];
+    let before = fs::read(&ks).unwrap();
+    let out = fails(
+        s.on(&ks).env("EHRCRYPT_PASSPHRASE", "a-second-passphrase"),
+        &args,
+        4,
+    );
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(&ks).unwrap(), before, "keystore unchanged");
+    ok(&mut s.on(&ks), &args);
+    assert_eq!(
+        owner_json(&read_json(&ks), "A")["privateKeys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Both keys open in one command: the new one signs, the old one opens {AB}.
+    ok(
+        &mut s.on(&ks),
+        &[
+            "hcp-key", "exchange", "--from", "A", "--to", "A", "--rotate",
+        ],
+    );
+    ok(&mut s.on(&ks), &["hcp-key", "check", "--as", "A", "A", "B"]);
+    ok(&mut s.on(&ks), &["hcp-key", "check", "--as", "A", "A", "A"]);
+}
+
 #[test]
 fn import_private_takes_an_unencrypted_pem_and_encrypts_it() {
     use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};

@@ -76,12 +76,21 @@ fn message(record: &AccessRecord, key_commitment: &[u8; 32]) -> Result<Vec<u8>> 
         .to_vec())
 }
 
-fn mac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<[u8; 32]> {
+fn hmac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<Hmac<sha2::Sha256>> {
     let k = super::derive(z, backup_id, "access log");
     let mut m = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&*k)
         .map_err(|_| Error::internal("HMAC key"))?;
     m.update(msg);
-    Ok(m.finalize().into_bytes().into())
+    Ok(m)
+}
+
+fn mac(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8]) -> Result<[u8; 32]> {
+    Ok(hmac(z, backup_id, msg)?.finalize().into_bytes().into())
+}
+
+/// Checks a MAC in constant time.
+fn mac_matches(z: &SymmetricKey, backup_id: &[u8; 16], msg: &[u8], tag: &[u8]) -> bool {
+    hmac(z, backup_id, msg).is_ok_and(|m| m.verify_slice(tag).is_ok())
 }
 
 /// Appends one record under an exclusive lock on the log file. Returns it.
@@ -234,15 +243,54 @@ fn check(
             let Some(z) = z else {
                 return "mac-unchecked".into();
             };
-            let ok = mac(z, backup_id, &msg)
-                .ok()
-                .zip(parse_hex32(m))
-                .is_some_and(|(a, b)| a == b);
+            let ok = parse_hex32(m).is_some_and(|tag| mac_matches(z, backup_id, &msg, &tag));
             if ok {
                 "mac-valid".into()
             } else {
                 "INVALID mac".into()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_verify_only_under_the_cards_key_and_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("access-log.jsonl");
+        let (z, id) = (SymmetricKey::generate(), [5u8; 16]);
+        let kc = super::super::key_commitment(&z, &id);
+        append(
+            &log,
+            &z,
+            &id,
+            "emergency-decrypt",
+            vec!["0".repeat(32)],
+            None,
+            Signer::Anonymous,
+        )
+        .unwrap();
+        let status = |z: Option<&SymmetricKey>| read(&log, &id, &kc, z).unwrap()[0].status.clone();
+        assert_eq!(status(Some(&z)), "mac-valid");
+        assert_eq!(status(None), "mac-unchecked");
+        assert_eq!(status(Some(&SymmetricKey::generate())), "INVALID mac");
+        let text = std::fs::read_to_string(&log).unwrap();
+        let mut r: AccessRecord = serde_json::from_str(text.trim()).unwrap();
+        for change in [
+            |r: &mut AccessRecord| r.objects.push("1".repeat(32)),
+            |r: &mut AccessRecord| {
+                let Auth::Mac(m) = &mut r.auth else { panic!() };
+                m.replace_range(0..1, if m.starts_with('0') { "1" } else { "0" });
+            },
+        ] {
+            let before = r.clone();
+            change(&mut r);
+            std::fs::write(&log, serde_json::to_string(&r).unwrap() + "\n").unwrap();
+            assert_eq!(status(Some(&z)), "INVALID mac");
+            r = before;
         }
     }
 }

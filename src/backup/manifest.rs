@@ -20,6 +20,8 @@ pub const MANIFEST_FORMAT: &str = "ehrcrypt/backup/v1";
 pub const SIGNATURE_FORMAT: &str = "ehrcrypt/backup-signature/v1";
 pub const APPENDIX_FORMAT: &str = "ehrcrypt/backup-appendix/v1";
 pub const MAX_NAME: usize = 128;
+/// An object has at most 2^32 chunks (the nonce's 32-bit counter).
+const MAX_CHUNKS: u64 = 1 << 32;
 
 /// One encrypted object, as the manifest lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,27 +114,11 @@ pub fn is_hex_id(s: &str) -> bool {
 }
 
 pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in s.as_bytes().chunks(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16)?;
-        let lo = (pair[1] as char).to_digit(16)?;
-        out[i] = (hi * 16 + lo) as u8;
-    }
-    Some(out)
+    crate::crypto::unhex(s)
 }
 
 pub fn parse_id(s: &str) -> Option<[u8; 16]> {
-    if !is_hex_id(s) {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (i, pair) in s.as_bytes().chunks(2).enumerate() {
-        out[i] = ((pair[0] as char).to_digit(16)? * 16 + (pair[1] as char).to_digit(16)?) as u8;
-    }
-    Some(out)
+    is_hex_id(s).then(|| crate::crypto::unhex(s)).flatten()
 }
 
 /// A restorable file name: 1 to 128 bytes of `A-Z a-z 0-9 . _ - + @`,
@@ -193,8 +179,9 @@ fn check_entries(objects: &[ObjectEntry], chunk_size: u64, source: &str) -> Resu
         if parse_hex32(&o.sha256).is_none() {
             return Err(bad(format!("object {}: sha256 is not 64 hex digits", o.id)));
         }
-        let overhead = stream::HEADER_LEN as u64 + o.chunks.saturating_mul(stream::TAG_LEN as u64);
-        let consistent = o.chunks >= 1
+        let overhead = (stream::HEADER_LEN as u64)
+            .saturating_add(o.chunks.saturating_mul(stream::TAG_LEN as u64));
+        let consistent = (1..=MAX_CHUNKS).contains(&o.chunks)
             && o.size >= overhead
             && stream::encrypted_size(o.size - overhead, chunk_size as usize) == (o.size, o.chunks);
         if !consistent {
@@ -520,5 +507,21 @@ mod tests {
         e.id = "../../x".into();
         assert!(check_entries(&[e], 65536, "m").is_err());
         assert!(check_entries(&[entry(1, 0)], 65536, "m").is_ok());
+    }
+
+    #[test]
+    fn absurd_sizes_and_chunk_counts_are_refused_not_a_panic() {
+        for (size, chunks) in [
+            (u64::MAX, 1),
+            (u64::MAX, u64::MAX),
+            (u64::MAX - 1, 3),
+            (1 << 62, 1),
+            (1 << 40, (1 << 33) + 1),
+        ] {
+            let mut e = entry(1, 0);
+            (e.size, e.chunks) = (size, chunks);
+            let err = check_entries(&[e], 1024, "m").unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Format, "{size} {chunks}");
+        }
     }
 }

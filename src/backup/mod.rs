@@ -91,8 +91,14 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-/// The RFC 3339 form of a card's time.
+/// The RFC 3339 form of a card's time. The time comes from a file anyone
+/// may have edited: one past year 9999 (which RFC 3339 cannot write, and
+/// far enough out to overflow `SystemTime`) is shown as a number.
 pub fn unix_rfc3339(t: u64) -> String {
+    const YEAR_10000: u64 = 253_402_300_800;
+    if t >= YEAR_10000 {
+        return format!("{t} (Unix seconds, out of range)");
+    }
     humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
         .to_string()
 }
@@ -281,6 +287,31 @@ impl Staging {
     fn new(path: PathBuf) -> Result<Self> {
         crate::atomic_file::create_private_dir(&path)?;
         Ok(Staging { path, keep: false })
+    }
+}
+
+impl Staging {
+    /// Makes the finished directory readable by others (a bucket is
+    /// meant to be copied anywhere; its objects are encrypted), syncs
+    /// everything `written` below it, and renames it to `dest`.
+    fn publish(&mut self, dest: &Path, written: &[PathBuf]) -> Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(&self.path, fs::Permissions::from_mode(0o755));
+        }
+        sync_tree(&self.path, written)?;
+        fs::rename(&self.path, dest).map_err(|e| Error::io(dest, "create", e))?;
+        self.keep = true;
+        sync_dir(parent_dir(dest));
+        Ok(())
+    }
+}
+
+fn parent_dir(p: &Path) -> &Path {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
@@ -515,6 +546,22 @@ pub fn create(
     opts: &CreateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Created> {
+    create_with_card(session, me, inputs, out, opts, progress, &mut |_| Ok(()))
+}
+
+/// [`create`], handing the card to `keep_card` (which writes it
+/// somewhere) before the bucket is published: if the card cannot be kept,
+/// the bucket is never published, since Z_AC exists only on the card and
+/// a bucket without it could never be read.
+pub fn create_with_card(
+    session: &Session,
+    me: &OwnerId,
+    inputs: &[PathBuf],
+    out: &Path,
+    opts: &CreateOptions,
+    progress: &mut dyn FnMut(u64),
+    keep_card: &mut dyn FnMut(&Card) -> Result<()>,
+) -> Result<Created> {
     if let Some(l) = &opts.location {
         qr::check_location(l)?;
     }
@@ -584,27 +631,21 @@ pub fn create(
     create_file(&spath, false)?
         .write_all(&manifest::to_bytes(&sigfile)?)
         .map_err(|e| Error::io(&spath, "write", e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o755));
-    }
     written.push(mpath);
     written.push(spath);
-    sync_tree(&staging.path, &written)?;
-    fs::rename(&staging.path, out).map_err(|e| Error::io(out, "create", e))?;
-    staging.keep = true;
-    sync_dir(&parent);
+    let card = Card {
+        backup_id,
+        key: z,
+        signer,
+        manifest_digest,
+        time,
+        location: opts.location.clone(),
+        signature,
+    };
+    keep_card(&card)?;
+    staging.publish(out, &written)?;
     Ok(Created {
-        card: Card {
-            backup_id,
-            key: z,
-            signer,
-            manifest_digest,
-            time,
-            location: opts.location.clone(),
-            signature,
-        },
+        card,
         id: id_hex,
         objects: reports,
     })
@@ -1297,17 +1338,11 @@ pub fn append(
         .write_all(&manifest::to_bytes(&a)?)
         .map_err(|e| Error::io(&apath, "write", e))?;
     written.push(apath);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o755));
-    }
-    sync_tree(&staging.path, &written)?;
     let dest = adir.join(&aid);
-    fs::rename(&staging.path, &dest).map_err(|e| Error::io(&dest, "create", e))?;
-    staging.keep = true;
-    sync_dir(&adir);
-    access_log::append(
+    staging.publish(&dest, &written)?;
+    // Every append is in the access log: if it cannot be logged, it is
+    // taken back rather than left unaccounted for.
+    let logged = access_log::append(
         &opened.dir.join(ACCESS_LOG_FILE),
         z,
         &backup_id,
@@ -1318,7 +1353,12 @@ pub fn append(
             owner: me.as_str(),
             key: &key,
         },
-    )?;
+    );
+    if let Err(e) = logged {
+        let _ = fs::remove_dir_all(&dest);
+        sync_dir(&adir);
+        return Err(e.hint("nothing was appended: every append is logged in the bucket"));
+    }
     Ok(Appended {
         appendix: aid,
         objects: reports,
@@ -1423,6 +1463,15 @@ mod tests {
         }
         assert!(!sniff(&[b'x'; 5000], 13));
         assert!(!sniff(br#"{"encryptedSel": 1, "f": "encryptedSelfie"}"#, 3));
+    }
+
+    #[test]
+    fn any_card_time_formats_without_a_panic() {
+        assert_eq!(unix_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(unix_rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        for t in [253_402_300_800, u64::MAX / 2, u64::MAX] {
+            assert!(unix_rfc3339(t).contains("out of range"), "{t}");
+        }
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub struct ObjectInfo {
 }
 
 /// The encrypted size of `plaintext_size` bytes in chunks of `chunk_size`.
+/// Saturates instead of overflowing (readers call it on untrusted sizes):
+/// a saturated size matches no real object.
 pub fn encrypted_size(plaintext_size: u64, chunk_size: usize) -> (u64, u64) {
     let cs = chunk_size as u64;
     let chunks = if plaintext_size == 0 {
@@ -88,7 +90,9 @@ pub fn encrypted_size(plaintext_size: u64, chunk_size: usize) -> (u64, u64) {
         plaintext_size.div_ceil(cs)
     };
     (
-        HEADER_LEN as u64 + plaintext_size + chunks * TAG_LEN as u64,
+        (HEADER_LEN as u64)
+            .saturating_add(plaintext_size)
+            .saturating_add(chunks.saturating_mul(TAG_LEN as u64)),
         chunks,
     )
 }
@@ -315,6 +319,17 @@ fn run_pipeline<'a>(
     })
 }
 
+/// The last stage of both pipelines: writes each batch, flushes at the end.
+fn write_stage<'a>(output: &'a mut (dyn Write + Send)) -> Stage<'a> {
+    Box::new(move |m: &mut Msg| {
+        output.write_all(&m.buf)?;
+        if m.end {
+            output.flush()?;
+        }
+        Ok(())
+    })
+}
+
 /// Encrypts everything `input` yields into `output` as object `object_id`
 /// of backup `backup_id`. `progress` receives plaintext byte counts.
 /// Encryption runs here; SHA-256 and writing run on two more threads.
@@ -367,13 +382,7 @@ pub fn encrypt(
             hasher.update(&m.buf);
             Ok(())
         });
-        let write: Stage = Box::new(|m: &mut Msg| {
-            output.write_all(&m.buf)?;
-            if m.end {
-                output.flush()?;
-            }
-            Ok(())
-        });
+        let write = write_stage(output);
         run_pipeline(source, vec![hash, write])?;
     }
     Ok(ObjectInfo {
@@ -454,13 +463,7 @@ pub fn decrypt(
             buf.truncate(packed);
             Ok(())
         });
-        let write: Stage = Box::new(|m: &mut Msg| {
-            output.write_all(&m.buf)?;
-            if m.end {
-                output.flush()?;
-            }
-            Ok(())
-        });
+        let write = write_stage(output);
         run_pipeline(source, vec![hash, open, write])?;
     }
     Ok(ObjectInfo {

@@ -67,21 +67,39 @@ pub struct CardArgs {
     pub qr: Option<PathBuf>,
     /// The card's text as a scanner gives it (ehrbk1:...), or - to read it from stdin
     #[arg(long = "qr-text", value_name = "PAYLOAD")]
-    pub qr_text: Option<String>,
+    pub qr_text: Option<CardText>,
+}
+
+/// A card's text from the command line. It holds Z_AC: zeroized when
+/// dropped, and never shown by a debug dump of the arguments.
+#[derive(Clone)]
+pub struct CardText(Zeroizing<String>);
+
+impl std::str::FromStr for CardText {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(CardText(Zeroizing::new(s.to_string())))
+    }
+}
+
+impl std::fmt::Debug for CardText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CardText(<secret>)")
+    }
 }
 
 impl CardArgs {
     pub fn card(&self) -> Result<qr::Card> {
         match (&self.qr, &self.qr_text) {
             (Some(p), _) => backup::read_card_file(p),
-            (None, Some(t)) if t == "-" => {
+            (None, Some(t)) if t.0.as_str() == "-" => {
                 let mut s = Zeroizing::new(String::new());
                 std::io::stdin()
                     .read_to_string(&mut s)
                     .map_err(|e| Error::io(Path::new("-"), "read", e))?;
                 qr::Card::from_text(&s)
             }
-            (None, Some(t)) => qr::Card::from_text(t),
+            (None, Some(t)) => qr::Card::from_text(&t.0),
             (None, None) => Err(Error::usage("pass --qr CARD or --qr-text PAYLOAD")),
         }
     }
@@ -146,7 +164,7 @@ pub struct InspectArgs {
     pub qr: Option<PathBuf>,
     /// The card's text, or - for stdin (same as --qr)
     #[arg(long = "qr-text", value_name = "PAYLOAD")]
-    pub qr_text: Option<String>,
+    pub qr_text: Option<CardText>,
 }
 
 pub fn run(env: &Env, cmd: BackupCommand) -> Result<()> {
@@ -217,19 +235,43 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         location: a.location.clone(),
         ..Default::default()
     };
-    let created = backup::create(&session, &a.me, &inputs, &a.output, &opts, &mut |n| {
-        pb.inc(n)
-    })?;
+    // The card file is written before the bucket is published: Z_AC is
+    // only on the card, so a bucket whose card could not be written must
+    // not appear (and a card whose bucket then failed to appear goes too).
+    let mut card_file = None;
+    let mut keep_card = |card: &qr::Card| -> Result<()> {
+        let text = card.to_text();
+        qr::qr_version(&text)?;
+        let bytes = match (qr_kind, &a.qr) {
+            (Some("png"), Some(p)) => (p, qr::render_png(&text)?),
+            (Some("svg"), Some(p)) => (p, qr::render_svg(&text)?.into_bytes()),
+            _ => return Ok(()),
+        };
+        atomic_file::write(bytes.0, &bytes.1, Mode::Private)?;
+        card_file = Some(bytes.0.clone());
+        Ok(())
+    };
+    let created = backup::create_with_card(
+        &session,
+        &a.me,
+        &inputs,
+        &a.output,
+        &opts,
+        &mut |n| pb.inc(n),
+        &mut keep_card,
+    );
     pb.finish_and_clear();
+    let created = created.inspect_err(|_| {
+        if let Some(p) = &card_file {
+            let _ = std::fs::remove_file(p);
+        }
+    })?;
     let text = created.card.to_text();
     let version = qr::qr_version(&text)?;
-    match (qr_kind, &a.qr) {
-        (Some("png"), Some(p)) => atomic_file::write(p, &qr::render_png(&text)?, Mode::Private)?,
-        (Some("svg"), Some(p)) => {
-            atomic_file::write(p, qr::render_svg(&text)?.as_bytes(), Mode::Private)?
+    if qr_kind == Some("terminal") {
+        for row in qr::render_unicode(&text)?.lines() {
+            out.line(row);
         }
-        (Some("terminal"), _) => out.line(qr::render_unicode(&text)?),
-        _ => {}
     }
     let total: u64 = created.objects.iter().map(|o| o.size).sum();
     let signer = created.card.signer;
@@ -642,4 +684,26 @@ fn inspect_appendices(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn card_text_from_the_command_line_never_shows_in_debug() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "ehrcrypt",
+            "backup",
+            "restore",
+            "--qr-text",
+            "ehrbk1:SECRETKEYTEXT",
+            "bucket",
+            "--out-dir",
+            "out",
+        ])
+        .unwrap();
+        let dump = format!("{cli:?}");
+        assert!(dump.contains("CardText(<secret>)"), "{dump}");
+        assert!(!dump.contains("SECRETKEYTEXT"), "{dump}");
+    }
 }

@@ -61,14 +61,9 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
                 Some(fp) => o.private_key_entry(&fp).ok_or_else(|| {
                     Error::not_found(format!("owner {id} has no private key {} here", fp.short()))
                 })?,
-                None => o
-                    .public_keys
-                    .iter()
-                    .rev()
-                    .find_map(|k| o.private_key_entry(&k.fingerprint))
-                    .ok_or_else(|| {
-                        Error::not_found(format!("owner {id} has no private key here"))
-                    })?,
+                None => o.current_private_key_entry().ok_or_else(|| {
+                    Error::not_found(format!("owner {id} has no private key here"))
+                })?,
             };
             atomic_file::write(&output, entry.pkcs8.as_bytes(), Mode::Private)?;
             if out.json {
@@ -103,6 +98,15 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             };
             let fp = key.public().fingerprint();
             Keystore::update(&path, |ks| {
+                if let Some(o) = ks.find(&id) {
+                    // One passphrase opens all of an owner's keys, as `key
+                    // add` keeps it: a command asks for one only.
+                    o.check_passphrase(pass.as_bytes()).map_err(|e| {
+                        e.hint(format!(
+                            "{id}'s keys here are under another passphrase: import the key under that one"
+                        ))
+                    })?;
+                }
                 if ks.find(&id).is_none() {
                     let (Some(name), Some(kind)) = (name, kind) else {
                         return Err(Error::not_found(format!("no owner {id} in the keystore"))
@@ -131,15 +135,8 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             // opening all of the owner's keys.
             let ks = Keystore::load(&path)?;
             let owner = ks.local_owner(&id)?;
-            let current = owner
-                .public_keys
-                .iter()
-                .rev()
-                .find(|k| owner.private_key_entry(&k.fingerprint).is_some())
-                .map(|k| k.fingerprint)
-                .ok_or_else(|| Error::not_found(format!("owner {id} has no private key here")))?;
             let pass = env.passphrase().get(&format!("owner {id}"))?;
-            owner.unlock(&current, pass.as_bytes())?;
+            owner.check_passphrase(pass.as_bytes())?;
             let spinner = out.spinner("generating RSA-2048 key pair");
             let key = PrivateKey::generate()?;
             spinner.finish_and_clear();

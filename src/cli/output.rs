@@ -8,10 +8,32 @@ use ehrcrypt::Error;
 
 pub fn report_error(err: &Error) {
     let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "ehrcrypt: error: {}", err.message());
+    let _ = writeln!(e, "ehrcrypt: error: {}", printable(err.message(), false));
     if let Some(h) = err.hint_text() {
-        let _ = writeln!(e, "ehrcrypt: hint: {h}");
+        let _ = writeln!(e, "ehrcrypt: hint: {}", printable(h, false));
     }
+}
+
+/// `s` as one line, with control characters escaped (`\u{1b}`, `\u{a}`),
+/// tabs kept only when `tabs` (a tab-separated result). Messages name
+/// entity ids, file names and other values that come from files someone
+/// else wrote: none of them may move the cursor, retitle the terminal or
+/// fake a line of output.
+pub fn printable(s: &str, tabs: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| !c.is_control() || (tabs && c == '\t');
+    if s.chars().all(keep) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if keep(c) {
+                c.to_string()
+            } else {
+                c.escape_unicode().to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -22,9 +44,9 @@ pub struct Output {
 }
 
 impl Output {
-    /// A line of the command's result on stdout.
+    /// A line of the command's result on stdout (one line: see [`printable`]).
     pub fn line(&self, s: impl AsRef<str>) {
-        print_stdout(s.as_ref());
+        print_stdout(&printable(s.as_ref(), true));
     }
 
     /// The command's result as pretty JSON on stdout.
@@ -38,14 +60,14 @@ impl Output {
     /// Progress notes on stderr, unless `-q`.
     pub fn note(&self, s: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", s.as_ref());
+            eprintln!("{}", printable(s.as_ref(), false));
         }
     }
 
     /// Details for `-v`.
     pub fn verbose(&self, s: impl AsRef<str>) {
         if self.verbose > 0 {
-            eprintln!("ehrcrypt: {}", s.as_ref());
+            eprintln!("ehrcrypt: {}", printable(s.as_ref(), false));
         }
     }
 
@@ -86,7 +108,7 @@ impl Output {
 }
 
 pub fn warn(s: &str) {
-    eprintln!("ehrcrypt: warning: {s}");
+    eprintln!("ehrcrypt: warning: {}", printable(s, false));
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the process quietly.

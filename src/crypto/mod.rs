@@ -31,6 +31,21 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(data).into()
 }
 
+/// Exactly `2 * N` hex digits (either case) as `N` bytes.
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let s = s.as_bytes();
+    if s.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        *o = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
+
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -40,4 +55,17 @@ pub fn hex(bytes: &[u8]) -> String {
         s.push(HEX[(b & 15) as usize] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unhex_round_trips_hex_and_refuses_the_rest() {
+        let b = [0u8, 1, 0xab, 0xff];
+        assert_eq!(super::unhex::<4>(&super::hex(&b)), Some(b));
+        assert_eq!(super::unhex::<4>("0001ABFF"), Some(b));
+        for bad in ["0001abf", "0001abfff", "0001abfg", "0001ab f", "é001abff"] {
+            assert_eq!(super::unhex::<4>(bad), None, "{bad}");
+        }
+    }
 }

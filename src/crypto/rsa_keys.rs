@@ -57,24 +57,14 @@ impl FromStr for Fingerprint {
             .strip_prefix("sha256:")
             .or_else(|| t.strip_prefix("SHA256:"))
             .unwrap_or(t);
-        let digits: Vec<u8> = t
-            .bytes()
-            .filter(|b| !matches!(b, b':' | b' ' | b'-'))
+        let digits: String = t
+            .chars()
+            .filter(|c| !matches!(c, ':' | ' ' | '-'))
             .collect();
-        let bad = || {
+        super::unhex(&digits).map(Fingerprint).ok_or_else(|| {
             Error::usage(format!("{s:?} is not a fingerprint"))
                 .hint("a fingerprint is 64 hex digits, as `ehrcrypt owner fingerprint ID` prints")
-        };
-        if digits.len() != 64 {
-            return Err(bad());
-        }
-        let mut out = [0u8; 32];
-        for (i, pair) in digits.chunks(2).enumerate() {
-            let hi = (pair[0] as char).to_digit(16).ok_or_else(bad)?;
-            let lo = (pair[1] as char).to_digit(16).ok_or_else(bad)?;
-            out[i] = (hi * 16 + lo) as u8;
-        }
-        Ok(Fingerprint(out))
+        })
     }
 }
 
