@@ -729,3 +729,33 @@ fn sharing_with_an_unverified_key_needs_the_flag_and_warns() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn directory_inputs_skip_hidden_files_and_leftover_staging_directories() {
+    let s = Scratch::new();
+    let dir = s.path("in");
+    fs::create_dir_all(dir.join(".out.tmp-123-abc")).unwrap();
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    fs::copy(
+        fixture("entities/contact-4567.enc.json"),
+        dir.join("sub/c.json"),
+    )
+    .unwrap();
+    // A leftover of a crashed run, and a hidden file: neither is an input.
+    fs::write(dir.join(".out.tmp-123-abc/x.json"), b"not an entity").unwrap();
+    fs::write(dir.join(".hidden.json"), b"not an entity").unwrap();
+    let out = s
+        .cmd("B")
+        .args(["entity", "decrypt", "--as", "B"])
+        .arg(&dir)
+        .arg("--out-dir")
+        .arg(s.path("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let names: Vec<String> = fs::read_dir(s.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["c.json"]);
+}

@@ -59,6 +59,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read directory", e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, "read directory", e))?;
+        // Hidden entries are skipped, files and directories alike: among
+        // them are ehrcrypt's own staging directories and temporary files
+        // (`.NAME.tmp-…`), which a crash could leave behind.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let path = entry.path();
         // The entry's type comes with the directory listing (d_type): no
         // stat per file. Only a symbolic link needs one, to be followed.
@@ -69,11 +75,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         };
         if is_dir {
             walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "json")
-            && !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+        } else if path.extension().is_some_and(|e| e == "json") {
             out.push(path);
         }
     }
