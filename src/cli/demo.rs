@@ -126,6 +126,24 @@ impl Demo {
         Ok(())
     }
 
+    /// `who` exports owner `id`'s public document, `to` imports it and
+    /// verifies the fingerprint `who` reads out (the out-of-band check).
+    fn introduce(&self, who: &str, id: &str, to: &str, show: bool) -> Result<()> {
+        let doc = format!("{who}.owner.json");
+        let step = |actor: &str, args: &[&str]| {
+            if show {
+                self.run(actor, args)
+            } else {
+                self.capture(actor, args)
+            }
+        };
+        step(who, &["owner", "export", id, "-o", &doc])?;
+        step(to, &["owner", "import", &doc])?;
+        let fp = self.fingerprint(who, id)?;
+        self.run(to, &["owner", "verify", id, "--fingerprint", &fp])?;
+        Ok(())
+    }
+
     /// Bob's fingerprint as Bob reads it from his own keystore: the value he
     /// would tell Alice on the phone.
     fn fingerprint(&self, who: &str, id: &str) -> Result<String> {
@@ -310,16 +328,7 @@ fn script(d: &mut Demo) -> Result<()> {
         "Bob imports Alice's document (it carries {AB}) and decrypts",
         "Bob unwraps {AB} with his own private key: one RSA decryption, then only\nsymmetric work, however many records (-v counts them).",
     );
-    d.run(
-        "alice",
-        &["owner", "export", "dr-alice", "-o", "alice.owner.json"],
-    )?;
-    d.run("bob", &["owner", "import", "alice.owner.json"])?;
-    let alice_fp = d.fingerprint("alice", "dr-alice")?;
-    d.run(
-        "bob",
-        &["owner", "verify", "dr-alice", "--fingerprint", &alice_fp],
-    )?;
+    d.introduce("alice", "dr-alice", "bob", true)?;
     d.run(
         "bob",
         &[
@@ -383,16 +392,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "keygen", "--id", "dr-carol", "--name", "Dr Carol", "--kind", "hcp",
         ],
     )?;
-    d.capture(
-        "carol",
-        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
-    )?;
-    d.capture("alice", &["owner", "import", "carol.owner.json"])?;
-    let carol_fp = d.fingerprint("carol", "dr-carol")?;
-    d.run(
-        "alice",
-        &["owner", "verify", "dr-carol", "--fingerprint", &carol_fp],
-    )?;
+    d.introduce("carol", "dr-carol", "alice", false)?;
     let before = encrypted_self(d, "records/keats.enc.json")?;
     d.run(
         "alice",
@@ -414,16 +414,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     );
     d.run("alice", &["delegation", "list", "records/keats.enc.json"])?;
     println!("\n   Carol needs {{AC}}: she imports Alice's document again.");
-    d.capture(
-        "alice",
-        &["owner", "export", "dr-alice", "-o", "alice.owner.json"],
-    )?;
-    d.capture("carol", &["owner", "import", "alice.owner.json"])?;
-    let alice_fp = d.fingerprint("alice", "dr-alice")?;
-    d.capture(
-        "carol",
-        &["owner", "verify", "dr-alice", "--fingerprint", &alice_fp],
-    )?;
+    d.introduce("alice", "dr-alice", "carol", false)?;
     d.run(
         "carol",
         &[
@@ -511,16 +502,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         "An emergency: Dr Bob scans the card and reads the backup",
         "R2D Emergency: Bob checks John's signature against John's verified key,\nthen the manifest and every object, before writing anything; the access is\nlogged in the bucket, signed by Bob.",
     );
-    d.capture(
-        "john",
-        &["owner", "export", "john-keats", "-o", "john.owner.json"],
-    )?;
-    d.capture("bob", &["owner", "import", "john.owner.json"])?;
-    let john_fp = d.fingerprint("john", "john-keats")?;
-    d.run(
-        "bob",
-        &["owner", "verify", "john-keats", "--fingerprint", &john_fp],
-    )?;
+    d.introduce("john", "john-keats", "bob", false)?;
     d.run(
         "bob",
         &[
