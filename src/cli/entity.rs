@@ -176,17 +176,9 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         |input| {
             let source = ehrcrypt::error::display_path(input);
             let file = atomic_file::read(input)?;
-            let mut bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
-            if bytes.last() != Some(&b'\n') {
-                if bytes.len() == bytes.capacity() {
-                    // Growing in place could leave a copy of the plaintext
-                    // in freed memory: move to a zeroizing buffer instead.
-                    let mut bigger = Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
-                    bigger.extend_from_slice(&bytes);
-                    bytes = bigger;
-                }
-                bytes.push(b'\n');
-            }
+            // The record exactly as it was encrypted, byte for byte: no
+            // newline is added, so golden files and checksums match.
+            let bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
             Ok((Some(bytes), ()))
         },
     )?;
