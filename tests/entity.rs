@@ -2,62 +2,46 @@
 //! the golden John Keats fixtures (seed 000) that every later version must
 //! keep decrypting.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use base64::Engine;
+use common::{fixture, read_json, Command, Sandbox};
 use serde_json::Value;
 
-const PASS: &str = "test-only-passphrase";
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
-
-/// A scratch directory holding copies of the fixture keystores.
-struct Scratch {
-    dir: tempfile::TempDir,
-}
+/// The shared sandbox, with all four fixture keystores copied in up front
+/// (tests count the files a failed run leaves beside them).
+struct Scratch(Sandbox);
 
 impl Scratch {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::new();
         for who in ["A", "B", "C", "P"] {
-            let name = format!("{who}.keystore.json");
-            fs::copy(fixture(&format!("keys/{name}")), dir.path().join(&name)).unwrap();
+            sb.keystore(who);
         }
-        Scratch { dir }
+        Scratch(sb)
+    }
+
+    fn dir(&self) -> &Path {
+        self.0.dir()
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.0.path(name)
     }
 
-    /// `ehrcrypt` acting with `who`'s keystore.
+    /// `ehrcrypt` acting with `who`'s keystore, no config file.
     fn cmd(&self, who: &str) -> Command {
-        let mut c = Command::cargo_bin("ehrcrypt").unwrap();
-        c.env(
-            "EHRCRYPT_KEYSTORE",
-            self.path(&format!("{who}.keystore.json")),
-        )
-        .env("EHRCRYPT_PASSPHRASE", PASS)
-        .env_remove("EHRCRYPT_CONFIG")
-        .current_dir(self.dir.path());
+        let mut c = self.0.ks(who);
+        c.env_remove("EHRCRYPT_CONFIG");
         c
     }
 
     fn write_json(&self, name: &str, v: &Value) -> PathBuf {
-        let p = self.path(name);
-        fs::write(&p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
-        p
+        self.0.write(name, serde_json::to_vec_pretty(v).unwrap())
     }
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&fs::read(p).unwrap()).unwrap()
 }
 
 fn stderr_of(out: &std::process::Output) -> String {
@@ -582,7 +566,7 @@ fn bulk_runs_do_one_rsa_decryption_per_exchange_key_and_are_all_or_nothing() {
         !dec2.exists(),
         "a new output directory appears whole or not at all"
     );
-    let hidden: Vec<_> = fs::read_dir(s.dir.path())
+    let hidden: Vec<_> = fs::read_dir(s.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
@@ -623,7 +607,7 @@ fn an_existing_output_survives_a_failed_run() {
     assert_eq!(out.status.code(), Some(8));
     assert_eq!(fs::read(&out_file).unwrap(), b"previous");
     assert_eq!(
-        fs::read_dir(s.dir.path()).unwrap().count(),
+        fs::read_dir(s.dir()).unwrap().count(),
         5,
         "no temp file left behind"
     );
@@ -673,7 +657,7 @@ fn contact_links_to_a_patient_encrypted_in_the_same_run() {
         .cmd("B")
         .args(["entity", "children", "--as", "B"])
         .arg(&p)
-        .arg(s.dir.path())
+        .arg(s.dir())
         .output()
         .unwrap();
     assert!(out.status.success());
