@@ -45,6 +45,11 @@ pub fn write_with(
             .and_then(|_| lock.flush())
             .map_err(|e| Error::io(path, "write", e));
     }
+    let path = match destination(path)? {
+        Destination::Special(dev) => return write_special(&dev, fill),
+        Destination::Regular(p) => p,
+    };
+    let path = path.as_path();
     let mut tmp = TempFile::create(path, mode)?;
     let file = tmp.file()?;
     {
@@ -55,6 +60,56 @@ pub fn write_with(
     }
     file.sync_all().map_err(|e| Error::io(path, "sync", e))?;
     tmp.persist()
+}
+
+/// Where an output really goes.
+enum Destination {
+    /// A regular file (or one to be created): written beside, then renamed.
+    Regular(PathBuf),
+    /// A device, FIFO or socket (`-o /dev/null`, a named pipe): written in
+    /// place. Renaming a temporary file over it would replace the device
+    /// with a regular file holding the output, plaintext included.
+    Special(PathBuf),
+}
+
+/// Resolves `dest`: a symbolic link is followed, so that the link stays and
+/// its target is replaced; a directory is an error.
+fn destination(dest: &Path) -> Result<Destination> {
+    let Ok(own) = fs::symlink_metadata(dest) else {
+        return Ok(Destination::Regular(dest.to_path_buf()));
+    };
+    let is_link = own.file_type().is_symlink();
+    match fs::metadata(dest) {
+        Ok(m) if m.is_dir() => Err(Error::usage(format!("{}: is a directory", dest.display()))
+            .hint("name a file to write, or use --out-dir DIR")),
+        // Written through the link, if any (`/dev/stdout` and the like).
+        Ok(m) if !m.is_file() => Ok(Destination::Special(dest.to_path_buf())),
+        Ok(_) if is_link => fs::canonicalize(dest)
+            .map(Destination::Regular)
+            .map_err(|e| Error::io(dest, "follow link", e)),
+        Ok(_) => Ok(Destination::Regular(dest.to_path_buf())),
+        // A dangling link: create its target.
+        Err(_) if is_link => {
+            let target = fs::read_link(dest).map_err(|e| Error::io(dest, "follow link", e))?;
+            Ok(Destination::Regular(match dest.parent() {
+                Some(dir) if target.is_relative() => dir.join(target),
+                _ => target,
+            }))
+        }
+        Err(e) => Err(Error::io(dest, "inspect", e)),
+    }
+}
+
+/// Writes to a device or FIFO as it is: nothing to make atomic there.
+fn write_special(dev: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let f = OpenOptions::new()
+        .write(true)
+        .open(dev)
+        .map_err(|e| Error::io(dev, "open", e))?;
+    let mut buf = io::BufWriter::with_capacity(1 << 20, f);
+    fill(&mut buf)
+        .and_then(|_| buf.flush())
+        .map_err(|e| Error::io(dev, "write", e))
 }
 
 /// A temporary file next to its destination, removed unless persisted.
@@ -274,6 +329,14 @@ impl Batch {
                 .map_err(|e| Error::io(dest, "write", e))?;
             return Ok(Staged(StagedInner::InNewDir));
         }
+        let dest = match destination(dest)? {
+            Destination::Special(dev) => {
+                write_special(&dev, fill)?;
+                return Ok(Staged(StagedInner::Written));
+            }
+            Destination::Regular(p) => p,
+        };
+        let dest = dest.as_path();
         let mut tmp = TempFile::create(dest, mode)?;
         {
             let mut buf = io::BufWriter::with_capacity(64 << 10, tmp.file()?);
@@ -301,7 +364,7 @@ impl Batch {
                 .stdout
                 .get_or_insert_with(Vec::new)
                 .extend_from_slice(&b),
-            StagedInner::InNewDir => {}
+            StagedInner::InNewDir | StagedInner::Written => {}
         }
     }
 
@@ -346,6 +409,8 @@ enum StagedInner {
     File(TempFile),
     Stdout(Vec<u8>),
     InNewDir,
+    /// Written already: a device or FIFO, which has no staging.
+    Written,
 }
 
 /// Makes staged files durable: one `syncfs` per file system on Linux
@@ -521,6 +586,62 @@ mod tests {
         batch.push(s);
         batch.commit().unwrap();
         assert_eq!(fs::read(&p).unwrap(), vec![7u8; 100_000]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_in_place_not_replaced() {
+        use std::io::Read;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // The reading end is opened first, without blocking: if the FIFO
+        // were replaced by a renamed file, this reader would see EOF and the
+        // test would fail instead of hanging.
+        let reader = || {
+            OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&fifo)
+                .unwrap()
+        };
+        let read_all = |mut r: File| {
+            let mut got = Vec::new();
+            r.read_to_end(&mut got).unwrap();
+            got
+        };
+        let r = reader();
+        write(&fifo, b"through the pipe", Mode::Private).unwrap();
+        assert_eq!(read_all(r), b"through the pipe");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        let r = reader();
+        let mut batch = Batch::new();
+        batch.stage(&fifo, b"batched", Mode::Private).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(read_all(r), b"batched");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_keeps_pointing_at_the_replaced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new", Mode::Public).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        let e = write(dir.path(), b"x", Mode::Public).unwrap_err();
+        assert!(e.message().contains("is a directory"), "{}", e.message());
     }
 
     #[test]
