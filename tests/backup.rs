@@ -882,3 +882,77 @@ fn an_append_that_cannot_be_logged_is_taken_back() {
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The card must be readable by a standard scanner: where `zbarimg` is
+/// installed (Debian: zbar-tools), it must read back exactly the payload
+/// `--qr-text` prints, and emergency decrypt must accept what it read.
+#[test]
+fn zbarimg_reads_the_png_card_exactly() {
+    let zbar = std::process::Command::new("zbarimg")
+        .arg("--version")
+        .output();
+    if !zbar.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "note: zbarimg not installed (apt-get install zbar-tools); scanner check skipped"
+        );
+        return;
+    }
+    let w = World::new();
+    let records = w.records();
+    let (bucket, card) = (w.path("bucket"), w.path("card.png"));
+    let out = w
+        .cmd("P")
+        .args([
+            "backup",
+            "create",
+            "--as",
+            "P",
+            "--qr-text",
+            "--location",
+            "https://s-ehr.example/b/0123456789abcdef",
+        ])
+        .arg(&records)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(&card)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let scanned = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&card)
+        .output()
+        .unwrap();
+    assert!(scanned.status.success(), "zbarimg could not read the card");
+    let scanned = String::from_utf8(scanned.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(scanned, printed);
+    let out = w
+        .cmd("A")
+        .args([
+            "emergency",
+            "decrypt",
+            "--signer",
+            "P",
+            "--qr-text",
+            &scanned,
+        ])
+        .arg(&bucket)
+        .arg("--out-dir")
+        .arg(w.path("er"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
