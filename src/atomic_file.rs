@@ -6,6 +6,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 
 /// Who may read a file ehrcrypt creates.
@@ -229,7 +231,9 @@ fn sync_dir(dir: &Path) {
 #[derive(Default)]
 pub struct Batch {
     staged: Vec<TempFile>,
-    stdout: Option<Vec<u8>>,
+    /// Output for `-`, held until commit: it may be plaintext, so it is
+    /// wiped when dropped.
+    stdout: Option<Zeroizing<Vec<u8>>>,
     new_dir: Option<NewDir>,
 }
 
@@ -296,7 +300,7 @@ impl Batch {
     /// parallel and hand the results to [`Batch::push`].
     pub fn stage_one(&self, dest: &Path, bytes: &[u8], mode: Mode) -> Result<Staged> {
         if dest.as_os_str() == "-" {
-            return Ok(Staged(StagedInner::Stdout(bytes.to_vec())));
+            return Ok(Staged(StagedInner::Stdout(Zeroizing::new(bytes.to_vec()))));
         }
         self.stage_with(dest, mode, |w| w.write_all(bytes))
     }
@@ -310,8 +314,8 @@ impl Batch {
         fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<Staged> {
         if dest.as_os_str() == "-" {
-            let mut out = Vec::new();
-            fill(&mut out).map_err(|e| Error::io(dest, "write", e))?;
+            let mut out = Zeroizing::new(Vec::new());
+            fill(&mut *out).map_err(|e| Error::io(dest, "write", e))?;
             return Ok(Staged(StagedInner::Stdout(out)));
         }
         if let Some(path) = self.in_new_dir(dest) {
@@ -362,7 +366,7 @@ impl Batch {
             StagedInner::File(t) => self.staged.push(t),
             StagedInner::Stdout(b) => self
                 .stdout
-                .get_or_insert_with(Vec::new)
+                .get_or_insert_with(|| Zeroizing::new(Vec::new()))
                 .extend_from_slice(&b),
             StagedInner::InNewDir | StagedInner::Written => {}
         }
@@ -407,7 +411,7 @@ pub struct Staged(StagedInner);
 
 enum StagedInner {
     File(TempFile),
-    Stdout(Vec<u8>),
+    Stdout(Zeroizing<Vec<u8>>),
     InNewDir,
     /// Written already: a device or FIFO, which has no staging.
     Written,
