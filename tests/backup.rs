@@ -2,51 +2,42 @@
 //! trips through a real PNG card, every tampering case refused with its
 //! exit code and no output, the access log, appendices, re-encryption.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{Command, Sandbox, PASSPHRASE as PASS};
 use serde_json::Value;
-use tempfile::TempDir;
 
-const PASS: &str = "test-only-passphrase";
 const INTEGRITY: i32 = 5;
 const FORMAT: i32 = 6;
 const REFUSED: i32 = 7;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keys")
-}
-
-struct World {
-    dir: TempDir,
-}
+/// The shared sandbox with the four fixture keystores.
+struct World(Sandbox);
 
 impl World {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let sb = Sandbox::new();
         for who in ["A", "B", "C", "P"] {
-            fs::copy(
-                fixtures().join(format!("{who}.keystore.json")),
-                dir.path().join(format!("{who}.keystore.json")),
-            )
-            .unwrap();
+            sb.keystore(who);
         }
-        World { dir }
+        World(sb)
     }
 
     fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        self.0.path(rel)
     }
 
     fn cmd(&self, who: &str) -> Command {
-        let mut c = Command::cargo_bin("ehrcrypt").unwrap();
-        c.env("EHRCRYPT_PASSPHRASE", PASS)
-            .env_remove("EHRCRYPT_KEYSTORE")
-            .arg("--keystore")
-            .arg(self.path(&format!("{who}.keystore.json")));
-        c
+        self.0.ks(who)
+    }
+
+    /// `ehrcrypt` on a keystore that does not exist (no trusted owners).
+    fn no_keystore(&self) -> Command {
+        self.0.on(&self.path("none.json"))
     }
 
     /// Three records, one of them spanning four 64 KiB chunks.
@@ -451,11 +442,8 @@ fn cards_signed_by_another_key_are_refused() {
         .clone();
     let pem = w.path("P.pem");
     fs::write(&pem, p_pem).unwrap();
-    let mut c = Command::cargo_bin("ehrcrypt").unwrap();
-    c.env_remove("EHRCRYPT_KEYSTORE")
-        .arg("--keystore")
-        .arg(w.path("none.json"))
-        .args(["emergency", "decrypt", "--qr"])
+    let mut c = w.no_keystore();
+    c.args(["emergency", "decrypt", "--qr"])
         .arg(w.path("carols.png"))
         .arg(&carols)
         .arg("--signer-key")
@@ -464,11 +452,8 @@ fn cards_signed_by_another_key_are_refused() {
         .arg(&out)
         .assert()
         .code(INTEGRITY);
-    let mut c = Command::cargo_bin("ehrcrypt").unwrap();
-    c.env_remove("EHRCRYPT_KEYSTORE")
-        .arg("--keystore")
-        .arg(w.path("none.json"))
-        .args(["emergency", "decrypt", "--qr-text", &text])
+    let mut c = w.no_keystore();
+    c.args(["emergency", "decrypt", "--qr-text", &text])
         .arg(&bucket)
         .arg("--signer-key")
         .arg(&pem)
