@@ -39,7 +39,16 @@ impl Demo {
     /// Runs `ehrcrypt ARGS` as `who` (whose keystore is `who.keystore.json`)
     /// and prints the command and its output. Fails the demo if it fails.
     fn run(&self, who: &str, args: &[&str]) -> Result<String> {
-        let (code, stdout) = self.exec(who, args, true)?;
+        self.step(who, args, true)
+    }
+
+    /// Runs quietly: output is returned, not shown.
+    fn capture(&self, who: &str, args: &[&str]) -> Result<String> {
+        self.step(who, args, false)
+    }
+
+    fn step(&self, who: &str, args: &[&str], show: bool) -> Result<String> {
+        let (code, stdout) = self.exec(who, args, show)?;
         if code != 0 {
             return Err(Error::internal(format!(
                 "demo step failed with exit code {code}: ehrcrypt {}",
@@ -60,18 +69,6 @@ impl Demo {
         }
         println!("   (exit code {code}, as expected)");
         Ok(())
-    }
-
-    /// Runs quietly: output is returned, not shown.
-    fn capture(&self, who: &str, args: &[&str]) -> Result<String> {
-        let (code, out) = self.exec(who, args, false)?;
-        if code != 0 {
-            return Err(Error::internal(format!(
-                "demo step failed: ehrcrypt {}",
-                args.join(" ")
-            )));
-        }
-        Ok(out)
     }
 
     fn exec(&self, who: &str, args: &[&str], show: bool) -> Result<(i32, String)> {
@@ -130,15 +127,8 @@ impl Demo {
     /// verifies the fingerprint `who` reads out (the out-of-band check).
     fn introduce(&self, who: &str, id: &str, to: &str, show: bool) -> Result<()> {
         let doc = format!("{who}.owner.json");
-        let step = |actor: &str, args: &[&str]| {
-            if show {
-                self.run(actor, args)
-            } else {
-                self.capture(actor, args)
-            }
-        };
-        step(who, &["owner", "export", id, "-o", &doc])?;
-        step(to, &["owner", "import", &doc])?;
+        self.step(who, &["owner", "export", id, "-o", &doc], show)?;
+        self.step(to, &["owner", "import", &doc], show)?;
         let fp = self.fingerprint(who, id)?;
         self.run(to, &["owner", "verify", id, "--fingerprint", &fp])?;
         Ok(())
