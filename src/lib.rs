@@ -8,8 +8,9 @@
 //! - [`keystore`] and [`owner`]: data owners, public keys and trust.
 //! - [`hcp_key`] and [`session`]: pairwise exchange keys and their cache.
 //! - [`delegation`]: sharing entities, revoking access, rekeying.
+//! - [`store`]: where records live (local files; one interface), crash-safe
+//!   writes and serialised read-modify-write.
 
-pub mod atomic_file;
 pub mod backup;
 pub mod crypto;
 pub mod delegation;
@@ -21,6 +22,11 @@ pub mod keystore;
 pub mod owner;
 pub mod passphrase;
 pub mod session;
+pub mod store;
+
+/// The crash-safe file writes, now behind the storage interface; this
+/// path stays for code written against it.
+pub use store::atomic_file;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -49,6 +49,7 @@ use crate::error::{Error, Result};
 use crate::keystore::Keystore;
 use crate::owner::OwnerId;
 use crate::session::Session;
+use crate::store::atomic_file::temp_name;
 use manifest::{Appendix, Author, Manifest, ObjectEntry, ObjectName, SignatureFile};
 use qr::Card;
 
@@ -284,7 +285,10 @@ struct Staging {
 }
 
 impl Staging {
+    /// `path` is named by [`temp_name`]: a killed run's staging is removed
+    /// by the next run that writes beside it.
     fn new(path: PathBuf) -> Result<Self> {
+        crate::store::stale::clean(parent_dir(&path));
         crate::atomic_file::create_private_dir(&path)?;
         Ok(Staging { path, keep: false })
     }
@@ -580,7 +584,7 @@ pub fn create_with_card(
         .ok_or_else(|| Error::usage(format!("{}: not a directory name", out.display())))?
         .to_string_lossy()
         .to_string();
-    let mut staging = Staging::new(parent.join(format!(".{base}.tmp-{}", &id_hex[..12])))?;
+    let mut staging = Staging::new(parent.join(temp_name(&base)))?;
     let objects_dir = staging.path.join(OBJECTS_DIR);
     fs::create_dir(&objects_dir).map_err(|e| Error::io(&objects_dir, "create directory", e))?;
     let Encrypted {
@@ -1181,8 +1185,7 @@ impl Opened {
         before_release: &mut dyn FnMut(&Opened) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
-        let (tag, _) = random_hex16();
-        let staging = Staging::new(out_dir.join(format!(".ehrcrypt-restore-{}", &tag[..12])))?;
+        let staging = Staging::new(out_dir.join(temp_name("ehrcrypt-restore")))?;
         let z = &self.card.key;
         let backup_id = &self.card.backup_id;
         let mut released = Vec::new();
@@ -1300,7 +1303,7 @@ pub fn append(
     let (aid, _) = random_hex16();
     let adir = opened.dir.join(APPENDIX_DIR);
     fs::create_dir_all(&adir).map_err(|e| Error::io(&adir, "create directory", e))?;
-    let mut staging = Staging::new(adir.join(format!(".tmp-{aid}")))?;
+    let mut staging = Staging::new(adir.join(temp_name(&aid)))?;
     let Encrypted {
         entries,
         names: sealed,

@@ -10,7 +10,7 @@ use clap::Args;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use ehrcrypt::atomic_file::{Batch, Mode};
+use ehrcrypt::atomic_file::{keep_private, Batch, Mode};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
@@ -208,22 +208,6 @@ pub fn process_all<T: Emit, R: Send>(
         ));
     }
     Ok(reports)
-}
-
-/// Replacing a file never makes it readable by more people than before: an
-/// existing destination that others may not read is replaced as 0600.
-fn keep_private(dest: &Path, mode: Mode) -> Mode {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(dest) {
-            if m.permissions().mode() & 0o004 == 0 {
-                return Mode::Private;
-            }
-        }
-    }
-    let _ = dest;
-    mode
 }
 
 /// `expand`, with every file listed once (a file named directly and again

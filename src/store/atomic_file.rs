@@ -124,7 +124,12 @@ pub struct TempFile {
 
 /// Temporary names are `.NAME.tmp-PID-RANDOM-COUNTER`: unique within the
 /// process by the counter, across processes by pid and a random prefix
-/// drawn once, so a bulk run costs no extra system call per file.
+/// drawn once, so a bulk run costs no extra system call per file. The PID
+/// lets a later run remove what a killed one left ([`super::stale`]).
+pub(crate) fn temp_name(name: &str) -> String {
+    format!(".{name}.tmp-{}", temp_suffix())
+}
+
 fn temp_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::OnceLock;
@@ -144,7 +149,8 @@ impl TempFile {
         let name = dest
             .file_name()
             .ok_or_else(|| Error::usage(format!("{}: not a file name", dest.display())))?;
-        let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), temp_suffix()));
+        super::stale::clean(dir);
+        let tmp = dir.join(temp_name(&name.to_string_lossy()));
         let mut opts = OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -190,6 +196,25 @@ impl TempFile {
     pub fn persist(mut self) -> Result<()> {
         self.close();
         fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, "replace", e))?;
+        self.persisted = true;
+        sync_dir(parent_dir(&self.dest));
+        Ok(())
+    }
+
+    /// Like [`TempFile::persist`], but never replaces an existing
+    /// destination: the file is linked to its name, which fails if the name
+    /// exists, even if another process created it a moment ago.
+    pub fn persist_new(mut self) -> Result<()> {
+        self.close();
+        fs::hard_link(&self.tmp, &self.dest).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                Error::refused(format!("{}: already exists", self.dest.display()))
+                    .hint("choose another name, or remove it first")
+            } else {
+                Error::io(&self.dest, "create", e)
+            }
+        })?;
+        let _ = fs::remove_file(&self.tmp);
         self.persisted = true;
         sync_dir(parent_dir(&self.dest));
         Ok(())
@@ -268,7 +293,8 @@ impl Batch {
         let name = dir
             .file_name()
             .ok_or_else(|| Error::usage(format!("{}: not a directory name", dir.display())))?;
-        let staging = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), temp_suffix()));
+        super::stale::clean(parent);
+        let staging = parent.join(temp_name(&name.to_string_lossy()));
         let mut b = fs::DirBuilder::new();
         #[cfg(unix)]
         {
@@ -498,6 +524,22 @@ fn advise_huge_pages(buf: &mut Vec<u8>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = buf;
+}
+
+/// Replacing a file never makes it readable by more people than before: an
+/// existing destination that others may not read is replaced as 0600.
+pub fn keep_private(dest: &Path, mode: Mode) -> Mode {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = fs::metadata(dest) {
+            if m.permissions().mode() & 0o004 == 0 {
+                return Mode::Private;
+            }
+        }
+    }
+    let _ = dest;
+    mode
 }
 
 /// Creates a directory (and parents) readable only by its owner.

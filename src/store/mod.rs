@@ -1,0 +1,222 @@
+//! Where records and backups live: one storage interface, [`Store`], with
+//! a local file-system backend ([`local::LocalStore`], the default, which
+//! needs nothing) behind which sit the crash-safe writes of
+//! [`atomic_file`] and the per-file locks that serialise writers.
+//!
+//! The interface follows the object-store model (the one S3 and the
+//! `object_store` crate use): objects are named by a key, read whole or by
+//! range, written whole, and every write says what it expects to find:
+//! nothing ([`PutMode::Create`], never replacing what someone else just
+//! made), anything ([`PutMode::Overwrite`]), or exactly the version it read
+//! ([`PutMode::IfMatch`], a compare-and-swap). A read-modify-write of an
+//! entity goes through one primitive, [`Store::update`], so that concurrent
+//! `share` and `revoke` on one file all take effect (issue 11, defects 1
+//! and 3): the local backend holds an exclusive lock on each file from the
+//! read to the rename, in a fixed order so two bulk runs cannot deadlock.
+
+pub mod atomic_file;
+pub mod local;
+pub mod stale;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorKind, Result};
+
+pub use atomic_file::Mode;
+
+/// What an object was when it was read: a write with
+/// [`PutMode::IfMatch`] succeeds only if the object is still that version.
+/// Opaque; compare for equality only.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Version(pub(crate) String);
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a write expects to find.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PutMode {
+    /// Nothing: an existing object is left alone and the write fails with
+    /// [`ErrorKind::Refused`].
+    Create,
+    /// Anything: the object is replaced (atomically) or created.
+    Overwrite,
+    /// Exactly this version; anything else fails with a conflict
+    /// ([`is_conflict`]).
+    IfMatch(Version),
+}
+
+/// An object read whole.
+pub struct Object {
+    pub bytes: Vec<u8>,
+    pub version: Version,
+}
+
+/// An object's metadata, from [`Store::head`] or [`Store::list`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    pub key: String,
+    pub size: u64,
+    pub version: Version,
+}
+
+/// The change an update applies to each object: given its index among the
+/// keys and its current bytes, what writes the new content, or `None` to
+/// leave the object as it is. It may be called more than once for one object (a backend that
+/// detects a concurrent write re-reads and calls it again), so it must not
+/// have effects other than its result; a report it keeps must be the last
+/// call's.
+pub type Change<'a> = dyn Fn(usize, Vec<u8>) -> Result<Option<Fill>> + Sync + 'a;
+
+/// Writes an object's new content (streamed: a 100 MB record is not copied
+/// once more into a buffer).
+pub type Fill = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + Send>;
+
+/// One storage backend. Keys are `/`-separated names below the store's
+/// root; every method is synchronous (a backend that needs an async
+/// runtime keeps it inside).
+pub trait Store: Send + Sync {
+    /// Reads a whole object. A missing object is [`ErrorKind::NotFound`].
+    fn get(&self, key: &str) -> Result<Object>;
+
+    /// Reads `range` of an object's bytes (shorter at its end).
+    fn get_range(&self, key: &str, range: Range<u64>) -> Result<Vec<u8>>;
+
+    /// An object's size and version, without its content.
+    fn head(&self, key: &str) -> Result<Meta>;
+
+    /// Writes a whole object, as `mode` says. Returns the new version.
+    fn put(&self, key: &str, bytes: &[u8], mode: PutMode, file_mode: Mode) -> Result<Version> {
+        self.put_stream(key, mode, file_mode, &mut |w| w.write_all(bytes))
+    }
+
+    /// Writes an object streamed by `fill`, which may produce more than
+    /// fits in memory (a backend uploads it in parts). Nothing is visible
+    /// unless `fill` and the whole write succeed.
+    fn put_stream(
+        &self,
+        key: &str,
+        mode: PutMode,
+        file_mode: Mode,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<Version>;
+
+    /// Every object whose key starts with `prefix`, sorted by key.
+    fn list(&self, prefix: &str) -> Result<Vec<Meta>>;
+
+    /// Removes an object; a missing one is not an error.
+    fn delete(&self, key: &str) -> Result<()>;
+
+    /// Reads, changes and writes back every object of `keys`, serialised
+    /// against every other update of the same objects: none of them is
+    /// lost. Nothing is written unless `change` succeeded for every key
+    /// (the local backend checks them all before renaming any).
+    fn update(&self, keys: &[String], change: &Change<'_>, file_mode: Mode) -> Result<()>;
+}
+
+/// Whether `e` reports a write that lost a race ([`PutMode::IfMatch`] on a
+/// changed object): the caller re-reads and tries again.
+pub fn is_conflict(e: &Error) -> bool {
+    e.kind() == ErrorKind::Refused && e.message().ends_with(CONFLICT)
+}
+
+const CONFLICT: &str = "changed since it was read";
+
+pub(crate) fn conflict(key: &str) -> Error {
+    Error::refused(format!("{key}: {CONFLICT}")).hint("run the command again")
+}
+
+/// Where a command reads or writes: a local path or standard input/output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// `-`: standard input or output.
+    Stdio,
+    /// A file or directory on the local file system.
+    Local(PathBuf),
+}
+
+impl Location {
+    /// Parses a command-line argument.
+    pub fn parse(arg: &str) -> Result<Self> {
+        if arg == "-" {
+            return Ok(Location::Stdio);
+        }
+        if arg.is_empty() {
+            return Err(Error::usage("an empty path names no file"));
+        }
+        Ok(Location::Local(PathBuf::from(arg)))
+    }
+
+    /// The local path, `-` for standard input/output.
+    pub fn path(&self) -> &Path {
+        match self {
+            Location::Stdio => Path::new("-"),
+            Location::Local(p) => p,
+        }
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(p: &Path) -> Self {
+        if p.as_os_str() == "-" {
+            Location::Stdio
+        } else {
+            Location::Local(p.to_path_buf())
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Stdio => f.write_str("<stdin/stdout>"),
+            Location::Local(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// Reads a whole object at `loc` (standard input for `-`).
+pub fn read(loc: &Location) -> Result<Vec<u8>> {
+    atomic_file::read(loc.path())
+}
+
+/// Updates the local files `paths` (see [`Store::update`]): the one
+/// read-modify-write path for entity files. `-` is a filter instead:
+/// standard input is changed and written to standard output, after every
+/// file was written.
+pub fn update_paths(paths: &[PathBuf], change: &Change<'_>, file_mode: Mode) -> Result<()> {
+    let mut keys = Vec::with_capacity(paths.len());
+    let mut index = Vec::with_capacity(paths.len());
+    let mut stdout = None;
+    for (i, p) in paths.iter().enumerate() {
+        if p.as_os_str() == "-" {
+            let bytes = atomic_file::read(p)?;
+            let mut out = zeroize::Zeroizing::new(Vec::new());
+            match change(i, bytes.clone())? {
+                Some(fill) => fill(&mut *out).map_err(|e| Error::io(p, "write", e))?,
+                None => out.extend_from_slice(&bytes),
+            }
+            stdout = Some(out);
+            continue;
+        }
+        let key = p
+            .to_str()
+            .ok_or_else(|| Error::usage(format!("{}: not a UTF-8 file name", p.display())))?;
+        keys.push(key.to_string());
+        index.push(i);
+    }
+    if !keys.is_empty() {
+        let change = |j: usize, bytes: Vec<u8>| change(index[j], bytes);
+        local::LocalStore::new().update(&keys, &change, file_mode)?;
+    }
+    if let Some(out) = stdout {
+        atomic_file::write(Path::new("-"), &out, file_mode)?;
+    }
+    Ok(())
+}
