@@ -116,12 +116,21 @@ impl Grants {
     fn get(&self, delegate: &OwnerId) -> Result<&Grant> {
         self.keys.get(delegate).ok_or_else(|| {
             Error::refused(format!(
-                "no exchange key {}→{delegate} was prepared: the file changed during the run",
+                "no exchange key {}→{delegate} was prepared: {UNPREPARED}",
                 self.me
             ))
             .hint("run the command again")
         })
     }
+}
+
+const UNPREPARED: &str = "the file changed during the run";
+
+/// Whether `e` says a rekey met a delegate added after its exchange keys
+/// were prepared (someone shared the file meanwhile): nothing was written,
+/// and preparing again from the file as it is now will do.
+pub fn is_unprepared(e: &Error) -> bool {
+    e.message().ends_with(UNPREPARED)
 }
 
 /// The short values `me` can open in an entity, one per role present.
@@ -413,7 +422,11 @@ impl EntityFile {
     /// Reads and parses an entity file (or stdin for `-`).
     pub fn read(path: &Path) -> Result<Self> {
         let source = crate::error::display_path(path);
-        let bytes = crate::atomic_file::read(path)?;
+        Self::parse(crate::atomic_file::read(path)?, source)
+    }
+
+    /// Parses an entity file's bytes; `source` names it in messages.
+    pub fn parse(bytes: Vec<u8>, source: String) -> Result<Self> {
         let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
             if e.is_data() {
                 Error::format(format!("{source}: malformed entity: {e}"))

@@ -2,17 +2,19 @@
 //! access to entities, see who has it, and take it back.
 
 use std::collections::{BTreeSet, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use ehrcrypt::atomic_file::{Batch, Mode};
 use ehrcrypt::delegation::{self, EntityFile, Grants, RevokeOutcome, ShareOutcome};
 use ehrcrypt::entity::{Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::{self, Fill, Mode};
 use ehrcrypt::{Error, Result};
 
 use super::files;
@@ -110,18 +112,45 @@ impl<O> Report<O> {
 /// Rewrites entity files in place, in parallel: `change` edits each parsed
 /// entity and says whether it changed it. Only changed files are
 /// rewritten, each atomically, and none unless every input succeeded.
+/// Every file is read and written back under the store's update
+/// primitive, so concurrent shares and revokes of one file all take
+/// effect (each sees the others' changes).
 fn rewrite_in_place<R: Send>(
     env: &Env,
     what: &str,
     inputs: &[PathBuf],
     change: impl Fn(&Path, &mut EntityFile) -> Result<(bool, R)> + Sync,
 ) -> Result<Vec<R>> {
-    let (dests, batch) = (inputs, Batch::new());
-    files::process_all(env, what, inputs, dests, batch, Mode::Public, |path| {
-        let mut file = EntityFile::read(path)?;
+    let reports: Vec<Mutex<Option<R>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
+    let pb = env.out.progress(inputs.len() as u64, what);
+    let edit = |i: usize, bytes: Vec<u8>| -> Result<Option<Fill>> {
+        let path = &inputs[i];
+        let mut file = EntityFile::parse(bytes, ehrcrypt::error::display_path(path))?;
         let (changed, report) = change(path, &mut file)?;
-        Ok((changed.then_some(file), report))
-    })
+        *reports[i]
+            .lock()
+            .map_err(|_| Error::internal("report lock"))? = Some(report);
+        pb.inc(1);
+        Ok(changed.then(|| Box::new(move |w: &mut dyn Write| file.write_to(w)) as Fill))
+    };
+    let done = store::update_paths(inputs, &edit, Mode::Public);
+    pb.finish_and_clear();
+    done.map_err(|e| {
+        if inputs.len() > 1 {
+            e.hint("no output was written: fix or remove that input and run again")
+        } else {
+            e
+        }
+    })?;
+    reports
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .ok()
+                .flatten()
+                .ok_or_else(|| Error::internal("an input was not processed"))
+        })
+        .collect()
 }
 
 /// Files named `-` are filters (stdin to stdout), which some options cannot use.
@@ -365,29 +394,51 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     let inputs = files::expand_unique(&a.inputs)?;
     let mut session = env.session()?;
     session.keystore().local_owner(&a.me)?;
-    let grants = if a.rekey {
+    if a.rekey {
         refuse_stdin(&inputs, "with --rekey")?;
-        let remaining = inputs
-            .par_iter()
-            .map(|p| delegation::read_remaining_delegates(p, &a.from))
-            .collect::<Result<Vec<_>>>()?;
-        let all: BTreeSet<OwnerId> = remaining.into_iter().flatten().collect();
-        let grants = Grants::resolve(&mut session, &a.me, &all, a.allow_unverified)?;
-        warn_unverified(env, &grants);
-        Some(grants)
-    } else {
-        None
-    };
-    let reports = rewrite_in_place(env, "revoking", &inputs, |path, file| {
-        if grants.is_some() {
-            file.load_self(); // a rekey re-encrypts it
+    }
+    // A rekey wraps the new key for every remaining delegate with
+    // exchange keys prepared beforehand. A share that lands between that
+    // and the locked rewrite adds a delegate they do not cover: nothing is
+    // written then, and the keys are prepared again from the file as it is.
+    let mut attempts = 0;
+    let (grants, reports) = loop {
+        let grants = if a.rekey {
+            let remaining = inputs
+                .par_iter()
+                .map(|p| delegation::read_remaining_delegates(p, &a.from))
+                .collect::<Result<Vec<_>>>()?;
+            let all: BTreeSet<OwnerId> = remaining.into_iter().flatten().collect();
+            Some(Grants::resolve(
+                &mut session,
+                &a.me,
+                &all,
+                a.allow_unverified,
+            )?)
+        } else {
+            None
+        };
+        let done = rewrite_in_place(env, "revoking", &inputs, |path, file| {
+            if grants.is_some() {
+                file.load_self(); // a rekey re-encrypts it
+            }
+            let source = file.source().to_string();
+            let e = file.entity_mut();
+            let outcome =
+                delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), &source)?;
+            let changed = outcome.changed();
+            Ok((changed, Report::new(path, e, changed, outcome)))
+        });
+        attempts += 1;
+        match done {
+            Err(e) if delegation::is_unprepared(&e) && attempts < 5 => continue,
+            Err(e) => return Err(e),
+            Ok(reports) => break (grants, reports),
         }
-        let source = file.source().to_string();
-        let e = file.entity_mut();
-        let outcome = delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), &source)?;
-        let changed = outcome.changed();
-        Ok((changed, Report::new(path, e, changed, outcome)))
-    })?;
+    };
+    if let Some(g) = &grants {
+        warn_unverified(env, g);
+    }
     print_reports(env, &inputs, &reports, |r| revoke_line(r, &a.me));
     if let Some(g) = &grants {
         let remade = reports
