@@ -45,7 +45,6 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// What `owner import` did.
 #[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     pub id: String,
     pub created: bool,
@@ -53,6 +52,8 @@ pub struct ImportReport {
     pub new_keys: Vec<Fingerprint>,
     pub removed_keys: Vec<Fingerprint>,
     pub exchange_keys_added: usize,
+    /// Research keys new to this keystore.
+    pub pre_keys_added: usize,
 }
 
 impl Keystore {
@@ -253,9 +254,14 @@ impl Keystore {
             public_keys: entries.clone(),
             private_keys: Vec::new(),
             hc_party_keys: Default::default(),
+            pre_keys: Vec::new(),
         };
         for r in doc.hc_party_keys.values().flatten() {
             r.check_signature(&signers)
+                .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
+        }
+        for k in &doc.pre_keys {
+            k.check(&signers)
                 .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         }
         let owner = match self.owners.iter_mut().find(|o| o.id == doc.id) {
@@ -269,6 +275,7 @@ impl Keystore {
                     public_keys: entries,
                     private_keys: Vec::new(),
                     hc_party_keys: Default::default(),
+                    pre_keys: Vec::new(),
                 });
                 self.owners.last_mut().expect("just pushed")
             }
@@ -314,6 +321,12 @@ impl Keystore {
                 owner
             }
         };
+        for k in doc.pre_keys {
+            if !owner.pre_keys.contains(&k) {
+                owner.pre_keys.push(k);
+                report.pre_keys_added += 1;
+            }
+        }
         for (delegate, records) in doc.hc_party_keys {
             let list = owner.hc_party_keys.entry(delegate).or_default();
             for r in records {

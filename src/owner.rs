@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::{Fingerprint, PrivateKey, PublicKey};
 use crate::error::{Error, Result};
 use crate::hcp_key::HcPartyKey;
+use crate::research::PreKey;
 
 /// The identifier of a data owner: 1 to 128 characters from
 /// `A-Z a-z 0-9 . _ : @ -`, and not `.` or `..`, so that it is safe in file
@@ -191,6 +192,9 @@ pub struct Owner {
     /// Exchange keys this owner created, keyed by delegate (seed 000).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hc_party_keys: BTreeMap<OwnerId, Vec<HcPartyKey>>,
+    /// Proxy re-encryption public keys for research grants, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_keys: Vec<PreKey>,
 }
 
 impl Owner {
@@ -289,6 +293,7 @@ impl Owner {
                 })
                 .collect(),
             hc_party_keys: self.hc_party_keys.clone(),
+            pre_keys: self.pre_keys.clone(),
         }
     }
 }
@@ -307,6 +312,9 @@ pub struct OwnerDocument {
     pub public_keys: Vec<DocumentKey>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hc_party_keys: BTreeMap<OwnerId, Vec<HcPartyKey>>,
+    /// The owner's research keys, each signed by one of its RSA keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_keys: Vec<PreKey>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

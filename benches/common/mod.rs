@@ -366,6 +366,7 @@ pub fn world(n: usize, dest: &Path) -> PathBuf {
                     public_keys: Vec::new(),
                     private_keys: Vec::new(),
                     hc_party_keys: Default::default(),
+                    pre_keys: Vec::new(),
                 };
                 o.add_key_pair(&key, PASS.as_bytes()).expect("add key");
                 o

@@ -119,6 +119,7 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
                         public_keys: Vec::new(),
                         private_keys: Vec::new(),
                         hc_party_keys: Default::default(),
+                        pre_keys: Vec::new(),
                     })?;
                 }
                 ks.owner_mut(&id)?.add_key_pair(&key, pass.as_bytes())

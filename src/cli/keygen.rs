@@ -43,6 +43,7 @@ pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
         public_keys: Vec::new(),
         private_keys: Vec::new(),
         hc_party_keys: Default::default(),
+        pre_keys: Vec::new(),
     };
     owner.add_key_pair(&key, passphrase.as_bytes())?;
     let fp = key.public().fingerprint();

@@ -21,6 +21,8 @@ pub mod key;
 pub mod keygen;
 pub mod output;
 pub mod owner;
+#[cfg(feature = "research")]
+pub mod research;
 
 use output::Output;
 
@@ -91,6 +93,10 @@ pub enum Command {
     /// Read (and add to) a patient's backup with their card (R2D Emergency)
     #[command(subcommand)]
     Emergency(emergency::EmergencyCommand),
+    /// Research sharing: pseudonymised studies re-encrypted by proxies for researchers
+    #[cfg(feature = "research")]
+    #[command(subcommand)]
+    Research(research::ResearchCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -180,6 +186,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Share(a) => delegation::share(&env, a),
         Command::Backup(c) => backup::run(&env, c),
         Command::Emergency(c) => emergency::run(&env, c),
+        #[cfg(feature = "research")]
+        Command::Research(c) => research::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }

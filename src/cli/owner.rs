@@ -176,6 +176,9 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                         report.exchange_keys_added
                     ));
                 }
+                if report.pre_keys_added > 0 {
+                    out.line(format!("research keys added: {}", report.pre_keys_added));
+                }
                 if !report.new_keys.is_empty() {
                     out.note(format!(
                         "hint: compare the fingerprint with {} out of band, then run `ehrcrypt owner verify {} --fingerprint FP`",

@@ -222,6 +222,22 @@ impl PrivateKey {
             .map_err(|_| Error::integrity("RSA-OAEP unwrap failed"))
     }
 
+    /// A 32-byte secret for another purpose, derived from this private key
+    /// with HKDF-SHA256 (IKM: the key's PKCS#8 DER; `info` names the use).
+    /// Research keys come from here, so the RSA key (and its backup) is the
+    /// only secret an owner keeps, as seed 001 asks.
+    pub fn derive_secret(&self, info: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+        let der = self
+            .inner
+            .to_pkcs8_der()
+            .map_err(|_| Error::internal("cannot encode private key"))?;
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(b"ehrcrypt/derived-secret/v1"), der.as_bytes());
+        let mut out = Zeroizing::new([0u8; 32]);
+        hk.expand(info, &mut out[..])
+            .map_err(|_| Error::internal("HKDF expand failed"))?;
+        Ok(out)
+    }
+
     /// RSA-PSS (SHA-256) signature over `message`.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let digest = sha256(message);
@@ -246,6 +262,14 @@ pub(crate) mod tests {
     pub(crate) fn test_key() -> &'static PrivateKey {
         static KEY: OnceLock<PrivateKey> = OnceLock::new();
         KEY.get_or_init(|| PrivateKey::generate().unwrap())
+    }
+
+    #[test]
+    fn derived_secrets_are_stable_and_separated_by_use() {
+        let k = test_key();
+        let a = k.derive_secret(b"use a").unwrap();
+        assert_eq!(*a, *k.derive_secret(b"use a").unwrap());
+        assert_ne!(*a, *k.derive_secret(b"use b").unwrap());
     }
 
     #[test]
