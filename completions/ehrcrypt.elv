@@ -38,6 +38,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand share 'Short for `delegation share`'
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
+            cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -721,6 +722,166 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;emergency;help;help'= {
         }
+        &'ehrcrypt;research'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+            cand publish 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+            cand grant 'Grant a researcher a study: one key-fragment file per proxy'
+            cand proxy 'Re-encrypt a study''s records for a grant with one key fragment (no private key needed)'
+            cand open 'Open the records of a study granted to you, from the proxies'' capsule fragments'
+            cand revoke 'Withdraw a researcher''s grants (consent withdrawn); new records go to a new key'
+            cand reidentify 'The patient id behind a study pseudonym (the clinic only)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;research;init'= {
+            cand --as 'The owner (held here) that will receive studies'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;publish'= {
+            cand --as 'The clinic (held here) that owns the records'
+            cand --study 'The study name (letters, digits, ''-'', ''_'', ''.'')'
+            cand --out 'The study directory (created on first publication)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --keep-notes 'Keep free-text notes (`note`); they are dropped by default'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;grant'= {
+            cand --as 'The clinic (held here)'
+            cand --to 'The researcher: its research key must be signed by a key verified here'
+            cand --study 'The study name'
+            cand --threshold 'Fragments needed to re-encrypt'
+            cand --proxies 'Fragments made, one per proxy'
+            cand --out-dir 'New directory for the fragment files (0600; one to each proxy)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;proxy'= {
+            cand --fragment 'The fragment file this proxy was given'
+            cand --out-dir 'Where to write capsule fragments [default: STUDYDIR/cfrags/GRANT/N]'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;open'= {
+            cand --as 'The researcher (held here)'
+            cand --out-dir 'New directory for the opened records (one RDS message per patient)'
+            cand --cfrags 'Directories of capsule fragments [default: STUDYDIR/cfrags]'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --no-verify 'Open even if the clinic''s key is not verified here (warns)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;revoke'= {
+            cand --as 'The clinic (held here)'
+            cand --from 'The researcher whose grants end'
+            cand --study 'The study name'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;reidentify'= {
+            cand --as 'The clinic (held here)'
+            cand --study 'The study name'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;research;help'= {
+            cand init 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+            cand publish 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+            cand grant 'Grant a researcher a study: one key-fragment file per proxy'
+            cand proxy 'Re-encrypt a study''s records for a grant with one key fragment (no private key needed)'
+            cand open 'Open the records of a study granted to you, from the proxies'' capsule fragments'
+            cand revoke 'Withdraw a researcher''s grants (consent withdrawn); new records go to a new key'
+            cand reidentify 'The patient id behind a study pseudonym (the clinic only)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;research;help;init'= {
+        }
+        &'ehrcrypt;research;help;publish'= {
+        }
+        &'ehrcrypt;research;help;grant'= {
+        }
+        &'ehrcrypt;research;help;proxy'= {
+        }
+        &'ehrcrypt;research;help;open'= {
+        }
+        &'ehrcrypt;research;help;revoke'= {
+        }
+        &'ehrcrypt;research;help;reidentify'= {
+        }
+        &'ehrcrypt;research;help;help'= {
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -758,6 +919,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand share 'Short for `delegation share`'
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
+            cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -857,6 +1019,29 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;emergency;decrypt'= {
         }
         &'ehrcrypt;help;emergency;append'= {
+        }
+        &'ehrcrypt;help;research'= {
+            cand init 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+            cand publish 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+            cand grant 'Grant a researcher a study: one key-fragment file per proxy'
+            cand proxy 'Re-encrypt a study''s records for a grant with one key fragment (no private key needed)'
+            cand open 'Open the records of a study granted to you, from the proxies'' capsule fragments'
+            cand revoke 'Withdraw a researcher''s grants (consent withdrawn); new records go to a new key'
+            cand reidentify 'The patient id behind a study pseudonym (the clinic only)'
+        }
+        &'ehrcrypt;help;research;init'= {
+        }
+        &'ehrcrypt;help;research;publish'= {
+        }
+        &'ehrcrypt;help;research;grant'= {
+        }
+        &'ehrcrypt;help;research;proxy'= {
+        }
+        &'ehrcrypt;help;research;open'= {
+        }
+        &'ehrcrypt;help;research;revoke'= {
+        }
+        &'ehrcrypt;help;research;reidentify'= {
         }
         &'ehrcrypt;help;demo'= {
         }

@@ -40,6 +40,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "delegation" -d 'S
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "share" -d 'Short for `delegation share`'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -437,6 +438,100 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Verify a patient\'s card and bucket, log the access, and decrypt the records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "append" -d 'Add records to a patient\'s bucket under the card\'s key, signed by you'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "init" -d 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "publish" -d 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "grant" -d 'Grant a researcher a study: one key-fragment file per proxy'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "proxy" -d 'Re-encrypt a study\'s records for a grant with one key fragment (no private key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "open" -d 'Open the records of a study granted to you, from the proxies\' capsule fragments'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l as -d 'The owner (held here) that will receive studies' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l as -d 'The clinic (held here) that owns the records' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l study -d 'The study name (letters, digits, \'-\', \'_\', \'.\')' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l out -d 'The study directory (created on first publication)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l keep-notes -d 'Keep free-text notes (`note`); they are dropped by default'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l as -d 'The clinic (held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l to -d 'The researcher: its research key must be signed by a key verified here' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l study -d 'The study name' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l threshold -d 'Fragments needed to re-encrypt' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l proxies -d 'Fragments made, one per proxy' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l out-dir -d 'New directory for the fragment files (0600; one to each proxy)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l fragment -d 'The fragment file this proxy was given' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l out-dir -d 'Where to write capsule fragments [default: STUDYDIR/cfrags/GRANT/N]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l as -d 'The researcher (held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l out-dir -d 'New directory for the opened records (one RDS message per patient)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l cfrags -d 'Directories of capsule fragments [default: STUDYDIR/cfrags]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l no-verify -d 'Open even if the clinic\'s key is not verified here (warns)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l as -d 'The clinic (held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l from -d 'The researcher whose grants end' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l study -d 'The study name' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l as -d 'The clinic (held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l study -d 'The study name' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "init" -d 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "publish" -d 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "grant" -d 'Grant a researcher a study: one key-fragment file per proxy'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "proxy" -d 'Re-encrypt a study\'s records for a grant with one key fragment (no private key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "open" -d 'Open the records of a study granted to you, from the proxies\' capsule fragments'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
@@ -452,18 +547,19 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l q
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "share" -d 'Short for `delegation share`'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "share" -d 'Short for `delegation share`'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
@@ -490,3 +586,10 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from emergency" -f -a "decrypt" -d 'Verify a patient\'s card and bucket, log the access, and decrypt the records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from emergency" -f -a "append" -d 'Add records to a patient\'s bucket under the card\'s key, signed by you'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "init" -d 'Publish your research key (derived from your RSA key), so that clinics can grant you studies'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "publish" -d 'Pseudonymise FHIR records and publish them, encrypted, into a study directory'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "grant" -d 'Grant a researcher a study: one key-fragment file per proxy'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "proxy" -d 'Re-encrypt a study\'s records for a grant with one key fragment (no private key needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "open" -d 'Open the records of a study granted to you, from the proxies\' capsule fragments'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'

@@ -235,3 +235,30 @@ fn an_independent_reading_of_format_md_verifies_and_opens_ab() {
         .unwrap();
     assert_eq!(&raw[..], &key.expose()[..]);
 }
+
+/// `fixtures/research/C.owner.json`: C's document with the research key
+/// `research init` published (FORMAT.md §10.2). Every build reads it, with
+/// or without the `research` feature, and a tampered key is refused.
+#[test]
+fn the_research_key_fixture_imports_signed_by_a_verified_key() {
+    const KEY: &str = "A4S6T7CCCZNhF5aD9PXcw/pQS0N6q7qmok8xy6+sdk4N";
+    let sb = Sandbox::new();
+    let doc = fixture("research/C.owner.json");
+    ok(&mut sb.ks("A"), &["owner", "import", doc.to_str().unwrap()]);
+    let ks = Keystore::load(&sb.keystore("A")).unwrap();
+    let c = ks.owner(&id("C")).unwrap();
+    assert_eq!(c.pre_keys.len(), 1);
+    assert_eq!(c.pre_keys[0].key, KEY);
+    let trust = ehrcrypt::research::prekey::verified_pre_key(c).unwrap();
+    assert_eq!(trust.key, KEY);
+
+    let mut v = read_json(&doc);
+    v["preKeys"][0]["key"] = "A4S6T7CCCZNhF5aD9PXcw/pQS0N6q7qmok8xy6+sdk4O".into();
+    let bad = sb.path("C.bad.json");
+    write_json(&bad, &v);
+    fails(
+        &mut sb.ks("A"),
+        &["owner", "import", bad.to_str().unwrap()],
+        5,
+    );
+}

@@ -367,7 +367,10 @@ fn script(d: &mut Demo) -> Result<()> {
         5,
     )?;
 
-    more_steps(d)
+    more_steps(d)?;
+    #[cfg(feature = "research")]
+    research_steps(d)?;
+    Ok(())
 }
 
 /// Sharing, revocation, backup and emergency access.
@@ -557,5 +560,111 @@ fn corrupt_one_object(d: &Demo) -> Result<()> {
         "\n   (flipped one byte of {})",
         first.strip_prefix(&d.dir).unwrap_or(&first).display()
     );
+    Ok(())
+}
+
+/// Seed 003 and seed 004 RDS: a study published once, re-encrypted for a
+/// researcher by two of three proxies that hold no key.
+#[cfg(feature = "research")]
+fn research_steps(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Research: Dr Carol's lab receives a pseudonymised study through proxies",
+        "Alice publishes her patients' FHIR data for a study; names, phones and\naddresses are removed and ids become study pseudonyms before encryption.\nShe grants Carol 2-of-3 key fragments; proxies with no key re-encrypt.",
+    );
+    d.run("carol", &["research", "init", "--as", "dr-carol"])?;
+    d.run(
+        "carol",
+        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+    )?;
+    d.run("alice", &["owner", "import", "carol.owner.json"])?;
+    d.write(
+        "study-bundle.json",
+        r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+  {"resource": {"resourceType": "Patient", "id": "keats", "name": [{"family": "Keats", "given": ["John"]}],
+                "telecom": [{"system": "phone", "value": "+44 20 7946 0321"}], "birthDate": "1795-10-31", "gender": "male"}},
+  {"resource": {"resourceType": "Observation", "id": "hba1c", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "4548-4", "display": "Hemoglobin A1c"}]},
+                "subject": {"reference": "Patient/keats", "display": "John Keats"},
+                "valueQuantity": {"value": 7.2, "unit": "%"}}}
+]}
+"#,
+    )?;
+    d.run(
+        "alice",
+        &[
+            "research",
+            "publish",
+            "--as",
+            "dr-alice",
+            "--study",
+            "hba1c-2027",
+            "study-bundle.json",
+            "--out",
+            "study",
+        ],
+    )?;
+    d.run(
+        "alice",
+        &[
+            "research",
+            "grant",
+            "--as",
+            "dr-alice",
+            "--to",
+            "dr-carol",
+            "--study",
+            "hba1c-2027",
+            "--threshold",
+            "2",
+            "--proxies",
+            "3",
+            "study",
+            "--out-dir",
+            "fragments",
+        ],
+    )?;
+    let mut frags: Vec<String> = std::fs::read_dir(d.dir.join("fragments"))
+        .map_err(|e| Error::io(&d.dir.join("fragments"), "list", e))?
+        .filter_map(|e| e.ok())
+        .map(|e| format!("fragments/{}", e.file_name().to_string_lossy()))
+        .collect();
+    frags.sort();
+    for f in frags.iter().take(2) {
+        d.run("proxy", &["research", "proxy", "--fragment", f, "study"])?;
+    }
+    d.run(
+        "carol",
+        &[
+            "research",
+            "open",
+            "--as",
+            "dr-carol",
+            "study",
+            "--out-dir",
+            "study-data",
+        ],
+    )?;
+    let opened = std::fs::read_dir(d.dir.join("study-data"))
+        .map_err(|e| Error::io(&d.dir.join("study-data"), "list", e))?
+        .filter_map(|e| e.ok())
+        .next()
+        .map(|e| format!("study-data/{}", e.file_name().to_string_lossy()));
+    if let Some(name) = opened {
+        d.show_json(&name)?;
+    }
+    d.run(
+        "alice",
+        &[
+            "research",
+            "revoke",
+            "--as",
+            "dr-alice",
+            "--from",
+            "dr-carol",
+            "--study",
+            "hba1c-2027",
+            "study",
+        ],
+    )?;
     Ok(())
 }

@@ -197,10 +197,8 @@ pub fn run(env: &Env, cmd: ResearchCommand) -> Result<()> {
                 &session,
                 &a.me,
                 &a.to,
-                &a.study,
-                &a.study_dir,
-                a.threshold,
-                a.proxies,
+                (&a.study, &a.study_dir),
+                study::Split::new(a.threshold, a.proxies)?,
                 &a.out_dir,
             )?;
             if out.json {

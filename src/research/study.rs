@@ -750,6 +750,24 @@ pub struct FragmentFile {
     pub kfrag: String,
 }
 
+/// How a grant is split: `threshold` of `proxies` fragments re-encrypt.
+#[derive(Clone, Copy, Debug)]
+pub struct Split {
+    threshold: u32,
+    proxies: u32,
+}
+
+impl Split {
+    pub fn new(threshold: u32, proxies: u32) -> Result<Self> {
+        if proxies == 0 || proxies > MAX_PROXIES || threshold == 0 || threshold > proxies {
+            return Err(Error::usage(format!(
+                "--threshold {threshold} of --proxies {proxies}: need 1 <= threshold <= proxies <= {MAX_PROXIES}"
+            )));
+        }
+        Ok(Split { threshold, proxies })
+    }
+}
+
 /// What `research grant` made.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -769,17 +787,11 @@ pub fn grant(
     session: &Session,
     me: &OwnerId,
     receiver: &OwnerId,
-    study: &str,
-    dir: &Path,
-    threshold: u32,
-    proxies: u32,
+    (study, dir): (&str, &Path),
+    split: Split,
     out_dir: &Path,
 ) -> Result<GrantReport> {
-    if proxies == 0 || proxies > MAX_PROXIES || threshold == 0 || threshold > proxies {
-        return Err(Error::usage(format!(
-            "--threshold {threshold} of --proxies {proxies}: need 1 <= threshold <= proxies <= {MAX_PROXIES}"
-        )));
-    }
+    let Split { threshold, proxies } = split;
     let owner = session.keystore().owner(receiver)?;
     let pre = verified_pre_key(owner)?;
     let receiving = parse_public(&pre.key_bytes()?, "research key")?;
@@ -945,16 +957,21 @@ pub fn proxy(fragment: &Path, dir: &Path, out: Option<&Path>) -> Result<ProxyRep
     };
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, "create directory", e))?;
     let paths = record_paths(dir)?;
-    let results: Vec<Result<Option<(PathBuf, Vec<u8>)>>> = paths
+    enum Outcome {
+        OtherEpoch,
+        Unchanged,
+        New(PathBuf, Vec<u8>),
+    }
+    let results: Vec<Result<Outcome>> = paths
         .par_iter()
         .map(|p| {
             let rec = Record::read(p, &doc, &verifying)?;
             if rec.epoch != f.epoch {
-                return Ok(None);
+                return Ok(Outcome::OtherEpoch);
             }
             let dest = out_dir.join(format!("{}.json", rec.id));
             if dest.exists() {
-                return Ok(Some((dest, Vec::new())));
+                return Ok(Outcome::Unchanged);
             }
             let capsule = rec.capsule().map_err(|e| e.context(display_path(p)))?;
             let cfrag = umbral_pre::reencrypt(&capsule, kfrag.clone());
@@ -966,16 +983,16 @@ pub fn proxy(fragment: &Path, dir: &Path, out: Option<&Path>) -> Result<ProxyRep
                 index: f.index,
                 cfrag: umbral_bytes(&cfrag.unverify())?,
             };
-            Ok(Some((dest, to_json(&c)?)))
+            Ok(Outcome::New(dest, to_json(&c)?))
         })
         .collect();
     let mut batch = Batch::new();
     let (mut reencrypted, mut unchanged, mut other_epoch) = (0, 0, 0);
     for r in results {
         match r? {
-            None => other_epoch += 1,
-            Some((_, bytes)) if bytes.is_empty() => unchanged += 1,
-            Some((dest, bytes)) => {
+            Outcome::OtherEpoch => other_epoch += 1,
+            Outcome::Unchanged => unchanged += 1,
+            Outcome::New(dest, bytes) => {
                 batch.stage(&dest, &bytes, Mode::Public)?;
                 reencrypted += 1;
             }
@@ -1010,12 +1027,13 @@ pub struct OpenReport {
     pub out_dir: PathBuf,
 }
 
-/// Capsule fragments found under `dirs`, by (grant, record), one per proxy index.
-fn collect_cfrags(
-    dirs: &[PathBuf],
-    study: &str,
-) -> Result<BTreeMap<(String, String), BTreeMap<u32, (String, CfragFile)>>> {
-    let mut out: BTreeMap<(String, String), BTreeMap<u32, (String, CfragFile)>> = BTreeMap::new();
+/// Capsule fragments by (grant, record), then by proxy index, with the file
+/// each came from.
+type Cfrags = BTreeMap<(String, String), BTreeMap<u32, (String, CfragFile)>>;
+
+/// Capsule fragments found under `dirs`.
+fn collect_cfrags(dirs: &[PathBuf], study: &str) -> Result<Cfrags> {
+    let mut out = Cfrags::new();
     let mut stack: Vec<(PathBuf, usize)> = dirs.iter().map(|d| (d.clone(), 0)).collect();
     while let Some((d, depth)) = stack.pop() {
         if !d.exists() {
