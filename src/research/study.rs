@@ -416,7 +416,8 @@ fn record_paths(dir: &Path) -> Result<Vec<PathBuf>> {
 #[serde(rename_all = "camelCase")]
 pub struct PublishReport {
     pub study: String,
-    pub created: bool,
+    /// This publication created the study.
+    pub new: bool,
     pub epoch: u32,
     /// One per patient: (record id, pseudonym).
     pub records: Vec<PublishedRecord>,
@@ -646,7 +647,7 @@ pub fn publish(
     batch.commit()?;
     Ok(PublishReport {
         study: study.to_string(),
-        created: st.created,
+        new: st.created,
         epoch,
         resources: records.iter().map(|r| r.resources).sum(),
         records,
