@@ -160,7 +160,7 @@ pub fn run(env: &Env, cmd: ResearchCommand) -> Result<()> {
             }
             if out.json {
                 out.json(
-                    &json!({"id": me, "preKey": key.key, "signer": key.signer, "created": new}),
+                    &json!({"id": me, "preKey": key.key, "signer": key.signer, "created": key.created, "new": new}),
                 );
             } else {
                 out.line(format!("research key of {me}: {}", key.key));
