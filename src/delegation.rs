@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use crate::crypto::derive::LookupPrf;
 use crate::crypto::{Fingerprint, SymmetricKey};
+use crate::entity::v2::{DirItem, EntryValues, PairKey};
 use crate::entity::{Delegations, Entity, EntityKind, Role};
 use crate::error::{Error, Result};
 use crate::owner::OwnerId;
@@ -37,6 +39,8 @@ use crate::session::{ExchangeOptions, Session};
 struct Grant {
     id: String,
     key: SymmetricKey,
+    /// Its lookup PRF, for v2 entities.
+    prf: LookupPrf,
 }
 
 /// How an exchange key came to be used: for the caller to report.
@@ -90,11 +94,13 @@ impl Grants {
                 created: outcome.created,
                 unverified: outcome.unverified,
             });
+            let prf = LookupPrf::new(&outcome.record.access_control_secret(&key));
             keys.insert(
                 d.clone(),
                 Grant {
                     id: outcome.record.id,
                     key,
+                    prf,
                 },
             );
         }
@@ -111,6 +117,17 @@ impl Grants {
 
     pub fn delegates(&self) -> impl Iterator<Item = &OwnerId> {
         self.keys.keys()
+    }
+
+    /// The exchange key {me→delegate} as a v2 writer needs it.
+    fn pair<'a>(&'a self, delegate: &'a OwnerId) -> Result<PairKey<'a>> {
+        let g = self.get(delegate)?;
+        Ok(PairKey {
+            delegator: &self.me,
+            delegate,
+            key: &g.key,
+            prf: &g.prf,
+        })
     }
 
     fn get(&self, delegate: &OwnerId) -> Result<&Grant> {
@@ -204,6 +221,9 @@ pub fn share(
     grants: &Grants,
     source: &str,
 ) -> Result<ShareOutcome> {
+    if entity.v2.is_some() {
+        return share_v2(entity, session, grants, source);
+    }
     let opened = Opened::open(entity, session, &grants.me, source)?;
     let mut out = ShareOutcome::default();
     for (delegate, g) in &grants.keys {
@@ -218,6 +238,31 @@ pub fn share(
         } else {
             out.already.push(delegate.clone());
         }
+    }
+    Ok(out)
+}
+
+/// [`share`] of a v2 entity: a delegate already named in the directory
+/// (by anyone) has access; every other receives an entry `me→delegate`.
+fn share_v2(
+    entity: &mut Entity,
+    session: &Session,
+    grants: &Grants,
+    source: &str,
+) -> Result<ShareOutcome> {
+    let values = entity.v2_open(session, &grants.me, source)?;
+    let mut dir = entity.v2_directory(&values.entity_key, source)?;
+    let mut out = ShareOutcome::default();
+    for delegate in grants.keys.keys() {
+        if dir.iter().any(|i| &i.delegate == delegate) {
+            out.already.push(delegate.clone());
+        } else {
+            dir.push(entity.v2_add_entry(&grants.pair(delegate)?, &values)?);
+            out.added.push(delegate.clone());
+        }
+    }
+    if out.changed() {
+        entity.v2_seal_directory(&values.entity_key, dir)?;
     }
     Ok(out)
 }
@@ -265,6 +310,9 @@ pub fn revoke(
     rekey: Option<&Grants>,
     source: &str,
 ) -> Result<RevokeOutcome> {
+    if entity.v2.is_some() {
+        return revoke_v2(entity, session, me, from, rekey, source);
+    }
     let opened = Opened::open(entity, session, me, source)?;
     let mut out = RevokeOutcome::default();
     for who in from {
@@ -323,6 +371,186 @@ pub fn revoke(
     Ok(out)
 }
 
+/// [`revoke`] of a v2 entity: the directory says which entries are the
+/// revoked owners' (whoever made them), so all of them go.
+fn revoke_v2(
+    entity: &mut Entity,
+    session: &Session,
+    me: &OwnerId,
+    from: &[OwnerId],
+    rekey: Option<&Grants>,
+    source: &str,
+) -> Result<RevokeOutcome> {
+    let values = entity.v2_open(session, me, source)?;
+    let mut dir = entity.v2_directory(&values.entity_key, source)?;
+    let mut out = RevokeOutcome::default();
+    for who in from {
+        let gone: Vec<String> = dir
+            .iter()
+            .filter(|i| &i.delegate == who)
+            .map(|i| i.lookup.clone())
+            .collect();
+        if gone.is_empty() {
+            out.had_no_access.push(who.clone());
+        } else {
+            entity.v2_remove(&gone)?;
+            dir.retain(|i| &i.delegate != who);
+            out.removed.push(who.clone());
+        }
+        for i in dir.iter().filter(|i| &i.delegator == who) {
+            out.onward.push((who.clone(), i.delegate.clone()));
+        }
+    }
+    if dir.is_empty() {
+        return Err(Error::refused(format!(
+            "{source}: revoking {} would leave entity {} with no reader",
+            join(from),
+            entity.id_text()
+        ))
+        .hint("keep at least one data owner who can read it"));
+    }
+    let Some(grants) = rekey else {
+        if out.changed() {
+            entity.v2_seal_directory(&values.entity_key, dir)?;
+        }
+        return Ok(out);
+    };
+    if grants.me() != me {
+        return Err(Error::internal("rekey keys belong to another owner"));
+    }
+    if entity.encrypted_self.is_empty() {
+        return Err(Error::internal("rekey needs encryptedSelf loaded"));
+    }
+    let plaintext = entity.open_self(&values.entity_key, source)?;
+    let fresh = EntryValues {
+        entity_key: SymmetricKey::generate(),
+        secret_id: values.secret_id.clone(),
+        parent_id: values.parent_id.clone(),
+    };
+    entity.seal_self(&fresh.entity_key, &plaintext);
+    drop(plaintext);
+    let delegates: BTreeSet<OwnerId> = dir.iter().map(|i| i.delegate.clone()).collect();
+    for d in &delegates {
+        if dir.iter().any(|i| &i.delegate == d && &i.delegator != me) {
+            out.remade_for.push(d.clone());
+        }
+    }
+    let all: Vec<String> = dir.iter().map(|i| i.lookup.clone()).collect();
+    entity.v2_remove(&all)?;
+    let mut new_dir: Vec<DirItem> = Vec::with_capacity(delegates.len());
+    for d in &delegates {
+        new_dir.push(entity.v2_add_entry(&grants.pair(d)?, &fresh)?);
+    }
+    entity.v2_seal_directory(&fresh.entity_key, new_dir)?;
+    out.rekeyed = true;
+    Ok(out)
+}
+
+/// The delegates of a v1 entity whose entries `me` cannot carry over
+/// under their own exchange key (`me` is neither end of it, or does not
+/// hold it): [`upgrade`] remakes them as `me→delegate`, so it needs
+/// {me→delegate} for each.
+pub fn upgrade_needs(entity: &Entity, session: &Session, me: &OwnerId) -> BTreeSet<OwnerId> {
+    let mut out = BTreeSet::new();
+    if entity.v2.is_some() {
+        return out;
+    }
+    for (delegate, list) in &entity.encryption_keys {
+        for d in list {
+            if !reusable(session, me, &d.owner, delegate, &d.exchange_key) {
+                out.insert(delegate.clone());
+            }
+        }
+    }
+    out
+}
+
+fn reusable(session: &Session, me: &OwnerId, from: &OwnerId, to: &OwnerId, id: &str) -> bool {
+    (me == from || me == to) && session.record(from, to, id).is_ok()
+}
+
+/// Rewrites a v1 entity as v2, as `me` (who must be able to read it).
+/// Every delegation keeps its delegate: an entry `D→R` under {DR} stays
+/// `D→R` when `me` is D or R (and holds {DR}), and becomes `me→R` under
+/// {me R} otherwise (from `grants`, see [`upgrade_needs`]). The entity key,
+/// secret id and parent id are kept; `secretForeignKeys` becomes the link
+/// tag. `encryptedSelf` is re-sealed under the same key: its associated
+/// data changes (salt and link replace `secretForeignKeys`), so the format
+/// forces it. Returns `false` (nothing done) for a v2 entity.
+pub fn upgrade(
+    entity: &mut Entity,
+    session: &Session,
+    me: &OwnerId,
+    grants: &Grants,
+    source: &str,
+) -> Result<bool> {
+    if entity.v2.is_some() {
+        return Ok(false);
+    }
+    if grants.me() != me {
+        return Err(Error::internal("upgrade keys belong to another owner"));
+    }
+    let values = EntryValues {
+        entity_key: entity.entity_key(session, me, source)?,
+        secret_id: match entity.delegations.is_empty() {
+            true => uuid::Uuid::new_v4().to_string(),
+            false => entity.secret_id(session, me, source)?,
+        },
+        parent_id: entity.parent_id(session, me, source)?,
+    };
+    if entity.encrypted_self.is_empty() {
+        return Err(Error::internal("upgrade needs encryptedSelf loaded"));
+    }
+    let plaintext = entity.open_self(&values.entity_key, source)?;
+    if entity.secret_foreign_keys.len() > 1 {
+        return Err(Error::format(format!(
+            "{source}: entity {} links to {} parents; v2 links to one",
+            entity.id_text(),
+            entity.secret_foreign_keys.len()
+        )));
+    }
+    let mut pairs: Vec<(OwnerId, OwnerId, Option<String>)> = Vec::new();
+    for (delegate, list) in &entity.encryption_keys {
+        for d in list {
+            let pair = if reusable(session, me, &d.owner, delegate, &d.exchange_key) {
+                (d.owner.clone(), delegate.clone(), Some(d.exchange_key.clone()))
+            } else {
+                (me.clone(), delegate.clone(), None)
+            };
+            if !pairs.iter().any(|p| p.0 == pair.0 && p.1 == pair.1) {
+                pairs.push(pair);
+            }
+        }
+    }
+    let parent_secret = entity.secret_foreign_keys.first().cloned();
+    entity.secret_foreign_keys.clear();
+    entity.crypted_foreign_keys.clear();
+    entity.delegations.clear();
+    entity.encryption_keys.clear();
+    entity.v2 = Some(crate::entity::v2::V2Meta::new(parent_secret.as_deref()));
+    let mut dir = Vec::with_capacity(pairs.len());
+    for (from, to, id) in &pairs {
+        match id {
+            Some(id) => {
+                let key = session.exchange_key(me, from, to, id)?;
+                let record = session.record(from, to, id)?;
+                let prf = LookupPrf::new(&record.access_control_secret(&key));
+                let pair = PairKey {
+                    delegator: from,
+                    delegate: to,
+                    key: &key,
+                    prf: &prf,
+                };
+                dir.push(entity.v2_add_entry(&pair, &values)?);
+            }
+            None => dir.push(entity.v2_add_entry(&grants.pair(to)?, &values)?),
+        }
+    }
+    entity.v2_seal_directory(&values.entity_key, dir)?;
+    entity.seal_self(&values.entity_key, &plaintext);
+    Ok(true)
+}
+
 fn join(ids: &[OwnerId]) -> String {
     ids.iter()
         .map(OwnerId::as_str)
@@ -331,14 +559,30 @@ fn join(ids: &[OwnerId]) -> String {
 }
 
 /// The delegates, other than `from`, that hold entries in `entity`: the
-/// exchange keys a rekey will need.
-pub fn remaining_delegates(entity: &Entity, from: &[OwnerId]) -> BTreeSet<OwnerId> {
-    Role::ALL
+/// exchange keys a rekey will need. A v2 entity says so only to a reader
+/// (`me`), from its directory.
+pub fn remaining_delegates(
+    entity: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    from: &[OwnerId],
+    source: &str,
+) -> Result<BTreeSet<OwnerId>> {
+    if entity.v2.is_some() {
+        let values = entity.v2_open(session, me, source)?;
+        let dir = entity.v2_directory(&values.entity_key, source)?;
+        return Ok(dir
+            .into_iter()
+            .map(|i| i.delegate)
+            .filter(|d| !from.contains(d))
+            .collect());
+    }
+    Ok(Role::ALL
         .iter()
         .flat_map(|r| entity.delegations_for(*r).keys())
         .filter(|d| !from.contains(d))
         .cloned()
-        .collect()
+        .collect())
 }
 
 /// One `delegator → delegate` entry of an entity, as `list` shows it.
@@ -347,7 +591,9 @@ pub fn remaining_delegates(entity: &Entity, from: &[OwnerId]) -> BTreeSet<OwnerI
 pub struct Pair {
     pub delegator: OwnerId,
     pub delegate: OwnerId,
-    pub exchange_key: String,
+    /// v1 only: v2 entities name no exchange key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_key: Option<String>,
 }
 
 /// Who has access to an entity, from its metadata alone (no key needed).
@@ -356,6 +602,14 @@ pub struct Pair {
 pub struct AccessList {
     pub id: Value,
     pub kind: EntityKind,
+    /// The entity format version.
+    pub format: u32,
+    /// How many delegation entries the entity holds (v1: of
+    /// `encryptionKeys`; v2: access entries): all an observer sees of v2.
+    pub entries: usize,
+    /// Whether `readers` and `roles` are known: always for v1, for v2 only
+    /// when read as an owner who can open the entity (its directory).
+    pub revealed: bool,
     /// Who can decrypt it: the delegates of `encryptionKeys`.
     pub readers: Vec<OwnerId>,
     /// The entries of each role present, by field name (`encryptionKeys`,
@@ -385,14 +639,28 @@ pub fn access_list(entity: &Entity) -> AccessList {
                 list.iter().map(move |e| Pair {
                     delegator: e.owner.clone(),
                     delegate: delegate.clone(),
-                    exchange_key: e.exchange_key.clone(),
+                    exchange_key: Some(e.exchange_key.clone()),
                 })
             })
             .collect()
     };
+    if let Some(meta) = &entity.v2 {
+        return AccessList {
+            id: entity.id.clone(),
+            kind: entity.kind,
+            format: 2,
+            entries: meta.access.len(),
+            revealed: false,
+            readers: Vec::new(),
+            roles: Vec::new(),
+        };
+    }
     AccessList {
         id: entity.id.clone(),
         kind: entity.kind,
+        format: 1,
+        entries: entity.encryption_keys.values().map(Vec::len).sum(),
+        revealed: true,
         readers: entity.encryption_keys.keys().cloned().collect(),
         roles: Role::ALL
             .iter()
@@ -400,6 +668,41 @@ pub fn access_list(entity: &Entity) -> AccessList {
             .map(|r| (r.field(), pairs(entity.delegations_for(*r))))
             .collect(),
     }
+}
+
+/// The access list of an entity as `me` sees it: for v2, what `me`'s keys
+/// reveal (the directory, if `me` can read the entity; else what an
+/// observer sees).
+pub fn access_list_as(
+    entity: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    source: &str,
+) -> Result<AccessList> {
+    let mut list = access_list(entity);
+    if entity.v2.is_none() {
+        return Ok(list);
+    }
+    let values = match entity.v2_open(session, me, source) {
+        Ok(v) => v,
+        Err(e) if is_no_access(&e) => return Ok(list),
+        Err(e) => return Err(e),
+    };
+    let dir = entity.v2_directory(&values.entity_key, source)?;
+    let readers: BTreeSet<OwnerId> = dir.iter().map(|i| i.delegate.clone()).collect();
+    list.readers = readers.into_iter().collect();
+    list.roles = vec![(
+        "access",
+        dir.into_iter()
+            .map(|i| Pair {
+                delegator: i.delegator,
+                delegate: i.delegate,
+                exchange_key: None,
+            })
+            .collect(),
+    )];
+    list.revealed = true;
+    Ok(list)
 }
 
 /// An entity file read for a change of its metadata (share, revoke):
@@ -582,15 +885,26 @@ pub fn read_access_list(path: &Path) -> Result<AccessList> {
 
 /// The delegates, other than `from`, that hold entries in the entity file
 /// at `path` (see [`remaining_delegates`]).
-pub fn read_remaining_delegates(path: &Path, from: &[OwnerId]) -> Result<BTreeSet<OwnerId>> {
-    EntityFile::read(path).map(|f| remaining_delegates(f.entity(), from))
+pub fn read_remaining_delegates(
+    path: &Path,
+    session: &Session,
+    me: &OwnerId,
+    from: &[OwnerId],
+) -> Result<BTreeSet<OwnerId>> {
+    let f = EntityFile::read(path)?;
+    remaining_delegates(f.entity(), session, me, from, f.source())
+}
+
+/// What [`upgrade_needs`] says of the entity file at `path`.
+pub fn read_upgrade_needs(path: &Path, session: &Session, me: &OwnerId) -> Result<BTreeSet<OwnerId>> {
+    EntityFile::read(path).map(|f| upgrade_needs(f.entity(), session, me))
 }
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
 pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
     let f = EntityFile::read(path)?;
-    if f.entity().delegations.is_empty() {
+    if f.entity().v2.is_none() && f.entity().delegations.is_empty() {
         return Ok(None);
     }
     f.entity().secret_id(session, me, f.source()).map(Some)
@@ -600,12 +914,7 @@ pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Op
 /// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
 /// entity (or not readable as one) is not linked.
 pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
-    EntityFile::read(path).is_ok_and(|f| {
-        f.entity()
-            .secret_foreign_keys
-            .iter()
-            .any(|s| secret_ids.contains(s))
-    })
+    EntityFile::read(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
 }
 
 /// Whether an error means "this owner cannot read that entity".

@@ -25,12 +25,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use crate::crypto::derive::LookupPrf;
 use crate::crypto::{b64, Context, SymmetricKey};
 use crate::error::{Error, ErrorKind, Result};
 use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
 
+pub mod v2;
+
+pub use v2::FORMAT_V2;
+
 pub const ENTITY_FORMAT: &str = "ehrcrypt/entity/v1";
+/// The newest entity format this ehrcrypt reads and the one it writes.
+const NEWEST: u32 = 2;
 /// What follows the `encryptedSelf` value, the last field, in a file.
 const SELF_TAIL: &[u8] = b"\"\n}\n";
 const FORMAT_PREFIX: &str = "ehrcrypt/entity/";
@@ -142,6 +149,10 @@ pub struct Entity {
     pub encryption_keys: Delegations,
     /// base64 of `nonce || ciphertext || tag`.
     pub encrypted_self: String,
+    /// `Some` for an `ehrcrypt/entity/v2` entity, whose delegations and
+    /// links are all here: its four v1 fields above are then empty (the
+    /// parser refuses a v2 file carrying any of them).
+    pub v2: Option<v2::V2Meta>,
 }
 
 /// Whether `value` looks like an ehrcrypt entity (of any version).
@@ -230,11 +241,16 @@ impl Entity {
     /// Every field of the envelope but `encryptedSelf`, in order.
     fn envelope_head(&self) -> Map<String, Value> {
         let mut m = Map::new();
-        m.insert("format".into(), Value::from(ENTITY_FORMAT));
+        let format = if self.v2.is_some() { FORMAT_V2 } else { ENTITY_FORMAT };
+        m.insert("format".into(), Value::from(format));
         m.insert("id".into(), self.id.clone());
         m.insert("kind".into(), Value::from(self.kind.as_str()));
         for (k, v) in &self.clear {
             m.insert(k.clone(), v.clone());
+        }
+        if let Some(meta) = &self.v2 {
+            meta.put_fields(&mut m);
+            return m;
         }
         if !self.secret_foreign_keys.is_empty() {
             m.insert(
@@ -308,37 +324,18 @@ impl Entity {
     /// without building a second copy of `encryptedSelf` (a share rewrites
     /// a 100 MB record with no allocation proportional to its size).
     pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Envelope<'a> {
-            format: &'static str,
-            id: &'a Value,
-            kind: &'static str,
-            #[serde(flatten)]
-            clear: &'a Map<String, Value>,
-            #[serde(skip_serializing_if = "<[String]>::is_empty")]
-            secret_foreign_keys: &'a [String],
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            crypted_foreign_keys: &'a Delegations,
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            delegations: &'a Delegations,
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            encryption_keys: &'a Delegations,
-            encrypted_self: &'a str,
+        // The pretty envelope without encryptedSelf ends "\n}"; the last
+        // field is written after it the way the pretty printer would.
+        let mut head = serde_json::to_vec_pretty(&Value::Object(self.envelope_head()))
+            .map_err(std::io::Error::other)?;
+        if !head.ends_with(b"\n}") {
+            return Err(std::io::Error::other("unexpected entity layout"));
         }
-        let envelope = Envelope {
-            format: ENTITY_FORMAT,
-            id: &self.id,
-            kind: self.kind.as_str(),
-            clear: &self.clear,
-            secret_foreign_keys: &self.secret_foreign_keys,
-            crypted_foreign_keys: &self.crypted_foreign_keys,
-            delegations: &self.delegations,
-            encryption_keys: &self.encryption_keys,
-            encrypted_self: &self.encrypted_self,
-        };
-        serde_json::to_writer_pretty(&mut *w, &envelope).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
+        head.truncate(head.len() - 2);
+        head.extend_from_slice(b",\n  \"encryptedSelf\": ");
+        w.write_all(&head)?;
+        serde_json::to_writer(&mut *w, &self.encrypted_self).map_err(std::io::Error::other)?;
+        w.write_all(b"\n}\n")
     }
 
     pub fn delegations_for(&self, role: Role) -> &Delegations {
@@ -384,6 +381,17 @@ impl Entity {
     fn self_context(&self) -> Context {
         let mut clear = Vec::new();
         crate::format::canonical_json(&Value::Object(self.clear.clone()), &mut clear);
+        if let Some(meta) = &self.v2 {
+            // v2: the salt and the link too, so neither can be changed or
+            // moved to another entity unnoticed (links are authenticated).
+            return Context::new(FORMAT_V2)
+                .with("encryptedSelf")
+                .with_bytes(&meta.salt)
+                .with(&self.id_text())
+                .with(self.kind.as_str())
+                .with_bytes(&clear)
+                .with_bytes(meta.link.as_ref().map_or(&[][..], |l| &l[..]));
+        }
         let mut links = Vec::new();
         crate::format::canonical_json(&Value::from(self.secret_foreign_keys.clone()), &mut links);
         Context::new(ENTITY_FORMAT)
@@ -502,6 +510,9 @@ impl Entity {
         me: &OwnerId,
         source: &str,
     ) -> Result<SymmetricKey> {
+        if self.v2.is_some() {
+            return Ok(self.v2_open(session, me, source)?.entity_key);
+        }
         let raw = self
             .open(session, me, Role::EncryptionKey, source)?
             .ok_or_else(|| {
@@ -515,6 +526,9 @@ impl Entity {
 
     /// The entity's secret id (what children put in `secretForeignKeys`).
     pub fn secret_id(&self, session: &Session, me: &OwnerId, source: &str) -> Result<String> {
+        if self.v2.is_some() {
+            return Ok(self.v2_open(session, me, source)?.secret_id);
+        }
         let raw = self
             .open(session, me, Role::SecretId, source)?
             .ok_or_else(|| {
@@ -533,9 +547,33 @@ impl Entity {
         me: &OwnerId,
         source: &str,
     ) -> Result<Option<String>> {
+        if self.v2.is_some() {
+            return Ok(self.v2_open(session, me, source)?.parent_id);
+        }
         match self.open(session, me, Role::ParentId, source)? {
             None => Ok(None),
             Some(raw) => utf8(raw, source, "parent id").map(Some),
+        }
+    }
+
+    /// Whether this entity is linked to the patient whose secret id is
+    /// `parent_secret`: v1 through `secretForeignKeys`, v2 through its
+    /// link tag (which only a holder of that secret can compute).
+    pub fn is_child_of(&self, parent_secret: &str) -> bool {
+        match &self.v2 {
+            Some(meta) => meta
+                .link
+                .is_some_and(|l| l == v2::link_tag(parent_secret, &meta.salt)),
+            None => self.secret_foreign_keys.iter().any(|s| s == parent_secret),
+        }
+    }
+
+    /// The format version of this entity (1 or 2).
+    pub fn version(&self) -> u32 {
+        if self.v2.is_some() {
+            2
+        } else {
+            1
         }
     }
 
@@ -597,6 +635,11 @@ struct RawEntity {
     delegations: Delegations,
     encryption_keys: Delegations,
     encrypted_self: Option<String>,
+    /// The v2 fields; for a v1 file they are clear fields.
+    salt: Option<Value>,
+    link: Option<Value>,
+    access: Option<Value>,
+    directory: Option<Value>,
 }
 
 impl<'de> Deserialize<'de> for RawEntity {
@@ -643,6 +686,10 @@ impl<'de> serde::de::Visitor<'de> for RawSeed<'_> {
                 "delegations" => r.delegations = map.next_value_seed(only)?,
                 "encryptionKeys" => r.encryption_keys = map.next_value_seed(only)?,
                 "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
+                "salt" => r.salt = Some(map.next_value()?),
+                "link" => r.link = Some(map.next_value()?),
+                "access" => r.access = Some(map.next_value()?),
+                "directory" => r.directory = Some(map.next_value()?),
                 _ => {
                     let v: Value = map.next_value()?;
                     r.clear.insert(key, v);
@@ -726,8 +773,38 @@ impl RawEntity {
         if let Some(f) = &self.format {
             probe.insert("format".into(), f.clone());
         }
-        crate::format::check_format(&Value::Object(probe), FORMAT_PREFIX, 1, source, "entity")?;
+        let version =
+            crate::format::check_format(&Value::Object(probe), FORMAT_PREFIX, NEWEST, source, "entity")?;
         let bad = |what: &str| Error::format(format!("{source}: malformed entity: {what}"));
+        let mut clear = self.clear;
+        let v2 = if version >= 2 {
+            if self.secret_foreign_keys.is_some()
+                || !self.crypted_foreign_keys.is_empty()
+                || !self.delegations.is_empty()
+                || !self.encryption_keys.is_empty()
+            {
+                return Err(bad("a v2 entity carries v1 delegations"));
+            }
+            Some(v2::V2Meta::parse(
+                self.salt,
+                self.link,
+                self.access,
+                self.directory,
+                &bad,
+            )?)
+        } else {
+            for (name, v) in [
+                ("salt", self.salt),
+                ("link", self.link),
+                ("access", self.access),
+                ("directory", self.directory),
+            ] {
+                if let Some(v) = v {
+                    clear.insert(name.into(), v);
+                }
+            }
+            None
+        };
         let id = self.id.ok_or_else(|| bad("no id"))?;
         if id_text(&id).is_none() {
             return Err(bad("id is not a string or an integer"));
@@ -742,12 +819,13 @@ impl RawEntity {
         Ok(Entity {
             id,
             kind,
-            clear: self.clear,
+            clear,
             secret_foreign_keys: self.secret_foreign_keys.unwrap_or_default(),
             crypted_foreign_keys: self.crypted_foreign_keys,
             delegations: self.delegations,
             encryption_keys: self.encryption_keys,
             encrypted_self: self.encrypted_self.ok_or_else(|| bad("no encryptedSelf"))?,
+            v2,
         })
     }
 }
@@ -818,14 +896,21 @@ pub struct EncryptOptions {
     pub allow_unverified: bool,
 }
 
+/// One exchange key {me→delegate} new entities are shared under.
+struct Target {
+    delegate: OwnerId,
+    key: SymmetricKey,
+    prf: LookupPrf,
+}
+
 /// Encrypts many records as one owner: exchange keys are resolved (and
 /// created if needed) once, then each record costs only symmetric work.
 pub struct Encryptor {
     me: OwnerId,
     kind: EntityKind,
     clear: Vec<Vec<String>>,
-    /// (delegate, exchange key id, exchange key), `me` first.
-    targets: Vec<(OwnerId, String, SymmetricKey)>,
+    /// The exchange keys {me→delegate}, `me` first.
+    targets: Vec<Target>,
     /// The parent's (id, secret id).
     parent: Option<(String, String)>,
     /// (delegate, fingerprint) of unverified keys that new exchange keys
@@ -873,7 +958,12 @@ impl Encryptor {
             };
             let (outcome, key) = session.ensure_exchange_key(me, &d, xo)?;
             unverified.extend(outcome.unverified.iter().map(|fp| (d.clone(), *fp)));
-            targets.push((d, outcome.record.id, key));
+            let prf = LookupPrf::new(&outcome.record.access_control_secret(&key));
+            targets.push(Target {
+                delegate: d,
+                key,
+                prf,
+            });
         }
         Ok(Encryptor {
             unverified,
@@ -947,7 +1037,12 @@ impl Encryptor {
         for path in &self.clear {
             copy_path(obj, path, &mut clear).map_err(|e| e.context(source))?;
         }
-        let key = SymmetricKey::generate();
+        let values = v2::EntryValues {
+            entity_key: SymmetricKey::generate(),
+            secret_id: uuid::Uuid::new_v4().to_string(),
+            parent_id: self.parent.as_ref().map(|(id, _)| id.clone()),
+        };
+        let parent_secret = self.parent.as_ref().map(|(_, s)| s.as_str());
         let mut entity = Entity {
             id,
             kind: self.kind,
@@ -957,40 +1052,20 @@ impl Encryptor {
             delegations: Delegations::new(),
             encryption_keys: Delegations::new(),
             encrypted_self: String::new(),
+            v2: Some(v2::V2Meta::new(parent_secret)),
         };
-        let secret_id = uuid::Uuid::new_v4().to_string();
-        if let Some((_, parent_secret)) = &self.parent {
-            entity.secret_foreign_keys.push(parent_secret.clone());
+        let mut directory = Vec::with_capacity(self.targets.len());
+        for t in &self.targets {
+            let pair = v2::PairKey {
+                delegator: &self.me,
+                delegate: &t.delegate,
+                key: &t.key,
+                prf: &t.prf,
+            };
+            directory.push(entity.v2_add_entry(&pair, &values)?);
         }
-        for (delegate, xid, xk) in &self.targets {
-            entity.add_delegation(
-                Role::EncryptionKey,
-                &self.me,
-                delegate,
-                xid,
-                xk,
-                key.expose(),
-            );
-            entity.add_delegation(
-                Role::SecretId,
-                &self.me,
-                delegate,
-                xid,
-                xk,
-                secret_id.as_bytes(),
-            );
-            if let Some((parent_id, _)) = &self.parent {
-                entity.add_delegation(
-                    Role::ParentId,
-                    &self.me,
-                    delegate,
-                    xid,
-                    xk,
-                    parent_id.as_bytes(),
-                );
-            }
-        }
-        entity.seal_self(&key, plaintext);
+        entity.v2_seal_directory(&values.entity_key, directory)?;
+        entity.seal_self(&values.entity_key, plaintext);
         Ok(entity)
     }
 }
@@ -1028,7 +1103,7 @@ pub fn decrypt_file_bytes(
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let partial = Entity::from_slice_for(&bytes, source, me)?;
-    let entity = if partial.encryption_keys.contains_key(me) {
+    let entity = if partial.v2.is_some() || partial.encryption_keys.contains_key(me) {
         partial
     } else {
         Entity::from_slice(&bytes, source)?
@@ -1057,7 +1132,9 @@ fn parse_path(p: &str) -> Result<Vec<String>> {
     // `id` alone is always in clear; under any other reserved name, even a
     // nested path would add a second `kind`, `format`... to the envelope.
     let id_itself = parts.len() == 1 && parts[0] == "id";
-    if RESERVED.contains(&parts[0].as_str()) && !id_itself {
+    if (RESERVED.contains(&parts[0].as_str()) || v2::RESERVED_V2.contains(&parts[0].as_str()))
+        && !id_itself
+    {
         return Err(Error::usage(format!(
             "--clear {p}: '{}' is a name the entity format reserves",
             parts[0]
@@ -1081,7 +1158,9 @@ fn copy_path(
     let Some(v) = src.get(first) else {
         return Ok(());
     };
-    if RESERVED.contains(&first.as_str()) && rest.is_empty() {
+    if (RESERVED.contains(&first.as_str()) || v2::RESERVED_V2.contains(&first.as_str()))
+        && rest.is_empty()
+    {
         return Err(Error::usage(format!(
             "field '{first}' is reserved by the entity format"
         )));

@@ -154,6 +154,21 @@ impl HcPartyKey {
         })
     }
 
+    /// The access-control secret of this exchange key (entity format v2):
+    /// `HKDF-SHA256(ikm = {AB}, salt = "", info = ctx("ehrcrypt/hcp-key/v2
+    /// access-control secret", id, delegator, delegate))`. Derived rather
+    /// than stored, so it is covered by the record's signature exactly as
+    /// {AB} is (the signature covers its wraps), every record made before
+    /// v2 has one without being re-signed, and a party holding the secret
+    /// alone (the lookup cache) learns nothing of {AB}.
+    pub fn access_control_secret(&self, key: &SymmetricKey) -> SymmetricKey {
+        let info = Context::new("ehrcrypt/hcp-key/v2 access-control secret")
+            .with(&self.id)
+            .with(self.delegator.as_str())
+            .with(self.delegate.as_str());
+        crate::crypto::derive::hkdf32(key.expose(), b"", info.as_bytes())
+    }
+
     /// RSA-decrypts one wrap (the expensive step; callers cache the result).
     pub fn unwrap_with(&self, wrap: &WrappedKey, key: &PrivateKey) -> Result<SymmetricKey> {
         let ctx = self.wrap_context(&wrap.owner, &wrap.fingerprint);

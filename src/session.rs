@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::crypto::{Fingerprint, PrivateKey, PublicKey, SymmetricKey};
+use crate::crypto::derive::LookupPrf;
+use crate::crypto::{b64, Context, Fingerprint, PrivateKey, PublicKey, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::hcp_key::{HcPartyKey, SignerTrust};
 use crate::keystore::Keystore;
@@ -61,8 +62,59 @@ pub struct Session {
     /// The same for passphrase unlocks (separate: `exchange_key` holds
     /// `slow_path` while it unlocks).
     unlock_path: Mutex<()>,
+    /// Per local owner: a lookup PRF for every exchange key it holds
+    /// (entity format v2), computed once per session.
+    lookups: Mutex<HashMap<OwnerId, Arc<Vec<Lookup>>>>,
+    lookup_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
+}
+
+/// One exchange key a reader holds, ready to find its entries in v2
+/// entities: the pair, the record, and the PRF keyed with its
+/// access-control secret ([`HcPartyKey::access_control_secret`]).
+#[derive(Clone, Debug)]
+pub struct Lookup {
+    pub delegator: OwnerId,
+    pub delegate: OwnerId,
+    pub record: String,
+    pub prf: LookupPrf,
+}
+
+/// The lookup cache beside a keystore (`<keystore>.lookup.json`, 0600):
+/// the access-control secrets of the exchange keys a local owner holds,
+/// each sealed under a key derived from that owner's private key. Finding
+/// one's entries in v2 entities needs every held secret; without the
+/// cache, each would cost an RSA decryption per command, with it only the
+/// exchange keys actually used do. It is only a cache: a missing, damaged
+/// or stale file is rebuilt, never trusted over the keystore.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct LookupCache {
+    format: String,
+    entries: Vec<CachedSecret>,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CachedSecret {
+    owner: OwnerId,
+    key: Fingerprint,
+    delegator: OwnerId,
+    delegate: OwnerId,
+    exchange_key: String,
+    secret: String,
+}
+
+const LOOKUP_CACHE_FORMAT: &str = "ehrcrypt/lookup-cache/v1";
+
+impl CachedSecret {
+    fn context(&self) -> Context {
+        Context::new(LOOKUP_CACHE_FORMAT)
+            .with(self.owner.as_str())
+            .with(self.delegator.as_str())
+            .with(self.delegate.as_str())
+            .with(&self.exchange_key)
+    }
 }
 
 impl Session {
@@ -75,6 +127,8 @@ impl Session {
             exchange_keys: Mutex::new(HashMap::new()),
             slow_path: Mutex::new(()),
             unlock_path: Mutex::new(()),
+            lookups: Mutex::new(HashMap::new()),
+            lookup_path: Mutex::new(()),
             rsa_decryptions: AtomicUsize::new(0),
             key_unlocks: AtomicUsize::new(0),
         })
@@ -175,6 +229,123 @@ impl Session {
         Ok(key)
     }
 
+    /// Where the lookup cache of this keystore lives.
+    fn lookup_cache_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lookup.json");
+        self.path.with_file_name(name)
+    }
+
+    /// A lookup PRF for every exchange key `me` holds (as delegator or
+    /// delegate, wrapped for a private key of `me` held here, signature
+    /// valid), computed once per session. Access-control secrets come from
+    /// the lookup cache; those missing cost one RSA decryption each, once,
+    /// and are added to it. A record that fails its checks is left out
+    /// (it would fail again when used).
+    pub fn lookups(&self, me: &OwnerId) -> Result<Arc<Vec<Lookup>>> {
+        if let Some(l) = lock(&self.lookups)?.get(me) {
+            return Ok(l.clone());
+        }
+        let _computing = lock(&self.lookup_path)?;
+        if let Some(l) = lock(&self.lookups)?.get(me) {
+            return Ok(l.clone());
+        }
+        let owner = self.keystore.local_owner(me)?;
+        let mut held = Vec::new();
+        for o in self.keystore.owners() {
+            for (delegate, list) in &o.hc_party_keys {
+                if &o.id != me && delegate != me {
+                    continue;
+                }
+                for r in list {
+                    if r.delegator == o.id && &r.delegate == delegate {
+                        if r.wraps_for(owner).next().is_some() {
+                            held.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(held.len());
+        if held.is_empty() {
+            lock(&self.lookups)?.insert(me.clone(), Arc::new(out.clone()));
+            return Ok(Arc::new(out));
+        }
+        let cache_path = self.lookup_cache_path();
+        let mut cache: LookupCache = std::fs::read(&cache_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|c: &LookupCache| c.format == LOOKUP_CACHE_FORMAT)
+            .unwrap_or_default();
+        let private = self.current_private_key(owner)?;
+        let fp = private.public().fingerprint();
+        let cache_key = private.derive_key(LOOKUP_CACHE_FORMAT)?;
+        let mut added = false;
+        for r in held {
+            let slot = CachedSecret {
+                owner: me.clone(),
+                key: fp,
+                delegator: r.delegator.clone(),
+                delegate: r.delegate.clone(),
+                exchange_key: r.id.clone(),
+                secret: String::new(),
+            };
+            let cached = cache.entries.iter().find(|c| {
+                c.owner == slot.owner
+                    && c.key == fp
+                    && c.delegator == slot.delegator
+                    && c.delegate == slot.delegate
+                    && c.exchange_key == slot.exchange_key
+            });
+            let secret = cached.and_then(|c| {
+                let sealed = b64::decode(&c.secret, "cached secret").ok()?;
+                let raw = cache_key.open(&c.context(), &sealed).ok()?;
+                SymmetricKey::from_slice(&raw, "cached secret").ok()
+            });
+            let secret = match secret {
+                Some(s) => s,
+                None => {
+                    let key = match self.exchange_key(me, &r.delegator, &r.delegate, &r.id) {
+                        Ok(k) => k,
+                        Err(e) if e.kind() == crate::ErrorKind::Passphrase => return Err(e),
+                        Err(_) => continue,
+                    };
+                    let secret = r.access_control_secret(&key);
+                    cache.entries.retain(|c| {
+                        !(c.owner == slot.owner
+                            && c.delegator == slot.delegator
+                            && c.delegate == slot.delegate
+                            && c.exchange_key == slot.exchange_key)
+                    });
+                    let sealed = cache_key.seal(&slot.context(), secret.expose());
+                    cache.entries.push(CachedSecret {
+                        secret: b64::encode(&sealed),
+                        ..slot
+                    });
+                    added = true;
+                    secret
+                }
+            };
+            out.push(Lookup {
+                delegator: r.delegator.clone(),
+                delegate: r.delegate.clone(),
+                record: r.id.clone(),
+                prf: LookupPrf::new(&secret),
+            });
+        }
+        if added {
+            cache.format = LOOKUP_CACHE_FORMAT.into();
+            if let Ok(mut bytes) = serde_json::to_vec_pretty(&cache) {
+                bytes.push(b'\n');
+                // A cache that cannot be written costs RSA next time, nothing else.
+                let _ = crate::atomic_file::write(&cache_path, &bytes, crate::atomic_file::Mode::Private);
+            }
+        }
+        let out = Arc::new(out);
+        lock(&self.lookups)?.insert(me.clone(), out.clone());
+        Ok(out)
+    }
+
     /// The exchange key `delegator` → `delegate` to wrap new data with:
     /// the newest valid one, or a new one (always with `rotate`), created
     /// under Cardinal's rule that only verified keys receive new keys.
@@ -220,6 +391,8 @@ impl Session {
             (delegator.clone(), delegate.clone(), record.id.clone()),
             key.clone(),
         );
+        // A new exchange key is one more to look entries up with.
+        lock(&self.lookups)?.clear();
         Ok((
             ExchangeOutcome {
                 record,

@@ -24,8 +24,12 @@ use super::Env;
 pub enum DelegationCommand {
     /// Give other data owners access to entities you can read (the payload is not touched)
     Share(ShareArgs),
-    /// Who has access to entities, from their metadata (no keystore needed)
+    /// Who has access to entities: v1 from their metadata; v2 only what
+    /// the keys of --as OWNER reveal (without --as: the number of entries)
     List {
+        /// Read v2 entities as this data owner (needs its private key)
+        #[arg(long = "as", value_name = "OWNER")]
+        me: Option<OwnerId>,
         /// Entity files or directories
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -75,7 +79,7 @@ pub struct RevokeArgs {
 pub fn run(env: &Env, cmd: DelegationCommand) -> Result<()> {
     match cmd {
         DelegationCommand::Share(a) => share(env, a),
-        DelegationCommand::List { inputs } => list(env, &inputs),
+        DelegationCommand::List { me, inputs } => list(env, me.as_ref(), &inputs),
         DelegationCommand::Revoke(a) => revoke(env, a),
     }
 }
@@ -115,7 +119,7 @@ impl<O> Report<O> {
 /// Every file is read and written back under the store's update
 /// primitive, so concurrent shares and revokes of one file all take
 /// effect (each sees the others' changes).
-fn rewrite_in_place<R: Send>(
+pub(super) fn rewrite_in_place<R: Send>(
     env: &Env,
     what: &str,
     inputs: &[PathBuf],
@@ -154,7 +158,7 @@ fn rewrite_in_place<R: Send>(
 }
 
 /// Files named `-` are filters (stdin to stdout), which some options cannot use.
-fn refuse_stdin(inputs: &[PathBuf], why: &str) -> Result<()> {
+pub(super) fn refuse_stdin(inputs: &[PathBuf], why: &str) -> Result<()> {
     if inputs.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::usage(format!("- (stdin) cannot be used {why}")));
     }
@@ -186,7 +190,7 @@ fn print_reports<O: Serialize>(
 }
 
 /// Warns about new exchange keys wrapped for unverified keys.
-fn warn_unverified(env: &Env, grants: &Grants) {
+pub(super) fn warn_unverified(env: &Env, grants: &Grants) {
     for u in &grants.uses {
         super::hcp_key::warn_unverified(&env.out, grants.me(), &u.delegate, &u.unverified);
     }
@@ -195,7 +199,7 @@ fn warn_unverified(env: &Env, grants: &Grants) {
 /// Notes the exchange keys this run created, and which delegates must
 /// import the sharer's owner document again: a new {me→C}, or entries
 /// re-made by a rekey, are readable only with the document that carries it.
-fn note_import(env: &Env, grants: &Grants, also: impl IntoIterator<Item = OwnerId>) {
+pub(super) fn note_import(env: &Env, grants: &Grants, also: impl IntoIterator<Item = OwnerId>) {
     let me = grants.me();
     let mut who = BTreeSet::new();
     for u in grants
@@ -344,11 +348,25 @@ fn join(ids: &[OwnerId]) -> String {
         .join(", ")
 }
 
-fn list(env: &Env, inputs: &[PathBuf]) -> Result<()> {
+fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
     let inputs = files::expand_unique(inputs)?;
+    let session = match me {
+        Some(me) => {
+            let s = env.session()?;
+            s.keystore().local_owner(me)?;
+            Some(s)
+        }
+        None => None,
+    };
     let lists = inputs
         .par_iter()
-        .map(|p| delegation::read_access_list(p))
+        .map(|p| match (&session, me) {
+            (Some(s), Some(me)) => {
+                let f = EntityFile::read(p)?;
+                delegation::access_list_as(f.entity(), s, me, f.source())
+            }
+            _ => delegation::read_access_list(p),
+        })
         .collect::<Result<Vec<_>>>()?;
     if env.out.json {
         let v: Vec<Value> = inputs
@@ -365,27 +383,47 @@ fn list(env: &Env, inputs: &[PathBuf]) -> Result<()> {
             })
             .collect();
         env.out.json(&v);
-        return Ok(());
-    }
-    for (p, l) in inputs.iter().zip(&lists) {
-        let id = match &l.id {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        env.out.line(format!(
-            "{}: {} {id}, readable by {}",
-            ehrcrypt::error::display_path(p),
-            l.kind,
-            join(&l.readers)
-        ));
-        for (role, pairs) in &l.roles {
-            for pair in pairs {
+    } else {
+        for (p, l) in inputs.iter().zip(&lists) {
+            let id = match &l.id {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let name = ehrcrypt::error::display_path(p);
+            if !l.revealed {
                 env.out.line(format!(
-                    "  {:<19} {} → {}  (exchange key {})",
-                    role, pair.delegator, pair.delegate, pair.exchange_key
+                    "{name}: {} {id}, {} access entr{} (v2: who they are for is hidden{})",
+                    l.kind,
+                    l.entries,
+                    if l.entries == 1 { "y" } else { "ies" },
+                    match me {
+                        Some(me) => format!("; {me} cannot read it"),
+                        None => "; --as OWNER shows what OWNER's keys reveal".into(),
+                    }
                 ));
+                continue;
+            }
+            env.out.line(format!(
+                "{name}: {} {id}, readable by {}",
+                l.kind,
+                join(&l.readers)
+            ));
+            for (role, pairs) in &l.roles {
+                for pair in pairs {
+                    let key = match &pair.exchange_key {
+                        Some(k) => format!("  (exchange key {k})"),
+                        None => String::new(),
+                    };
+                    env.out.line(format!(
+                        "  {:<19} {} → {}{key}",
+                        role, pair.delegator, pair.delegate
+                    ));
+                }
             }
         }
+    }
+    if let Some(s) = &session {
+        env.report_stats(s);
     }
     Ok(())
 }
@@ -406,7 +444,7 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
         let grants = if a.rekey {
             let remaining = inputs
                 .par_iter()
-                .map(|p| delegation::read_remaining_delegates(p, &a.from))
+                .map(|p| delegation::read_remaining_delegates(p, &session, &a.me, &a.from))
                 .collect::<Result<Vec<_>>>()?;
             let all: BTreeSet<OwnerId> = remaining.into_iter().flatten().collect();
             Some(Grants::resolve(

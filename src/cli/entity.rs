@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::delegation::Grants;
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::{Error, Result};
@@ -32,7 +33,9 @@ pub enum EntityCommand {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
-    /// Find the patient an entity belongs to (via cryptedForeignKeys)
+    /// Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)
+    Upgrade(UpgradeArgs),
+    /// Find the patient an entity belongs to (via its encrypted parent id)
     Parent {
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
@@ -93,6 +96,19 @@ pub struct EncryptArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct UpgradeArgs {
+    /// The data owner who upgrades; it must be able to read every entity
+    #[arg(long = "as", value_name = "OWNER")]
+    pub me: OwnerId,
+    /// Allow new exchange keys for unverified delegate keys (prints a warning)
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Entity files or directories, rewritten in place
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 pub struct DecryptArgs {
     /// The data owner who decrypts
     #[arg(long = "as", value_name = "OWNER")]
@@ -110,6 +126,7 @@ pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
         EntityCommand::Decrypt(a) => decrypt(env, a),
         EntityCommand::Children { me, patient, dirs } => children(env, &me, &patient, &dirs),
         EntityCommand::Parent { me, entity, dirs } => parent(env, &me, &entity, &dirs),
+        EntityCommand::Upgrade(a) => upgrade(env, a),
     }
 }
 
@@ -194,6 +211,65 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     Ok(())
 }
 
+/// One file's result of `entity upgrade`.
+#[derive(serde::Serialize)]
+struct Upgraded {
+    file: PathBuf,
+    id: Value,
+    kind: EntityKind,
+    /// Rewritten from v1 (false: it was v2 already, left untouched).
+    upgraded: bool,
+}
+
+fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
+    let inputs = files::expand_unique(&a.inputs)?;
+    super::delegation::refuse_stdin(&inputs, "with entity upgrade")?;
+    let mut session = env.session()?;
+    session.keystore().local_owner(&a.me)?;
+    let needs = inputs
+        .par_iter()
+        .map(|p| ehrcrypt::delegation::read_upgrade_needs(p, &session, &a.me))
+        .collect::<Result<Vec<_>>>()?;
+    let all: std::collections::BTreeSet<OwnerId> = needs.into_iter().flatten().collect();
+    let grants = Grants::resolve(&mut session, &a.me, &all, a.allow_unverified)?;
+    super::delegation::warn_unverified(env, &grants);
+    let reports = super::delegation::rewrite_in_place(env, "upgrading", &inputs, |path, file| {
+        if file.entity().v2.is_none() {
+            file.load_self(); // re-sealed: its associated data changes
+        }
+        let source = file.source().to_string();
+        let e = file.entity_mut();
+        let upgraded = ehrcrypt::delegation::upgrade(e, &session, &a.me, &grants, &source)?;
+        Ok((
+            upgraded,
+            Upgraded {
+                file: path.to_path_buf(),
+                id: e.id.clone(),
+                kind: e.kind,
+                upgraded,
+            },
+        ))
+    })?;
+    if env.out.json {
+        env.out.json(&reports);
+    } else {
+        for r in &reports {
+            env.out.line(format!(
+                "{}: {}",
+                ehrcrypt::error::display_path(&r.file),
+                if r.upgraded {
+                    "upgraded to ehrcrypt/entity/v2"
+                } else {
+                    "already v2, unchanged"
+                }
+            ));
+        }
+    }
+    super::delegation::note_import(env, &grants, []);
+    env.report_stats(&session);
+    Ok(())
+}
+
 fn read_json(path: &Path, what: &str) -> Result<Value> {
     let source = ehrcrypt::error::display_path(path);
     serde_json::from_slice(&atomic_file::read(path)?)
@@ -237,7 +313,7 @@ fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result
     let secret = p.secret_id(&session, me, &source)?;
     let found: Vec<(PathBuf, Entity)> = scan(dirs)?
         .into_iter()
-        .filter(|(_, e)| e.secret_foreign_keys.iter().any(|s| s == &secret))
+        .filter(|(_, e)| e.is_child_of(&secret))
         .collect();
     print_entities(env, &found);
     env.report_stats(&session);
@@ -255,7 +331,15 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
     };
     let found: Vec<(PathBuf, Entity)> = scan(dirs)?
         .into_iter()
-        .filter(|(_, p)| p.kind == EntityKind::Patient && p.id_text() == parent_id)
+        .filter(|(f, p)| {
+            p.kind == EntityKind::Patient
+                && p.id_text() == parent_id
+                // v2 links are authenticated: the candidate is the parent
+                // only if its secret id gives this entity's link tag.
+                && (e.v2.is_none()
+                    || p.secret_id(&session, me, &f.display().to_string())
+                        .is_ok_and(|s| e.is_child_of(&s)))
+        })
         .collect();
     if found.is_empty() {
         return Err(Error::not_found(format!(

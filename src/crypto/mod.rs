@@ -5,6 +5,7 @@
 
 pub mod b64;
 pub mod context;
+pub mod derive;
 pub mod rsa_keys;
 pub mod symmetric;
 

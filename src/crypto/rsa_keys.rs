@@ -238,6 +238,13 @@ impl PrivateKey {
         Ok(out)
     }
 
+    /// [`PrivateKey::derive_secret`] as an AES-256 key, for data only this
+    /// key's holder may open, such as the lookup cache beside a keystore.
+    pub fn derive_key(&self, info: &str) -> Result<super::SymmetricKey> {
+        let secret = self.derive_secret(info.as_bytes())?;
+        super::SymmetricKey::from_slice(&secret[..], "derived key")
+    }
+
     /// RSA-PSS (SHA-256) signature over `message`.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let digest = sha256(message);
