@@ -429,7 +429,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt plaintext JSON records into entities')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt entities back into the original JSON records')
             [CompletionResult]::new('children', 'children', [CompletionResultType]::ParameterValue, 'List the entities in DIR… linked to a patient (via its secret id)')
-            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via cryptedForeignKeys)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)')
+            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via its encrypted parent id)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -490,6 +491,22 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ehrcrypt;entity;upgrade' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who upgrades; it must be able to read every entity')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ehrcrypt;entity;parent' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'as')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
@@ -509,7 +526,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt plaintext JSON records into entities')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt entities back into the original JSON records')
             [CompletionResult]::new('children', 'children', [CompletionResultType]::ParameterValue, 'List the entities in DIR… linked to a patient (via its secret id)')
-            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via cryptedForeignKeys)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)')
+            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via its encrypted parent id)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -520,6 +538,9 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;entity;help;children' {
+            break
+        }
+        'ehrcrypt;entity;help;upgrade' {
             break
         }
         'ehrcrypt;entity;help;parent' {
@@ -541,7 +562,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -565,6 +586,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;delegation;list' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Read v2 entities as this data owner (needs its private key)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
@@ -598,7 +620,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;delegation;help' {
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1095,7 +1117,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt plaintext JSON records into entities')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt entities back into the original JSON records')
             [CompletionResult]::new('children', 'children', [CompletionResultType]::ParameterValue, 'List the entities in DIR… linked to a patient (via its secret id)')
-            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via cryptedForeignKeys)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)')
+            [CompletionResult]::new('parent', 'parent', [CompletionResultType]::ParameterValue, 'Find the patient an entity belongs to (via its encrypted parent id)')
             break
         }
         'ehrcrypt;help;entity;encrypt' {
@@ -1107,12 +1130,15 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;help;entity;children' {
             break
         }
+        'ehrcrypt;help;entity;upgrade' {
+            break
+        }
         'ehrcrypt;help;entity;parent' {
             break
         }
         'ehrcrypt;help;delegation' {
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Give other data owners access to entities you can read (the payload is not touched)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities, from their metadata (no keystore needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)')
             break
         }

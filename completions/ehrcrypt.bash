@@ -136,6 +136,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__entity,parent)
                 cmd="ehrcrypt__subcmd__entity__subcmd__parent"
                 ;;
+            ehrcrypt__subcmd__entity,upgrade)
+                cmd="ehrcrypt__subcmd__entity__subcmd__upgrade"
+                ;;
             ehrcrypt__subcmd__entity__subcmd__help,children)
                 cmd="ehrcrypt__subcmd__entity__subcmd__help__subcmd__children"
                 ;;
@@ -150,6 +153,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__entity__subcmd__help,parent)
                 cmd="ehrcrypt__subcmd__entity__subcmd__help__subcmd__parent"
+                ;;
+            ehrcrypt__subcmd__entity__subcmd__help,upgrade)
+                cmd="ehrcrypt__subcmd__entity__subcmd__help__subcmd__upgrade"
                 ;;
             ehrcrypt__subcmd__hcp__subcmd__key,check)
                 cmd="ehrcrypt__subcmd__hcp__subcmd__key__subcmd__check"
@@ -255,6 +261,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help__subcmd__entity,parent)
                 cmd="ehrcrypt__subcmd__help__subcmd__entity__subcmd__parent"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__entity,upgrade)
+                cmd="ehrcrypt__subcmd__help__subcmd__entity__subcmd__upgrade"
                 ;;
             ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key,check)
                 cmd="ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key__subcmd__check"
@@ -788,12 +797,16 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__delegation__subcmd__list)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1074,7 +1087,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version encrypt decrypt children parent help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version encrypt decrypt children upgrade parent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,7 +1231,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity__subcmd__help)
-            opts="encrypt decrypt children parent help"
+            opts="encrypt decrypt children upgrade parent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1301,8 +1314,48 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__entity__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__entity__subcmd__parent)
             opts="-q -v -h -V --as --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__entity__subcmd__upgrade)
+            opts="-q -v -h -V --as --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1734,7 +1787,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__entity)
-            opts="encrypt decrypt children parent"
+            opts="encrypt decrypt children upgrade parent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1790,6 +1843,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__entity__subcmd__parent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__entity__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -387,7 +387,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand encrypt 'Encrypt plaintext JSON records into entities'
             cand decrypt 'Decrypt entities back into the original JSON records'
             cand children 'List the entities in DIR… linked to a patient (via its secret id)'
-            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+            cand upgrade 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+            cand parent 'Find the patient an entity belongs to (via its encrypted parent id)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;entity;encrypt'= {
@@ -444,6 +445,21 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;entity;upgrade'= {
+            cand --as 'The data owner who upgrades; it must be able to read every entity'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;entity;parent'= {
             cand --as 'as'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -462,7 +478,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand encrypt 'Encrypt plaintext JSON records into entities'
             cand decrypt 'Decrypt entities back into the original JSON records'
             cand children 'List the entities in DIR… linked to a patient (via its secret id)'
-            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+            cand upgrade 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+            cand parent 'Find the patient an entity belongs to (via its encrypted parent id)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;entity;help;encrypt'= {
@@ -470,6 +487,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;entity;help;decrypt'= {
         }
         &'ehrcrypt;entity;help;children'= {
+        }
+        &'ehrcrypt;entity;help;upgrade'= {
         }
         &'ehrcrypt;entity;help;parent'= {
         }
@@ -488,7 +507,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand share 'Give other data owners access to entities you can read (the payload is not touched)'
-            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand list 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
             cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -510,6 +529,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --version 'Print version'
         }
         &'ehrcrypt;delegation;list'= {
+            cand --as 'Read v2 entities as this data owner (needs its private key)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --json 'Machine-readable JSON on stdout'
@@ -541,7 +561,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;delegation;help'= {
             cand share 'Give other data owners access to entities you can read (the payload is not touched)'
-            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand list 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
             cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -978,7 +998,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand encrypt 'Encrypt plaintext JSON records into entities'
             cand decrypt 'Decrypt entities back into the original JSON records'
             cand children 'List the entities in DIR… linked to a patient (via its secret id)'
-            cand parent 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+            cand upgrade 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+            cand parent 'Find the patient an entity belongs to (via its encrypted parent id)'
         }
         &'ehrcrypt;help;entity;encrypt'= {
         }
@@ -986,11 +1007,13 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;help;entity;children'= {
         }
+        &'ehrcrypt;help;entity;upgrade'= {
+        }
         &'ehrcrypt;help;entity;parent'= {
         }
         &'ehrcrypt;help;delegation'= {
             cand share 'Give other data owners access to entities you can read (the payload is not touched)'
-            cand list 'Who has access to entities, from their metadata (no keystore needed)'
+            cand list 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
             cand revoke 'Take access back: remove a data owner''s entries (--rekey: also re-encrypt)'
         }
         &'ehrcrypt;help;delegation;share'= {

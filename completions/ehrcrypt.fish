@@ -227,18 +227,19 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_se
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exchange keys (metadata only, never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the exchange keys of one pair (metadata only)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -l json -d 'Machine-readable JSON on stdout'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s h -l help -d 'Print help'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children parent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "upgrade" -d 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "parent" -d 'Find the patient an entity belongs to (via its encrypted parent id)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l as -d 'The data owner who encrypts (its private key must be here)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l kind -r -f -a "patient\t''
 contact\t''
@@ -276,6 +277,15 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l as -d 'The data owner who upgrades; it must be able to read every entity' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l as -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
@@ -287,7 +297,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "parent" -d 'Find the patient an entity belongs to (via its encrypted parent id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
@@ -297,7 +308,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "list" -d 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
@@ -311,6 +322,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l as -d 'Read v2 entities as this data owner (needs its private key)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
@@ -330,7 +342,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "list" -d 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
@@ -577,9 +589,10 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "encrypt" -d 'Encrypt plaintext JSON records into entities'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "decrypt" -d 'Decrypt entities back into the original JSON records'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "children" -d 'List the entities in DIR… linked to a patient (via its secret id)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "parent" -d 'Find the patient an entity belongs to (via cryptedForeignKeys)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "upgrade" -d 'Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from entity" -f -a "parent" -d 'Find the patient an entity belongs to (via its encrypted parent id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "share" -d 'Give other data owners access to entities you can read (the payload is not touched)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "list" -d 'Who has access to entities, from their metadata (no keystore needed)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "list" -d 'Who has access to entities: v1 from their metadata; v2 only what the keys of --as OWNER reveal (without --as: the number of entries)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from delegation" -f -a "revoke" -d 'Take access back: remove a data owner\'s entries (--rekey: also re-encrypt)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Encrypt records under a fresh key into a bucket, and print the emergency card'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "inspect" -d 'Show a bucket\'s objects, signer, appendices and access log (no key needed)'

@@ -17,7 +17,7 @@
 //! survive a rekey.
 //!
 //! Nothing here changes the entity format: a shared, revoked or rekeyed
-//! entity is an ordinary `ehrcrypt/entity/v1` file.
+//! entity keeps its format version (v1 or v2, see docs/FORMAT.md §8).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -513,7 +513,11 @@ pub fn upgrade(
     for (delegate, list) in &entity.encryption_keys {
         for d in list {
             let pair = if reusable(session, me, &d.owner, delegate, &d.exchange_key) {
-                (d.owner.clone(), delegate.clone(), Some(d.exchange_key.clone()))
+                (
+                    d.owner.clone(),
+                    delegate.clone(),
+                    Some(d.exchange_key.clone()),
+                )
             } else {
                 (me.clone(), delegate.clone(), None)
             };
@@ -896,7 +900,11 @@ pub fn read_remaining_delegates(
 }
 
 /// What [`upgrade_needs`] says of the entity file at `path`.
-pub fn read_upgrade_needs(path: &Path, session: &Session, me: &OwnerId) -> Result<BTreeSet<OwnerId>> {
+pub fn read_upgrade_needs(
+    path: &Path,
+    session: &Session,
+    me: &OwnerId,
+) -> Result<BTreeSet<OwnerId>> {
     EntityFile::read(path).map(|f| upgrade_needs(f.entity(), session, me))
 }
 
@@ -968,13 +976,11 @@ mod tests {
         let out = share(&mut contact, &s, &grants, "t").unwrap();
         assert_eq!(out.added, vec![id("C")]);
         assert_eq!(contact.encrypted_self, before);
-        for role in Role::ALL {
-            let c = &contact.delegations_for(role)[&id("C")];
-            assert_eq!((c[0].owner.as_str(), c.len()), ("A", 1), "{role:?}");
-        }
         let a = contact.entity_key(&s, &id("A"), "t").unwrap();
-        let wrapped = &contact.encryption_keys[&id("C")][0];
-        assert_eq!(wrapped.exchange_key, grants.get(&id("C")).unwrap().id);
+        let dir = contact.v2_directory(&a, "t").unwrap();
+        let to_c: Vec<_> = dir.iter().filter(|i| i.delegate == id("C")).collect();
+        assert_eq!((to_c.len(), to_c[0].delegator.as_str()), (1, "A"));
+        assert_eq!(contact.v2.as_ref().unwrap().access.len(), 3);
         let again = share(&mut contact, &s, &grants, "t").unwrap();
         assert_eq!((again.changed(), again.already), (false, vec![id("C")]));
         assert_eq!(contact.entity_key(&s, &id("A"), "t").unwrap(), a);
@@ -989,7 +995,8 @@ mod tests {
         let grants = Grants::resolve(&mut c, &id("C"), [&id("B")], false).unwrap();
         let e = share(&mut entity, &c, &grants, "f.json").unwrap_err();
         assert!(is_no_access(&e), "{e:?}");
-        assert!(e.message().contains("f.json") && e.message().contains("A, B"));
+        // v2: the error names the file, never who has access.
+        assert!(e.message().contains("f.json") && !e.message().contains("A, B"));
     }
 
     #[test]
@@ -1007,12 +1014,14 @@ mod tests {
         let mut plain_revoke = e.clone();
         let out = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
         assert_eq!(out.removed, vec![id("C")]);
-        assert!(!plain_revoke.encryption_keys.contains_key(&id("C")));
+        assert_eq!(plain_revoke.v2.as_ref().unwrap().access.len(), 2);
+        let dir = plain_revoke.v2_directory(&old_key, "t").unwrap();
+        assert!(dir.iter().all(|i| i.delegate != id("C")));
         assert_eq!(plain_revoke.encrypted_self, e.encrypted_self);
         let none = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
         assert_eq!((none.changed(), none.had_no_access), (false, vec![id("C")]));
 
-        let remaining = remaining_delegates(&e, &[id("C")]);
+        let remaining = remaining_delegates(&e, &s, &id("A"), &[id("C")], "t").unwrap();
         assert_eq!(remaining, [id("A"), id("B")].into_iter().collect());
         let rk = Grants::resolve(&mut s, &id("A"), &remaining, false).unwrap();
         let out = revoke(&mut e, &s, &id("A"), &[id("C")], Some(&rk), "t").unwrap();
@@ -1022,7 +1031,10 @@ mod tests {
         assert!(e.open_self(&old_key, "t").is_err(), "old key must fail");
         assert_eq!(e.open_self(&new_key, "t").unwrap(), plain);
         assert_eq!(e.secret_id(&s, &id("A"), "t").unwrap(), secret);
-        assert_eq!(remaining_delegates(&e, &[]), remaining);
+        assert_eq!(
+            remaining_delegates(&e, &s, &id("A"), &[], "t").unwrap(),
+            remaining
+        );
     }
 
     #[test]
@@ -1036,7 +1048,7 @@ mod tests {
         // Revoking oneself while another reader remains is allowed.
         let mut e = e0;
         revoke(&mut e, &s, &id("A"), &[id("A")], None, "t").unwrap();
-        assert_eq!(e.readers(), vec![&id("B")]);
+        assert_eq!(e.v2.as_ref().unwrap().access.len(), 1);
     }
 
     #[test]
@@ -1055,8 +1067,7 @@ mod tests {
         let grants = Grants::resolve(&mut s, &id("A"), [&id("C")], false).unwrap();
         share(f.entity_mut(), &s, &grants, "t").unwrap();
         let mut shared = e.clone();
-        shared.encryption_keys = f.entity().encryption_keys.clone();
-        shared.delegations = f.entity().delegations.clone();
+        shared.v2 = f.entity().v2.clone();
         let mut out = Vec::new();
         f.write_to(&mut out).unwrap();
         assert_eq!(out, shared.to_bytes());
@@ -1086,8 +1097,11 @@ mod tests {
         let p = dir.path().join("e.json");
         std::fs::write(&p, e.to_bytes()).unwrap();
         let list = read_access_list(&p).unwrap();
+        assert!(list.readers.is_empty() && !list.revealed);
+        assert_eq!(list.entries, 2);
+        let list = access_list_as(&e, &s, &id("A"), "t").unwrap();
         assert_eq!(list.readers, vec![id("A"), id("B")]);
-        assert_eq!(list.roles[0].0, "encryptionKeys");
+        assert_eq!(list.roles[0].0, "access");
         assert_eq!(list.roles[0].1.len(), 2);
         let mut v = e.to_value();
         v["encryptedSelf"] = Value::from(3);

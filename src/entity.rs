@@ -241,7 +241,11 @@ impl Entity {
     /// Every field of the envelope but `encryptedSelf`, in order.
     fn envelope_head(&self) -> Map<String, Value> {
         let mut m = Map::new();
-        let format = if self.v2.is_some() { FORMAT_V2 } else { ENTITY_FORMAT };
+        let format = if self.v2.is_some() {
+            FORMAT_V2
+        } else {
+            ENTITY_FORMAT
+        };
         m.insert("format".into(), Value::from(format));
         m.insert("id".into(), self.id.clone());
         m.insert("kind".into(), Value::from(self.kind.as_str()));
@@ -773,8 +777,13 @@ impl RawEntity {
         if let Some(f) = &self.format {
             probe.insert("format".into(), f.clone());
         }
-        let version =
-            crate::format::check_format(&Value::Object(probe), FORMAT_PREFIX, NEWEST, source, "entity")?;
+        let version = crate::format::check_format(
+            &Value::Object(probe),
+            FORMAT_PREFIX,
+            NEWEST,
+            source,
+            "entity",
+        )?;
         let bad = |what: &str| Error::format(format!("{source}: malformed entity: {what}"));
         let mut clear = self.clear;
         let v2 = if version >= 2 {
@@ -1242,6 +1251,7 @@ mod write_tests {
             delegations: keys.clone(),
             encryption_keys: keys,
             encrypted_self: "c2VsZg==".into(),
+            v2: None,
         };
         let mut expected = serde_json::to_vec_pretty(&e.to_value()).unwrap();
         expected.push(b'\n');
@@ -1284,6 +1294,7 @@ mod tests {
             delegations: keys.clone(),
             encryption_keys: keys,
             encrypted_self: encrypted_self.into(),
+            v2: None,
         }
     }
 

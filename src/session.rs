@@ -64,7 +64,7 @@ pub struct Session {
     unlock_path: Mutex<()>,
     /// Per local owner: a lookup PRF for every exchange key it holds
     /// (entity format v2), computed once per session.
-    lookups: Mutex<HashMap<OwnerId, Arc<Vec<Lookup>>>>,
+    lookups: Mutex<HashMap<OwnerId, LookupState>>,
     lookup_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
@@ -106,6 +106,15 @@ struct CachedSecret {
 }
 
 const LOOKUP_CACHE_FORMAT: &str = "ehrcrypt/lookup-cache/v1";
+
+/// One local owner's exchange keys as lookup PRFs, in a session.
+struct LookupState {
+    resolved: Arc<Vec<Lookup>>,
+    /// (delegator, delegate, record id) not resolved yet, in the order to try.
+    pending: Vec<PairKeyId>,
+    cache: LookupCache,
+    cache_key: Option<(SymmetricKey, Fingerprint)>,
+}
 
 impl CachedSecret {
     fn context(&self) -> Context {
@@ -236,114 +245,205 @@ impl Session {
         self.path.with_file_name(name)
     }
 
-    /// A lookup PRF for every exchange key `me` holds (as delegator or
-    /// delegate, wrapped for a private key of `me` held here, signature
-    /// valid), computed once per session. Access-control secrets come from
-    /// the lookup cache; those missing cost one RSA decryption each, once,
-    /// and are added to it. A record that fails its checks is left out
-    /// (it would fail again when used).
+    /// The lookup PRFs of the exchange keys `me` holds whose access-control
+    /// secret is known without an RSA decryption (from the lookup cache,
+    /// or opened earlier in this session). [`Session::resolve_until`]
+    /// finds the others, one RSA decryption each, only when an entity has
+    /// no entry for these.
     pub fn lookups(&self, me: &OwnerId) -> Result<Arc<Vec<Lookup>>> {
         if let Some(l) = lock(&self.lookups)?.get(me) {
-            return Ok(l.clone());
+            return Ok(l.resolved.clone());
         }
         let _computing = lock(&self.lookup_path)?;
         if let Some(l) = lock(&self.lookups)?.get(me) {
-            return Ok(l.clone());
+            return Ok(l.resolved.clone());
         }
+        let state = self.load_lookups(me)?;
+        let resolved = state.resolved.clone();
+        lock(&self.lookups)?.insert(me.clone(), state);
+        Ok(resolved)
+    }
+
+    /// Every exchange key `me` holds (as delegator or delegate, wrapped for
+    /// a private key of `me` held here), those in the lookup cache
+    /// resolved, the others pending: `me`'s own key first, then those
+    /// shared with `me`, then those `me` shares with others.
+    fn load_lookups(&self, me: &OwnerId) -> Result<LookupState> {
         let owner = self.keystore.local_owner(me)?;
-        let mut held = Vec::new();
+        let mut held: Vec<&HcPartyKey> = Vec::new();
         for o in self.keystore.owners() {
             for (delegate, list) in &o.hc_party_keys {
                 if &o.id != me && delegate != me {
                     continue;
                 }
-                for r in list {
-                    if r.delegator == o.id && &r.delegate == delegate {
-                        if r.wraps_for(owner).next().is_some() {
-                            held.push(r);
-                        }
-                    }
-                }
+                held.extend(list.iter().filter(|r| {
+                    r.delegator == o.id
+                        && &r.delegate == delegate
+                        && r.wraps_for(owner).next().is_some()
+                }));
             }
         }
-        let mut out = Vec::with_capacity(held.len());
-        if held.is_empty() {
-            lock(&self.lookups)?.insert(me.clone(), Arc::new(out.clone()));
-            return Ok(Arc::new(out));
-        }
-        let cache_path = self.lookup_cache_path();
-        let mut cache: LookupCache = std::fs::read(&cache_path)
+        held.sort_by_key(|r| match (&r.delegator == me, &r.delegate == me) {
+            (true, true) => 0,
+            (false, true) => 1,
+            _ => 2,
+        });
+        let cache: LookupCache = std::fs::read(self.lookup_cache_path())
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .filter(|c: &LookupCache| c.format == LOOKUP_CACHE_FORMAT)
             .unwrap_or_default();
-        let private = self.current_private_key(owner)?;
-        let fp = private.public().fingerprint();
-        let cache_key = private.derive_key(LOOKUP_CACHE_FORMAT)?;
-        let mut added = false;
+        let mut state = LookupState {
+            resolved: Arc::new(Vec::new()),
+            pending: Vec::new(),
+            cache,
+            cache_key: None,
+        };
+        let mine = state.cache.entries.iter().any(|c| &c.owner == me);
+        let mut resolved = Vec::new();
         for r in held {
-            let slot = CachedSecret {
-                owner: me.clone(),
-                key: fp,
-                delegator: r.delegator.clone(),
-                delegate: r.delegate.clone(),
-                exchange_key: r.id.clone(),
-                secret: String::new(),
+            let secret = if mine {
+                self.cached_secret(owner, &mut state, r)?
+            } else {
+                None
             };
-            let cached = cache.entries.iter().find(|c| {
-                c.owner == slot.owner
-                    && c.key == fp
-                    && c.delegator == slot.delegator
-                    && c.delegate == slot.delegate
-                    && c.exchange_key == slot.exchange_key
-            });
-            let secret = cached.and_then(|c| {
-                let sealed = b64::decode(&c.secret, "cached secret").ok()?;
-                let raw = cache_key.open(&c.context(), &sealed).ok()?;
-                SymmetricKey::from_slice(&raw, "cached secret").ok()
-            });
-            let secret = match secret {
-                Some(s) => s,
-                None => {
-                    let key = match self.exchange_key(me, &r.delegator, &r.delegate, &r.id) {
-                        Ok(k) => k,
-                        Err(e) if e.kind() == crate::ErrorKind::Passphrase => return Err(e),
-                        Err(_) => continue,
-                    };
-                    let secret = r.access_control_secret(&key);
-                    cache.entries.retain(|c| {
-                        !(c.owner == slot.owner
-                            && c.delegator == slot.delegator
-                            && c.delegate == slot.delegate
-                            && c.exchange_key == slot.exchange_key)
-                    });
-                    let sealed = cache_key.seal(&slot.context(), secret.expose());
-                    cache.entries.push(CachedSecret {
-                        secret: b64::encode(&sealed),
-                        ..slot
-                    });
-                    added = true;
-                    secret
-                }
-            };
-            out.push(Lookup {
-                delegator: r.delegator.clone(),
-                delegate: r.delegate.clone(),
-                record: r.id.clone(),
-                prf: LookupPrf::new(&secret),
-            });
-        }
-        if added {
-            cache.format = LOOKUP_CACHE_FORMAT.into();
-            if let Ok(mut bytes) = serde_json::to_vec_pretty(&cache) {
-                bytes.push(b'\n');
-                // A cache that cannot be written costs RSA next time, nothing else.
-                let _ = crate::atomic_file::write(&cache_path, &bytes, crate::atomic_file::Mode::Private);
+            match secret {
+                Some(secret) => resolved.push(Lookup {
+                    delegator: r.delegator.clone(),
+                    delegate: r.delegate.clone(),
+                    record: r.id.clone(),
+                    prf: LookupPrf::new(&secret),
+                }),
+                None => state
+                    .pending
+                    .push((r.delegator.clone(), r.delegate.clone(), r.id.clone())),
             }
         }
-        let out = Arc::new(out);
-        lock(&self.lookups)?.insert(me.clone(), out.clone());
-        Ok(out)
+        state.resolved = Arc::new(resolved);
+        Ok(state)
+    }
+
+    /// The key sealing `me`'s entries in the lookup cache, and its slot.
+    fn cache_key(
+        &self,
+        owner: &Owner,
+        state: &mut LookupState,
+    ) -> Result<(SymmetricKey, Fingerprint)> {
+        if let Some(k) = &state.cache_key {
+            return Ok(k.clone());
+        }
+        let private = self.current_private_key(owner)?;
+        let k = (
+            private.derive_key(LOOKUP_CACHE_FORMAT)?,
+            private.public().fingerprint(),
+        );
+        state.cache_key = Some(k.clone());
+        Ok(k)
+    }
+
+    fn cached_secret(
+        &self,
+        owner: &Owner,
+        state: &mut LookupState,
+        r: &HcPartyKey,
+    ) -> Result<Option<SymmetricKey>> {
+        let (key, fp) = self.cache_key(owner, state)?;
+        let Some(c) = state.cache.entries.iter().find(|c| {
+            c.owner == owner.id
+                && c.key == fp
+                && c.delegator == r.delegator
+                && c.delegate == r.delegate
+                && c.exchange_key == r.id
+        }) else {
+            return Ok(None);
+        };
+        Ok(b64::decode(&c.secret, "cached secret")
+            .ok()
+            .and_then(|sealed| key.open(&c.context(), &sealed).ok())
+            .and_then(|raw| SymmetricKey::from_slice(&raw, "cached secret").ok()))
+    }
+
+    /// Resolves pending exchange keys of `me` (one RSA decryption each,
+    /// then kept in the lookup cache) until one satisfies `want`, which is
+    /// returned; `None` when every key `me` holds is resolved and none does.
+    /// A record that fails its checks is dropped (it would fail when used).
+    pub fn resolve_until(
+        &self,
+        me: &OwnerId,
+        want: impl Fn(&Lookup) -> bool,
+    ) -> Result<Option<Lookup>> {
+        self.lookups(me)?;
+        let _computing = lock(&self.lookup_path)?;
+        let mut all = lock(&self.lookups)?;
+        let Some(state) = all.get_mut(me) else {
+            return Err(Error::internal("lookups not loaded"));
+        };
+        if let Some(l) = state.resolved.iter().find(|l| want(l)) {
+            return Ok(Some(l.clone()));
+        }
+        let owner = self.keystore.local_owner(me)?;
+        let mut found = None;
+        let mut added = false;
+        while found.is_none() && !state.pending.is_empty() {
+            let (from, to, id) = state.pending.remove(0);
+            let key = match self.exchange_key(me, &from, &to, &id) {
+                Ok(k) => k,
+                Err(e) if e.kind() == crate::ErrorKind::Passphrase => return Err(e),
+                Err(_) => continue,
+            };
+            let secret = self.record(&from, &to, &id)?.access_control_secret(&key);
+            let (cache_key, fp) = self.cache_key(owner, state)?;
+            let mut slot = CachedSecret {
+                owner: me.clone(),
+                key: fp,
+                delegator: from.clone(),
+                delegate: to.clone(),
+                exchange_key: id.clone(),
+                secret: String::new(),
+            };
+            slot.secret = b64::encode(&cache_key.seal(&slot.context(), secret.expose()));
+            state.cache.entries.retain(|c| {
+                !(c.owner == slot.owner
+                    && c.delegator == slot.delegator
+                    && c.delegate == slot.delegate
+                    && c.exchange_key == slot.exchange_key)
+            });
+            state.cache.entries.push(slot);
+            added = true;
+            let l = Lookup {
+                delegator: from,
+                delegate: to,
+                record: id,
+                prf: LookupPrf::new(&secret),
+            };
+            if want(&l) {
+                found = Some(l.clone());
+            }
+            let mut resolved = state.resolved.as_ref().clone();
+            resolved.push(l);
+            state.resolved = Arc::new(resolved);
+        }
+        if added {
+            state.cache.format = LOOKUP_CACHE_FORMAT.into();
+            if let Ok(mut bytes) = serde_json::to_vec_pretty(&state.cache) {
+                bytes.push(b'\n');
+                // A cache that cannot be written costs RSA next time, nothing else.
+                let _ = crate::atomic_file::write(
+                    &self.lookup_cache_path(),
+                    &bytes,
+                    crate::atomic_file::Mode::Private,
+                );
+            }
+        }
+        Ok(found)
+    }
+
+    /// How many exchange keys `me` holds (resolved or not).
+    pub fn held_keys(&self, me: &OwnerId) -> Result<usize> {
+        self.lookups(me)?;
+        Ok(lock(&self.lookups)?
+            .get(me)
+            .map_or(0, |s| s.resolved.len() + s.pending.len()))
     }
 
     /// The exchange key `delegator` → `delegate` to wrap new data with:

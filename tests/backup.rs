@@ -740,7 +740,7 @@ fn entities_go_in_and_reencrypted_entities_come_out() {
         ("blood_type.json", rec.join("blood type.json")),
     ] {
         let e: Value = serde_json::from_slice(&fs::read(enc.join(name)).unwrap()).unwrap();
-        assert_eq!(e["format"], "ehrcrypt/entity/v1");
+        assert_eq!(e["format"], "ehrcrypt/entity/v2");
         let expected_kind = if name == "allergies.json" {
             "contact"
         } else {

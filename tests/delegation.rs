@@ -115,13 +115,38 @@ impl World {
         serde_json::from_slice(&self.read(file)).unwrap()
     }
 
+    /// Who can read `file`: v2 hides it from observers, so ask each
+    /// fixture owner in turn until one can read the file's directory.
     fn readers(&self, file: &str) -> Vec<String> {
-        self.json(file)["encryptionKeys"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect()
+        for who in ["A", "B", "C", "P"] {
+            let out = self.run_args(who, &["--json", "delegation", "list", "--as", who, file]);
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            if v[0]["revealed"] == json!(true) {
+                return serde_json::from_value(v[0]["readers"].clone()).unwrap();
+            }
+        }
+        Vec::new()
+    }
+
+    /// The (delegator, delegate) pairs of `file` that `who`'s keys reveal.
+    fn pairs_as(&self, who: &str, file: &str) -> Vec<(String, String)> {
+        let out = self.run_args(who, &["--json", "delegation", "list", "--as", who, file]);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut pairs: Vec<(String, String)> = v[0]["roles"]["access"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        (
+                            p["delegator"].as_str().unwrap().into(),
+                            p["delegate"].as_str().unwrap().into(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        pairs.sort();
+        pairs
     }
 
     /// File names in the world's directory (and `sub`), sorted.
@@ -141,6 +166,18 @@ fn stderr(o: &Output) -> String {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The access entries of `after` that `before` did not have.
+fn new_entries(before: &Value, after: &Value) -> Vec<Value> {
+    let old = before["access"].as_array().unwrap();
+    after["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !old.contains(e))
+        .cloned()
+        .collect()
 }
 
 fn keats() -> Value {
@@ -173,9 +210,11 @@ fn share_a_to_c_then_c_decrypts_after_importing_a() {
         stderr(&out)
     );
     assert_eq!(w.readers("p.json"), ["A", "B", "C"]);
-    // C's keystore does not hold {AC} until it imports A's document again.
-    let e = w.fail("C", "entity decrypt --as C p.json", 3);
-    assert!(e.contains("exchange key A→C"), "{e}");
+    // C's keystore does not hold {AC} until it imports A's document again:
+    // without it C cannot even find its entry (v2 names no exchange key).
+    let e = w.fail("C", "entity decrypt --as C p.json", 8);
+    assert!(e.contains("none of its 3 access entries is for C"), "{e}");
+    assert!(e.contains("import their owner document"), "{e}");
     w.import_owner("C", "A");
     assert_eq!(w.decrypt("C", "p.json"), keats());
     assert_eq!(w.decrypt("B", "p.json"), keats());
@@ -195,11 +234,9 @@ fn chain_a_to_b_to_c_through_bc_with_the_share_alias() {
     w.run("B", "share --as B --with C c.json");
     w.import_owner("C", "B");
     assert_eq!(w.decrypt("C", "c.json")["note"], "x");
-    let c = &w.json("c.json")["encryptionKeys"]["C"][0];
-    assert_eq!(
-        (c["owner"].as_str(), c["delegatedTo"].as_str()),
-        (Some("B"), Some("C"))
-    );
+    let pairs = w.pairs_as("C", "c.json");
+    assert!(pairs.contains(&("B".into(), "C".into())), "{pairs:?}");
+    assert!(pairs.contains(&("A".into(), "B".into())), "{pairs:?}");
 }
 
 #[test]
@@ -245,7 +282,8 @@ fn an_owner_without_access_cannot_share() {
     let before = w.read("p.json");
     let e = w.fail("C", "share --as C --with B p.json", 8);
     assert!(e.contains("p.json") && e.contains("entity 1234"), "{e}");
-    assert!(e.contains("access is held by A, B"), "{e}");
+    // v2: an owner without access is not told who has it.
+    assert!(!e.contains("A, B"), "{e}");
     assert_eq!(w.read("p.json"), before);
 }
 
@@ -365,21 +403,22 @@ fn revoke_removes_access_and_is_a_no_op_the_second_time() {
     w.import_owner("C", "A");
     assert_eq!(w.decrypt("C", "p.json"), keats());
 
-    let c_entry = w.json("p.json")["encryptionKeys"]["C"].clone();
+    let shared = w.json("p.json");
     let out = w.run("A", "delegation revoke --as A --from C p.json");
     assert!(stdout(&out).contains("p.json: revoked C"));
     assert!(stderr(&out).contains("C may already have copied the entity key"));
     let e = w.fail("C", "entity decrypt --as C p.json", 8);
-    assert!(e.contains("access is held by A, B"), "{e}");
+    assert!(e.contains("none of its 2 access entries is for C"), "{e}");
     // Back to the original entries; encryptedSelf never changed.
-    assert_eq!(
-        w.json("p.json"),
-        serde_json::from_slice::<Value>(&original).unwrap()
-    );
+    let original: Value = serde_json::from_slice(&original).unwrap();
+    assert_eq!(w.json("p.json")["access"], original["access"]);
+    assert_eq!(w.json("p.json")["encryptedSelf"], original["encryptedSelf"]);
+    assert_eq!(w.readers("p.json"), ["A", "B"]);
     assert_eq!(w.decrypt("B", "p.json"), keats());
     // Without --rekey the entity key is unchanged: C's copied entry still opens it.
+    let c_entry = new_entries(&original, &shared);
     let mut pasted = w.json("p.json");
-    pasted["encryptionKeys"]["C"] = c_entry;
+    pasted["access"].as_array_mut().unwrap().extend(c_entry);
     fs::write(w.path("pasted.json"), pasted.to_string()).unwrap();
     assert_eq!(w.decrypt("C", "pasted.json"), keats());
 
@@ -411,11 +450,12 @@ fn rekey_makes_the_old_key_useless_and_keeps_delegates_and_links() {
         &["--parent", "recs/p.json", "--share-with", "B"],
     );
     // C gets access from B (B→C), D-like onward chain.
+    let before_share = w.json("recs/p.json");
     w.run("B", "share --as B --with C recs/p.json recs/c.json");
     w.import_owner("C", "B");
     assert_eq!(w.decrypt("C", "recs/p.json"), keats());
     let old = w.json("recs/p.json");
-    let c_entry = old["encryptionKeys"]["C"].clone();
+    let c_entry = new_entries(&before_share, &old);
 
     let out = w.run("A", "delegation revoke --as A --from B --rekey recs");
     let (o, e) = (stdout(&out), stderr(&out));
@@ -445,7 +485,7 @@ fn rekey_makes_the_old_key_useless_and_keeps_delegates_and_links() {
     // C's old entry (the old entity key under {BC}) pasted into the new file
     // still opens to the old key, which no longer opens encryptedSelf.
     let mut pasted = new.clone();
-    pasted["encryptionKeys"]["C"] = c_entry;
+    pasted["access"] = Value::from(c_entry);
     fs::write(w.path("pasted.json"), pasted.to_string()).unwrap();
     let e = w.fail("C", "entity decrypt --as C pasted.json", 5);
     assert!(e.contains("integrity"), "{e}");
@@ -524,32 +564,32 @@ fn list_reads_metadata_without_keystore_or_passphrase() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["file"], "p.json");
     assert_eq!(v[0]["kind"], "patient");
-    assert_eq!(v[0]["readers"], json!(["A", "B", "C"]));
-    let keys = &v[0]["roles"]["encryptionKeys"];
-    let pairs: Vec<(String, String)> = keys
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["delegator"].as_str().unwrap().into(),
-                p["delegate"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    let want = [("A", "A"), ("A", "B"), ("B", "C")].map(|(a, b)| (a.to_string(), b.to_string()));
-    assert_eq!(pairs, want);
+    // Without keys, a v2 entity shows only how many entries it has.
     assert_eq!(
-        v[1]["roles"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect::<Vec<_>>(),
-        ["encryptionKeys", "delegations", "cryptedForeignKeys"]
+        (&v[0]["format"], &v[0]["entries"], &v[0]["revealed"]),
+        (&json!(2), &json!(3), &json!(false))
     );
-    let text = w.run("A", "delegation list p.json");
-    assert!(stdout(&text).contains("p.json: patient 1234, readable by A, B, C"));
-    assert!(stdout(&text).contains("B → C"));
+    assert_eq!(v[0]["readers"], json!([]));
+    let text = stdout(&w.run("A", "delegation list p.json"));
+    assert!(
+        text.contains("p.json: patient 1234, 3 access entries (v2: who they are for is hidden"),
+        "{text}"
+    );
+    assert!(!text.contains("B → C"));
+    // With A's keys: what the directory says.
+    assert_eq!(w.readers("p.json"), ["A", "B", "C"]);
+    let want = [("A", "A"), ("A", "B"), ("B", "C")].map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(w.pairs_as("A", "p.json"), want);
+    let text = stdout(&w.run("A", "delegation list --as A p.json c.json"));
+    assert!(
+        text.contains("p.json: patient 1234, readable by A, B, C"),
+        "{text}"
+    );
+    assert!(text.contains("B → C"));
+    // C sees what its keys open: p.json (shared by B), not c.json.
+    let text = stdout(&w.run("C", "delegation list --as C c.json"));
+    assert!(text.contains("c.json: contact c, 1 access entry"), "{text}");
+    assert!(text.contains("C cannot read it"), "{text}");
 }
 
 #[test]
@@ -579,7 +619,7 @@ fn stdin_to_stdout() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["encryptionKeys"]["B"].is_array());
+    assert_eq!(v["access"].as_array().unwrap().len(), 2);
     assert!(stderr(&out).contains("shared with B"));
 }
 

@@ -330,8 +330,8 @@ fn wrong_kinds_of_file_are_named() {
     assert!(stderr_of(&out).contains("already an ehrcrypt entity"));
 
     let mut v = read_json(&fixture("entities/patient-1234.enc.json"));
-    v["format"] = Value::from("ehrcrypt/entity/v2");
-    let file = s.write_json("v2.json", &v);
+    v["format"] = Value::from("ehrcrypt/entity/v3");
+    let file = s.write_json("v3.json", &v);
     let out = s
         .cmd("B")
         .args(["entity", "decrypt", "--as", "B"])

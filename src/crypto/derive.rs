@@ -5,8 +5,8 @@
 //! for HMAC-SHA256, which is what keeps 100 exchange keys × 10,000 entities
 //! within the bulk-decrypt target), HMAC-SHA256 for link tags.
 
-use aes_gcm::aes::Aes256;
 use aes_gcm::aes::cipher::{BlockCipherEncrypt, KeyInit};
+use aes_gcm::aes::Aes256;
 use hkdf::hmac::{Hmac, Mac};
 
 use super::SymmetricKey;

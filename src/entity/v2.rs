@@ -150,7 +150,8 @@ impl V2Meta {
             .map_err(|_| bad("access is not a list of {lookup, entry}"))?;
         let mut access = Vec::with_capacity(list.len());
         for a in list {
-            let lookup = unhex::<16>(&a.lookup).ok_or_else(|| bad("a lookup key is not 32 hex digits"))?;
+            let lookup =
+                unhex::<16>(&a.lookup).ok_or_else(|| bad("a lookup key is not 32 hex digits"))?;
             access.push(AccessEntry {
                 lookup,
                 entry: a.entry,
@@ -232,31 +233,38 @@ impl Entity {
     pub fn v2_open(&self, session: &Session, me: &OwnerId, source: &str) -> Result<EntryValues> {
         let meta = self.meta2()?;
         let lookups = session.lookups(me)?;
+        let find = |l: &crate::session::Lookup| {
+            let lookup = l.prf.lookup(&meta.salt);
+            meta.access.iter().find(|a| a.lookup == lookup)
+        };
         let mut first_err = None;
         for l in lookups.iter() {
-            let lookup = l.prf.lookup(&meta.salt);
-            let Some(a) = meta.access.iter().find(|a| a.lookup == lookup) else {
-                continue;
-            };
+            let Some(a) = find(l) else { continue };
             match self.open_entry(session, me, l, a, source) {
                 Ok(v) => return Ok(v),
                 Err(e) => {
-                    if first_err.is_none() {
-                        first_err = Some(e);
-                    }
+                    first_err.get_or_insert(e);
                 }
             }
         }
         if let Some(e) = first_err {
             return Err(e);
         }
+        // Exchange keys not in the lookup cache yet: one RSA decryption
+        // each, only as far as needed to find an entry.
+        if let Some(l) = session.resolve_until(me, |l| find(l).is_some())? {
+            if let Some(a) = find(&l) {
+                return self.open_entry(session, me, &l, a, source);
+            }
+        }
+        let held = session.held_keys(me)?;
         Err(Error::no_access(format!(
             "{source}: entity {}: none of its {} access entr{} is for {me} (looked up with the {} exchange key{} {me} holds here)",
             self.id_text(),
             meta.access.len(),
             if meta.access.len() == 1 { "y" } else { "ies" },
-            lookups.len(),
-            if lookups.len() == 1 { "" } else { "s" },
+            held,
+            if held == 1 { "" } else { "s" },
         ))
         .hint("ask someone who can read it to share it with you (`ehrcrypt share --as THEM --with YOU FILE`), then import their owner document"))
     }
@@ -305,18 +313,16 @@ impl Entity {
     /// who cannot read the entity is an integrity error.
     pub fn v2_directory(&self, entity_key: &SymmetricKey, source: &str) -> Result<Vec<DirItem>> {
         let meta = self.meta2()?;
-        let damaged = |what: &str| {
-            Error::integrity(format!(
-                "{source}: entity {}: {what}",
-                self.id_text()
-            ))
-        };
+        let damaged =
+            |what: &str| Error::integrity(format!("{source}: entity {}: {what}", self.id_text()));
         let key = hkdf32(entity_key.expose(), &meta.salt, DIRECTORY_INFO.as_bytes());
         let sealed = b64::decode(&meta.directory, "directory")
             .map_err(|_| damaged("directory is not base64"))?;
         let pt = key
             .open_in_place(&self.directory_context(&meta.salt), sealed)
-            .map_err(|_| damaged("directory does not authenticate (modified, or from another entity)"))?;
+            .map_err(|_| {
+                damaged("directory does not authenticate (modified, or from another entity)")
+            })?;
         let items: Vec<DirItem> = serde_json::from_slice(&pt)
             .map_err(|_| damaged("directory is not a list of entries"))?;
         let mut listed: Vec<&str> = items.iter().map(|i| i.lookup.as_str()).collect();
@@ -331,7 +337,11 @@ impl Entity {
     }
 
     /// Seals `items` as the directory, sorted by lookup key.
-    pub fn v2_seal_directory(&mut self, entity_key: &SymmetricKey, mut items: Vec<DirItem>) -> Result<()> {
+    pub fn v2_seal_directory(
+        &mut self,
+        entity_key: &SymmetricKey,
+        mut items: Vec<DirItem>,
+    ) -> Result<()> {
         items.sort_by(|a, b| a.lookup.cmp(&b.lookup));
         let salt = self.meta2()?.salt;
         let key = hkdf32(entity_key.expose(), &salt, DIRECTORY_INFO.as_bytes());
@@ -368,7 +378,10 @@ mod tests {
 
     #[test]
     fn contexts_split_back() {
-        let c = Context::new(ENTRY_LABEL).with("a").with_bytes(&[]).with("bc");
+        let c = Context::new(ENTRY_LABEL)
+            .with("a")
+            .with_bytes(&[])
+            .with("bc");
         let parts = split_context(c.as_bytes(), ENTRY_LABEL).unwrap();
         assert_eq!(parts, vec![b"a".as_slice(), b"", b"bc"]);
         assert!(split_context(c.as_bytes(), "other").is_none());
