@@ -9,7 +9,7 @@ use serde_json::json;
 use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::crypto::Fingerprint;
 use ehrcrypt::keystore::Keystore;
-use ehrcrypt::owner::{Owner, OwnerDocument, OwnerId};
+use ehrcrypt::owner::{Owner, OwnerDocument, OwnerId, OwnerKind};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -139,6 +139,20 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             let mut doc = ks.owner(&id)?.document();
             if !for_delegates.is_empty() {
                 doc.hc_party_keys.retain(|d, _| for_delegates.contains(d));
+            } else {
+                // Patients are anonymous delegates (Cardinal's rule): a full
+                // document would list an hcp's patients by id. Each patient
+                // gets its exchange key from the document made `--for` it.
+                let before = doc.hc_party_keys.len();
+                doc.hc_party_keys.retain(|d, _| {
+                    d == &id || ks.find(d).is_none_or(|o| o.kind != OwnerKind::Patient)
+                });
+                let left_out = before - doc.hc_party_keys.len();
+                if left_out > 0 {
+                    out.note(format!(
+                        "left out the exchange keys of {id} for {left_out} patient(s): send each patient the document made with `--for PATIENT`"
+                    ));
+                }
             }
             let mut bytes = serde_json::to_vec_pretty(&doc)
                 .map_err(|_| Error::internal("cannot serialise owner document"))?;
