@@ -481,3 +481,304 @@ fn an_observer_learns_no_owner_no_link_and_no_repeated_key() {
         json!(["A", "B", "C", "P"])
     );
 }
+
+/// A fresh copy of the golden v2 patient and its contact, plus a second
+/// contact of the same patient made here (a sibling).
+fn tamper_world() -> (Sandbox, Value, Value, Value) {
+    let s = Sandbox::new();
+    s.keystore("A");
+    s.keystore("B");
+    let p = read_json(&fixture("entities/patient-1234.v2.enc.json"));
+    let c = read_json(&fixture("entities/contact-4567.v2.enc.json"));
+    write_json(&s.path("p.json"), &p);
+    write_json(&s.path("c.json"), &c);
+    let plain = s.write("sib.plain", r#"{"id": "4568", "descr": "a second visit"}"#);
+    ok(
+        &mut s.ks("A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "contact",
+            "--share-with",
+            "B",
+            "--parent",
+            "p.json",
+            plain.to_str().unwrap(),
+            "-o",
+            "sib.json",
+        ],
+    );
+    let sib = read_json(&s.path("sib.json"));
+    (s, p, c, sib)
+}
+
+fn expect(s: &Sandbox, who: &str, args: &[&str], v: &Value, code: i32) -> String {
+    write_json(&s.path("t.json"), v);
+    let mut all = args.to_vec();
+    all.push("t.json");
+    stderr(&fails(&mut s.ks(who), &all, code))
+}
+
+const DECRYPT_B: [&str; 4] = ["entity", "decrypt", "--as", "B"];
+
+/// The tamper matrix of the v2 fields: a value moved between entities or
+/// between entries, a changed salt, link, id, kind, clear field, directory
+/// or encryptedSelf, and an entry removed by someone who cannot read the
+/// entity. Decryption fails with exit 5 (integrity) wherever the change
+/// reaches what the reader uses; share, revoke and `list --as` also check
+/// the directory.
+#[test]
+fn tamper_matrix_of_the_v2_fields() {
+    let (s, p, c, sib) = tamper_world();
+    assert_eq!(p["access"].as_array().unwrap().len(), 2);
+
+    // 1. An entry value from another entity put under this one's lookup keys.
+    let mut t = c.clone();
+    for (i, a) in t["access"].as_array_mut().unwrap().iter_mut().enumerate() {
+        a["entry"] = sib["access"][i]["entry"].clone();
+    }
+    let e = expect(&s, "B", &DECRYPT_B, &t, 5);
+    assert!(
+        e.contains("access entry") && e.contains("does not authenticate"),
+        "{e}"
+    );
+
+    // 2. Two entries of one entity swapped (their values under the other key).
+    let mut t = p.clone();
+    let (x, y) = (
+        t["access"][0]["entry"].clone(),
+        t["access"][1]["entry"].clone(),
+    );
+    t["access"][0]["entry"] = y;
+    t["access"][1]["entry"] = x;
+    expect(&s, "B", &DECRYPT_B, &t, 5);
+    expect(&s, "A", &["entity", "decrypt", "--as", "A"], &t, 5);
+
+    // 3. A modified entry byte.
+    let mut t = p.clone();
+    for a in t["access"].as_array_mut().unwrap() {
+        let mut b = unb64(a["entry"].as_str().unwrap());
+        b[20] ^= 1;
+        use base64::Engine;
+        a["entry"] = Value::from(base64::engine::general_purpose::STANDARD.encode(b));
+    }
+    expect(&s, "B", &DECRYPT_B, &t, 5);
+
+    // 4. The link: changed, removed, or a sibling's.
+    for link in [Value::from("00".repeat(32)), sib["link"].clone()] {
+        let mut t = c.clone();
+        t["link"] = link;
+        let e = expect(&s, "B", &DECRYPT_B, &t, 5);
+        assert!(e.contains("integrity"), "{e}");
+    }
+    let mut t = c.clone();
+    t.as_object_mut().unwrap().remove("link");
+    expect(&s, "B", &DECRYPT_B, &t, 5);
+
+    // 5. The id, the kind, a clear field.
+    for (field, value) in [
+        ("id", json!("9999")),
+        ("kind", json!("form")),
+        ("lastName", json!("Shelley")),
+    ] {
+        let mut t = p.clone();
+        t[field] = value;
+        expect(&s, "B", &DECRYPT_B, &t, 5);
+    }
+
+    // 6. encryptedSelf of another entity (same reader, other key).
+    let mut t = c.clone();
+    t["encryptedSelf"] = sib["encryptedSelf"].clone();
+    expect(&s, "B", &DECRYPT_B, &t, 5);
+
+    // 7. The salt: entries are filed under lookup keys of the old salt, so
+    // nobody finds an entry any more (no access, not a silent success).
+    let mut t = p.clone();
+    t["salt"] = Value::from("11".repeat(16));
+    expect(&s, "B", &DECRYPT_B, &t, 8);
+
+    // 8. A directory from another entity, or an entry removed by someone
+    // who cannot read the entity: share, revoke and list --as refuse.
+    let mut t = c.clone();
+    t["directory"] = sib["directory"].clone();
+    let e = expect(&s, "A", &["share", "--as", "A", "--with", "C"], &t, 5);
+    assert!(e.contains("directory does not authenticate"), "{e}");
+    let mut t = p.clone();
+    t["access"].as_array_mut().unwrap().pop();
+    write_json(&s.path("t.json"), &t);
+    // Whoever still has an entry sees the directory disagree; the other
+    // has no entry left (exit 8).
+    let mut codes = Vec::new();
+    for who in ["A", "B"] {
+        let out = s
+            .ks(who)
+            .args(["delegation", "list", "--as", who, "t.json"])
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        if code == Some(5) {
+            assert!(stderr(&out).contains("disagree"), "{}", stderr(&out));
+        }
+        codes.push(code);
+    }
+    codes.sort();
+    assert_eq!(
+        codes,
+        [Some(0), Some(5)],
+        "B without entry lists as an observer; A refuses"
+    );
+
+    // Nothing above was written back.
+    assert_eq!(read_json(&s.path("p.json")), p);
+    assert_eq!(read_json(&s.path("c.json")), c);
+}
+
+/// `entity upgrade` of the v1 golden fixtures (copies): every party reads
+/// what it read before, links resolve, entity keys are kept, a second run
+/// changes nothing, and B's upgrade remakes A→A as B→A.
+#[test]
+fn upgrading_the_v1_fixtures_keeps_every_reader_and_link() {
+    let s = Sandbox::new();
+    s.keystore("A");
+    s.keystore("B");
+    fs::create_dir(s.path("recs")).unwrap();
+    for name in NAMES {
+        fs::copy(
+            fixture(&format!("entities/{name}.enc.json")),
+            s.path(&format!("recs/{name}.json")),
+        )
+        .unwrap();
+    }
+    let out = ok(
+        &mut s.ks("A"),
+        &["-v", "entity", "upgrade", "--as", "A", "recs"],
+    );
+    assert!(
+        stdout(&out).contains("upgraded to ehrcrypt/entity/v2"),
+        "{}",
+        stdout(&out)
+    );
+    // One RSA decryption per exchange key: {AA} (its own entries) and {AB}.
+    assert!(
+        stderr(&out).contains("RSA decryptions: 2"),
+        "{}",
+        stderr(&out)
+    );
+    for name in NAMES {
+        let f = s.path(&format!("recs/{name}.json"));
+        let v = read_json(&f);
+        assert_eq!(v["format"], "ehrcrypt/entity/v2", "{name}");
+        assert!(v.get("encryptionKeys").is_none() && v.get("secretForeignKeys").is_none());
+        let plain = fs::read(fixture(&format!("entities/{name}.json"))).unwrap();
+        for who in ["A", "B"] {
+            assert_eq!(decrypt(&s, who, &f), plain, "{name} as {who}");
+        }
+    }
+    assert_eq!(
+        ids(&json_of(
+            &s,
+            "B",
+            &[
+                "entity",
+                "children",
+                "--as",
+                "B",
+                "recs/patient-1234.json",
+                "recs"
+            ]
+        )),
+        ["4567"]
+    );
+    let parent = json_of(
+        &s,
+        "B",
+        &[
+            "entity",
+            "parent",
+            "--as",
+            "B",
+            "recs/contact-4567.json",
+            "recs",
+        ],
+    );
+    assert_eq!(ids(&parent), ["1234"]);
+    // Idempotent: v2 files are left as they are, byte for byte.
+    let before = fs::read(s.path("recs/patient-1234.json")).unwrap();
+    let out = ok(&mut s.ks("A"), &["entity", "upgrade", "--as", "A", "recs"]);
+    assert!(stdout(&out).contains("already v2, unchanged"));
+    assert_eq!(fs::read(s.path("recs/patient-1234.json")).unwrap(), before);
+
+    // Upgraded by B instead: B cannot carry A→A over, so remakes it as B→A.
+    let t = Sandbox::new();
+    t.keystore("B");
+    fs::copy(fixture("entities/patient-1234.enc.json"), t.path("p.json")).unwrap();
+    let out = ok(
+        &mut t.ks("B"),
+        &["entity", "upgrade", "--as", "B", "p.json"],
+    );
+    assert!(
+        stderr(&out).contains("A can read it after importing B's owner document"),
+        "{}",
+        stderr(&out)
+    );
+    let pairs = json_of(&t, "B", &["delegation", "list", "--as", "B", "p.json"]);
+    let pairs: BTreeSet<(String, String)> = pairs[0]["roles"]["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["delegator"].as_str().unwrap().into(),
+                i["delegate"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("A", "B"), ("B", "A")]
+            .map(|(x, y)| (x.to_string(), y.to_string()))
+            .into()
+    );
+}
+
+/// v1 files keep being shared and revoked as v1.
+#[test]
+fn v1_files_stay_v1_when_shared_and_revoked() {
+    let s = Sandbox::new();
+    s.keystore("A");
+    fs::copy(fixture("entities/patient-1234.enc.json"), s.path("p.json")).unwrap();
+    ok(
+        &mut s.ks("A"),
+        &["share", "--as", "A", "--with", "C", "p.json"],
+    );
+    let v = read_json(&s.path("p.json"));
+    assert_eq!(v["format"], "ehrcrypt/entity/v1");
+    assert!(v["encryptionKeys"]["C"].is_array());
+    let l = json(&ok(
+        &mut s.bare(),
+        &["--json", "delegation", "list", "p.json"],
+    ));
+    assert_eq!(l[0]["readers"], json!(["A", "B", "C"]));
+    ok(
+        &mut s.ks("A"),
+        &[
+            "delegation",
+            "revoke",
+            "--as",
+            "A",
+            "--from",
+            "C",
+            "--rekey",
+            "p.json",
+        ],
+    );
+    let v = read_json(&s.path("p.json"));
+    assert_eq!(v["format"], "ehrcrypt/entity/v1");
+    assert_eq!(
+        decrypt(&s, "A", &s.path("p.json")),
+        fs::read(fixture("entities/patient-1234.json")).unwrap()
+    );
+}
