@@ -441,6 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--share-with', '--share-with', [CompletionResultType]::ParameterName, 'Also give this data owner access (repeatable)')
             [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'Keep this field in clear for indexing (dotted path, repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with per-kind clear fields [default: ehrcrypt''s config dir]')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR, under the input''s file name')
@@ -460,6 +461,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;entity;decrypt' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who decrypts')
+            [CompletionResult]::new('--attachment', '--attachment', [CompletionResultType]::ParameterName, 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR, under the input''s file name')

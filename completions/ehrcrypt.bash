@@ -1135,13 +1135,17 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity__subcmd__decrypt)
-            opts="-o -q -v -h -V --as --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --attachment --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1173,7 +1177,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity__subcmd__encrypt)
-            opts="-o -q -v -h -V --as --kind --parent --share-with --clear --config --allow-unverified --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --kind --parent --share-with --clear --config --allow-unverified --attach --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1200,6 +1204,10 @@ _ehrcrypt() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -398,6 +398,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --share-with 'Also give this data owner access (repeatable)'
             cand --clear 'Keep this field in clear for indexing (dotted path, repeatable)'
             cand --config 'Config file with per-kind clear fields [default: ehrcrypt''s config dir]'
+            cand --attach 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)'
             cand -o 'Output file for a single input (- for stdout, the default)'
             cand --output 'Output file for a single input (- for stdout, the default)'
             cand --out-dir 'Write one file per input into DIR, under the input''s file name'
@@ -416,6 +417,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;entity;decrypt'= {
             cand --as 'The data owner who decrypts'
+            cand --attachment 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)'
             cand -o 'Output file for a single input (- for stdout, the default)'
             cand --output 'Output file for a single input (- for stdout, the default)'
             cand --out-dir 'Write one file per input into DIR, under the input''s file name'

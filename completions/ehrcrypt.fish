@@ -249,6 +249,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l share-with -d 'Also give this data owner access (repeatable)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l clear -d 'Keep this field in clear for indexing (dotted path, repeatable)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l config -d 'Config file with per-kind clear fields [default: ehrcrypt\'s config dir]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l attach -d 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
@@ -260,6 +261,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner who decrypts' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l attachment -d 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F

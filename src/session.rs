@@ -266,8 +266,7 @@ impl Session {
 
     /// Every exchange key `me` holds (as delegator or delegate, wrapped for
     /// a private key of `me` held here), those in the lookup cache
-    /// resolved, the others pending: `me`'s own key first, then those
-    /// shared with `me`, then those `me` shares with others.
+    /// resolved, the others pending.
     fn load_lookups(&self, me: &OwnerId) -> Result<LookupState> {
         let owner = self.keystore.local_owner(me)?;
         let mut held: Vec<&HcPartyKey> = Vec::new();
@@ -283,9 +282,12 @@ impl Session {
                 }));
             }
         }
+        // Shared with `me` first (what a reader mostly reads), then `me`'s
+        // own, then those `me` shares with others; each in creation order
+        // (a stable sort keeps the keystore's order).
         held.sort_by_key(|r| match (&r.delegator == me, &r.delegate == me) {
-            (true, true) => 0,
-            (false, true) => 1,
+            (false, true) => 0,
+            (true, true) => 1,
             _ => 2,
         });
         let cache: LookupCache = std::fs::read(self.lookup_cache_path())

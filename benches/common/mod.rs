@@ -498,6 +498,19 @@ pub fn corpus(
     count: usize,
     size: usize,
 ) -> Corpus {
+    corpus_with(scratch, name, sharing, count, size, |_| {})
+}
+
+/// [`corpus`], with `prepare` run on the session of all owners before any
+/// record is encrypted (e.g. to give the reader more exchange keys).
+pub fn corpus_with(
+    scratch: &Scratch,
+    name: &str,
+    sharing: Sharing,
+    count: usize,
+    size: usize,
+    prepare: impl FnOnce(&mut Session),
+) -> Corpus {
     let dir = scratch.join(name);
     fs::create_dir_all(&dir).expect("corpus dir");
     let all = world(
@@ -507,6 +520,7 @@ pub fn corpus(
     let (mut plain_bytes, mut file_bytes) = (0usize, 0usize);
     let creators = sharing.creators.len();
     let mut session = Session::open(&all, PassphraseSource::fixed(PASS)).expect("session");
+    prepare(&mut session);
     for (c_idx, &c) in sharing.creators.iter().enumerate() {
         let me = owner_id(c);
         let opts = EncryptOptions {

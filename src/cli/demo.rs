@@ -264,7 +264,7 @@ fn script(d: &mut Demo) -> Result<()> {
 
     d.section(
         "Alice encrypts patient John Keats and a contact, shared with Bob",
-        "Each entity gets its own AES-256-GCM key (encryptionKeys), a secret id\n(delegations); the contact links to the patient through secretForeignKeys and\ncryptedForeignKeys. lastName stays in clear for indexing, yet is authenticated.",
+        "Each entity gets its own AES-256-GCM key and a secret id, sealed once per reader\nin `access` under a lookup key only that pair can compute (entity/v2); the\ncontact's `link` tag ties it to the patient for those who can read the patient.\nlastName stays in clear for indexing, yet is authenticated.",
     );
     d.write(
         "keats.json",
@@ -352,6 +352,8 @@ fn script(d: &mut Demo) -> Result<()> {
             "records",
         ],
     )?;
+
+    observer_view(d)?;
 
     d.section(
         "Every modification is detected",
@@ -538,6 +540,26 @@ fn more_steps(d: &mut Demo) -> Result<()> {
 }
 
 /// The `encryptedSelf` string of an entity file.
+/// Entity format v2: what a file shows without keys, and with Bob's.
+fn observer_view(d: &mut Demo) -> Result<()> {
+    d.section(
+        "What the files tell someone without keys",
+        "No owner id, fingerprint or exchange-key id, nothing shared between two files:\nonly how many entries there are. Bob's keys reveal who shares with whom.",
+    );
+    d.run("bob", &["delegation", "list", "records"])?;
+    d.run(
+        "bob",
+        &[
+            "delegation",
+            "list",
+            "--as",
+            "dr-bob",
+            "records/contact.enc.json",
+        ],
+    )?;
+    Ok(())
+}
+
 fn encrypted_self(d: &Demo, name: &str) -> Result<String> {
     let v: Value = serde_json::from_str(&d.read(name)?)
         .map_err(|_| Error::internal("demo file is not JSON"))?;
