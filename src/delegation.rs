@@ -421,6 +421,19 @@ fn revoke_v2(
     if entity.encrypted_self.is_empty() {
         return Err(Error::internal("rekey needs encryptedSelf loaded"));
     }
+    if entity
+        .v2
+        .as_ref()
+        .is_some_and(|m| !m.attachments.is_empty())
+    {
+        // Their streams are keyed from the entity key: a rekey must
+        // re-encrypt them, which this version does not do yet.
+        return Err(Error::refused(format!(
+            "{source}: entity {} has attachments, which --rekey does not re-encrypt yet",
+            entity.id_text()
+        ))
+        .hint("revoke without --rekey, or decrypt the attachments and encrypt the record again"));
+    }
     let plaintext = entity.open_self(&values.entity_key, source)?;
     let fresh = EntryValues {
         entity_key: SymmetricKey::generate(),

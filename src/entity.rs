@@ -31,6 +31,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
 
+pub mod attachment;
 pub mod v2;
 
 pub use v2::FORMAT_V2;
@@ -388,13 +389,20 @@ impl Entity {
         if let Some(meta) = &self.v2 {
             // v2: the salt and the link too, so neither can be changed or
             // moved to another entity unnoticed (links are authenticated).
-            return Context::new(FORMAT_V2)
+            let mut c = Context::new(FORMAT_V2)
                 .with("encryptedSelf")
                 .with_bytes(&meta.salt)
                 .with(&self.id_text())
                 .with(self.kind.as_str())
                 .with_bytes(&clear)
                 .with_bytes(meta.link.as_ref().map_or(&[][..], |l| &l[..]));
+            // Attachments (§8.3): one more part, only when there are any,
+            // so entities without attachments keep the associated data of
+            // §8.2.4 (and the golden files stay valid).
+            if !meta.attachments.is_empty() {
+                c.push_bytes(&meta.attachments_aad());
+            }
+            return c;
         }
         let mut links = Vec::new();
         crate::format::canonical_json(&Value::from(self.secret_foreign_keys.clone()), &mut links);
@@ -639,11 +647,8 @@ struct RawEntity {
     delegations: Delegations,
     encryption_keys: Delegations,
     encrypted_self: Option<String>,
-    /// The v2 fields; for a v1 file they are clear fields.
-    salt: Option<Value>,
-    link: Option<Value>,
-    access: Option<Value>,
-    directory: Option<Value>,
+    /// The v2 fields (`v2::RESERVED_V2` order); for a v1 file they are clear fields.
+    v2_fields: [Option<Value>; 6],
 }
 
 impl<'de> Deserialize<'de> for RawEntity {
@@ -690,10 +695,10 @@ impl<'de> serde::de::Visitor<'de> for RawSeed<'_> {
                 "delegations" => r.delegations = map.next_value_seed(only)?,
                 "encryptionKeys" => r.encryption_keys = map.next_value_seed(only)?,
                 "encryptedSelf" => r.encrypted_self = Some(map.next_value()?),
-                "salt" => r.salt = Some(map.next_value()?),
-                "link" => r.link = Some(map.next_value()?),
-                "access" => r.access = Some(map.next_value()?),
-                "directory" => r.directory = Some(map.next_value()?),
+                name if v2::RESERVED_V2.contains(&name) => {
+                    let at = v2::RESERVED_V2.iter().position(|n| *n == name).unwrap_or(0);
+                    r.v2_fields[at] = Some(map.next_value()?);
+                }
                 _ => {
                     let v: Value = map.next_value()?;
                     r.clear.insert(key, v);
@@ -794,22 +799,11 @@ impl RawEntity {
             {
                 return Err(bad("a v2 entity carries v1 delegations"));
             }
-            Some(v2::V2Meta::parse(
-                self.salt,
-                self.link,
-                self.access,
-                self.directory,
-                &bad,
-            )?)
+            Some(v2::V2Meta::parse(self.v2_fields, &bad)?)
         } else {
-            for (name, v) in [
-                ("salt", self.salt),
-                ("link", self.link),
-                ("access", self.access),
-                ("directory", self.directory),
-            ] {
+            for (name, v) in v2::RESERVED_V2.iter().zip(self.v2_fields) {
                 if let Some(v) = v {
-                    clear.insert(name.into(), v);
+                    clear.insert((*name).into(), v);
                 }
             }
             None
@@ -905,6 +899,10 @@ pub struct EncryptOptions {
     pub allow_unverified: bool,
 }
 
+/// Writes the attachments of a new entity (see [`Encryptor::encrypt_bytes_with`]).
+pub type Attach<'a> =
+    dyn FnMut(&Entity, &SymmetricKey) -> Result<Vec<(String, attachment::Attachment)>> + 'a;
+
 /// One exchange key {me→delegate} new entities are shared under.
 struct Target {
     delegate: OwnerId,
@@ -988,7 +986,20 @@ impl Encryptor {
     /// those exact bytes, so decryption returns the file byte for byte.
     pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
         let value = self.record_head(plaintext, source)?;
-        self.encrypt_parsed(&value, plaintext, source)
+        self.encrypt_parsed(&value, plaintext, source, None)
+    }
+
+    /// [`Encryptor::encrypt_bytes`] with attachments: `attach` gets the
+    /// new entity (salt, id and kind set) and its key, writes the sidecars
+    /// and returns them named; their list is sealed into the entity.
+    pub fn encrypt_bytes_with(
+        &self,
+        plaintext: &[u8],
+        source: &str,
+        attach: &mut Attach,
+    ) -> Result<Entity> {
+        let value = self.record_head(plaintext, source)?;
+        self.encrypt_parsed(&value, plaintext, source, Some(attach))
     }
 
     /// The top-level fields of a record that encryption reads (`id`,
@@ -1016,10 +1027,16 @@ impl Encryptor {
         let bytes = Zeroizing::new(
             serde_json::to_vec(value).map_err(|_| Error::internal("cannot serialise record"))?,
         );
-        self.encrypt_parsed(value, &bytes, source)
+        self.encrypt_parsed(value, &bytes, source, None)
     }
 
-    fn encrypt_parsed(&self, value: &Value, plaintext: &[u8], source: &str) -> Result<Entity> {
+    fn encrypt_parsed(
+        &self,
+        value: &Value,
+        plaintext: &[u8],
+        source: &str,
+        attach: Option<&mut Attach>,
+    ) -> Result<Entity> {
         let Some(obj) = value.as_object() else {
             return Err(Error::format(format!(
                 "{source}: a record must be a JSON object"
@@ -1063,6 +1080,10 @@ impl Encryptor {
             encrypted_self: String::new(),
             v2: Some(v2::V2Meta::new(parent_secret)),
         };
+        if let Some(attach) = attach {
+            let list = attach(&entity, &values.entity_key)?;
+            entity.set_attachments(&values.entity_key, list)?;
+        }
         let mut directory = Vec::with_capacity(self.targets.len());
         for t in &self.targets {
             let pair = v2::PairKey {

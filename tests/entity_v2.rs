@@ -164,7 +164,7 @@ fn an_independent_reading_of_format_md_finds_and_opens_bs_entry() {
 
     let e = read_json(&fixture("entities/patient-1234.v2.enc.json"));
     let salt = unhex(e["salt"].as_str().unwrap());
-    let mut block: [u8; 16] = salt.clone().try_into().unwrap();
+    let block: [u8; 16] = salt.clone().try_into().unwrap();
     let mut block = block.into();
     aes_gcm::aes::Aes256::new(&acs.into()).encrypt_block(&mut block);
     let lookup: [u8; 16] = block.into();

@@ -32,7 +32,8 @@
 pub mod access_log;
 pub mod manifest;
 pub mod qr;
-pub mod stream;
+/// The chunked AEAD stream, shared with entity attachments.
+pub use crate::crypto::stream;
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -227,6 +228,15 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
         .map_err(|e| crate::format::json_error(&source, "record", &e))?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
+        if e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
+            // A backup holds what it can restore: leaving the attachments
+            // behind silently would lose them.
+            return Err(Error::refused(format!(
+                "{source}: entity {} has attachments, which backups do not carry yet",
+                e.id_text()
+            ))
+            .hint("back up the record and its decrypted attachments as plain files"));
+        }
         let plain = entity::decrypt_bytes(session, me, &e, &source)?;
         return Ok(Loaded::Memory {
             bytes: plain,

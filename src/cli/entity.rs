@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::io::Write as _;
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
@@ -88,6 +89,9 @@ pub struct EncryptArgs {
     /// Allow new exchange keys for unverified delegate keys
     #[arg(long)]
     pub allow_unverified: bool,
+    /// Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)
+    #[arg(long, value_name = "[NAME=]FILE")]
+    pub attach: Vec<String>,
     /// Plaintext JSON files or directories (- for stdin)
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -113,6 +117,9 @@ pub struct DecryptArgs {
     /// The data owner who decrypts
     #[arg(long = "as", value_name = "OWNER")]
     pub me: OwnerId,
+    /// Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)
+    #[arg(long, value_name = "NAME")]
+    pub attachment: Option<String>,
     /// Entity files or directories (- for stdin)
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -131,6 +138,9 @@ pub fn run(env: &Env, cmd: EntityCommand) -> Result<()> {
 }
 
 fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
+    if !a.attach.is_empty() {
+        return encrypt_with_attachments(env, a);
+    }
     let inputs = files::expand(&a.inputs)?;
     let kind: EntityKind = a.kind.into();
     let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
@@ -178,6 +188,9 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
 }
 
 fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
+    if let Some(name) = &a.attachment {
+        return decrypt_attachment(env, &a, name);
+    }
     let inputs = files::expand(&a.inputs)?;
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
@@ -266,6 +279,164 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
         }
     }
     super::delegation::note_import(env, &grants, []);
+    env.report_stats(&session);
+    Ok(())
+}
+
+/// `entity encrypt --attach`: one record, its attachments streamed into
+/// sidecars beside `-o FILE`. The sidecars are complete and synced before
+/// the entity is written; if anything fails, those written are removed.
+fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
+    let out =
+        match (&a.inputs[..], &a.output.output, &a.output.out_dir) {
+            ([input], Some(out), None) if out.as_os_str() != "-" && input.as_os_str() != "-" => {
+                out.clone()
+            }
+            _ => return Err(Error::usage(
+                "--attach takes one input file and -o FILE (attachments go beside the entity file)",
+            )),
+        };
+    if out.exists() {
+        return Err(Error::refused(format!("{}: exists", out.display()))
+            .hint("choose another output file, or remove it first"));
+    }
+    let mut attach = Vec::new();
+    for spec in &a.attach {
+        let (name, file) = match spec.split_once('=') {
+            Some((n, f)) if !n.is_empty() => (n.to_string(), PathBuf::from(f)),
+            _ => {
+                let f = PathBuf::from(spec);
+                let n = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (n, f)
+            }
+        };
+        entity::attachment::check_name(&name)?;
+        if attach.iter().any(|(n, _): &(String, PathBuf)| n == &name) {
+            return Err(Error::usage(format!(
+                "attachment name {name:?} given twice"
+            )));
+        }
+        if !file.is_file() {
+            return Err(Error::not_found(format!(
+                "{}: no such file",
+                file.display()
+            )));
+        }
+        attach.push((name, file));
+    }
+    let kind: EntityKind = a.kind.into();
+    let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
+    clear.extend(a.clear);
+    let parent = match &a.parent {
+        None => None,
+        Some(p) => Some(read_json(p, "parent entity")?),
+    };
+    let mut session = env.session()?;
+    let opts = EncryptOptions {
+        kind,
+        share_with: a.share_with,
+        clear,
+        parent,
+        allow_unverified: a.allow_unverified,
+    };
+    let enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    for (delegate, fp) in &enc.unverified {
+        super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
+    }
+    let input = &a.inputs[0];
+    let source = ehrcrypt::error::display_path(input);
+    let bytes = Zeroizing::new(atomic_file::read(input)?);
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        let mut write_all = |e: &Entity, key: &ehrcrypt::crypto::SymmetricKey| {
+            let mut list = Vec::new();
+            for (name, file) in &attach {
+                let mut f = std::fs::File::open(file).map_err(|e| Error::io(file, "open", e))?;
+                let att = e.write_attachment(key, &out, &mut f)?;
+                written.push(entity::attachment::sidecar_path(&out, &att.id));
+                list.push((name.clone(), att));
+            }
+            Ok(list)
+        };
+        let e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
+        atomic_file::write(&out, &e.into_bytes(), Mode::Public)
+    })();
+    if let Err(e) = result {
+        for p in &written {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    env.out.note(format!(
+        "encrypted {} with {} attachment(s) as {}",
+        out.display(),
+        attach.len(),
+        a.me
+    ));
+    env.report_stats(&session);
+    Ok(())
+}
+
+/// `entity decrypt --attachment NAME`: one attachment streamed to `-o`.
+fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
+    let (input, out) = match (&a.inputs[..], &a.output.out_dir) {
+        ([input], None) if input.as_os_str() != "-" => (
+            input.clone(),
+            a.output
+                .output
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-")),
+        ),
+        _ => {
+            return Err(Error::usage(
+                "--attachment takes one entity file (not stdin) and -o FILE or - for stdout",
+            ))
+        }
+    };
+    let session = env.session()?;
+    session.keystore().local_owner(&a.me)?;
+    let (e, source) = Entity::read(&input)?;
+    let key = e.entity_key(&session, &a.me, &source)?;
+    // The list is authenticated with the record: open it first.
+    e.open_self(&key, &source)?;
+    let list = e.attachments(&key, &source)?;
+    let Some((_, att)) = list.iter().find(|(n, _)| n == name) else {
+        let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(Error::not_found(format!(
+            "{source}: no attachment named {name:?} (it has: {})",
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
+        )));
+    };
+    if out.as_os_str() == "-" {
+        // `Stdout` (unlike its lock) may be written from the stream's
+        // writer thread; 1 MiB buffers make its per-write locking free.
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+        e.read_attachment(&key, &input, att, &mut w)?;
+        w.flush().map_err(|err| Error::io(&out, "write", err))?;
+    } else {
+        if out.exists() {
+            return Err(Error::refused(format!("{}: exists", out.display()))
+                .hint("choose another output file, or remove it first"));
+        }
+        let mut tmp = atomic_file::TempFile::create(&out, Mode::Private)?;
+        {
+            let f = tmp.file()?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *f);
+            e.read_attachment(&key, &input, att, &mut w)?;
+            w.flush().map_err(|err| Error::io(&out, "write", err))?;
+        }
+        tmp.file()?
+            .sync_all()
+            .map_err(|err| Error::io(&out, "sync", err))?;
+        tmp.persist()?;
+    }
     env.report_stats(&session);
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod b64;
 pub mod context;
 pub mod derive;
 pub mod rsa_keys;
+pub mod stream;
 pub mod symmetric;
 
 pub use context::Context;

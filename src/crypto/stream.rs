@@ -1,5 +1,8 @@
-//! Chunked AES-256-GCM for backup objects: a STREAM construction
-//! (Hoang, Reyhanitabar, Rogaway, Vizár 2015), as in Tink's streaming AEAD.
+//! Chunked AES-256-GCM: a STREAM construction (Hoang, Reyhanitabar,
+//! Rogaway, Vizár 2015), as in Tink's streaming AEAD. Used by backup
+//! objects (below) and by entity attachments ([`Binding::attachment`]):
+//! one implementation, each use with its own magic, key-derivation label
+//! and associated data ([`Binding`]).
 //!
 //! ```text
 //! object = header || chunk_0 || ... || chunk_{n-1}
@@ -97,19 +100,63 @@ pub fn encrypted_size(plaintext_size: u64, chunk_size: usize) -> (u64, u64) {
     )
 }
 
+/// What ties a stream to its place: the header magic, the HKDF info of
+/// the chunk key and the associated data (label and parts, to which the
+/// header itself is appended).
+#[derive(Clone, Debug)]
+pub struct Binding {
+    magic: [u8; 8],
+    key_info: &'static [u8],
+    aad: Context,
+}
+
+impl Binding {
+    /// A backup object: `Ctx("ehrcrypt/backup/object/v1")[backup id][object id]`.
+    pub fn backup_object(backup_id: &[u8; 16], object_id: &str) -> Self {
+        Binding {
+            magic: *MAGIC,
+            key_info: KEY_INFO,
+            aad: Context::new(AAD_LABEL)
+                .with_bytes(backup_id)
+                .with(object_id),
+        }
+    }
+
+    /// An entity attachment (docs/FORMAT.md §8.3):
+    /// `Ctx("ehrcrypt/entity/v2 attachment")[entity salt][entity id][kind][attachment id]`.
+    pub fn attachment(entity_salt: &[u8; 16], entity_id: &str, kind: &str, id: &[u8; 16]) -> Self {
+        Binding {
+            magic: *ATTACHMENT_MAGIC,
+            key_info: ATTACHMENT_KEY_INFO,
+            aad: Context::new(ATTACHMENT_AAD_LABEL)
+                .with_bytes(entity_salt)
+                .with(entity_id)
+                .with(kind)
+                .with_bytes(id),
+        }
+    }
+}
+
+/// Header magic of an attachment stream.
+pub const ATTACHMENT_MAGIC: &[u8; 8] = b"ehrat-v2";
+const ATTACHMENT_AAD_LABEL: &str = "ehrcrypt/entity/v2 attachment";
+const ATTACHMENT_KEY_INFO: &[u8] = b"ehrcrypt/entity/v2 attachment";
+
 struct Header {
+    magic: [u8; 8],
     chunk_size: usize,
     salt: [u8; 32],
     nonce_prefix: [u8; 7],
 }
 
 impl Header {
-    fn fresh(chunk_size: usize) -> Self {
+    fn fresh(magic: [u8; 8], chunk_size: usize) -> Self {
         let mut salt = [0u8; 32];
         let mut nonce_prefix = [0u8; 7];
         crate::crypto::random_bytes(&mut salt);
         crate::crypto::random_bytes(&mut nonce_prefix);
         Header {
+            magic,
             chunk_size,
             salt,
             nonce_prefix,
@@ -118,16 +165,20 @@ impl Header {
 
     fn to_bytes(&self) -> [u8; HEADER_LEN] {
         let mut b = [0u8; HEADER_LEN];
-        b[..8].copy_from_slice(MAGIC);
+        b[..8].copy_from_slice(&self.magic);
         b[8..12].copy_from_slice(&(self.chunk_size as u32).to_be_bytes());
         b[12..44].copy_from_slice(&self.salt);
         b[44..51].copy_from_slice(&self.nonce_prefix);
         b
     }
 
-    fn parse(b: &[u8; HEADER_LEN]) -> Result<Self, StreamError> {
-        if &b[..8] != MAGIC {
-            return Err(StreamError::Header("not an ehrcrypt backup object"));
+    fn parse(b: &[u8; HEADER_LEN], magic: &[u8; 8]) -> Result<Self, StreamError> {
+        if &b[..8] != magic {
+            return Err(StreamError::Header(if magic == MAGIC {
+                "not an ehrcrypt backup object"
+            } else {
+                "not an ehrcrypt attachment"
+            }));
         }
         let cs = u32::from_be_bytes([b[8], b[9], b[10], b[11]]) as usize;
         if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&cs) {
@@ -138,6 +189,7 @@ impl Header {
         let mut nonce_prefix = [0u8; 7];
         nonce_prefix.copy_from_slice(&b[44..51]);
         Ok(Header {
+            magic: *magic,
             chunk_size: cs,
             salt,
             nonce_prefix,
@@ -153,14 +205,14 @@ struct ChunkCipher {
 }
 
 impl ChunkCipher {
-    fn new(z: &SymmetricKey, backup_id: &[u8; 16], object_id: &str, header: &Header) -> Self {
+    fn new(z: &SymmetricKey, binding: &Binding, header: &Header) -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
         hkdf::Hkdf::<sha2::Sha256>::new(Some(&header.salt), z.expose())
-            .expand(KEY_INFO, k.as_mut())
+            .expand(binding.key_info, k.as_mut())
             .expect("32 bytes is a valid HKDF-SHA256 output length");
-        let aad = Context::new(AAD_LABEL)
-            .with_bytes(backup_id)
-            .with(object_id)
+        let aad = binding
+            .aad
+            .clone()
             .with_bytes(&header.to_bytes())
             .as_bytes()
             .to_vec();
@@ -342,9 +394,22 @@ pub fn encrypt(
     output: &mut (dyn Write + Send),
     progress: &mut dyn FnMut(u64),
 ) -> Result<ObjectInfo, StreamError> {
+    let binding = Binding::backup_object(backup_id, object_id);
+    encrypt_bound(z, &binding, chunk_size, input, output, progress)
+}
+
+/// [`encrypt`] for any [`Binding`].
+pub fn encrypt_bound(
+    z: &SymmetricKey,
+    binding: &Binding,
+    chunk_size: usize,
+    input: &mut dyn Read,
+    output: &mut (dyn Write + Send),
+    progress: &mut dyn FnMut(u64),
+) -> Result<ObjectInfo, StreamError> {
     assert!((MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size));
-    let header = Header::fresh(chunk_size);
-    let cipher = ChunkCipher::new(z, backup_id, object_id, &header);
+    let header = Header::fresh(binding.magic, chunk_size);
+    let cipher = ChunkCipher::new(z, binding, &header);
     let header_bytes = header.to_bytes();
     let mut chunks = 0u64;
     let mut plaintext_size = 0u64;
@@ -407,12 +472,24 @@ pub fn decrypt(
     output: &mut (dyn Write + Send),
     progress: &mut dyn FnMut(u64),
 ) -> Result<ObjectInfo, StreamError> {
+    let binding = Binding::backup_object(backup_id, object_id);
+    decrypt_bound(z, &binding, input, output, progress)
+}
+
+/// [`decrypt`] for any [`Binding`].
+pub fn decrypt_bound(
+    z: &SymmetricKey,
+    binding: &Binding,
+    input: &mut dyn Read,
+    output: &mut (dyn Write + Send),
+    progress: &mut dyn FnMut(u64),
+) -> Result<ObjectInfo, StreamError> {
     let mut hb = [0u8; HEADER_LEN];
     if read_full(input, &mut hb)? < HEADER_LEN {
         return Err(StreamError::Header("shorter than an object header"));
     }
-    let header = Header::parse(&hb)?;
-    let cipher = ChunkCipher::new(z, backup_id, object_id, &header);
+    let header = Header::parse(&hb, &binding.magic)?;
+    let cipher = ChunkCipher::new(z, binding, &header);
     let unit = header.chunk_size + TAG_LEN;
     let mut hasher = sha2::Sha256::new();
     hasher.update(hb);

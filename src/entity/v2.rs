@@ -33,7 +33,14 @@ pub const FORMAT_V2: &str = "ehrcrypt/entity/v2";
 
 /// Top-level names v2 adds to those of v1 (`secretForeignKeys`,
 /// `cryptedForeignKeys`, `delegations`, `encryptionKeys` stay reserved).
-pub const RESERVED_V2: [&str; 4] = ["salt", "link", "access", "directory"];
+pub const RESERVED_V2: [&str; 6] = [
+    "salt",
+    "link",
+    "access",
+    "directory",
+    "attachments",
+    "attachmentNames",
+];
 
 const ENTRY_LABEL: &str = "ehrcrypt/entity/v2 entry";
 const LINK_LABEL: &str = "ehrcrypt/entity/v2 link";
@@ -51,6 +58,10 @@ pub struct V2Meta {
     pub access: Vec<AccessEntry>,
     /// base64 of `nonce || ciphertext || tag`: the [`DirItem`]s.
     pub directory: String,
+    /// Attachments in sidecar files (issue 13), in order.
+    pub attachments: Vec<super::attachment::Attachment>,
+    /// Their names, sealed (empty without attachments).
+    pub attachment_names: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,6 +112,8 @@ impl V2Meta {
             link: parent_secret.map(|s| link_tag(s, &salt)),
             access: Vec::new(),
             directory: String::new(),
+            attachments: Vec::new(),
+            attachment_names: String::new(),
         }
     }
 
@@ -117,14 +130,30 @@ impl V2Meta {
             .collect();
         m.insert("access".into(), Value::from(access));
         m.insert("directory".into(), Value::from(self.directory.clone()));
+        if !self.attachments.is_empty() {
+            let list: Vec<Value> = self.attachments.iter().map(|a| a.to_json()).collect();
+            m.insert("attachments".into(), Value::from(list));
+            m.insert(
+                "attachmentNames".into(),
+                Value::from(self.attachment_names.clone()),
+            );
+        }
+    }
+
+    /// The part of `encryptedSelf`'s associated data that lists the
+    /// attachments (canonical JSON); empty without attachments.
+    pub(super) fn attachments_aad(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if !self.attachments.is_empty() {
+            let list: Vec<Value> = self.attachments.iter().map(|a| a.to_json()).collect();
+            crate::format::canonical_json(&Value::from(list), &mut out);
+        }
+        out
     }
 
     /// Parses the v2 fields of a file.
     pub(super) fn parse(
-        salt: Option<Value>,
-        link: Option<Value>,
-        access: Option<Value>,
-        directory: Option<Value>,
+        [salt, link, access, directory, attachments, attachment_names]: [Option<Value>; 6],
         bad: &dyn Fn(&str) -> Error,
     ) -> Result<Self> {
         let salt = salt
@@ -160,11 +189,37 @@ impl V2Meta {
         let directory = directory
             .and_then(|v| v.as_str().map(str::to_string))
             .ok_or_else(|| bad("no directory"))?;
+        let attachments = match attachments {
+            None => Vec::new(),
+            Some(v) => {
+                let list: Vec<super::attachment::AttachmentJson> = serde_json::from_value(v)
+                    .map_err(|_| bad("attachments is not a list of {id, size, sha256}"))?;
+                if list.len() > super::attachment::MAX_ATTACHMENTS {
+                    return Err(bad("too many attachments"));
+                }
+                list.into_iter()
+                    .map(super::attachment::Attachment::from_json)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("an attachment id or digest is not hex"))?
+            }
+        };
+        let attachment_names = match attachment_names {
+            None => String::new(),
+            Some(v) => v
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad("attachmentNames is not a string"))?,
+        };
+        if attachments.is_empty() != attachment_names.is_empty() {
+            return Err(bad("attachments and attachmentNames go together"));
+        }
         Ok(V2Meta {
             salt,
             link,
             access,
             directory,
+            attachments,
+            attachment_names,
         })
     }
 }
@@ -220,7 +275,7 @@ impl Entity {
             lookup,
             entry: b64::encode(&sealed),
         });
-        meta.access.sort_by(|a, b| a.lookup.cmp(&b.lookup));
+        meta.access.sort_by_key(|a| a.lookup);
         Ok(DirItem {
             delegator: pair.delegator.clone(),
             delegate: pair.delegate.clone(),
