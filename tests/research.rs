@@ -499,3 +499,49 @@ fn the_proxy_holds_nothing_that_decrypts() {
         assert!(!seen.contains(needle), "{needle} is visible to the proxy");
     }
 }
+
+#[test]
+fn publish_reads_entities_the_clinic_can_decrypt() {
+    let s = Study::new();
+    let bundle = read_json(&fixture(BUNDLE));
+    let patient = s.sb.path("keats.json");
+    write_json(&patient, &bundle["entry"][0]["resource"]);
+    let obs = s.sb.path("hba1c.json");
+    write_json(&obs, &bundle["entry"][2]["resource"]);
+    for (f, kind) in [(&patient, "patient"), (&obs, "form")] {
+        let out = f.with_extension("enc.json");
+        ok(
+            &mut s.sb.ks("A"),
+            &[
+                "entity",
+                "encrypt",
+                "--as",
+                "A",
+                "--kind",
+                kind,
+                f.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+    }
+    let r = s.publish("s3", &s.sb.path("keats.enc.json"), &s.sb.path("study3"));
+    assert_eq!(r["records"][0]["resources"], 1);
+    let r = s.publish("s3", &s.sb.path("hba1c.enc.json"), &s.sb.path("study3"));
+    // Same study, same patient: the same pseudonym across publications.
+    assert_eq!(r["records"][0]["resources"], 1);
+    assert!(r["records"][0]["pseudonym"]
+        .as_str()
+        .unwrap()
+        .starts_with("psn-"));
+    // Someone who cannot decrypt the entity cannot publish it.
+    let out =
+        s.sb.ks("C")
+            .args(["research", "publish", "--as", "C", "--study", "x"])
+            .arg(s.sb.path("keats.enc.json"))
+            .arg("--out")
+            .arg(s.sb.path("study4"))
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+}
