@@ -45,6 +45,22 @@ impl ErrorKind {
             ErrorKind::Io => 9,
         }
     }
+
+    /// The kind's name in `--json` errors (`{"kind": ...}`); documented
+    /// in docs/JSON.md.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Internal => "internal",
+            ErrorKind::Usage => "usage",
+            ErrorKind::NotFound => "notFound",
+            ErrorKind::Passphrase => "passphrase",
+            ErrorKind::Integrity => "integrity",
+            ErrorKind::Format => "format",
+            ErrorKind::Refused => "refused",
+            ErrorKind::NoAccess => "noAccess",
+            ErrorKind::Io => "io",
+        }
+    }
 }
 
 /// An error with a one-line message and an optional hint line.
@@ -53,6 +69,9 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    /// The error is a closed pipe (EPIPE): the reader went away, as
+    /// `| head` does. The binary ends quietly with success on it.
+    broken_pipe: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -63,6 +82,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            broken_pipe: false,
         }
     }
 
@@ -86,6 +106,12 @@ impl Error {
     }
     pub fn hint_text(&self) -> Option<&str> {
         self.hint.as_deref()
+    }
+
+    /// Whether this is a write to a closed pipe: not a failure of the
+    /// command, the reader just stopped reading (`ehrcrypt ... | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        self.broken_pipe
     }
 
     pub fn usage(m: impl Into<String>) -> Self {
@@ -116,21 +142,25 @@ impl Error {
             std::io::ErrorKind::NotFound => ErrorKind::NotFound,
             _ => ErrorKind::Io,
         };
-        Self::new(
+        let place = if path.as_os_str() == "-" && !action.starts_with("read") {
+            "standard output".to_string()
+        } else {
+            display_path(path)
+        };
+        let mut e = Self::new(
             kind,
-            format!(
-                "{}: cannot {action}: {}",
-                display_path(path),
-                io_reason(&err)
-            ),
-        )
+            format!("{place}: cannot {action}: {}", io_reason(&err)),
+        );
+        e.broken_pipe = err.kind() == std::io::ErrorKind::BrokenPipe;
+        e
     }
 }
 
-/// `-` reads as "standard input/output" in messages.
+/// `-` reads as "standard input" in messages: it names where a record
+/// came from (a write to `-` is named by [`Error::io`]).
 pub fn display_path(path: &Path) -> String {
     if path.as_os_str() == "-" {
-        "<stdin/stdout>".to_string()
+        "standard input".to_string()
     } else {
         path.display().to_string()
     }

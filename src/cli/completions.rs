@@ -16,6 +16,10 @@ pub struct CompletionsArgs {
 
 pub fn run(args: CompletionsArgs) -> Result<()> {
     let mut cmd = super::Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "ehrcrypt", &mut std::io::stdout());
+    // Generated into memory: clap_complete panics when its writer fails,
+    // and stdout may be a pipe that closes early.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "ehrcrypt", &mut script);
+    super::output::stdout_bytes(&script);
     Ok(())
 }

@@ -12,6 +12,15 @@ use ehrcrypt::{Error, Result};
 
 use super::Env;
 
+/// A line of the demo's narration on stdout. A closed stdout (`demo |
+/// head`) ends the demo through `?` with a broken-pipe error, so that its
+/// throw-away directory is still removed; the binary exits 0 on it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        super::output::try_stdout(format!($($arg)*).as_bytes())
+    };
+}
+
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Keep the demo's files in DIR (created; must be empty) instead of a temporary directory
@@ -28,12 +37,13 @@ struct Demo {
 }
 
 impl Demo {
-    fn section(&mut self, title: &str, why: &str) {
+    fn section(&mut self, title: &str, why: &str) -> Result<()> {
         self.step += 1;
-        println!("\n== {}. {title} ==", self.step);
+        say!("\n== {}. {title} ==", self.step)?;
         for line in why.lines() {
-            println!("   {line}");
+            say!("   {line}")?;
         }
+        Ok(())
     }
 
     /// Runs `ehrcrypt ARGS` as `who` (whose keystore is `who.keystore.json`)
@@ -67,16 +77,16 @@ impl Demo {
                 args.join(" ")
             )));
         }
-        println!("   (exit code {code}, as expected)");
+        say!("   (exit code {code}, as expected)")?;
         Ok(())
     }
 
     fn exec(&self, who: &str, args: &[&str], show: bool) -> Result<(i32, String)> {
         if show {
-            println!(
+            say!(
                 "\n   [{who}]$ ehrcrypt {}",
                 args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ")
-            );
+            )?;
         }
         let out = Command::new(&self.exe)
             .args(args)
@@ -95,7 +105,7 @@ impl Demo {
                 .lines()
                 .chain(String::from_utf8_lossy(&out.stderr).lines())
             {
-                println!("   | {line}");
+                say!("   | {line}")?;
             }
         }
         Ok((out.status.code().unwrap_or(1), stdout))
@@ -115,10 +125,10 @@ impl Demo {
     fn show_json(&self, name: &str) -> Result<()> {
         let v: Value = serde_json::from_str(&self.read(name)?)
             .map_err(|_| Error::internal("demo file is not JSON"))?;
-        println!("\n   {name}:");
+        say!("\n   {name}:")?;
         let text = serde_json::to_string_pretty(&shorten(v)).unwrap_or_default();
         for line in text.lines() {
-            println!("   | {line}");
+            say!("   | {line}")?;
         }
         Ok(())
     }
@@ -175,7 +185,9 @@ pub fn run(_env: &Env, args: DemoArgs) -> Result<()> {
                     d.display()
                 )));
             }
-            d.clone()
+            // Absolute: every step runs inside this directory, where a
+            // relative path would name a directory below it.
+            std::fs::canonicalize(d).map_err(|e| Error::io(d, "resolve", e))?
         }
         None => {
             let mut raw = [0u8; 8];
@@ -193,28 +205,36 @@ pub fn run(_env: &Env, args: DemoArgs) -> Result<()> {
         exe,
         step: 0,
     };
-    println!(
-        "ehrcrypt demo: end-to-end encrypted health records, on throw-away keystores in {}",
-        dir.display()
-    );
-    println!("Every step runs the real `ehrcrypt` command shown. Passphrases come from EHRCRYPT_PASSPHRASE.");
-    let result = script(&mut demo);
+    // Every error, a closed stdout included, ends here, so the throw-away
+    // directory is always removed.
+    let result = intro(&demo).and_then(|_| script(&mut demo));
     if args.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
-    } else {
-        println!("\nThe demo's files are kept in {}.", dir.display());
     }
-    if result.is_ok() {
-        println!("\nDemo complete.");
+    result?;
+    if args.keep.is_some() {
+        say!("\nThe demo's files are kept in {}.", dir.display())?;
     }
-    result
+    say!("\nDemo complete.")?;
+    if args.keep.is_none() {
+        say!("Run `ehrcrypt demo --keep DIR` to keep its keystores and files and try the commands yourself.")?;
+    }
+    Ok(())
+}
+
+fn intro(d: &Demo) -> Result<()> {
+    say!(
+        "ehrcrypt demo: end-to-end encrypted health records, on throw-away keystores in {}",
+        d.dir.display()
+    )?;
+    say!("Every step runs the real `ehrcrypt` command shown. Passphrases come from EHRCRYPT_PASSPHRASE.")
 }
 
 fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "Two healthcare parties create their keys",
         "Each data owner has an RSA-2048 key pair; the private key stays in its own\nkeystore, encrypted under a passphrase (PKCS#8, scrypt).",
-    );
+    )?;
     d.run(
         "alice",
         &[
@@ -231,7 +251,7 @@ fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "They exchange public documents and verify fingerprints out of band",
         "An imported key is unverified until its fingerprint is compared over a channel\nyou trust (Cardinal's rule: only verified keys receive new exchange keys).",
-    );
+    )?;
     d.run(
         "bob",
         &["owner", "export", "dr-bob", "-o", "bob.owner.json"],
@@ -245,7 +265,7 @@ fn script(d: &mut Demo) -> Result<()> {
         7,
     )?;
     let bob_fp = d.fingerprint("bob", "dr-bob")?;
-    println!("\n   Bob reads his fingerprint to Alice on the phone: {bob_fp}");
+    say!("\n   Bob reads his fingerprint to Alice on the phone: {bob_fp}")?;
     d.run(
         "alice",
         &["owner", "verify", "dr-bob", "--fingerprint", &bob_fp],
@@ -254,7 +274,7 @@ fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice creates the exchange key {AB}",
         "A fresh AES-256 key, wrapped with RSA-OAEP for Alice and for Bob, stored in\nAlice's hcPartyKeys and signed by Alice (RSA-PSS).",
-    );
+    )?;
     d.run(
         "alice",
         &[
@@ -265,7 +285,7 @@ fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice encrypts patient John Keats and a contact, shared with Bob",
         "Each entity gets its own AES-256-GCM key and a secret id, sealed once per reader\nin `access` under a lookup key only that pair can compute (entity/v2); the\ncontact's `link` tag ties it to the patient for those who can read the patient.\nlastName stays in clear for indexing, yet is authenticated.",
-    );
+    )?;
     d.write(
         "keats.json",
         "{\n  \"id\": \"1234\",\n  \"firstName\": \"John\",\n  \"lastName\": \"Keats\",\n  \"dateOfBirth\": \"1795-10-31\",\n  \"note\": \"pulmonary tuberculosis suspected\"\n}\n",
@@ -317,7 +337,7 @@ fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "Bob imports Alice's document (it carries {AB}) and decrypts",
         "Bob unwraps {AB} with his own private key: one RSA decryption, then only\nsymmetric work, however many records (-v counts them).",
-    );
+    )?;
     d.introduce("alice", "dr-alice", "bob", true)?;
     d.run(
         "bob",
@@ -358,7 +378,7 @@ fn script(d: &mut Demo) -> Result<()> {
     d.section(
         "Every modification is detected",
         "Someone changes the clear lastName in the stored record: AES-GCM's associated\ndata covers it, so decryption refuses (exit code 5).",
-    );
+    )?;
     let tampered = d
         .read("records/keats.enc.json")?
         .replace("\"Keats\"", "\"Shelley\"");
@@ -380,7 +400,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice shares John Keats and everything linked to him with Dr Carol",
         "Only the short keys are wrapped again, under the new exchange key {AC};\nencryptedSelf is not touched (its bytes are identical before and after).",
-    );
+    )?;
     d.run(
         "carol",
         &[
@@ -403,12 +423,12 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         ],
     )?;
     let same = before == encrypted_self(d, "records/keats.enc.json")?;
-    println!(
+    say!(
         "\n   encryptedSelf byte-identical after sharing: {}",
         if same { "yes" } else { "NO" }
-    );
+    )?;
     d.run("alice", &["delegation", "list", "records/keats.enc.json"])?;
-    println!("\n   Carol needs {{AC}}: she imports Alice's document again.");
+    say!("\n   Carol needs {{AC}}: she imports Alice's document again.")?;
     d.introduce("alice", "dr-alice", "carol", false)?;
     d.run(
         "carol",
@@ -424,7 +444,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice takes Carol's access back, and re-keys",
         "Revocation cannot erase what Carol may have copied; --rekey re-encrypts the\nrecord under a fresh key, so an old copy of the key no longer opens it.",
-    );
+    )?;
     d.run(
         "alice",
         &[
@@ -463,7 +483,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "John Keats backs up his records to a bucket and a signed QR card",
         "R2D Backup: a fresh key encrypts the records; the card holds that key and\nJohn's RSA-PSS signature over it and over the bucket's manifest.",
-    );
+    )?;
     d.run(
         "john",
         &[
@@ -496,7 +516,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "An emergency: Dr Bob scans the card and reads the backup",
         "R2D Emergency: Bob checks John's signature against John's verified key,\nthen the manifest and every object, before writing anything; the access is\nlogged in the bucket, signed by Bob.",
-    );
+    )?;
     d.introduce("john", "john-keats", "bob", false)?;
     d.run(
         "bob",
@@ -519,7 +539,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "A damaged bucket is refused, and nothing is written",
         "One byte of one object is changed in storage: the professional gets an\nintegrity error (exit code 5), not corrupted records.",
-    );
+    )?;
     corrupt_one_object(d)?;
     d.run_failing(
         "bob",
@@ -545,7 +565,7 @@ fn observer_view(d: &mut Demo) -> Result<()> {
     d.section(
         "What the files tell someone without keys",
         "No owner id, fingerprint or exchange-key id, nothing shared between two files:\nonly how many entries there are. Bob's keys reveal who shares with whom.",
-    );
+    )?;
     d.run("bob", &["delegation", "list", "records"])?;
     d.run(
         "bob",
@@ -578,10 +598,10 @@ fn corrupt_one_object(d: &Demo) -> Result<()> {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x01;
     std::fs::write(&first, bytes).map_err(|e| Error::io(&first, "write", e))?;
-    println!(
+    say!(
         "\n   (flipped one byte of {})",
         first.strip_prefix(&d.dir).unwrap_or(&first).display()
-    );
+    )?;
     Ok(())
 }
 
