@@ -145,3 +145,59 @@ mod canonical_tests {
         assert_ne!(c(json!({"a": "1"})), c(json!({"a": 1})));
     }
 }
+
+/// File names of encrypted and decrypted records, one rule for every
+/// command (README, "Outputs"): encrypting names the output `NAME.enc.json`,
+/// decrypting removes the `.enc` again, so a round trip gives back the
+/// input's name and an encrypted file is recognisable by its name.
+pub mod names {
+    use std::ffi::{OsStr, OsString};
+
+    /// `keats.json` → `keats.enc.json`; `keats.enc.json` stays;
+    /// `notes` → `notes.enc.json`.
+    pub fn encrypted(name: &OsStr) -> OsString {
+        let Some(s) = name.to_str() else {
+            let mut n = name.to_os_string();
+            n.push(".enc.json");
+            return n;
+        };
+        if s.ends_with(".enc.json") {
+            return name.to_os_string();
+        }
+        let stem = s.strip_suffix(".json").unwrap_or(s);
+        OsString::from(format!("{stem}.enc.json"))
+    }
+
+    /// `keats.enc.json` → `keats.json`; a name without `.enc.json` stays.
+    pub fn decrypted(name: &OsStr) -> OsString {
+        match name.to_str().and_then(|s| s.strip_suffix(".enc.json")) {
+            Some(stem) if !stem.is_empty() => OsString::from(format!("{stem}.json")),
+            _ => name.to_os_string(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn encrypting_adds_enc_json_and_decrypting_removes_it() {
+            for (plain, enc) in [
+                ("keats.json", "keats.enc.json"),
+                ("notes", "notes.enc.json"),
+                ("a.b.json", "a.b.enc.json"),
+            ] {
+                assert_eq!(encrypted(OsStr::new(plain)), enc);
+                assert_eq!(encrypted(OsStr::new(enc)), enc);
+                let back = if plain == "notes" {
+                    "notes.json"
+                } else {
+                    plain
+                };
+                assert_eq!(decrypted(OsStr::new(enc)), back);
+            }
+            assert_eq!(decrypted(OsStr::new("keats.json")), "keats.json");
+            assert_eq!(decrypted(OsStr::new(".enc.json")), ".enc.json");
+        }
+    }
+}

@@ -704,7 +704,7 @@ fn entities_go_in_and_reencrypted_entities_come_out() {
     let card = w.path("card.png");
     w.cmd("P")
         .args(["backup", "create", "--as", "P"])
-        .arg(ent.join("allergies.json"))
+        .arg(ent.join("allergies.enc.json"))
         .arg(rec.join("blood type.json"))
         .arg("-o")
         .arg(&bucket)
@@ -735,13 +735,14 @@ fn entities_go_in_and_reencrypted_entities_come_out() {
         .arg(&enc)
         .assert()
         .success();
+    // Named by the rule: re-encrypted records are NAME.enc.json.
     for (name, original) in [
-        ("allergies.json", rec.join("allergies.json")),
-        ("blood_type.json", rec.join("blood type.json")),
+        ("allergies.enc.json", rec.join("allergies.json")),
+        ("blood_type.enc.json", rec.join("blood type.json")),
     ] {
         let e: Value = serde_json::from_slice(&fs::read(enc.join(name)).unwrap()).unwrap();
         assert_eq!(e["format"], "ehrcrypt/entity/v2");
-        let expected_kind = if name == "allergies.json" {
+        let expected_kind = if name == "allergies.enc.json" {
             "contact"
         } else {
             "form"

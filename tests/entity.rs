@@ -550,7 +550,7 @@ fn bulk_runs_do_one_rsa_decryption_per_exchange_key_and_are_all_or_nothing() {
     }
 
     // One bad input among many: no output at all, and the bad one is named.
-    fs::write(enc.join("r15.json"), b"{\"id\": 1}").unwrap();
+    fs::write(enc.join("r15.enc.json"), b"{\"id\": 1}").unwrap();
     let dec2 = s.path("dec2");
     let out = s
         .cmd("B")
@@ -561,7 +561,11 @@ fn bulk_runs_do_one_rsa_decryption_per_exchange_key_and_are_all_or_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("r15.json"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("r15.enc.json"),
+        "{}",
+        stderr_of(&out)
+    );
     assert!(
         !dec2.exists(),
         "a new output directory appears whole or not at all"
@@ -599,7 +603,7 @@ fn an_existing_output_survives_a_failed_run() {
     fs::write(&out_file, b"previous").unwrap();
     let out = s
         .cmd("C")
-        .args(["entity", "decrypt", "--as", "C", "-o"])
+        .args(["entity", "decrypt", "--as", "C", "--force", "-o"])
         .arg(&out_file)
         .arg(fixture("entities/patient-1234.enc.json"))
         .output()

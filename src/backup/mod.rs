@@ -1164,16 +1164,48 @@ impl Opened {
     pub fn decrypt_to(
         &self,
         out_dir: &Path,
+        mode: OutputMode<'_>,
+        before_release: &mut dyn FnMut(&Opened) -> Result<()>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Vec<Released>> {
+        let refuse = crate::atomic_file::Overwrite::Refuse;
+        self.decrypt_into(out_dir, refuse, mode, before_release, progress)
+    }
+
+    /// [`Opened::decrypt_to`], with existing files in `out_dir` replaced
+    /// when `overwrite` says so (`--force`). Files are named by the rule of
+    /// [`crate::format::names`]: a plaintext record loses `.enc` (an entity
+    /// backed up as `keats.enc.json` comes back as `keats.json`), a
+    /// re-encrypted one is named `NAME.enc.json`.
+    pub fn decrypt_into(
+        &self,
+        out_dir: &Path,
+        overwrite: crate::atomic_file::Overwrite,
         mut mode: OutputMode<'_>,
         before_release: &mut dyn FnMut(&Opened) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
-        let jobs = self.jobs();
-        for j in &jobs {
+        let mut jobs = self.jobs();
+        let mut seen = std::collections::HashSet::new();
+        for j in &mut jobs {
+            if let Some(name) = j.rel.file_name() {
+                let renamed = match mode {
+                    OutputMode::Plain => crate::format::names::decrypted(name),
+                    OutputMode::Transform(_) => crate::format::names::encrypted(name),
+                };
+                j.rel.set_file_name(renamed);
+            }
+            if !seen.insert(j.rel.clone()) {
+                return Err(Error::refused(format!(
+                    "two records of the backup would both be written to {}",
+                    j.rel.display()
+                )));
+            }
             let dest = out_dir.join(&j.rel);
-            if dest.exists() {
-                return Err(Error::refused(format!("{} already exists", dest.display()))
-                    .hint("restore into an empty or new --out-dir"));
+            if let Err(e) = overwrite.check(&dest) {
+                return Err(e.hint(
+                    "pass --force to replace it, or restore into an empty or new --out-dir",
+                ));
             }
         }
         let created_out = !out_dir.exists();

@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::atomic_file::{self, Mode, Overwrite};
 use ehrcrypt::backup::{
     self, access_log, manifest, qr, CreateOptions, OpenOptions, Opened, OutputMode, Released,
     SignerChoice, Trust,
@@ -52,6 +52,10 @@ pub struct CreateArgs {
     /// Where the bucket will be stored (a URL), printed on the card
     #[arg(long, value_name = "URL")]
     pub location: Option<String>,
+    /// Replace an existing card file (refused otherwise: the old card may be
+    /// the only key to an old backup). The bucket is never replaced.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// How a command gets the card.
@@ -147,9 +151,12 @@ pub struct RestoreArgs {
     /// The bucket directory
     #[arg(value_name = "BACKUP")]
     pub backup: PathBuf,
-    /// Where the records go (created if missing; existing files are never overwritten)
+    /// Where the records go (created if missing); NAME.enc.json is written as NAME.json
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
+    /// Replace files that already exist in DIR (refused otherwise)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub signer: SignerArgs,
 }
@@ -219,14 +226,11 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     if out.json && qr_kind == Some("terminal") {
         return Err(Error::usage("--json and --qr - both want stdout"));
     }
+    let overwrite = Overwrite::from_force(a.force);
     if let Some(p) = a.qr.as_ref().filter(|p| p.as_os_str() != "-") {
-        if p.exists() {
-            return Err(
-                Error::refused(format!("{} already exists", p.display())).hint(
-                    "a card is never overwritten: the old one may be the only key to an old backup",
-                ),
-            );
-        }
+        overwrite.check(p).map_err(|e| {
+            e.hint("the old card may be the only key to an old backup: keep it, or pass --force to replace it")
+        })?;
     }
     let session = env.session()?;
     let inputs = backup::expand_inputs(&a.inputs)?;
@@ -247,7 +251,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
             (Some("svg"), Some(p)) => (p, qr::render_svg(&text)?.into_bytes()),
             _ => return Ok(()),
         };
-        atomic_file::write(bytes.0, &bytes.1, Mode::Private)?;
+        atomic_file::write_output(bytes.0, &bytes.1, Mode::Private, overwrite)?;
         card_file = Some(bytes.0.clone());
         Ok(())
     };
@@ -421,9 +425,14 @@ fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
     let ks = optional_keystore(env)?;
     let opened = open_bucket(env, &a.card, &a.backup, &a.signer, ks.as_ref())?;
     let pb = byte_progress(env, opened.total_size(), "decrypting");
-    let released = opened.decrypt_to(&a.out_dir, OutputMode::Plain, &mut |_| Ok(()), &mut |n| {
-        pb.inc(n)
-    })?;
+    let overwrite = Overwrite::from_force(a.force);
+    let released = opened.decrypt_into(
+        &a.out_dir,
+        overwrite,
+        OutputMode::Plain,
+        &mut |_| Ok(()),
+        &mut |n| pb.inc(n),
+    )?;
     pb.finish_and_clear();
     report_released(env, &opened, &a.out_dir, &released, "restored");
     Ok(())

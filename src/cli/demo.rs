@@ -34,6 +34,10 @@ struct Demo {
     dir: PathBuf,
     exe: PathBuf,
     step: usize,
+    /// Whose keystore the last shown command used: an `export
+    /// EHRCRYPT_KEYSTORE=…` line is shown whenever it changes, so every
+    /// command on screen can be pasted as it is.
+    shown_as: std::cell::RefCell<String>,
 }
 
 impl Demo {
@@ -50,11 +54,6 @@ impl Demo {
     /// and prints the command and its output. Fails the demo if it fails.
     fn run(&self, who: &str, args: &[&str]) -> Result<String> {
         self.step(who, args, true)
-    }
-
-    /// Runs quietly: output is returned, not shown.
-    fn capture(&self, who: &str, args: &[&str]) -> Result<String> {
-        self.step(who, args, false)
     }
 
     fn step(&self, who: &str, args: &[&str], show: bool) -> Result<String> {
@@ -83,8 +82,16 @@ impl Demo {
 
     fn exec(&self, who: &str, args: &[&str], show: bool) -> Result<(i32, String)> {
         if show {
+            say!("")?;
+            if *self.shown_as.borrow() != who {
+                say!(
+                    "   $ export EHRCRYPT_KEYSTORE={who}.keystore.json    # {}'s machine",
+                    capitalised(who)
+                )?;
+                *self.shown_as.borrow_mut() = who.to_string();
+            }
             say!(
-                "\n   [{who}]$ ehrcrypt {}",
+                "   $ ehrcrypt {}",
                 args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ")
             )?;
         }
@@ -121,7 +128,8 @@ impl Demo {
         std::fs::read_to_string(&p).map_err(|e| Error::io(&p, "read", e))
     }
 
-    /// Prints a JSON file with long base64 values shortened.
+    /// Prints a JSON file with long values shortened.
+    #[cfg(feature = "research")]
     fn show_json(&self, name: &str) -> Result<()> {
         let v: Value = serde_json::from_str(&self.read(name)?)
             .map_err(|_| Error::internal("demo file is not JSON"))?;
@@ -133,25 +141,68 @@ impl Demo {
         Ok(())
     }
 
-    /// `who` exports owner `id`'s public document, `to` imports it and
+    /// Shows what an entity file holds, one line per field, with who holds
+    /// which entry instead of the wrapped keys themselves.
+    fn show_entity(&self, name: &str) -> Result<()> {
+        let v: Value = serde_json::from_str(&self.read(name)?)
+            .map_err(|_| Error::internal("demo file is not JSON"))?;
+        say!("\n   What {name} holds (values shortened):")?;
+        let Some(fields) = v.as_object() else {
+            return Ok(());
+        };
+        for (k, v) in fields {
+            let text = match v {
+                // delegate → [{owner, delegatedTo, exchangeKey, key}]
+                Value::Object(m) => {
+                    let pairs: Vec<String> = m
+                        .values()
+                        .flat_map(|l| l.as_array().into_iter().flatten())
+                        .map(|e| {
+                            let s = |f: &str| e[f].as_str().unwrap_or("?").to_string();
+                            format!("{}→{}", s("owner"), s("delegatedTo"))
+                        })
+                        .collect();
+                    format!("one entry per exchange key: {}", pairs.join(", "))
+                }
+                other => shorten(other.clone()).to_string(),
+            };
+            say!("   | {k:<19} {text}")?;
+        }
+        Ok(())
+    }
+
+    /// `who` exports owner `id`'s public document (only the exchange keys
+    /// for `to`, as README's security notes advise), `to` imports it, and
     /// verifies the fingerprint `who` reads out (the out-of-band check).
-    fn introduce(&self, who: &str, id: &str, to: &str, show: bool) -> Result<()> {
-        let doc = format!("{who}.owner.json");
-        self.step(who, &["owner", "export", id, "-o", &doc], show)?;
-        self.step(to, &["owner", "import", &doc], show)?;
+    fn introduce(&self, who: &str, id: &str, to: &str, to_id: &str) -> Result<()> {
+        let doc = format!("{who}-for-{to}.owner.json");
+        self.run(who, &["owner", "export", id, "--for", to_id, "-o", &doc])?;
+        self.run(to, &["owner", "import", &doc])?;
         let fp = self.fingerprint(who, id)?;
+        say!(
+            "\n   {} reads the fingerprint to {} on the phone: {fp}",
+            capitalised(who),
+            capitalised(to)
+        )?;
         self.run(to, &["owner", "verify", id, "--fingerprint", &fp])?;
         Ok(())
     }
 
-    /// Bob's fingerprint as Bob reads it from his own keystore: the value he
-    /// would tell Alice on the phone.
+    /// `id`'s fingerprint as `who` reads it from their own keystore: the
+    /// value they would tell the other party on the phone.
     fn fingerprint(&self, who: &str, id: &str) -> Result<String> {
         Ok(self
-            .capture(who, &["owner", "fingerprint", id])?
+            .run(who, &["owner", "fingerprint", id])?
             .trim()
             .to_string())
     }
+}
+
+fn capitalised(who: &str) -> String {
+    let mut c = who.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn quote(a: &str) -> String {
@@ -204,6 +255,7 @@ pub fn run(_env: &Env, args: DemoArgs) -> Result<()> {
         dir: dir.clone(),
         exe,
         step: 0,
+        shown_as: Default::default(),
     };
     // Every error, a closed stdout included, ends here, so the throw-away
     // directory is always removed.
@@ -227,7 +279,10 @@ fn intro(d: &Demo) -> Result<()> {
         "ehrcrypt demo: end-to-end encrypted health records, on throw-away keystores in {}",
         d.dir.display()
     )?;
-    say!("Every step runs the real `ehrcrypt` command shown. Passphrases come from EHRCRYPT_PASSPHRASE.")
+    say!("Every step runs the real `ehrcrypt` command shown; to try them yourself, run the demo")?;
+    say!("with --keep DIR and paste them after:")?;
+    say!("\n   $ cd {}", quote(&d.dir.display().to_string()))?;
+    say!("   $ export EHRCRYPT_PASSPHRASE={}", quote(PASSPHRASE))
 }
 
 fn script(d: &mut Demo) -> Result<()> {
@@ -265,7 +320,7 @@ fn script(d: &mut Demo) -> Result<()> {
         7,
     )?;
     let bob_fp = d.fingerprint("bob", "dr-bob")?;
-    say!("\n   Bob reads his fingerprint to Alice on the phone: {bob_fp}")?;
+    say!("\n   Bob reads the fingerprint to Alice on the phone: {bob_fp}")?;
     d.run(
         "alice",
         &["owner", "verify", "dr-bob", "--fingerprint", &bob_fp],
@@ -332,13 +387,13 @@ fn script(d: &mut Demo) -> Result<()> {
             "records/contact.enc.json",
         ],
     )?;
-    d.show_json("records/contact.enc.json")?;
+    d.show_entity("records/contact.enc.json")?;
 
     d.section(
         "Bob imports Alice's document (it carries {AB}) and decrypts",
         "Bob unwraps {AB} with his own private key: one RSA decryption, then only\nsymmetric work, however many records (-v counts them).",
     )?;
-    d.introduce("alice", "dr-alice", "bob", true)?;
+    d.introduce("alice", "dr-alice", "bob", "dr-bob")?;
     d.run(
         "bob",
         &[
@@ -407,7 +462,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "keygen", "--id", "dr-carol", "--name", "Dr Carol", "--kind", "hcp",
         ],
     )?;
-    d.introduce("carol", "dr-carol", "alice", false)?;
+    d.introduce("carol", "dr-carol", "alice", "dr-alice")?;
     let before = encrypted_self(d, "records/keats.enc.json")?;
     d.run(
         "alice",
@@ -429,7 +484,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     )?;
     d.run("alice", &["delegation", "list", "records/keats.enc.json"])?;
     say!("\n   Carol needs {{AC}}: she imports Alice's document again.")?;
-    d.introduce("alice", "dr-alice", "carol", false)?;
+    d.introduce("alice", "dr-alice", "carol", "dr-carol")?;
     d.run(
         "carol",
         &[
@@ -517,7 +572,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         "An emergency: Dr Bob scans the card and reads the backup",
         "R2D Emergency: Bob checks John's signature against John's verified key,\nthen the manifest and every object, before writing anything; the access is\nlogged in the bucket, signed by Bob.",
     )?;
-    d.introduce("john", "john-keats", "bob", false)?;
+    d.introduce("john", "john-keats", "bob", "dr-bob")?;
     d.run(
         "bob",
         &[
@@ -612,7 +667,7 @@ fn research_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "Research: Dr Carol's lab receives a pseudonymised study through proxies",
         "Alice publishes her patients' FHIR data for a study; names, phones and\naddresses are removed and ids become study pseudonyms before encryption.\nShe grants Carol 2-of-3 key fragments; proxies with no key re-encrypt.",
-    );
+    )?;
     d.run("carol", &["research", "init", "--as", "dr-carol"])?;
     d.run(
         "carol",

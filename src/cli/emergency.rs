@@ -45,9 +45,13 @@ pub struct DecryptArgs {
     /// Entity kind for records whose kind the backup does not record
     #[arg(long, value_enum, requires = "reencrypt_as")]
     pub kind: Option<KindArg>,
-    /// Where the records go (created if missing; existing files are never overwritten)
+    /// Where the records go (created if missing); plaintext as NAME.json,
+    /// re-encrypted entities as NAME.enc.json
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
+    /// Replace files that already exist in DIR (refused otherwise)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -142,7 +146,9 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         .map_err(|e| e.hint("every emergency access is logged in the bucket; copy the bucket somewhere writable"))
     };
     let pb = byte_progress(env, opened.total_size(), "decrypting");
-    let released = opened.decrypt_to(&a.out_dir, mode, &mut log, &mut |n| pb.inc(n))?;
+    let overwrite = ehrcrypt::atomic_file::Overwrite::from_force(a.force);
+    let released =
+        opened.decrypt_into(&a.out_dir, overwrite, mode, &mut log, &mut |n| pb.inc(n))?;
     pb.finish_and_clear();
     let verb = if a.reencrypt_as.is_some() {
         "re-encrypted"

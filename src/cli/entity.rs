@@ -149,6 +149,8 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         None => None,
         Some(p) => Some(read_json(p, "parent entity")?),
     };
+    // Outputs are checked before the passphrase is asked for.
+    let dests = a.output.destinations(&inputs, files::Naming::Encrypted)?;
     let mut session = env.session()?;
     let opts = EncryptOptions {
         kind,
@@ -161,7 +163,6 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
-    let dests = a.output.destinations(&inputs)?;
     let batch = a.output.batch(Mode::Public)?;
     files::process_all(
         env,
@@ -192,9 +193,9 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         return decrypt_attachment(env, &a, name);
     }
     let inputs = files::expand(&a.inputs)?;
+    let dests = a.output.destinations(&inputs, files::Naming::Decrypted)?;
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
-    let dests = a.output.destinations(&inputs)?;
     let batch = a.output.batch(Mode::Private)?;
     files::process_all(
         env,

@@ -10,31 +10,48 @@ use clap::Args;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use ehrcrypt::atomic_file::{keep_private, Batch, Mode};
+use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
 
 use super::Env;
 
-/// `-o` / `--out-dir`, as every bulk command takes them.
+/// `-o` / `--out-dir` / `--force`, as every bulk command takes them.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
     /// Output file for a single input (- for stdout, the default)
-    #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
-    /// Write one file per input into DIR, under the input's file name
+    /// Write one file per input into DIR (created if missing), named by the
+    /// rule: encrypting adds .enc.json, decrypting removes it
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Replace output files that already exist (refused otherwise)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// How an output file is named after its input under `--out-dir`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `NAME.json` → `NAME.enc.json`.
+    Encrypted,
+    /// `NAME.enc.json` → `NAME.json`.
+    Decrypted,
 }
 
 impl OutputArgs {
+    pub fn overwrite(&self) -> Overwrite {
+        Overwrite::from_force(self.force)
+    }
+
     /// The batch that will hold the outputs: a directory that does not
     /// exist yet is created whole at commit time, by one rename.
     pub fn batch(&self, mode: Mode) -> Result<Batch> {
         match &self.out_dir {
             Some(dir) if !dir.exists() => Batch::into_new_dir(dir, mode),
-            _ => Ok(Batch::new()),
+            _ => Ok(Batch::outputs(self.overwrite())),
         }
     }
 }
@@ -83,8 +100,24 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 impl OutputArgs {
-    /// The destination of each input, checked before any work is done.
-    pub fn destinations(&self, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    /// The destination of each input, checked before any work is done:
+    /// an existing one is refused here unless `--force`.
+    pub fn destinations(&self, inputs: &[PathBuf], naming: Naming) -> Result<Vec<PathBuf>> {
+        if inputs.is_empty() {
+            return Err(
+                Error::not_found("no input: the directories given hold no .json file").hint(
+                    "inputs are .json files or directories holding them (hidden ones are skipped)",
+                ),
+            );
+        }
+        let dests = self.destinations_unchecked(inputs, naming)?;
+        for d in &dests {
+            self.overwrite().check(d)?;
+        }
+        Ok(dests)
+    }
+
+    fn destinations_unchecked(&self, inputs: &[PathBuf], naming: Naming) -> Result<Vec<PathBuf>> {
         if let Some(dir) = &self.out_dir {
             let mut seen = HashSet::new();
             return inputs
@@ -96,11 +129,16 @@ impl OutputArgs {
                             p.display()
                         ))
                     })?;
-                    if !seen.insert(name.to_os_string()) {
+                    let name = match naming {
+                        Naming::Encrypted => ehrcrypt::format::names::encrypted(name),
+                        Naming::Decrypted => ehrcrypt::format::names::decrypted(name),
+                    };
+                    if !seen.insert(name.clone()) {
                         return Err(Error::usage(format!(
-                            "two inputs are named {}: --out-dir would write both to one file",
+                            "two inputs would both be written to {} in --out-dir",
                             name.to_string_lossy()
-                        )));
+                        ))
+                        .hint("give inputs with different file names"));
                     }
                     Ok(dir.join(name))
                 })
@@ -108,9 +146,10 @@ impl OutputArgs {
         }
         if inputs.len() != 1 {
             return Err(Error::usage(format!(
-                "{} inputs and a single output: use --out-dir DIR",
+                "{} inputs and one output: -o takes one input",
                 inputs.len()
-            )));
+            ))
+            .hint("to write one file per input, use --out-dir DIR"));
         }
         Ok(vec![self
             .output

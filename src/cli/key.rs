@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde_json::json;
 
-use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::atomic_file::{self, Mode, Overwrite};
 use ehrcrypt::crypto::{Fingerprint, PrivateKey};
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::{Owner, OwnerId};
@@ -23,8 +23,11 @@ pub enum KeyCommand {
         #[arg(long)]
         fingerprint: Option<Fingerprint>,
         /// Output file (stdout is refused: private keys never go there)
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        /// Replace FILE if it exists (refused otherwise)
+        #[arg(long)]
+        force: bool,
     },
     /// Import a PKCS#8 PEM private key (encrypted or not) for an owner
     ImportPrivate {
@@ -50,11 +53,14 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             id,
             fingerprint,
             output,
+            force,
         } => {
             if output.as_os_str() == "-" {
                 return Err(Error::usage("private keys are never written to stdout")
                     .hint("give a file with -o FILE; it is created with mode 0600"));
             }
+            let overwrite = Overwrite::from_force(force);
+            overwrite.check(&output)?;
             let ks = Keystore::load(&path)?;
             let o = ks.local_owner(&id)?;
             let entry = match fingerprint {
@@ -65,7 +71,7 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
                     Error::not_found(format!("owner {id} has no private key here"))
                 })?,
             };
-            atomic_file::write(&output, entry.pkcs8.as_bytes(), Mode::Private)?;
+            atomic_file::write_output(&output, entry.pkcs8.as_bytes(), Mode::Private, overwrite)?;
             if out.json {
                 out.json(&json!({"id": id, "fingerprint": entry.fingerprint, "file": output}));
             } else {

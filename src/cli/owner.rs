@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde_json::json;
 
-use ehrcrypt::atomic_file::{self, Mode};
+use ehrcrypt::atomic_file::{self, Mode, Overwrite};
 use ehrcrypt::crypto::Fingerprint;
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::{Owner, OwnerDocument, OwnerId, OwnerKind};
@@ -28,8 +28,11 @@ pub enum OwnerCommand {
         #[arg(long = "for", value_name = "OWNER")]
         for_delegates: Vec<OwnerId>,
         /// Output file, or - for stdout
-        #[arg(short, long, default_value = "-")]
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: PathBuf,
+        /// Replace FILE if it exists (refused otherwise)
+        #[arg(long)]
+        force: bool,
     },
     /// Merge an owner document into this keystore (its keys start unverified)
     Import {
@@ -134,7 +137,10 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             id,
             for_delegates,
             output,
+            force,
         } => {
+            let overwrite = Overwrite::from_force(force);
+            overwrite.check(&output)?;
             let ks = Keystore::load(&path)?;
             let mut doc = ks.owner(&id)?.document();
             if !for_delegates.is_empty() {
@@ -157,7 +163,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             let mut bytes = serde_json::to_vec_pretty(&doc)
                 .map_err(|_| Error::internal("cannot serialise owner document"))?;
             bytes.push(b'\n');
-            atomic_file::write(&output, &bytes, Mode::Public)?;
+            atomic_file::write_output(&output, &bytes, Mode::Public, overwrite)?;
             if output.as_os_str() != "-" {
                 out.note(format!(
                     "wrote the public document of {id} to {}",

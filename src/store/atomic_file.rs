@@ -29,9 +29,87 @@ impl Mode {
     }
 }
 
-/// Writes `bytes` to `path` atomically. `-` means standard output.
+/// Whether an output may replace a file that is already there.
+///
+/// ehrcrypt's rule for every file or directory a command *creates* (`-o`,
+/// `--out-dir`, a key export, a card): an existing one is refused (exit 7,
+/// hint `--force`) unless the user passed `--force`, as age and gpg do.
+/// Rewriting a file in place (a keystore, `share` and `revoke` on an
+/// entity) is not creating an output: those pass [`Overwrite::Replace`].
+/// Devices and FIFOs (`-o /dev/null`) are written, never replaced, so the
+/// rule does not apply to them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Overwrite {
+    /// An existing file is an error ([`already_exists`]).
+    #[default]
+    Refuse,
+    /// An existing file is replaced atomically.
+    Replace,
+}
+
+impl Overwrite {
+    /// `--force` on the command line.
+    pub fn from_force(force: bool) -> Self {
+        if force {
+            Overwrite::Replace
+        } else {
+            Overwrite::Refuse
+        }
+    }
+
+    /// Fails if `dest` exists and may not be replaced; call it before the
+    /// work, so that a refusal costs nothing. (The final rename checks
+    /// again, atomically.) `-`, devices and FIFOs always pass.
+    pub fn check(self, dest: &Path) -> Result<()> {
+        if self == Overwrite::Replace || dest.as_os_str() == "-" {
+            return Ok(());
+        }
+        match fs::symlink_metadata(dest) {
+            Err(_) => Ok(()),
+            Ok(_) => match fs::metadata(dest) {
+                Ok(m) if !m.is_file() && !m.is_dir() => Ok(()),
+                _ => Err(already_exists(dest)),
+            },
+        }
+    }
+}
+
+/// The refusal of [`Overwrite::Refuse`].
+pub fn already_exists(dest: &Path) -> Error {
+    Error::refused(format!("{}: already exists", dest.display()))
+        .hint("pass --force to replace it, or choose another name")
+}
+
+/// Writes `bytes` to `path` atomically, replacing what is there (keystores
+/// and other in-place rewrites). `-` means standard output.
 pub fn write(path: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
     write_with(path, mode, |w| w.write_all(bytes))
+}
+
+/// Writes a command's output file (see [`Overwrite`]): like [`write`], but
+/// an existing file is refused unless `overwrite` is `Replace`, checked
+/// first and again atomically when the file is moved into place.
+pub fn write_output(path: &Path, bytes: &[u8], mode: Mode, overwrite: Overwrite) -> Result<()> {
+    overwrite.check(path)?;
+    if overwrite == Overwrite::Replace {
+        return write(path, bytes, mode);
+    }
+    if path.as_os_str() == "-" {
+        return write(path, bytes, mode);
+    }
+    let path = match destination(path)? {
+        Destination::Special(dev) => return write_special(&dev, |w| w.write_all(bytes)),
+        Destination::Regular(p) => p,
+    };
+    let mut tmp = TempFile::create(&path, mode)?;
+    let file = tmp.file()?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(&path, "write", e))?;
+    tmp.persist_new().map_err(|e| match e.kind() {
+        crate::ErrorKind::Refused => already_exists(&path),
+        _ => e,
+    })
 }
 
 /// Like [`write`], with the content produced by `fill` (which may stream).
@@ -78,6 +156,17 @@ enum Destination {
 /// its target is replaced; a directory is an error.
 fn destination(dest: &Path) -> Result<Destination> {
     let Ok(own) = fs::symlink_metadata(dest) else {
+        if dest
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::MAIN_SEPARATOR)
+        {
+            return Err(Error::usage(format!(
+                "{}: a directory name, and no such directory exists",
+                dest.display()
+            ))
+            .hint("to write one file per input into a directory, use --out-dir DIR; to write one file, drop the trailing /"));
+        }
         return Ok(Destination::Regular(dest.to_path_buf()));
     };
     let is_link = own.file_type().is_symlink();
@@ -160,9 +249,18 @@ impl TempFile {
         }
         #[cfg(not(unix))]
         let _ = mode;
-        let file = opts
-            .open(&tmp)
-            .map_err(|e| Error::io(dest, "create a temporary file for", e))?;
+        let file = opts.open(&tmp).map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound && !dir.is_dir() {
+                Error::not_found(format!(
+                    "{}: cannot write, the directory {} does not exist",
+                    dest.display(),
+                    dir.display()
+                ))
+                .hint("create the directory first, or write somewhere else")
+            } else {
+                Error::io(dest, "create a temporary file for", e)
+            }
+        })?;
         Ok(TempFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -260,6 +358,9 @@ pub struct Batch {
     /// wiped when dropped.
     stdout: Option<Zeroizing<Vec<u8>>>,
     new_dir: Option<NewDir>,
+    /// Whether staged files may replace existing ones; `Batch::new` (in-place
+    /// rewrites) replaces, `Batch::outputs` follows the user's `--force`.
+    refuse_existing: bool,
 }
 
 struct NewDir {
@@ -277,8 +378,18 @@ impl Drop for NewDir {
 }
 
 impl Batch {
+    /// A batch of in-place rewrites: staged files replace their destinations.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A batch of a command's outputs, into existing directories: an
+    /// existing destination is refused unless `overwrite` is `Replace`.
+    pub fn outputs(overwrite: Overwrite) -> Self {
+        Batch {
+            refuse_existing: overwrite == Overwrite::Refuse,
+            ..Self::default()
+        }
     }
 
     /// A batch whose outputs all go into `dir`, which must not exist yet.
@@ -367,6 +478,9 @@ impl Batch {
             Destination::Regular(p) => p,
         };
         let dest = dest.as_path();
+        if self.refuse_existing {
+            Overwrite::Refuse.check(dest)?;
+        }
         let mut tmp = TempFile::create(dest, mode)?;
         {
             let mut buf = io::BufWriter::with_capacity(64 << 10, tmp.file()?);
@@ -406,7 +520,15 @@ impl Batch {
         }
         sync_file_systems(&sync_paths)?;
         let mut dirs = std::collections::BTreeSet::new();
-        for mut t in std::mem::take(&mut self.staged) {
+        let staged = std::mem::take(&mut self.staged);
+        if self.refuse_existing {
+            // Checked again just before the renames: a file that appeared
+            // during the work stops the batch before any output moves.
+            for t in &staged {
+                Overwrite::Refuse.check(&t.dest)?;
+            }
+        }
+        for mut t in staged {
             dirs.insert(parent_dir(&t.dest).to_path_buf());
             fs::rename(&t.tmp, &t.dest).map_err(|e| Error::io(&t.dest, "replace", e))?;
             t.persisted = true;
@@ -688,6 +810,35 @@ mod tests {
         assert_eq!(fs::read(&real).unwrap(), b"new");
         let e = write(dir.path(), b"x", Mode::Public).unwrap_err();
         assert!(e.message().contains("is a directory"), "{}", e.message());
+    }
+
+    #[test]
+    fn outputs_refuse_an_existing_file_unless_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        write_output(&p, b"one", Mode::Public, Overwrite::Refuse).unwrap();
+        let e = write_output(&p, b"two", Mode::Public, Overwrite::Refuse).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Refused);
+        assert!(e.hint_text().unwrap().contains("--force"));
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        write_output(&p, b"two", Mode::Public, Overwrite::Replace).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        let batch = Batch::outputs(Overwrite::Refuse);
+        assert!(batch.stage_one(&p, b"3", Mode::Public).is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file");
+        // The atomic check: a file that appears after the first check.
+        let q = dir.path().join("late.json");
+        let tmp = TempFile::create(&q, Mode::Public).unwrap();
+        fs::write(&q, b"someone else's").unwrap();
+        assert!(tmp.persist_new().is_err());
+        assert_eq!(fs::read(&q).unwrap(), b"someone else's");
+        assert!(write_output(
+            Path::new("/dev/null"),
+            b"x",
+            Mode::Public,
+            Overwrite::Refuse
+        )
+        .is_ok());
     }
 
     #[test]
