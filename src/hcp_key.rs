@@ -40,12 +40,15 @@ pub struct WrappedKey {
 }
 
 /// Who signed a record, as far as the keystore can tell.
+/// In JSON the same words as every other signature status (docs/JSON.md):
+/// `verified`, `notVerified`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "camelCase")]
 pub enum SignerTrust {
     /// Signed by a verified key of the delegator.
     Verified,
     /// Signed by a key of the delegator that was not verified here.
+    #[serde(rename = "notVerified")]
     Unverified,
 }
 

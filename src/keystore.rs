@@ -47,6 +47,9 @@ pub fn default_path() -> Option<PathBuf> {
 #[derive(Debug, Default, Serialize)]
 pub struct ImportReport {
     pub id: String,
+    /// The owner is new to this keystore. (`new` in JSON: `created` is
+    /// always a timestamp in ehrcrypt's JSON output.)
+    #[serde(rename = "new")]
     pub created: bool,
     /// Public keys new to this keystore; they start unverified.
     pub new_keys: Vec<Fingerprint>,

@@ -522,7 +522,7 @@ fn each_emergency_access_is_logged_and_inspect_shows_it() {
     let before = inspect(&w, "P", &bucket);
     assert_eq!(before["accessLog"].as_array().unwrap().len(), 0);
     assert_eq!(before["objects"].as_array().unwrap().len(), 3);
-    assert_eq!(before["signature"]["status"], "valid (verified key)");
+    assert_eq!(before["signature"]["status"], "verified");
     assert_eq!(before["signature"]["owner"], "P");
     // No names without the card.
     assert!(before["objects"][0].get("name").is_none());
@@ -651,7 +651,7 @@ fn appended_records_come_back_attributed_and_leave_the_patients_objects_alone() 
 
     let v = inspect(&w, "P", &bucket);
     assert_eq!(v["appendices"][0]["author"], "A");
-    assert_eq!(v["appendices"][0]["status"], "valid (verified key)");
+    assert_eq!(v["appendices"][0]["status"], "verified");
     let log = v["accessLog"].as_array().unwrap();
     assert_eq!(log[0]["record"]["action"], "emergency-append");
     assert_eq!(log[1]["record"]["action"], "emergency-decrypt");

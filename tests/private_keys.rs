@@ -362,7 +362,7 @@ fn key_add_gives_an_owner_a_second_key_pair_and_old_records_still_open() {
     ));
     assert_eq!(rows[0]["signature"], "verified");
     assert_eq!(
-        rows[1]["signature"], "unverified",
+        rows[1]["signature"], "notVerified",
         "signed by A's new, unverified key"
     );
     let out = ok(

@@ -25,10 +25,19 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum BackupCommand {
     /// Encrypt records under a fresh key into a bucket, and print the emergency card
+    #[command(
+        after_help = "Examples:\n  ehrcrypt backup create --as keats records/ --bucket bucket/ --qr card.png\n  ehrcrypt backup create --as keats records/ --bucket bucket/ --print-card   # card text to stdout"
+    )]
     Create(CreateArgs),
     /// Show a bucket's objects, signer, appendices and access log (no key needed)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt backup inspect bucket/\n  ehrcrypt backup inspect bucket/ --qr card.png   # also object names, log MACs"
+    )]
     Inspect(InspectArgs),
     /// Decrypt a bucket with its card: the patient's own restore
+    #[command(
+        after_help = "Examples:\n  ehrcrypt backup restore --qr card.png bucket/ --out-dir restored/"
+    )]
     Restore(RestoreArgs),
 }
 
@@ -40,14 +49,23 @@ pub struct CreateArgs {
     /// Plaintext JSON records, entities PATIENT can decrypt, or directories of them
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// The bucket directory to create (must not exist, or be empty)
-    #[arg(short, long = "output", value_name = "BACKUP")]
+    /// The bucket directory to create (must not exist, or be empty).
+    /// `-o`/`--output` is the old spelling, kept for one release: `-o` names
+    /// a file everywhere else
+    #[arg(
+        long = "bucket",
+        value_name = "DIR",
+        short_alias = 'o',
+        alias = "output"
+    )]
     pub output: PathBuf,
     /// Write the card's QR code: CARD.png, CARD.svg, or - for the terminal
     #[arg(long, value_name = "CARD")]
     pub qr: Option<PathBuf>,
-    /// Print the card's text (it holds the key) on stdout, for scripts
-    #[arg(long)]
+    /// Print the card's text (it holds the key) on stdout, for scripts.
+    /// `--qr-text` is the old spelling, kept for one release: elsewhere it
+    /// takes the card's text
+    #[arg(long = "print-card", alias = "qr-text")]
     pub qr_text: bool,
     /// Where the bucket will be stored (a URL), printed on the card
     #[arg(long, value_name = "URL")]
@@ -202,7 +220,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     let qr_kind = match &a.qr {
         None if !a.qr_text => {
             return Err(Error::usage(
-                "the backup's key exists only on its card: pass --qr CARD and/or --qr-text",
+                "the backup's key exists only on its card: pass --qr CARD and/or --print-card",
             )
             .hint("--qr card.png (or .svg, or - for the terminal)"));
         }
@@ -281,8 +299,8 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     let signer = created.card.signer;
     if out.json {
         let mut v = json!({
-            "id": created.id,
-            "backup": a.output,
+            "backup": created.id,
+            "bucket": a.output,
             "signer": {"owner": a.me, "fingerprint": signer},
             "objects": created.objects,
             "size": total,
@@ -320,6 +338,20 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     out.note("the card holds the backup's key: keep it as safe as the records themselves");
     env.report_stats(&session);
     Ok(())
+}
+
+/// A signature status of `backup inspect --json` (an enum, docs/JSON.md)
+/// as the text output says it.
+fn status_text(status: &str) -> &str {
+    match status {
+        "verified" => "valid (verified key)",
+        "notVerified" => "valid, but the key is NOT VERIFIED here",
+        "invalid" => "INVALID",
+        "notChecked" => "signer's key not in the keystore: not checked",
+        "malformed" => "malformed signature file",
+        "missing" => "missing signature.json",
+        other => other,
+    }
 }
 
 fn trust_text(t: &Trust) -> String {
@@ -476,7 +508,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
         .as_ref()
         .map(|c| backup::key_commitment(&c.key, &backup_id));
     let signature = match &sig {
-        None => json!({"status": "missing signature.json"}),
+        None => json!({"status": "missing"}),
         Some(s) => {
             let signer = ks.as_ref().and_then(|ks| {
                 ks.owners()
@@ -486,8 +518,8 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
             let kcs = manifest::parse_hex32(&s.key_commitment);
             let mds = manifest::parse_hex32(&s.manifest_sha256);
             let status = match (signer, kcs, mds) {
-                (_, None, _) | (_, _, None) => "malformed".to_string(),
-                (None, _, _) => "signer's key not in the keystore: not checked".to_string(),
+                (_, None, _) | (_, _, None) => "malformed",
+                (None, _, _) => "notChecked",
                 (Some((_, e)), Some(k), Some(d)) => {
                     let msg = qr::signed_message(
                         &backup_id,
@@ -503,9 +535,9 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                         .zip(b64::decode(&s.signature, "signature").ok())
                         .is_some_and(|(key, sig)| key.verify(&msg, &sig));
                     match (ok, e.verified) {
-                        (false, _) => "INVALID signature".to_string(),
-                        (true, true) => "valid (verified key)".to_string(),
-                        (true, false) => "valid, but the key is NOT VERIFIED".to_string(),
+                        (false, _) => "invalid",
+                        (true, true) => "verified",
+                        (true, false) => "notVerified",
                     }
                 }
             };
@@ -552,7 +584,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
     let total: u64 = m.objects.iter().map(|o| o.size).sum();
     if out.json {
         out.json(&json!({
-            "id": m.id,
+            "backup": m.id,
             "created": m.created,
             "chunkSize": m.chunk_size,
             "size": total,
@@ -572,7 +604,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
         )),
         _ => out.line(format!("signed by key {}", s("signer"))),
     }
-    out.line(format!("signature: {}", s("status")));
+    out.line(format!("signature: {}", status_text(&s("status"))));
     if signature["manifestMatches"] == json!(false) {
         out.line("WARNING: manifest.json does not match the signed digest");
     }
@@ -602,7 +634,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                 ap["author"].as_str().unwrap_or(""),
                 ap["created"].as_str().unwrap_or(""),
                 ap["objects"],
-                ap["status"].as_str().unwrap_or("")
+                status_text(ap["status"].as_str().unwrap_or(""))
             ));
         }
     }
@@ -657,7 +689,7 @@ fn inspect_appendices(
                 .map_err(|e| Error::io(&p, "read", e))
                 .and_then(|b| manifest::Appendix::parse(&b, &p.display().to_string()));
             match parsed {
-                Err(e) => json!({"id": n, "status": format!("INVALID: {}", e.message())}),
+                Err(e) => json!({"id": n, "status": "invalid", "reason": e.message()}),
                 Ok(a) => {
                     let sig_ok = kc.and_then(|kc| {
                         let key = PublicKey::from_pem(&a.author.spki).ok()?;
@@ -673,13 +705,10 @@ fn inspect_appendices(
                         })
                         .is_some_and(|e| e.verified);
                     let status = match (sig_ok, a.backup == backup, trusted) {
-                        (_, false, _) => "INVALID: belongs to another backup",
-                        (Some(false), _, _) => "INVALID signature",
-                        (None, _, _) => "not checked",
-                        (Some(true), _, true) => "valid (verified key)",
-                        (Some(true), _, false) => {
-                            "valid, but the author's key is NOT VERIFIED here"
-                        }
+                        (_, false, _) | (Some(false), _, _) => "invalid",
+                        (None, _, _) => "notChecked",
+                        (Some(true), _, true) => "verified",
+                        (Some(true), _, false) => "notVerified",
                     };
                     json!({
                         "id": a.id,

@@ -14,7 +14,13 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(args: CompletionsArgs) -> Result<()> {
+pub fn run(env: &super::Env, args: CompletionsArgs) -> Result<()> {
+    if env.out.json {
+        return Err(ehrcrypt::Error::usage(
+            "completions prints a shell script, which has no JSON form",
+        )
+        .hint("run it without --json"));
+    }
     let mut cmd = super::Cli::command();
     // Generated into memory: clap_complete panics when its writer fails,
     // and stdout may be a pipe that closes early.

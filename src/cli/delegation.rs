@@ -23,9 +23,15 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum DelegationCommand {
     /// Give other data owners access to entities you can read (the payload is not touched)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt delegation share --as alice --with carol keats.enc.json\n  ehrcrypt delegation share --as alice --with carol --with-children records/ keats.enc.json"
+    )]
     Share(ShareArgs),
     /// Who has access to entities: v1 from their metadata; v2 only what
     /// the keys of --as OWNER reveal (without --as: the number of entries)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt delegation list records/\n  ehrcrypt delegation list --as bob keats.enc.json\n  ehrcrypt --json delegation list keats.enc.json | jq '.[].readers'"
+    )]
     List {
         /// Read v2 entities as this data owner (needs its private key)
         #[arg(long = "as", value_name = "OWNER")]
@@ -35,6 +41,9 @@ pub enum DelegationCommand {
         inputs: Vec<PathBuf>,
     },
     /// Take access back: remove a data owner's entries (--rekey: also re-encrypt)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt delegation revoke --as alice --from carol keats.enc.json\n  ehrcrypt delegation revoke --as alice --from carol --rekey records/"
+    )]
     Revoke(RevokeArgs),
 }
 

@@ -17,8 +17,21 @@ use super::Env;
 /// throw-away directory is still removed; the binary exits 0 on it.
 macro_rules! say {
     ($($arg:tt)*) => {
-        super::output::try_stdout(format!($($arg)*).as_bytes())
+        narrate(&format!($($arg)*))
     };
+}
+
+/// Under `--json` the narration goes to stderr, and stdout carries only
+/// the result object.
+static NARRATE_TO_STDERR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn narrate(line: &str) -> Result<()> {
+    if NARRATE_TO_STDERR.load(std::sync::atomic::Ordering::Relaxed) {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        return Ok(());
+    }
+    super::output::try_stdout(line.as_bytes())
 }
 
 #[derive(Args, Debug)]
@@ -222,7 +235,8 @@ fn shorten(v: Value) -> Value {
     }
 }
 
-pub fn run(_env: &Env, args: DemoArgs) -> Result<()> {
+pub fn run(env: &Env, args: DemoArgs) -> Result<()> {
+    NARRATE_TO_STDERR.store(env.out.json, std::sync::atomic::Ordering::Relaxed);
     let dir = match &args.keep {
         Some(d) => {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, "create directory", e))?;
@@ -268,6 +282,13 @@ pub fn run(_env: &Env, args: DemoArgs) -> Result<()> {
         say!("\nThe demo's files are kept in {}.", dir.display())?;
     }
     say!("\nDemo complete.")?;
+    if env.out.json {
+        env.out.json(&serde_json::json!({
+            "complete": true,
+            "sections": demo.step,
+            "kept": args.keep.as_ref().map(|_| &dir),
+        }));
+    }
     if args.keep.is_none() {
         say!("Run `ehrcrypt demo --keep DIR` to keep its keystores and files and try the commands yourself.")?;
     }
@@ -560,7 +581,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "john-keats",
             "keats.json",
             "contact.json",
-            "-o",
+            "--bucket",
             "bucket",
             "--qr",
             "card.png",

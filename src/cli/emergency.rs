@@ -22,8 +22,14 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum EmergencyCommand {
     /// Verify a patient's card and bucket, log the access, and decrypt the records
+    #[command(
+        after_help = "Examples:\n  ehrcrypt emergency decrypt --qr card.png bucket/ --signer keats --as bob --out-dir er/\n  ehrcrypt emergency decrypt --qr-text \"$(zbarimg -q --raw card.png)\" bucket/ --signer keats --reencrypt-as bob --kind form --out-dir er/"
+    )]
     Decrypt(DecryptArgs),
     /// Add records to a patient's bucket under the card's key, signed by you
+    #[command(
+        after_help = "Examples:\n  ehrcrypt emergency append --qr card.png bucket/ --signer keats --as bob note.json"
+    )]
     Append(AppendArgs),
 }
 

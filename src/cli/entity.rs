@@ -21,11 +21,21 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum EntityCommand {
     /// Encrypt plaintext JSON records into entities
+    #[command(
+        after_help = "Examples:\n  ehrcrypt entity encrypt --as alice --kind patient --share-with bob --clear lastName keats.json -o keats.enc.json\n  ehrcrypt entity encrypt --as alice --kind contact --parent keats.enc.json visit.json -o visit.enc.json\n  ehrcrypt entity encrypt --as alice --kind form forms/ --out-dir forms.enc/   # f1.json -> f1.enc.json\n  cat visit.json | ehrcrypt entity encrypt --as alice --kind form - > visit.enc.json"
+    )]
     Encrypt(EncryptArgs),
     /// Decrypt entities back into the original JSON records
+    #[command(
+        after_help = "Examples:\n  ehrcrypt entity decrypt --as bob keats.enc.json\n  ehrcrypt entity decrypt --as bob records/ --out-dir plain/   # keats.enc.json -> keats.json"
+    )]
     Decrypt(DecryptArgs),
     /// List the entities in DIR… linked to a patient (via its secret id)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt entity children --as bob keats.enc.json records/"
+    )]
     Children {
+        /// The data owner who reads the patient's secret id (its private key must be here)
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The patient entity
@@ -35,9 +45,12 @@ pub enum EntityCommand {
         dirs: Vec<PathBuf>,
     },
     /// Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)
+    #[command(after_help = "Examples:\n  ehrcrypt entity upgrade --as alice records/")]
     Upgrade(UpgradeArgs),
     /// Find the patient an entity belongs to (via its encrypted parent id)
+    #[command(after_help = "Examples:\n  ehrcrypt entity parent --as bob visit.enc.json records/")]
     Parent {
+        /// The data owner who reads the parent link (its private key must be here)
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The contact, form or health element
@@ -72,6 +85,7 @@ pub struct EncryptArgs {
     /// The data owner who encrypts (its private key must be here)
     #[arg(long = "as", value_name = "OWNER")]
     pub me: OwnerId,
+    /// What the records are: patient, contact, form or health-element
     #[arg(long, value_enum)]
     pub kind: KindArg,
     /// The patient entity these records belong to (contacts, forms, health elements)
@@ -84,7 +98,12 @@ pub struct EncryptArgs {
     #[arg(long, value_name = "FIELD")]
     pub clear: Vec<String>,
     /// Config file with per-kind clear fields [default: ehrcrypt's config dir]
-    #[arg(long, env = "EHRCRYPT_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        env = "EHRCRYPT_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
     /// Allow new exchange keys for unverified delegate keys
     #[arg(long)]
@@ -177,6 +196,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
             Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
         },
     )?;
+    print_written(env, &inputs, &dests);
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "encrypted {} {kind} record(s) as {}",
@@ -213,6 +233,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             Ok((Some(bytes), ()))
         },
     )?;
+    print_written(env, &inputs, &dests);
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
             "decrypted {} entit{} as {}",
@@ -440,6 +461,20 @@ fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
     }
     env.report_stats(&session);
     Ok(())
+}
+
+/// Under `--json`, the files written: `[{"input", "file"}]`. Output on
+/// stdout is the data itself (an entity, a record), never a report.
+fn print_written(env: &Env, inputs: &[PathBuf], dests: &[PathBuf]) {
+    if !env.out.json || dests.iter().any(|d| d.as_os_str() == "-") {
+        return;
+    }
+    let v: Vec<Value> = inputs
+        .iter()
+        .zip(dests)
+        .map(|(i, d)| json!({"input": i, "file": d}))
+        .collect();
+    env.out.json(&v);
 }
 
 fn read_json(path: &Path, what: &str) -> Result<Value> {

@@ -16,6 +16,9 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum HcpKeyCommand {
     /// Create (or reuse) the exchange key that FROM uses to delegate to TO
+    #[command(
+        after_help = "Examples:\n  ehrcrypt hcp-key exchange --from alice --to bob\n  ehrcrypt hcp-key exchange --from alice --to bob --rotate"
+    )]
     Exchange {
         /// The delegator, an owner whose private key is held here
         #[arg(long)]
@@ -32,6 +35,7 @@ pub enum HcpKeyCommand {
     },
     /// Open each exchange key DELEGATOR→DELEGATE with ME's private keys held
     /// here and report which open (signature checked; key bytes never shown)
+    #[command(after_help = "Examples:\n  ehrcrypt -v hcp-key check --as bob alice bob")]
     Check {
         /// The owner whose private keys unwrap the keys
         #[arg(long = "as", value_name = "ME")]
@@ -40,12 +44,16 @@ pub enum HcpKeyCommand {
         delegate: OwnerId,
     },
     /// List exchange keys (metadata only, never key bytes)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt hcp-key list\n  ehrcrypt hcp-key list --owner alice"
+    )]
     List {
         /// Only those created by this owner
         #[arg(long)]
         owner: Option<OwnerId>,
     },
     /// Show the exchange keys of one pair (metadata only)
+    #[command(after_help = "Examples:\n  ehrcrypt hcp-key show alice bob")]
     Show {
         delegator: OwnerId,
         delegate: OwnerId,
@@ -72,7 +80,7 @@ pub fn run(env: &Env, cmd: HcpKeyCommand) -> Result<()> {
                 out.json(&json!({
                     "id": outcome.record.id,
                     "delegator": from, "delegate": to,
-                    "created": outcome.created,
+                    "new": outcome.created,
                     "wrappedFor": outcome.record.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
                 }));
             } else {
@@ -135,9 +143,9 @@ fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Va
     let mut v = Vec::new();
     for o in ks.owners() {
         for r in o.hc_party_keys.values().flatten().filter(|r| keep(r)) {
-            let signer = match r.check_signature(o) {
-                Ok(t) => serde_json::to_value(t).unwrap_or_default(),
-                Err(e) => json!(format!("INVALID: {}", e.message())),
+            let (signature, problem) = match r.check_signature(o) {
+                Ok(t) => (serde_json::to_value(t).unwrap_or_default(), None),
+                Err(e) => (json!("invalid"), Some(e.message().to_string())),
             };
             v.push(json!({
                 "id": r.id,
@@ -146,7 +154,8 @@ fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Va
                 "created": r.created,
                 "wrappedFor": r.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
                 "signer": r.signer,
-                "signature": signer,
+                "signature": signature,
+                "signatureProblem": problem,
             }));
         }
     }
@@ -182,7 +191,11 @@ fn print_rows(env: &Env, rows: Vec<serde_json::Value>) {
             s("id"),
             s("created"),
             &s("signer")[..16.min(s("signer").len())],
-            s("signature"),
+            match (s("signature").as_str(), r["signatureProblem"].as_str()) {
+                (_, Some(p)) => format!("INVALID: {p}"),
+                ("notVerified", _) => "not verified".to_string(),
+                (other, _) => other.to_string(),
+            },
             fps.join(", ")
         ));
     }

@@ -17,6 +17,9 @@ use super::{Env, KindArg};
 #[derive(Subcommand, Debug)]
 pub enum KeyCommand {
     /// Write an owner's private key as encrypted PKCS#8 PEM (file created 0600)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt key export-private alice -o alice.pem\n  openssl pkey -in alice.pem -noout   # asks for the passphrase"
+    )]
     ExportPrivate {
         id: OwnerId,
         /// Which key [default: the current one]
@@ -30,6 +33,9 @@ pub enum KeyCommand {
         force: bool,
     },
     /// Import a PKCS#8 PEM private key (encrypted or not) for an owner
+    #[command(
+        after_help = "Examples:\n  ehrcrypt key import-private alice alice.pem\n  ehrcrypt key import-private dora dora.pem --name 'Dr Dora' --kind hcp"
+    )]
     ImportPrivate {
         id: OwnerId,
         /// PEM file, or - for stdin
@@ -42,6 +48,9 @@ pub enum KeyCommand {
         kind: Option<KindArg>,
     },
     /// Generate a new key pair for an owner held here (key rotation); old keys stay for old data
+    #[command(
+        after_help = "Examples:\n  ehrcrypt key add alice\n  ehrcrypt owner export alice -o alice.owner.json --force   # tell the others"
+    )]
     Add { id: OwnerId },
 }
 

@@ -43,32 +43,39 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The help heading of the options every command takes, listed apart
+/// from the command's own.
+const GLOBAL: &str = "Global options";
+
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Keystore file [default: the platform data directory]
-    #[arg(long, global = true, env = "EHRCRYPT_KEYSTORE", value_name = "PATH")]
+    #[arg(long, global = true, env = "EHRCRYPT_KEYSTORE", hide_env_values = true, value_name = "PATH", help_heading = GLOBAL)]
     pub keystore: Option<PathBuf>,
 
     /// Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL)]
     pub passphrase_file: Option<PathBuf>,
 
-    /// Machine-readable JSON on stdout
-    #[arg(long, global = true)]
+    /// Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Print nothing but results and errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Report expensive operations (RSA decryptions, key unlocks)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Generate an RSA-2048 key pair for a new data owner
+    #[command(
+        after_help = "Examples:\n  ehrcrypt keygen --name 'Dr Alice' --kind hcp --id alice\n  ehrcrypt --keystore bob.keystore.json keygen --name 'Dr Bob' --kind hcp --id bob"
+    )]
     Keygen(keygen::KeygenArgs),
     /// List, show, export, import and verify data owners
     #[command(subcommand)]
@@ -86,6 +93,9 @@ pub enum Command {
     #[command(subcommand)]
     Delegation(delegation::DelegationCommand),
     /// Short for `delegation share`
+    #[command(
+        after_help = "Examples:\n  ehrcrypt share --as alice --with carol keats.enc.json\n  ehrcrypt share --as alice --with carol --with-children records/ keats.enc.json"
+    )]
     Share(delegation::ShareArgs),
     /// Emergency backups to a QR card (R2D Backup): create, inspect, restore
     #[command(subcommand)]
@@ -98,8 +108,14 @@ pub enum Command {
     #[command(subcommand)]
     Research(research::ResearchCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
+    #[command(
+        after_help = "Examples:\n  ehrcrypt demo\n  ehrcrypt demo --keep demo-files/   # keep the keystores and try the commands"
+    )]
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
+    #[command(
+        after_help = "Examples:\n  source <(ehrcrypt completions bash)\n  ehrcrypt completions zsh > ~/.zfunc/_ehrcrypt"
+    )]
     Completions(completions::CompletionsArgs),
 }
 
@@ -189,6 +205,6 @@ pub fn run(cli: Cli) -> Result<()> {
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
-        Command::Completions(a) => completions::run(a),
+        Command::Completions(a) => completions::run(&env, a),
     }
 }

@@ -17,10 +17,17 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum OwnerCommand {
     /// List the data owners in the keystore
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner list\n  ehrcrypt --json owner list | jq -r '.[].id'"
+    )]
     List,
     /// Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)
+    #[command(after_help = "Examples:\n  ehrcrypt owner show alice")]
     Show { id: OwnerId },
     /// Write the owner's public document (public keys and exchange keys, never a private key)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner export alice --for bob -o alice-for-bob.owner.json\n  ehrcrypt owner export bob -o bob.owner.json"
+    )]
     Export {
         id: OwnerId,
         /// Only carry the exchange keys for these delegates (repeatable):
@@ -35,6 +42,9 @@ pub enum OwnerCommand {
         force: bool,
     },
     /// Merge an owner document into this keystore (its keys start unverified)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner import alice-for-bob.owner.json\n  curl -s https://example.org/alice.owner.json | ehrcrypt owner import -"
+    )]
     Import {
         /// Owner document, or - for stdin
         file: PathBuf,
@@ -43,6 +53,9 @@ pub enum OwnerCommand {
         replace: bool,
     },
     /// Mark a key verified after comparing its fingerprint out of band
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner verify bob --fingerprint '5f97 6b9c 990d 45e6 …'  # all 64 digits, as bob reads them"
+    )]
     Verify {
         id: OwnerId,
         /// The fingerprint the owner gave you (64 hex digits)
@@ -50,12 +63,19 @@ pub enum OwnerCommand {
         fingerprint: Fingerprint,
     },
     /// Print the fingerprint of the owner's current key (--all: every key)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner fingerprint alice\n  ehrcrypt owner fingerprint alice --all"
+    )]
     Fingerprint {
         id: OwnerId,
+        /// Every key of the owner, old ones included, not only the current one
         #[arg(long)]
         all: bool,
     },
     /// Remove an owner from the keystore
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner remove carol\n  ehrcrypt owner remove old-me --force   # destroys its private keys"
+    )]
     Remove {
         id: OwnerId,
         /// Also when the owner's private keys are held here (destroys them)
@@ -165,10 +185,15 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             bytes.push(b'\n');
             atomic_file::write_output(&output, &bytes, Mode::Public, overwrite)?;
             if output.as_os_str() != "-" {
-                out.note(format!(
-                    "wrote the public document of {id} to {}",
-                    output.display()
-                ));
+                if out.json {
+                    let delegates: Vec<_> = doc.hc_party_keys.keys().collect();
+                    out.json(&json!({"id": id, "file": output, "exchangeKeysFor": delegates}));
+                } else {
+                    out.note(format!(
+                        "wrote the public document of {id} to {}",
+                        output.display()
+                    ));
+                }
             }
         }
         OwnerCommand::Import { file, replace } => {
