@@ -46,6 +46,9 @@ _ehrcrypt() {
             ehrcrypt,keygen)
                 cmd="ehrcrypt__subcmd__keygen"
                 ;;
+            ehrcrypt,man-pages)
+                cmd="ehrcrypt__subcmd__man__subcmd__pages"
+                ;;
             ehrcrypt,owner)
                 cmd="ehrcrypt__subcmd__owner"
                 ;;
@@ -216,6 +219,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help,keygen)
                 cmd="ehrcrypt__subcmd__help__subcmd__keygen"
+                ;;
+            ehrcrypt__subcmd__help,man-pages)
+                cmd="ehrcrypt__subcmd__help__subcmd__man__subcmd__pages"
                 ;;
             ehrcrypt__subcmd__help,owner)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner"
@@ -455,7 +461,7 @@ _ehrcrypt() {
 
     case "${cmd}" in
         ehrcrypt)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -823,7 +829,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__delegation__subcmd__revoke)
-            opts="-q -v -h -V --as --from --rekey --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --from --rekey --allow-unverified --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1599,7 +1605,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help)
-            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2019,6 +2025,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__man__subcmd__pages)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2467,6 +2487,28 @@ _ehrcrypt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__man__subcmd__pages)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

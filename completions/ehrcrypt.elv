@@ -41,6 +41,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
+            cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;keygen'= {
@@ -555,6 +556,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --rekey 'Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate'
             cand --allow-unverified 'With --rekey: allow new exchange keys for unverified delegate keys'
+            cand --force 'Also when OWNER (--as) revokes its own access: it can no longer read the entities then'
             cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -753,7 +755,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;research'= {
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -775,7 +777,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --as 'The owner (held here) that will receive studies'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -792,7 +794,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --keep-notes 'Keep free-text notes (`note`); they are dropped by default'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -811,7 +813,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --out-dir 'New directory for the fragment files (0600; one to each proxy)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -826,7 +828,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --out-dir 'Where to write capsule fragments [default: STUDYDIR/cfrags/GRANT/N]'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -843,7 +845,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --no-verify 'Open even if the clinic''s key is not verified here (warns)'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -859,7 +861,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --study 'The study name'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -874,7 +876,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --study 'The study name'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -937,6 +939,19 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;man-pages'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;help'= {
             cand keygen 'Generate an RSA-2048 key pair for a new data owner'
             cand owner 'List, show, export, import and verify data owners'
@@ -950,6 +965,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
+            cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;help;keygen'= {
@@ -1077,6 +1093,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;demo'= {
         }
         &'ehrcrypt;help;completions'= {
+        }
+        &'ehrcrypt;help;man-pages'= {
         }
         &'ehrcrypt;help;help'= {
         }

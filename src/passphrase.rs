@@ -2,6 +2,7 @@
 //! `EHRCRYPT_PASSPHRASE` environment variable, a prompt on the terminal.
 //! Without a terminal and without a source, asking is an error, never a hang.
 
+#[cfg(not(unix))]
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -67,7 +68,12 @@ impl PassphraseSource {
 
     fn read(&self, what: &str, confirm: bool) -> Result<Zeroizing<String>> {
         if let Some(path) = &self.file {
-            let bytes = Zeroizing::new(crate::atomic_file::read(path)?);
+            // Named as the passphrase file: the error must not be taken for
+            // one about the record or keystore being opened.
+            let bytes = Zeroizing::new(crate::atomic_file::read(path).map_err(|e| {
+                Error::new(e.kind(), format!("--passphrase-file {}", e.message()))
+                    .hint("check the path given to --passphrase-file")
+            })?);
             let text = std::str::from_utf8(&bytes).map_err(|_| {
                 Error::new(
                     ErrorKind::Passphrase,
@@ -80,43 +86,105 @@ impl PassphraseSource {
                 Some(t) => t.strip_suffix('\r').unwrap_or(t),
                 None => text,
             };
+            if text.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Passphrase,
+                    format!("the passphrase file {} is empty", path.display()),
+                )
+                .hint("write the passphrase into it (one line)"));
+            }
             return Ok(Zeroizing::new(text.to_string()));
         }
         if let Ok(p) = std::env::var(ENV_VAR) {
+            if p.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Passphrase,
+                    format!("{ENV_VAR} is set but empty"),
+                )
+                .hint(format!(
+                    "set it to the passphrase, or unset it to be asked on the terminal"
+                )));
+            }
             return Ok(Zeroizing::new(p));
         }
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        if !can_prompt() {
             return Err(Error::new(
                 ErrorKind::Passphrase,
                 format!("a passphrase is needed for {what}, and there is no terminal to ask it on"),
             )
             .hint(format!("set {ENV_VAR} or pass --passphrase-file FILE")));
         }
-        let first = Zeroizing::new(
-            rpassword::prompt_password(format!("Passphrase for {what}: ")).map_err(|e| {
-                Error::new(
-                    ErrorKind::Passphrase,
-                    format!("cannot read passphrase: {e}"),
-                )
-            })?,
-        );
-        if confirm {
-            let again = Zeroizing::new(rpassword::prompt_password("Repeat passphrase: ").map_err(
-                |e| {
+        // rpassword prompts on the controlling terminal (/dev/tty), not on
+        // stdin: `cat visit.json | ehrcrypt entity encrypt ... -` still asks,
+        // as age, gpg and ssh do.
+        let ask = |prompt: &str| {
+            rpassword::prompt_password(prompt)
+                .map(Zeroizing::new)
+                .map_err(|e| {
                     Error::new(
                         ErrorKind::Passphrase,
                         format!("cannot read passphrase: {e}"),
                     )
-                },
-            )?);
-            if *first != *again {
-                return Err(Error::new(
-                    ErrorKind::Passphrase,
-                    "the two passphrases differ",
-                ));
+                })
+        };
+        if !confirm {
+            return ask(&format!("Passphrase for {what}: "));
+        }
+        // A mistyped confirmation asks again, up to three times.
+        for attempt in 1..=TRIES {
+            let first = ask(&format!("New passphrase for {what}: "))?;
+            let again = ask("Repeat passphrase: ")?;
+            if *first == *again {
+                return Ok(first);
+            }
+            if attempt < TRIES {
+                let _ = writeln_tty("The two passphrases differ; try again.");
             }
         }
-        Ok(first)
+        Err(Error::new(
+            ErrorKind::Passphrase,
+            format!("the two passphrases differed {TRIES} times"),
+        ))
+    }
+}
+
+/// How many times a new passphrase is asked when its confirmation differs.
+const TRIES: usize = 3;
+
+/// Whether a prompt can be shown: there is a controlling terminal, and
+/// `EHRCRYPT_NO_PROMPT` does not forbid it (scripts run from a terminal
+/// that must fail rather than wait).
+fn can_prompt() -> bool {
+    if std::env::var_os(NO_PROMPT_VAR).is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+/// Set (non-empty) to never prompt for a passphrase; documented in README.
+pub const NO_PROMPT_VAR: &str = "EHRCRYPT_NO_PROMPT";
+
+fn writeln_tty(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    {
+        let mut tty = std::fs::OpenOptions::new().write(true).open("/dev/tty")?;
+        writeln!(tty, "{line}")
+    }
+    #[cfg(not(unix))]
+    {
+        writeln!(std::io::stderr(), "{line}")
     }
 }
 

@@ -61,3 +61,40 @@ fn the_update_script_covers_every_shell() {
         );
     }
 }
+
+/// `man/` is exactly what `ehrcrypt man-pages DIR` writes: same pages,
+/// same bytes (regenerate with scripts/update-completions).
+#[test]
+fn committed_man_pages_match_the_binary() {
+    let s = Sandbox::new();
+    let dir = s.path("man");
+    ok(&mut s.bare(), &["man-pages", dir.to_str().unwrap()]);
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .map(|rd| {
+                rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let generated = names(&dir);
+    assert!(
+        generated.contains(&"ehrcrypt-owner-verify.1".to_string()),
+        "{generated:?}"
+    );
+    assert_eq!(
+        names(&committed),
+        generated,
+        "man/ is stale: run scripts/update-completions and commit the result"
+    );
+    for n in generated {
+        assert_eq!(
+            std::fs::read(committed.join(&n)).unwrap(),
+            std::fs::read(dir.join(&n)).unwrap(),
+            "man/{n} is stale: run scripts/update-completions and commit the result"
+        );
+    }
+}

@@ -433,7 +433,11 @@ fn revoke_removes_access_and_is_a_no_op_the_second_time() {
 
     // An owner without access cannot revoke; nobody can leave no reader.
     w.fail("C", "delegation revoke --as C --from B p.json", 8);
-    let e = w.fail("A", "delegation revoke --as A --from A --from B p.json", 7);
+    let e = w.fail(
+        "A",
+        "delegation revoke --as A --from A --from B --force p.json",
+        7,
+    );
     assert!(e.contains("no reader"), "{e}");
     assert_eq!(w.read("p.json"), after);
 }

@@ -104,7 +104,16 @@ fn a_missing_passphrase_file_is_named_in_the_error() {
     let mut cmd = s.ks("A");
     cmd.arg("--passphrase-file").arg(s.path("nowhere"));
     let out = fails(&mut cmd, &CHECK_AB, 3);
-    assert!(stderr(&out).contains("nowhere: cannot read: No such file or directory"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("nowhere: cannot read: No such file or directory"),
+        "{err}"
+    );
+    // Named as the passphrase file, not blamed on what was being opened.
+    assert!(
+        err.starts_with("ehrcrypt: error: --passphrase-file "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -116,6 +125,11 @@ fn an_empty_passphrase_never_protects_a_new_key() {
         &["keygen", "--name", "N", "--kind", "hcp"],
         4,
     );
-    assert!(stderr(&out).contains("empty passphrase refused"));
+    // Said as it is (issue 10): not a wrong passphrase, an empty variable.
+    assert!(
+        stderr(&out).contains("EHRCRYPT_PASSPHRASE is set but empty"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!fresh.exists());
 }

@@ -733,7 +733,10 @@ pub fn read_card_file(path: &Path) -> Result<Card> {
             Zeroizing::new(t.to_string())
         } else if t.trim_start().starts_with('<') {
             return Err(Error::format(format!(
-                "{source}: an SVG card cannot be read back; pass the PNG or --qr-text"
+                "{source}: an SVG card cannot be read back by ehrcrypt"
+            ))
+            .hint(format!(
+                "pass the card's text instead: --qr-text \"$(zbarimg -q --raw {source})\" (or scan it with a phone), or a PNG of the card"
             )));
         } else {
             return Err(Error::format(format!(

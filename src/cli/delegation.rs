@@ -80,7 +80,10 @@ pub struct RevokeArgs {
     /// With --rekey: allow new exchange keys for unverified delegate keys
     #[arg(long, requires = "rekey")]
     pub allow_unverified: bool,
-    /// Entity files or directories, rewritten in place (- : stdin to stdout)
+    /// Also when OWNER (--as) revokes its own access: it can no longer read the entities then
+    #[arg(long)]
+    pub force: bool,
+    /// Entity files or directories, rewritten in place (- : stdin to stdout, except with --rekey)
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
 }
@@ -191,7 +194,8 @@ fn print_reports<O: Serialize>(
 ) {
     if env.out.json {
         env.out.json(&reports);
-    } else {
+    } else if !env.out.quiet {
+        // `-q`: nothing per file; the errors and the exit code say it all.
         for r in reports {
             result_line(env, inputs, text(r));
         }
@@ -223,11 +227,12 @@ pub(super) fn note_import(env: &Env, grants: &Grants, also: impl IntoIterator<It
         who.insert(u.delegate.clone());
     }
     who.extend(also.into_iter().filter(|d| d != me));
-    if !who.is_empty() {
-        let who: Vec<OwnerId> = who.into_iter().collect();
+    // The document made for each delegate carries only its own exchange
+    // key (README, security notes): it does not tell C with whom else `me`
+    // shares.
+    for d in who {
         env.out.note(format!(
-            "{} can read it after importing {me}'s owner document again: `ehrcrypt owner export {me} -o {me}.owner.json`, then `ehrcrypt owner import {me}.owner.json` in their keystore",
-            join(&who)
+            "{d} can read it after importing {me}'s owner document again: `ehrcrypt owner export {me} --for {d} -o {me}-for-{d}.owner.json`, then `ehrcrypt owner import {me}-for-{d}.owner.json` in {d}'s keystore"
         ));
     }
 }
@@ -439,11 +444,19 @@ fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
 
 pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     let inputs = files::expand_unique(&a.inputs)?;
-    let mut session = env.session()?;
-    session.keystore().local_owner(&a.me)?;
+    if a.from.contains(&a.me) && !a.force {
+        return Err(Error::refused(format!(
+            "{} would revoke its own access and could no longer read these entities",
+            a.me
+        ))
+        .hint("pass --force if that is what you want (as `owner remove` asks for a held key)"));
+    }
     if a.rekey {
         refuse_stdin(&inputs, "with --rekey")?;
     }
+    let mut session = env.session()?;
+    session.keystore().local_owner(&a.me)?;
+    check_known(&session, &a.from, &inputs)?;
     // A rekey wraps the new key for every remaining delegate with
     // exchange keys prepared beforehand. A share that lands between that
     // and the locked rewrite adds a delegate they do not cover: nothing is
@@ -519,6 +532,40 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     }
     env.report_stats(&session);
     Ok(())
+}
+
+/// An owner to revoke must be one the keystore knows or one that has
+/// entries in the entities: anything else is a typo (exit 3), not an
+/// owner who "had no access".
+fn check_known(
+    session: &ehrcrypt::session::Session,
+    from: &[OwnerId],
+    inputs: &[PathBuf],
+) -> Result<()> {
+    let unknown: Vec<&OwnerId> = from
+        .iter()
+        .filter(|f| session.keystore().find(f).is_none())
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let mut named = BTreeSet::new();
+    for p in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        let l = delegation::read_access_list(p)?;
+        for pairs in l.roles.iter().map(|(_, pairs)| pairs) {
+            for pair in pairs {
+                named.insert(pair.delegator.clone());
+                named.insert(pair.delegate.clone());
+            }
+        }
+    }
+    match unknown.into_iter().find(|u| !named.contains(*u)) {
+        None => Ok(()),
+        Some(u) => Err(Error::not_found(format!(
+            "no owner {u}: not in the keystore, and no entry of these entities names it"
+        ))
+        .hint("check the spelling; `ehrcrypt delegation list FILE` shows who has access")),
+    }
 }
 
 fn revoke_line(r: &Report<RevokeOutcome>, me: &OwnerId) -> String {

@@ -163,10 +163,20 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let inputs = files::expand(&a.inputs)?;
     let kind: EntityKind = a.kind.into();
     let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
-    clear.extend(a.clear);
+    clear.extend(a.clear.iter().cloned());
     let parent = match &a.parent {
         None => None,
-        Some(p) => Some(read_json(p, "parent entity")?),
+        Some(p) => {
+            let v = read_json(p, "parent entity")?;
+            if !entity::is_entity(&v) {
+                return Err(Error::usage(format!(
+                    "{}: --parent must be the patient's entity (ehrcrypt/entity/v1), and this is not one",
+                    p.display()
+                ))
+                .hint("encrypt the patient first (`ehrcrypt entity encrypt --kind patient ... -o keats.enc.json`) and pass that file"));
+            }
+            Some(v)
+        }
     };
     // Outputs are checked before the passphrase is asked for.
     let dests = a.output.destinations(&inputs, files::Naming::Encrypted)?;
@@ -178,7 +188,21 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         parent,
         allow_unverified: a.allow_unverified,
     };
-    let enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    let enc = Encryptor::new(&mut session, &a.me, &opts).map_err(|e| match &a.parent {
+        // The library names the parent "parent"; the user named a file.
+        Some(p) if e.message().starts_with("parent") || e.message().contains("the parent") => {
+            let named = Error::new(
+                e.kind(),
+                format!("{} (--parent): {}", p.display(), e.message()),
+            );
+            match e.hint_text() {
+                Some(h) => named.hint(h),
+                None => named,
+            }
+        }
+        _ => e,
+    })?;
+    let explicit_clear = a.clear.clone();
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
@@ -193,6 +217,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         |input| {
             let source = ehrcrypt::error::display_path(input);
             let bytes = Zeroizing::new(atomic_file::read(input)?);
+            check_clear_fields(&bytes, &explicit_clear, &source)?;
             Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
         },
     )?;
@@ -318,10 +343,8 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
                 "--attach takes one input file and -o FILE (attachments go beside the entity file)",
             )),
         };
-    if out.exists() {
-        return Err(Error::refused(format!("{}: exists", out.display()))
-            .hint("choose another output file, or remove it first"));
-    }
+    // The overwrite rule of every output (README, "Conventions").
+    a.output.overwrite().check(&out)?;
     let mut attach = Vec::new();
     for spec in &a.attach {
         let (name, file) = match spec.split_once('=') {
@@ -463,6 +486,47 @@ fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Every `--clear FIELD` given on the command line must name a field of
+/// the record: a typo (`lastname`) would otherwise silently leave the field
+/// encrypted and the index empty. (Per-kind defaults from the config file
+/// may be absent from a record.)
+fn check_clear_fields(bytes: &[u8], explicit: &[String], source: &str) -> Result<()> {
+    if explicit.is_empty() {
+        return Ok(());
+    }
+    // A record that is not JSON is reported by the encryption itself.
+    let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
+        return Ok(());
+    };
+    for field in explicit {
+        let mut at = &v;
+        for (depth, name) in field.split('.').enumerate() {
+            match at.get(name) {
+                Some(next) => at = next,
+                None => {
+                    let here: Vec<&str> = at
+                        .as_object()
+                        .map(|o| o.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let close = here.iter().find(|k| k.eq_ignore_ascii_case(name));
+                    let hint = match close {
+                        Some(k) => format!("did you mean {k:?}? field names are case-sensitive"),
+                        None if depth == 0 => {
+                            format!("the record's fields are: {}", here.join(", "))
+                        }
+                        None => format!("fields there: {}", here.join(", ")),
+                    };
+                    return Err(Error::usage(format!(
+                        "{source}: --clear {field} matches no field of this record"
+                    ))
+                    .hint(hint));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Under `--json`, the files written: `[{"input", "file"}]`. Output on
 /// stdout is the data itself (an entity, a record), never a report.
 fn print_written(env: &Env, inputs: &[PathBuf], dests: &[PathBuf]) {
@@ -522,6 +586,11 @@ fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result
         .into_iter()
         .filter(|(_, e)| e.is_child_of(&secret))
         .collect();
+    if found.is_empty() {
+        env.out.note(format!(
+            "{source}: no entity in the given places is linked to this patient"
+        ));
+    }
     print_entities(env, &found);
     env.report_stats(&session);
     Ok(())

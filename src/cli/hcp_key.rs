@@ -147,7 +147,7 @@ fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Va
                 Ok(t) => (serde_json::to_value(t).unwrap_or_default(), None),
                 Err(e) => (json!("invalid"), Some(e.message().to_string())),
             };
-            v.push(json!({
+            let mut row = json!({
                 "id": r.id,
                 "delegator": r.delegator,
                 "delegate": r.delegate,
@@ -155,8 +155,11 @@ fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Va
                 "wrappedFor": r.wrapped.iter().map(|w| json!({"owner": w.owner, "fingerprint": w.fingerprint})).collect::<Vec<_>>(),
                 "signer": r.signer,
                 "signature": signature,
-                "signatureProblem": problem,
-            }));
+            });
+            if let Some(p) = problem {
+                row["signatureProblem"] = json!(p);
+            }
+            v.push(row);
         }
     }
     v

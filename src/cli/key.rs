@@ -163,7 +163,7 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             if out.json {
                 out.json(&json!({"id": id, "fingerprint": fp}));
             } else {
-                out.line(format!("fingerprint: {fp}"));
+                out.line(format!("fingerprint: {}", fp.grouped()));
                 out.note(format!(
                     "new key pair for {id}; export the owner document again so others can use it"
                 ));

@@ -55,7 +55,7 @@ pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
         }));
     } else {
         env.out.line(format!("id: {id}"));
-        env.out.line(format!("fingerprint: {fp}"));
+        env.out.line(format!("fingerprint: {}", fp.grouped()));
         env.out
             .note(format!("created {kind} {name} in {}", path.display()));
     }

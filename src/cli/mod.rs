@@ -117,6 +117,9 @@ pub enum Command {
         after_help = "Examples:\n  source <(ehrcrypt completions bash)\n  ehrcrypt completions zsh > ~/.zfunc/_ehrcrypt"
     )]
     Completions(completions::CompletionsArgs),
+    /// Write one man page per command into DIR (for scripts/update-completions)
+    #[command(name = "man-pages", hide = true)]
+    ManPages(completions::ManPagesArgs),
 }
 
 /// The kinds of data owner, as the command line spells them.
@@ -162,17 +165,52 @@ impl Env {
     }
 
     pub fn keystore_path(&self) -> Result<PathBuf> {
-        match &self.global.keystore {
-            Some(p) => Ok(p.clone()),
+        let path = match &self.global.keystore {
+            Some(p) => p.clone(),
             None => ehrcrypt::keystore::default_path().ok_or_else(|| {
                 Error::usage("cannot find a data directory for the keystore")
                     .hint("pass --keystore PATH or set EHRCRYPT_KEYSTORE")
-            }),
-        }
+            })?,
+        };
+        self.warn_if_others_can_read(&path, "keystore");
+        Ok(path)
     }
 
     pub fn passphrase(&self) -> PassphraseSource {
+        if let Some(p) = &self.global.passphrase_file {
+            self.warn_if_others_can_read(p, "passphrase file");
+        }
         PassphraseSource::new(self.global.passphrase_file.clone())
+    }
+
+    /// Warns, as ssh and gpg do, when a file holding secrets may be read
+    /// by other users (group or world bits set). Once per file and process.
+    fn warn_if_others_can_read(&self, path: &std::path::Path, what: &str) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            static WARNED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+            let Ok(m) = std::fs::metadata(path) else {
+                return;
+            };
+            let mode = m.permissions().mode() & 0o777;
+            if !m.is_file() || mode & 0o044 == 0 {
+                return;
+            }
+            if let Ok(mut w) = WARNED.lock() {
+                if w.iter().any(|p| p == path) {
+                    return;
+                }
+                w.push(path.to_path_buf());
+            }
+            self.out.warn(format!(
+                "{what} {} can be read by other users (mode {mode:03o}): run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+        #[cfg(not(unix))]
+        let _ = (path, what);
     }
 
     /// Opens a session on the keystore (keys unlocked lazily).
@@ -206,5 +244,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Research(c) => research::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
+        Command::ManPages(a) => completions::man_pages(a),
     }
 }

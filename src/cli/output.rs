@@ -206,14 +206,35 @@ impl Output {
             return indicatif::ProgressBar::hidden();
         }
         let pb = indicatif::ProgressBar::new(len);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
-        ) {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {rate} eta {eta}")
+        {
+            // Whole files per second with separators (`12,295/s`), not
+            // indicatif's fractional `{per_sec}`.
+            let style = style.with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}/s", thousands(s.per_sec().round() as u64));
+                },
+            );
             pb.set_style(style.progress_chars("=> "));
         }
         pb.set_message(what.to_string());
         pb
     }
+}
+
+/// `12295` → `12,295`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn warn(s: &str) {
@@ -257,5 +278,16 @@ pub fn stdout_bytes(bytes: &[u8]) {
         }
         report_error(&err);
         std::process::exit(err.kind().exit_code());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_are_whole_numbers_with_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(12_295), "12,295");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

@@ -138,7 +138,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                 for k in &o.public_keys {
                     out.line(format!(
                         "key: {} created {} {}{}",
-                        k.fingerprint,
+                        k.fingerprint.grouped(),
                         k.created,
                         if k.verified { "verified" } else { "UNVERIFIED" },
                         if o.private_key_entry(&k.fingerprint).is_some() {
@@ -203,14 +203,20 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             if out.json {
                 out.json(&report);
             } else {
+                let unchanged = !report.created
+                    && report.new_keys.is_empty()
+                    && report.removed_keys.is_empty()
+                    && report.exchange_keys_added == 0;
                 let verb = if report.created {
                     "imported new owner"
+                } else if unchanged {
+                    "unchanged: the keystore already had everything in the document of"
                 } else {
                     "updated owner"
                 };
                 out.line(format!("{verb} {}", report.id));
                 for fp in &report.new_keys {
-                    out.line(format!("new key {fp} (unverified)"));
+                    out.line(format!("new key {} (unverified)", fp.grouped()));
                 }
                 for fp in &report.removed_keys {
                     out.line(format!("removed key {fp}"));
@@ -237,7 +243,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             if out.json {
                 out.json(&json!({"id": id, "fingerprint": fingerprint, "verified": true}));
             } else {
-                out.line(format!("verified key {fingerprint} of {id}"));
+                out.line(format!("verified key {} of {id}", fingerprint.grouped()));
             }
         }
         OwnerCommand::Fingerprint { id, all } => {
@@ -256,7 +262,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                 out.json(&v);
             } else {
                 for k in keys {
-                    out.line(k.fingerprint.to_string());
+                    out.line(k.fingerprint.grouped());
                 }
             }
         }

@@ -33,6 +33,15 @@ impl Fingerprint {
     pub fn short(&self) -> String {
         super::hex(&self.0[..8])
     }
+
+    /// The full fingerprint in groups of four digits (`6734 e683 33b9 …`),
+    /// for people to read aloud and compare; [`FromStr`] accepts it back.
+    /// JSON and files keep the plain form ([`fmt::Display`]).
+    pub fn grouped(&self) -> String {
+        let hex = super::hex(&self.0);
+        let groups: Vec<&str> = (0..hex.len()).step_by(4).map(|i| &hex[i..i + 4]).collect();
+        groups.join(" ")
+    }
 }
 
 impl fmt::Display for Fingerprint {
@@ -62,8 +71,10 @@ impl FromStr for Fingerprint {
             .filter(|c| !matches!(c, ':' | ' ' | '-'))
             .collect();
         super::unhex(&digits).map(Fingerprint).ok_or_else(|| {
-            Error::usage(format!("{s:?} is not a fingerprint"))
-                .hint("a fingerprint is 64 hex digits, as `ehrcrypt owner fingerprint ID` prints")
+            Error::usage(format!(
+                "{s:?} is not a fingerprint: a fingerprint is 64 hex digits, e.g. \"6734 e683 33b9 a1bf …\" (16 groups of 4; spaces optional)"
+            ))
+            .hint("print the whole fingerprint with `ehrcrypt owner fingerprint ID` (the owner reads theirs to you), and pass all of it, quoted")
         })
     }
 }

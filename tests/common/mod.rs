@@ -68,6 +68,13 @@ impl Sandbox {
         let p = self.path(&name);
         if !p.exists() {
             fs::copy(fixture(&format!("keys/{name}")), &p).expect("copy fixture keystore");
+            // As ehrcrypt creates keystores (a checkout makes files 0644,
+            // which ehrcrypt warns about).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).expect("chmod");
+            }
         }
         p
     }
@@ -86,6 +93,8 @@ impl Sandbox {
         c.current_dir(self.dir())
             .env_remove("EHRCRYPT_KEYSTORE")
             .env_remove("EHRCRYPT_PASSPHRASE")
+            // Never a prompt on the terminal of whoever runs the tests.
+            .env("EHRCRYPT_NO_PROMPT", "1")
             .env("HOME", self.dir())
             .env("XDG_DATA_HOME", self.path("xdg-data"))
             .timeout(TIMEOUT);
