@@ -162,6 +162,7 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
     }
     let fp_b = fixture_fingerprint("B");
     let c_doc = fixture("keys/C.owner.json").display().to_string();
+    s.keystore("C");
     let steps: Vec<(&str, &str, &str)> = vec![
         ("keygen", "new", "keygen --name X --kind hcp --id x"),
         ("key add", "new", "key add x"),
@@ -233,15 +234,66 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
         ),
         ("demo", "A", "demo"),
     ];
+    #[cfg(feature = "research")]
+    let steps = [
+        steps,
+        vec![
+            ("research init", "C", "research init --as C"),
+            ("owner export", "C", "owner export C -o c-research.owner.json"),
+            ("owner import", "A", "owner import c-research.owner.json"),
+            ("research publish", "A", "research publish --as A --study s1 BUNDLE --out study"),
+            (
+                "research grant",
+                "A",
+                "research grant --as A --to C --study s1 --threshold 1 --proxies 1 study --out-dir frags",
+            ),
+            ("research proxy", "A", "research proxy --fragment FRAGMENT study"),
+            ("research open", "C", "research open --as C study --out-dir opened"),
+            ("research reidentify", "A", "research reidentify --as A --study s1 study PSEUDONYM"),
+            ("research revoke", "A", "research revoke --as A --from C --study s1 study"),
+        ],
+    ]
+    .concat();
+    let bundle = fixture("research/clinic-bundle.json").display().to_string();
     steps
         .into_iter()
         .map(|(name, ks, args)| {
             let args = args.replace("C_DOC", &c_doc).replace("FP_B", &fp_b);
+            #[cfg(feature = "research")]
+            let args = args.replace("BUNDLE", &bundle);
             (
                 name,
                 ks.to_string(),
                 args.split(' ').map(String::from).collect(),
             )
+        })
+        .collect()
+}
+
+/// Arguments only known once earlier steps ran: the key fragment a grant
+/// wrote, a pseudonym in the records a study opened to.
+fn resolve(s: &Sandbox, args: &[String]) -> Vec<String> {
+    let first_file = |dir: &str| {
+        let mut names: Vec<_> = std::fs::read_dir(s.path(dir))
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        names.sort();
+        names.into_iter().next()
+    };
+    args.iter()
+        .map(|a| match a.as_str() {
+            "FRAGMENT" => first_file("frags")
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            "PSEUDONYM" => first_file("opened")
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .and_then(|t| {
+                    let i = t.find("psn-")?;
+                    let end = t[i..].find('"')? + i;
+                    Some(t[i..end].to_string())
+                })
+                .unwrap_or_default(),
+            _ => a.clone(),
         })
         .collect()
 }
@@ -293,6 +345,7 @@ fn every_command_prints_json_of_the_documented_shape() {
     let s = Sandbox::new();
     let mut covered = std::collections::BTreeSet::new();
     for (name, ks, args) in scenario(&s) {
+        let args = resolve(&s, &args);
         let out = command(&s, &ks).arg("--json").args(&args).output().unwrap();
         no_panic(&out, &args.join(" "));
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -352,6 +405,7 @@ fn errors_under_json_are_one_json_object_on_stderr() {
 fn a_closed_stdout_never_makes_a_command_fail() {
     let s = Sandbox::new();
     for (_, ks, args) in scenario(&s) {
+        let args = resolve(&s, &args);
         for json in [false, true] {
             if json && args[0] == "keygen" {
                 continue; // the id exists after the first run
