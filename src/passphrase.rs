@@ -101,9 +101,7 @@ impl PassphraseSource {
                     ErrorKind::Passphrase,
                     format!("{ENV_VAR} is set but empty"),
                 )
-                .hint(format!(
-                    "set it to the passphrase, or unset it to be asked on the terminal"
-                )));
+                .hint("set it to the passphrase, or unset it to be asked on the terminal"));
             }
             return Ok(Zeroizing::new(p));
         }
