@@ -45,6 +45,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// What `owner import` did.
 #[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     pub id: String,
     /// The owner is new to this keystore. (`new` in JSON: `created` is
