@@ -505,7 +505,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__backup__subcmd__create)
-            opts="-o -q -v -h -V --as --output --qr --qr-text --location --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --bucket --qr --print-card --location --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,11 +515,7 @@ _ehrcrypt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
+                --bucket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -647,7 +643,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__backup__subcmd__restore)
-            opts="-q -v -h -V --qr --qr-text --out-dir --signer --signer-key --no-verify --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --qr --qr-text --out-dir --force --signer --signer-key --no-verify --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -983,7 +979,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__emergency__subcmd__decrypt)
-            opts="-q -v -h -V --qr --qr-text --signer --signer-key --no-verify --as --reencrypt-as --kind --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --qr --qr-text --signer --signer-key --no-verify --as --reencrypt-as --kind --out-dir --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,7 +1137,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity__subcmd__decrypt)
-            opts="-o -q -v -h -V --as --attachment --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --attachment --output --out-dir --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,7 +1179,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__entity__subcmd__encrypt)
-            opts="-o -q -v -h -V --as --kind --parent --share-with --clear --config --allow-unverified --attach --output --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --kind --parent --share-with --clear --config --allow-unverified --attach --output --out-dir --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2335,7 +2331,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__key__subcmd__export__subcmd__private)
-            opts="-o -q -v -h -V --fingerprint --output --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --fingerprint --output --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2547,7 +2543,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__export)
-            opts="-o -q -v -h -V --for --output --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --for --output --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

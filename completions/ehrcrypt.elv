@@ -457,7 +457,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
-            cand --json 'Machine-readable JSON on stdout'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
             cand -v 'Report expensive operations (RSA decryptions, key unlocks)'

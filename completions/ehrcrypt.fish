@@ -26,7 +26,7 @@ end
 
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -s h -l help -d 'Print help'
@@ -43,6 +43,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Re
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "man-pages" -d 'Write one man page per command into DIR (for scripts/update-completions)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l name -d 'Display name of the data owner' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l kind -d 'Kind of data owner: hcp, patient or device' -r -f -a "hcp\t''
@@ -51,14 +52,14 @@ device\t''"
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l id -d 'Identifier [default: a fresh UUID]' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s h -l help -d 'Print help'
@@ -73,14 +74,14 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -89,7 +90,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s o -l output -d 'Output file, or - for stdout' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l force -d 'Replace FILE if it exists (refused otherwise)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
@@ -97,7 +99,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l replace -d 'Accept public keys that differ from the ones already known'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
@@ -105,15 +107,15 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l fingerprint -d 'The fingerprint the owner gave you (64 hex digits)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l all
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l all -d 'Every key of the owner, old ones included, not only the current one'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s h -l help -d 'Print help'
@@ -121,7 +123,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l force -d 'Also when the owner\'s private keys are held here (destroys them)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
@@ -136,7 +138,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -s h -l help -d 'Print help'
@@ -149,7 +151,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s o -l output -d 'Output file (stdout is refused: private keys never go there)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l force -d 'Replace FILE if it exists (refused otherwise)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from export-private" -s h -l help -d 'Print help'
@@ -160,14 +163,14 @@ patient\t''
 device\t''"
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from import-private" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
@@ -178,7 +181,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and not __fish_seen_subcommand_from exchange check list show help" -s h -l help -d 'Print help'
@@ -194,7 +197,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_se
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l rotate -d 'Make a new key even if a valid one exists; the old one stays for old data'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l allow-unverified -d 'Also wrap for the delegate\'s unverified keys (not recommended)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from exchange" -s h -l help -d 'Print help'
@@ -202,7 +205,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_se
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l as -d 'The owner whose private keys unwrap the keys' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
@@ -210,14 +213,14 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_se
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l owner -d 'Only those created by this owner' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -229,7 +232,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_se
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand hcp-key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -s h -l help -d 'Print help'
@@ -241,7 +244,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "parent" -d 'Find the patient an entity belongs to (via its encrypted parent id)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and not __fish_seen_subcommand_from encrypt decrypt children upgrade parent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l as -d 'The data owner who encrypts (its private key must be here)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l kind -r -f -a "patient\t''
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l kind -d 'What the records are: patient, contact, form or health-element' -r -f -a "patient\t''
 contact\t''
 form\t''
 health-element\t''"
@@ -251,11 +254,12 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l config -d 'Config file with per-kind clear fields [default: ehrcrypt\'s config dir]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l attach -d 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l force -d 'Replace output files that already exist (refused otherwise)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help'
@@ -263,18 +267,19 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner who decrypts' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l attachment -d 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR, under the input\'s file name' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l force -d 'Replace output files that already exist (refused otherwise)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l as -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l as -d 'The data owner who reads the patient\'s secret id (its private key must be here)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from children" -s h -l help -d 'Print help'
@@ -283,15 +288,15 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l as -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l as -d 'The data owner who reads the parent link (its private key must be here)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from parent" -s h -l help -d 'Print help'
@@ -304,7 +309,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -s h -l help -d 'Print help'
@@ -319,7 +324,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -s h -l help -d 'Print help'
@@ -327,7 +332,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l as -d 'Read v2 entities as this data owner (needs its private key)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -338,7 +343,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l rekey -d 'Also re-encrypt under a fresh entity key, wrapped again for every remaining delegate'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l allow-unverified -d 'With --rekey: allow new exchange keys for unverified delegate keys'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l force -d 'Also when OWNER (--as) revokes its own access: it can no longer read the entities then'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
@@ -353,14 +359,14 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with-childre
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -s h -l help -d 'Print help'
@@ -370,13 +376,14 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l as -d 'The patient whose key signs the card (its private key must be here)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'The bucket directory to create (must not exist, or be empty)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l bucket -d 'The bucket directory to create (must not exist, or be empty). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l qr -d 'Write the card\'s QR code: CARD.png, CARD.svg, or - for the terminal' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l location -d 'Where the bucket will be stored (a URL), printed on the card' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l qr-text -d 'Print the card\'s text (it holds the key) on stdout, for scripts'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l print-card -d 'Print the card\'s text (it holds the key) on stdout, for scripts. `--qr-text` is the old spelling, kept for one release: elsewhere it takes the card\'s text'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l force -d 'Replace an existing card file (refused otherwise: the old card may be the only key to an old backup). The bucket is never replaced'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -385,20 +392,21 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l qr-text -d 'The card\'s text, or - for stdin (same as --qr)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l qr -d 'The card: a PNG of its QR code, or a file holding its text' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l qr-text -d 'The card\'s text as a scanner gives it (ehrbk1:...), or - to read it from stdin' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l out-dir -d 'Where the records go (created if missing; existing files are never overwritten)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l out-dir -d 'Where the records go (created if missing); NAME.enc.json is written as NAME.json' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l signer -d 'The patient who must have signed the card (a verified owner of the keystore)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l signer-key -d 'The patient\'s public key (SPKI PEM) that must have signed the card' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l force -d 'Replace files that already exist in DIR (refused otherwise)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
@@ -409,7 +417,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and not __fish_seen_subcommand_from decrypt append help" -s h -l help -d 'Print help'
@@ -427,11 +435,12 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_
 contact\t''
 form\t''
 health-element\t''"
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Where the records go (created if missing; existing files are never overwritten)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Where the records go (created if missing); plaintext as NAME.json, re-encrypted entities as NAME.enc.json' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l force -d 'Replace files that already exist in DIR (refused otherwise)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
@@ -444,7 +453,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l no-verify -d 'Go on when no trusted key can check the card\'s signature (loud warning)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from append" -s h -l help -d 'Print help'
@@ -454,7 +463,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand emergency; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fish_seen_subcommand_from init publish grant proxy open revoke reidentify help" -s h -l help -d 'Print help'
@@ -470,7 +479,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and not __fi
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l as -d 'The owner (held here) that will receive studies' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
@@ -481,7 +490,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l keep-notes -d 'Keep free-text notes (`note`); they are dropped by default'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help'
@@ -494,7 +503,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l out-dir -d 'New directory for the fragment files (0600; one to each proxy)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
@@ -503,7 +512,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l out-dir -d 'Where to write capsule fragments [default: STUDYDIR/cfrags/GRANT/N]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help'
@@ -514,7 +523,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l no-verify -d 'Open even if the clinic\'s key is not verified here (warns)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from open" -s h -l help -d 'Print help'
@@ -524,7 +533,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l study -d 'The study name' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
@@ -533,7 +542,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l study -d 'The study name' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from reidentify" -s h -l help -d 'Print help'
@@ -549,31 +558,39 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "share" -d 'Short for `delegation share`'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "share" -d 'Short for `delegation share`'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "man-pages" -d 'Write one man page per command into DIR (for scripts/update-completions)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'

@@ -205,6 +205,16 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
         ),
         ("delegation list", "A", "delegation list p.enc.json"),
         (
+            "delegation list",
+            "A",
+            "delegation list --as A p.enc.json patient-1234.enc.json",
+        ),
+        (
+            "entity upgrade",
+            "A",
+            "entity upgrade --as A contact-4567.enc.json",
+        ),
+        (
             "delegation revoke",
             "A",
             "delegation revoke --as A --from C p.enc.json",
