@@ -50,7 +50,11 @@ fn all_at_once(sb: &Sandbox, commands: &[Vec<String>]) {
 }
 
 fn readers(sb: &Sandbox, file: &str) -> Vec<String> {
-    let out = ok(&mut sb.ks("A"), &["--json", "delegation", "list", file]);
+    // v2 entities show their readers only to the keys of --as.
+    let out = ok(
+        &mut sb.ks("A"),
+        &["--json", "delegation", "list", "--as", "A", file],
+    );
     json(&out)[0]["readers"]
         .as_array()
         .expect("readers")
