@@ -747,13 +747,9 @@ impl EntityFile {
 
     /// Parses an entity file's bytes; `source` names it in messages.
     pub fn parse(bytes: Vec<u8>, source: String) -> Result<Self> {
-        let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
-            if e.is_data() {
-                Error::format(format!("{source}: malformed entity: {e}"))
-            } else {
-                crate::format::json_error(&source, "entity", &e)
-            }
-        })?;
+        crate::format::reject_duplicate_keys(&bytes, &source, "entity")?;
+        let Envelope { map, raw_self } = serde_json::from_slice(&bytes)
+            .map_err(|e| crate::format::malformed(&source, "entity", &e))?;
         // A string borrowed from the input had no escapes: its text in the
         // file is its value, so it can be written back byte for byte.
         let raw_self = raw_self.map(|s| {

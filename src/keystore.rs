@@ -81,8 +81,7 @@ impl Keystore {
     }
 
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "keystore", &e))?;
+        let value: serde_json::Value = crate::format::parse_strict(bytes, source, "keystore")?;
         crate::format::check_format(&value, FORMAT_PREFIX, FORMAT_VERSION, source, "keystore")?;
         let ks: Keystore = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed keystore: {e}")))?;

@@ -328,8 +328,8 @@ pub struct DocumentKey {
 impl OwnerDocument {
     /// Parses and checks an owner document: format, keys, fingerprints.
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "owner document", &e))?;
+        let value: serde_json::Value =
+            crate::format::parse_strict(bytes, source, "owner document")?;
         crate::format::check_format(&value, "ehrcrypt/owner/", 1, source, "owner document")?;
         let doc: OwnerDocument = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed owner document: {e}")))?;

@@ -192,7 +192,8 @@ pub fn read(
         .filter(|l| !l.is_empty())
         .enumerate()
     {
-        let parsed: Option<AccessRecord> = serde_json::from_slice(line).ok();
+        let parsed: Option<AccessRecord> =
+            crate::format::parse_strict(line, "access log", "record").ok();
         let (status, chained) = match &parsed {
             None => ("malformed line".to_string(), false),
             Some(r) => (

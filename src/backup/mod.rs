@@ -224,8 +224,7 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
     let mut bytes = Zeroizing::new(Vec::with_capacity(len as usize));
     file.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, "read", e))?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| crate::format::json_error(&source, "record", &e))?;
+    let value: Value = crate::format::parse_strict(&bytes, &source, "record")?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
         if e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {

@@ -443,8 +443,7 @@ fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
 
 fn read_json(path: &Path, what: &str) -> Result<Value> {
     let source = ehrcrypt::error::display_path(path);
-    serde_json::from_slice(&atomic_file::read(path)?)
-        .map_err(|e| ehrcrypt::format::json_error(&source, what, &e))
+    ehrcrypt::format::parse_strict(&atomic_file::read(path)?, &source, what)
 }
 
 /// Clear fields for `kind` from the config file, if there is one.
@@ -469,7 +468,7 @@ fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
         .par_iter()
         .filter_map(|p| {
             let bytes = std::fs::read(p).ok()?;
-            let v: Value = serde_json::from_slice(&bytes).ok()?;
+            let v: Value = ehrcrypt::format::parse_strict(&bytes, "", "entity").ok()?;
             entity::is_entity(&v).then_some(())?;
             Entity::parse(&v, &p.display().to_string())
                 .ok()

@@ -1,0 +1,68 @@
+//! Issue 11: hostile input. Every test here failed before its fix: the
+//! commands accepted (or mis-read) what an adversarial run fed them.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+/// `fixtures/entities/NAME` copied into the sandbox, its text edited by `f`.
+fn edited_entity(sb: &Sandbox, name: &str, f: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let text = fs::read_to_string(fixture(&format!("entities/{name}"))).unwrap();
+    let edited = f(&text);
+    assert_ne!(edited, text, "the edit changed nothing");
+    sb.write(name, edited)
+}
+
+#[test]
+fn duplicate_keys_are_a_format_error_in_every_command() {
+    let sb = Sandbox::new();
+    // A second "key" in A's own delegation entry: last-wins readers took it.
+    let dup_key = edited_entity(&sb, "patient-1234.enc.json", |t| {
+        t.replacen("\"key\": \"", "\"key\": \"AAAA\",\n        \"key\": \"", 1)
+    });
+    let p = dup_key.to_str().unwrap();
+    for args in [
+        vec!["entity", "decrypt", "--as", "A", p],
+        vec!["delegation", "list", p],
+        vec!["share", "--as", "A", "--with", "C", p],
+        vec!["delegation", "revoke", "--as", "A", "--from", "B", p],
+    ] {
+        let out = fails(&mut sb.ks("A"), &args, 6);
+        assert!(
+            stderr(&out).contains("duplicate key \"key\""),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // Duplicate top-level id, kind, encryptedSelf.
+    for field in ["id", "kind", "encryptedSelf"] {
+        let f = edited_entity(&sb, "patient-1234.enc.json", |t| {
+            let at = t.find(&format!("\n  \"{field}\":")).unwrap();
+            let line_end = at + 1 + t[at + 1..].find('\n').unwrap();
+            let line = t[at + 1..line_end].trim_end_matches(',');
+            format!(
+                "{},\n{line}{}",
+                &t[..line_end].trim_end_matches(','),
+                &t[line_end..]
+            )
+        });
+        let p = f.to_str().unwrap();
+        fails(&mut sb.ks("A"), &["entity", "decrypt", "--as", "A", p], 6);
+        fails(&mut sb.ks("A"), &["delegation", "list", p], 6);
+    }
+    // A keystore and an owner document with a repeated key.
+    let ks = fs::read_to_string(fixture("keys/A.keystore.json")).unwrap();
+    let ks = ks.replacen("\"format\":", "\"format\": \"x\",\n  \"format\":", 1);
+    let ks = sb.write("dup.keystore.json", ks);
+    fails(&mut sb.on(&ks), &["owner", "list"], 6);
+    let doc = fs::read_to_string(fixture("keys/B.owner.json")).unwrap();
+    let doc = doc.replacen("\"name\":", "\"name\": \"Mallory\",\n  \"name\":", 1);
+    let doc = sb.write("dup.owner.json", doc);
+    let out = fails(
+        &mut sb.ks("A"),
+        &["owner", "import", doc.to_str().unwrap()],
+        6,
+    );
+    assert!(stderr(&out).contains("duplicate key"), "{}", stderr(&out));
+}
