@@ -66,3 +66,58 @@ fn duplicate_keys_are_a_format_error_in_every_command() {
     );
     assert!(stderr(&out).contains("duplicate key"), "{}", stderr(&out));
 }
+
+#[test]
+fn clear_numbers_round_trip_exactly() {
+    let sb = Sandbox::new();
+    let big = "7".repeat(88);
+    let record = format!(
+        r#"{{"id": "f1", "v": {big}, "w": 123456789012345678901234567890, "x": 1.50, "y": 0.1e-3}}"#
+    );
+    let plain = sb.write("f1.json", &record);
+    let enc = sb.path("f1.enc.json");
+    ok(
+        &mut sb.ks("A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "form",
+            "--clear",
+            "v",
+            "--clear",
+            "w",
+            "--clear",
+            "x",
+            "--clear",
+            "y",
+            plain.to_str().unwrap(),
+            "-o",
+            enc.to_str().unwrap(),
+        ],
+    );
+    // The envelope keeps each clear number's text as the record wrote it.
+    let text = fs::read_to_string(&enc).unwrap();
+    for want in [
+        format!("\"v\": {big}"),
+        "\"w\": 123456789012345678901234567890".to_string(),
+        "\"x\": 1.50".to_string(),
+        "\"y\": 0.1e-3".to_string(),
+    ] {
+        assert!(text.contains(&want), "{want} not in\n{text}");
+    }
+    let out = ok(
+        &mut sb.ks("A"),
+        &["entity", "decrypt", "--as", "A", enc.to_str().unwrap()],
+    );
+    assert_eq!(stdout(&out), record);
+    // Still bound: changing the text of a clear number is detected.
+    fs::write(&enc, text.replace("\"x\": 1.50", "\"x\": 1.5")).unwrap();
+    fails(
+        &mut sb.ks("A"),
+        &["entity", "decrypt", "--as", "A", enc.to_str().unwrap()],
+        5,
+    );
+}
