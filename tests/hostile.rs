@@ -121,3 +121,66 @@ fn clear_numbers_round_trip_exactly() {
         5,
     );
 }
+
+/// A's private key, exported, with its scrypt parameters replaced.
+fn crafted_pem(sb: &Sandbox, log_n: u32, r: u16, p: u16) -> std::path::PathBuf {
+    use pkcs8::der::{Decode, Document, Encode};
+    use pkcs8::pkcs5::{pbes2::Kdf, EncryptionScheme};
+    let out = sb.path(&format!("A-{log_n}-{r}-{p}.pem"));
+    let _ = fs::remove_file(&out);
+    ok(
+        &mut sb.ks("A"),
+        &["key", "export-private", "A", "-o", out.to_str().unwrap()],
+    );
+    let pem = fs::read_to_string(&out).unwrap();
+    let (_, doc) = Document::from_pem(&pem).unwrap();
+    let mut info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(doc.as_bytes()).unwrap();
+    let EncryptionScheme::Pbes2(params) = &mut info.encryption_algorithm else {
+        panic!("not PBES2")
+    };
+    let Kdf::Scrypt(sc) = &mut params.kdf else {
+        panic!("not scrypt")
+    };
+    sc.cost_parameter = 1u64 << log_n;
+    sc.block_size = r;
+    sc.parallelization = p;
+    let der = Document::try_from(info.to_der().unwrap()).unwrap();
+    let pem = der
+        .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
+        .unwrap();
+    fs::write(&out, pem).unwrap();
+    out
+}
+
+#[test]
+fn scrypt_parameters_above_the_ceiling_are_refused_before_derivation() {
+    let sb = Sandbox::new();
+    // Each of these took seconds to minutes, or gigabytes, or aborted.
+    for (log_n, r, p) in [
+        (22, 8, 1),
+        (30, 8, 1),
+        (14, 255, 255),
+        (17, 8, 1),
+        (10, 8, 1024),
+    ] {
+        let pem = crafted_pem(&sb, log_n, r, p);
+        let out = fails(
+            &mut sb.ks("B"),
+            &["key", "import-private", "A", pem.to_str().unwrap()],
+            7,
+        );
+        let err = stderr(&out);
+        assert!(err.contains("above ehrcrypt's ceiling"), "{err}");
+        assert_eq!(
+            err.lines().filter(|l| !l.contains("hint:")).count(),
+            1,
+            "{err}"
+        );
+    }
+    // What ehrcrypt writes itself still opens (the parameters are unchanged).
+    let pem = crafted_pem(&sb, 14, 8, 1);
+    ok(
+        &mut sb.ks("B"),
+        &["key", "import-private", "A", pem.to_str().unwrap()],
+    );
+}
