@@ -934,6 +934,74 @@ pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
     EntityFile::read(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
 }
 
+/// Whether `child` is linked to an entity whose secret id is one of
+/// `parent_secrets`, with the link authenticated as `me` (issue 11, defect
+/// 2: `secretForeignKeys` is in clear, so anyone who can write the folder
+/// can copy a patient's secret id into an unrelated record).
+///
+/// - `Ok(false)`: the child does not claim such a link;
+/// - `Ok(true)`: it claims one and the claim authenticates;
+/// - `Err` (integrity): it claims one that does not authenticate;
+/// - `Err` (no access): `me` cannot open the child to check.
+///
+/// The claim is [`Entity::is_child_of`] (v1: the clear
+/// `secretForeignKeys`; v2: the link tag). entity/v1 authenticates it only
+/// through `encryptedSelf`'s associated data, which covers
+/// `secretForeignKeys`, so the child's `encryptedSelf` must be loaded, and
+/// is opened (the plaintext dropped at once); the same opening checks a v2
+/// child's associated data, which covers its link tag and salt.
+pub fn authenticated_link(
+    child: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    parent_secrets: &BTreeSet<String>,
+    source: &str,
+) -> Result<bool> {
+    if !parent_secrets.iter().any(|s| child.is_child_of(s)) {
+        return Ok(false);
+    }
+    if child.encrypted_self.is_empty() {
+        return Err(Error::internal(
+            "checking a link needs encryptedSelf loaded",
+        ));
+    }
+    let key = child.entity_key(session, me, source)?;
+    child.open_self(&key, source).map_err(|e| {
+        Error::integrity(format!(
+            "{source}: entity {} claims a link to the parent but it does not authenticate: {}",
+            child.id_text(),
+            e.message()
+        ))
+        .hint(
+            "the file was modified (possibly relinked to another patient); restore it or remove it",
+        )
+    })?;
+    Ok(true)
+}
+
+/// Whether `candidate` is the parent `child` links to, both checked as `me`:
+/// the parent id `me` opens from the child's `cryptedForeignKeys` names the
+/// candidate, the candidate's secret id opens under its own id and kind,
+/// and it is one the child's authenticated `secretForeignKeys` hold. The
+/// child's `encryptedSelf` must be loaded (see [`authenticated_link`]).
+pub fn authenticated_parent(
+    child: &Entity,
+    candidate: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    source: &str,
+    candidate_source: &str,
+) -> Result<bool> {
+    let Some(parent_id) = child.parent_id(session, me, source)? else {
+        return Ok(false);
+    };
+    if candidate.kind != EntityKind::Patient || candidate.id_text() != parent_id {
+        return Ok(false);
+    }
+    let secret = candidate.secret_id(session, me, candidate_source)?;
+    authenticated_link(child, session, me, &BTreeSet::from([secret]), source)
+}
+
 /// Whether an error means "this owner cannot read that entity".
 pub fn is_no_access(e: &Error) -> bool {
     crate::entity::is_access_error(e)

@@ -184,3 +184,149 @@ fn scrypt_parameters_above_the_ceiling_are_refused_before_derivation() {
         &["key", "import-private", "A", pem.to_str().unwrap()],
     );
 }
+
+/// Encrypts `record` as A (kind, optional parent) into `out`.
+fn encrypt_as_a(sb: &Sandbox, kind: &str, record: &str, out: &str, parent: Option<&str>) {
+    let name = format!("{}.plain.json", out.replace('/', "_"));
+    let plain = sb.write(&name, record);
+    let outp = sb.path(out);
+    fs::create_dir_all(outp.parent().unwrap()).unwrap();
+    let mut args = vec!["entity", "encrypt", "--as", "A", "--kind", kind];
+    let parent_path;
+    if let Some(p) = parent {
+        parent_path = sb.path(p);
+        args.extend(["--parent", parent_path.to_str().unwrap()]);
+    }
+    args.extend([plain.to_str().unwrap(), "-o", outp.to_str().unwrap()]);
+    ok(&mut sb.ks("A"), &args);
+}
+
+#[test]
+fn a_forged_child_link_is_neither_listed_nor_shared() {
+    let sb = Sandbox::new();
+    encrypt_as_a(
+        &sb,
+        "patient",
+        r#"{"id":"p1","name":"Keats"}"#,
+        "p1.enc.json",
+        None,
+    );
+    encrypt_as_a(
+        &sb,
+        "patient",
+        r#"{"id":"p2","name":"Shelley"}"#,
+        "p2.enc.json",
+        None,
+    );
+    let p1 = Some("p1.enc.json");
+    let p2 = Some("p2.enc.json");
+    encrypt_as_a(
+        &sb,
+        "contact",
+        r#"{"id":"x","note":"P1's HIV test"}"#,
+        "rec/x.enc.json",
+        p1,
+    );
+    encrypt_as_a(
+        &sb,
+        "contact",
+        r#"{"id":"y","note":"P2's visit"}"#,
+        "rec/y.enc.json",
+        p2,
+    );
+    // Whoever can write the folder copies P2's secret id (in clear in y)
+    // into x's secretForeignKeys.
+    let x = sb.path("rec/x.enc.json");
+    let y = read_json(&sb.path("rec/y.enc.json"));
+    let original = read_json(&x);
+    let mut forged = original.clone();
+    forged["secretForeignKeys"] = y["secretForeignKeys"].clone();
+    write_json(&x, &forged);
+    let before = fs::read(&x).unwrap();
+
+    let (p2, rec) = (sb.path("p2.enc.json"), sb.path("rec"));
+    let (p2, rec) = (p2.to_str().unwrap(), rec.to_str().unwrap());
+    let out = fails(
+        &mut sb.ks("A"),
+        &["--json", "entity", "children", "--as", "A", p2, rec],
+        5,
+    );
+    let listed = json(&out);
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["y"], "{listed}");
+    assert!(stderr(&out).contains("x.enc.json"), "{}", stderr(&out));
+
+    // Sharing P2 with its children refuses, and writes nothing: C gets
+    // neither x nor anything else.
+    let out = fails(
+        &mut sb.ks("A"),
+        &[
+            "share",
+            "--as",
+            "A",
+            "--with",
+            "C",
+            "--with-children",
+            rec,
+            p2,
+        ],
+        5,
+    );
+    assert!(
+        stderr(&out).contains("does not authenticate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(&x).unwrap(), before);
+    let access = json(&ok(
+        &mut sb.ks("A"),
+        &["--json", "delegation", "list", x.to_str().unwrap()],
+    ));
+    assert!(!access.to_string().contains("\"C\""), "{access}");
+
+    // `entity parent` of the forged x: its own link fails to authenticate.
+    fails(
+        &mut sb.ks("A"),
+        &[
+            "entity",
+            "parent",
+            "--as",
+            "A",
+            x.to_str().unwrap(),
+            sb.dir().to_str().unwrap(),
+        ],
+        5,
+    );
+    // Restored, x is P1's again: P2 and y are shared, x is not touched.
+    write_json(&x, &original);
+    let restored = fs::read(&x).unwrap();
+    ok(
+        &mut sb.ks("A"),
+        &[
+            "share",
+            "--as",
+            "A",
+            "--with",
+            "C",
+            "--with-children",
+            rec,
+            p2,
+        ],
+    );
+    assert_eq!(fs::read(&x).unwrap(), restored);
+    let y_access = json(&ok(
+        &mut sb.ks("A"),
+        &[
+            "--json",
+            "delegation",
+            "list",
+            sb.path("rec/y.enc.json").to_str().unwrap(),
+        ],
+    ));
+    assert!(y_access.to_string().contains("\"C\""), "{y_access}");
+}
