@@ -343,6 +343,22 @@ fn every_kind_of_tampering_is_refused_with_no_output() {
     });
     refused(&w, &b, &card, INTEGRITY, "manifest");
 
+    // Issue 11, defect 6: the digest is compared before the manifest is
+    // parsed; an unparseable manifest was a format error (6) first.
+    let b = damaged(&w, &bucket, "manifest-unparsed", |b| {
+        let p = b.join("manifest.json");
+        let mut text = fs::read(&p).unwrap();
+        text.splice(0..0, b"[".iter().copied());
+        fs::write(p, text).unwrap();
+    });
+    refused(
+        &w,
+        &b,
+        &card,
+        INTEGRITY,
+        "does not match the digest on the card",
+    );
+
     let b = damaged(&w, &bucket, "no-manifest", |b| {
         fs::remove_file(b.join("manifest.json")).unwrap();
     });
