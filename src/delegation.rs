@@ -891,9 +891,72 @@ impl<'de> Deserialize<'de> for SelfText<'de> {
     }
 }
 
-/// The access list of an entity file, read without decrypting anything.
+/// An entity file's metadata, streamed from the file: `encryptedSelf` is
+/// scanned and skipped, never held (issue 11, defect 10: a 1 GB
+/// `encryptedSelf` made `delegation list` use 1 GB). The entity's
+/// `encrypted_self` is empty. Duplicate keys are refused as by
+/// [`crate::format::parse_strict`]. Standard input is read whole.
+pub fn read_metadata(path: &Path) -> Result<(Entity, String)> {
+    let source = crate::error::display_path(path);
+    if path.as_os_str() == "-" {
+        let f = EntityFile::read(path)?;
+        return Ok((f.entity, source));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(file));
+    let map = serde::de::DeserializeSeed::deserialize(MetadataSeed, &mut de)
+        .and_then(|m| de.end().map(|()| m))
+        .map_err(|e| {
+            if e.is_io() {
+                Error::io(path, "read", std::io::Error::other(e.to_string()))
+            } else {
+                crate::format::malformed(&source, "entity", &e)
+            }
+        })?;
+    Ok((Entity::from_value(Value::Object(map), &source)?, source))
+}
+
+/// The top-level object of an entity, `encryptedSelf` skipped (kept as
+/// `""`), every other value parsed strictly.
+struct MetadataSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for MetadataSeed {
+    type Value = Map<String, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MetadataSeed {
+    type Value = Map<String, Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        let mut map = Map::new();
+        while let Some(k) = a.next_key::<String>()? {
+            if map.contains_key(&k) {
+                let shown: String = k.chars().take(64).collect();
+                return Err(A::Error::custom(format_args!("duplicate key {shown:?}")));
+            }
+            let v = if k == "encryptedSelf" {
+                a.next_value::<serde::de::IgnoredAny>()?;
+                Value::String(String::new())
+            } else {
+                let raw: Box<serde_json::value::RawValue> = a.next_value()?;
+                crate::format::strict_value(&raw).map_err(A::Error::custom)?
+            };
+            map.insert(k, v);
+        }
+        Ok(map)
+    }
+}
+
+/// The access list of an entity file, read without decrypting anything
+/// and without holding `encryptedSelf`.
 pub fn read_access_list(path: &Path) -> Result<AccessList> {
-    EntityFile::read(path).map(|f| access_list(f.entity()))
+    read_metadata(path).map(|(e, _)| access_list(&e))
 }
 
 /// The delegates, other than `from`, that hold entries in the entity file
@@ -904,8 +967,8 @@ pub fn read_remaining_delegates(
     me: &OwnerId,
     from: &[OwnerId],
 ) -> Result<BTreeSet<OwnerId>> {
-    let f = EntityFile::read(path)?;
-    remaining_delegates(f.entity(), session, me, from, f.source())
+    let (e, source) = read_metadata(path)?;
+    remaining_delegates(&e, session, me, from, &source)
 }
 
 /// What [`upgrade_needs`] says of the entity file at `path`.
@@ -914,24 +977,25 @@ pub fn read_upgrade_needs(
     session: &Session,
     me: &OwnerId,
 ) -> Result<BTreeSet<OwnerId>> {
-    EntityFile::read(path).map(|f| upgrade_needs(f.entity(), session, me))
+    read_metadata(path).map(|(e, _)| upgrade_needs(&e, session, me))
 }
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
 pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
-    let f = EntityFile::read(path)?;
-    if f.entity().v2.is_none() && f.entity().delegations.is_empty() {
+    let (e, source) = read_metadata(path)?;
+    if e.v2.is_none() && e.delegations.is_empty() {
         return Ok(None);
     }
-    f.entity().secret_id(session, me, f.source()).map(Some)
+    e.secret_id(session, me, &source).map(Some)
 }
 
-/// Whether the file at `path` is an entity linked, through its
-/// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
-/// entity (or not readable as one) is not linked.
+/// Whether the file at `path` is an entity that claims a link to one of
+/// `secret_ids` ([`Entity::is_child_of`]): a first cut, before
+/// [`authenticated_link`]. A file that is not an entity (or not readable
+/// as one) is not linked.
 pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
-    EntityFile::read(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
+    read_metadata(path).is_ok_and(|(e, _)| secret_ids.iter().any(|s| e.is_child_of(s)))
 }
 
 /// Whether `child` is linked to an entity whose secret id is one of

@@ -91,6 +91,17 @@ pub fn reject_duplicate_keys(bytes: &[u8], source: &str, what: &str) -> Result<(
         .map_err(|e| malformed(source, what, &e))
 }
 
+/// One JSON value out of a larger document, parsed under the rules of
+/// [`parse_strict`]; for readers that stream a document and take its
+/// parts as [`serde_json::value::RawValue`]s.
+pub fn strict_value(
+    raw: &serde_json::value::RawValue,
+) -> std::result::Result<serde_json::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut de)?;
+    serde_json::from_str(raw.get())
+}
+
 /// A serde_json error as a one-line format error: syntax and truncation
 /// as [`json_error`] says them, anything else (a duplicate key, a wrong
 /// type) as "malformed".

@@ -330,3 +330,46 @@ fn a_forged_child_link_is_neither_listed_nor_shared() {
     ));
     assert!(y_access.to_string().contains("\"C\""), "{y_access}");
 }
+
+/// The largest resident set of any child this test process has waited for, in bytes.
+fn children_max_rss() -> u64 {
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct it is given.
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) },
+        0
+    );
+    ru.ru_maxrss as u64 * 1024
+}
+
+#[test]
+fn delegation_list_does_not_hold_encrypted_self() {
+    use std::io::Write;
+    let sb = Sandbox::new();
+    const MIB: usize = 1 << 20;
+    const BIG: usize = 128 * MIB;
+    let text = fs::read_to_string(fixture("entities/patient-1234.enc.json")).unwrap();
+    let at = text.find("\"encryptedSelf\": \"").unwrap() + "\"encryptedSelf\": \"".len();
+    // Written in pieces: this process stays small, and a child's peak
+    // (which counts what it shares with us before exec) is its own.
+    let p = sb.path("big.enc.json");
+    let mut f = std::io::BufWriter::new(fs::File::create(&p).unwrap());
+    f.write_all(&text.as_bytes()[..at]).unwrap();
+    let block = vec![b'A'; MIB];
+    for _ in 0..BIG / MIB {
+        f.write_all(&block).unwrap();
+    }
+    f.write_all(b"\"\n}\n").unwrap();
+    f.into_inner().unwrap().sync_all().unwrap();
+    let out = ok(
+        &mut sb.bare(),
+        &["--json", "delegation", "list", p.to_str().unwrap()],
+    );
+    assert!(stdout(&out).contains("encryptionKeys"), "{}", stdout(&out));
+    let rss = children_max_rss();
+    assert!(
+        rss < (BIG as u64) / 3,
+        "delegation list peaked at {} MiB",
+        rss >> 20
+    );
+}
