@@ -903,8 +903,13 @@ pub fn read_metadata(path: &Path) -> Result<(Entity, String)> {
         return Ok((f.entity, source));
     }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(file));
-    let map = serde::de::DeserializeSeed::deserialize(MetadataSeed, &mut de)
+    let last = std::rc::Rc::new(std::cell::Cell::new(0u8));
+    let tap = Tap {
+        inner: std::io::BufReader::new(file),
+        last: last.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(tap);
+    let map = serde::de::DeserializeSeed::deserialize(MetadataSeed(last), &mut de)
         .and_then(|m| de.end().map(|()| m))
         .map_err(|e| {
             if e.is_io() {
@@ -916,9 +921,28 @@ pub fn read_metadata(path: &Path) -> Result<(Entity, String)> {
     Ok((Entity::from_value(Value::Object(map), &source)?, source))
 }
 
+/// A reader that remembers the last byte it handed out: serde_json reads
+/// byte by byte, so after skipping a value the last byte says what it was
+/// (a string ends with `"`; a number, literal, array or object cannot).
+struct Tap<R> {
+    inner: R,
+    last: std::rc::Rc<std::cell::Cell<u8>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last.set(buf[n - 1]);
+        }
+        Ok(n)
+    }
+}
+
 /// The top-level object of an entity, `encryptedSelf` skipped (kept as
-/// `""`), every other value parsed strictly.
-struct MetadataSeed;
+/// `""`, after checking it was a string), every other value parsed
+/// strictly.
+struct MetadataSeed(std::rc::Rc<std::cell::Cell<u8>>);
 
 impl<'de> serde::de::DeserializeSeed<'de> for MetadataSeed {
     type Value = Map<String, Value>;
@@ -942,6 +966,9 @@ impl<'de> Visitor<'de> for MetadataSeed {
             }
             let v = if k == "encryptedSelf" {
                 a.next_value::<serde::de::IgnoredAny>()?;
+                if self.0.get() != b'"' {
+                    return Err(A::Error::custom("encryptedSelf is not a string"));
+                }
                 Value::String(String::new())
             } else {
                 let raw: Box<serde_json::value::RawValue> = a.next_value()?;
