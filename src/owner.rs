@@ -302,8 +302,11 @@ pub const OWNER_FORMAT: &str = "ehrcrypt/owner/v1";
 
 /// What one keystore tells another about an owner. It has no field that
 /// could hold a private key, and no trust flag: trust is local.
+///
+/// Unknown fields are refused (issue 11, defect 10): a misspelt or renamed
+/// `hcPartyKeys` silently dropped every exchange key of the document.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OwnerDocument {
     pub format: String,
     pub id: OwnerId,
@@ -318,7 +321,7 @@ pub struct OwnerDocument {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DocumentKey {
     pub spki: String,
     pub fingerprint: Fingerprint,

@@ -373,3 +373,43 @@ fn delegation_list_does_not_hold_encrypted_self() {
         rss >> 20
     );
 }
+
+#[test]
+fn owner_documents_refuse_unknown_fields_and_show_the_name_as_unverified() {
+    let sb = Sandbox::new();
+    let doc = fs::read_to_string(fixture("keys/A.owner.json")).unwrap();
+    assert!(doc.contains("\"hcPartyKeys\""));
+    let renamed = sb.write(
+        "A.owner.json",
+        doc.replace("\"hcPartyKeys\"", "\"hcPartyKeyz\""),
+    );
+    ok(&mut sb.ks("C"), &["owner", "remove", "A"]);
+    let out = fails(
+        &mut sb.ks("C"),
+        &["owner", "import", renamed.to_str().unwrap()],
+        6,
+    );
+    assert!(stderr(&out).contains("hcPartyKeyz"), "{}", stderr(&out));
+    let out = ok(
+        &mut sb.ks("C"),
+        &[
+            "owner",
+            "import",
+            fixture("keys/A.owner.json").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        stdout(&out).contains("(unverified: the document does not sign"),
+        "{}",
+        stdout(&out)
+    );
+    let doc = fixture("keys/B.owner.json");
+    let report = json(&ok(
+        &mut sb.ks("C"),
+        &["--json", "owner", "import", doc.to_str().unwrap()],
+    ));
+    assert_eq!(
+        report["unsigned"],
+        serde_json::json!(["name", "kind", "publicKeys[].created"])
+    );
+}
