@@ -72,11 +72,8 @@ pub const REENCRYPT_LIMIT: u64 = 64 << 20;
 /// HKDF-SHA256(ikm = Z_AC, salt = backup id, info = "ehrcrypt/backup/v1 " || purpose).
 pub(crate) fn derive(z: &SymmetricKey, backup_id: &[u8; 16], purpose: &str) -> Zeroizing<[u8; 32]> {
     let mut k = Zeroizing::new([0u8; 32]);
-    hkdf::Hkdf::<sha2::Sha256>::new(Some(backup_id), z.expose())
-        .expand(
-            format!("ehrcrypt/backup/v1 {purpose}").as_bytes(),
-            k.as_mut(),
-        )
+    let info = format!("ehrcrypt/backup/v1 {purpose}");
+    crate::crypto::derive::hkdf_sha256(Some(backup_id), z.expose(), info.as_bytes(), k.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     k
 }

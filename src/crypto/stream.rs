@@ -207,9 +207,13 @@ struct ChunkCipher {
 impl ChunkCipher {
     fn new(z: &SymmetricKey, binding: &Binding, header: &Header) -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
-        hkdf::Hkdf::<sha2::Sha256>::new(Some(&header.salt), z.expose())
-            .expand(binding.key_info, k.as_mut())
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        crate::crypto::derive::hkdf_sha256(
+            Some(&header.salt),
+            z.expose(),
+            binding.key_info,
+            k.as_mut(),
+        )
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
         let aad = binding
             .aad
             .clone()

@@ -267,7 +267,7 @@ impl Entity {
             out,
             &mut |_| {},
         )
-            .map_err(|e| stream_error(e, &path))?;
+        .map_err(|e| stream_error(e, &path))?;
         if info.sha256 != att.sha256 || info.plaintext_size != att.size {
             return Err(Error::integrity(format!(
                 "{}: digest differs from the one the entity lists",
