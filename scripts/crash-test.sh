@@ -5,9 +5,11 @@
 #
 #   scripts/crash-test.sh [ITERATIONS]    kills per command (default 50)
 #
-# CRASH_SEED=N repeats a run; CRASH_NO_TEMP=1 also fails when a killed
-# run's temporary file is left behind. docs/RELIABILITY.md has the figures.
+# CRASH_SEED=N repeats a run; CRASH_NO_TEMP=1 (the default here) also
+# fails when a killed run's temporary file survives the next run of the
+# same command. docs/RELIABILITY.md has the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CRASH_ITERATIONS=${1:-${CRASH_ITERATIONS:-50}}
+export CRASH_NO_TEMP=${CRASH_NO_TEMP:-1}
 exec cargo test --test crash -- --ignored --nocapture
