@@ -34,6 +34,10 @@ impl Rng {
     }
 }
 
+/// After a kill (or a normal exit): `Ok(true)` new state, `Ok(false)` old
+/// state, `Err` anything else.
+type Check = dyn Fn(&Sandbox) -> Result<bool, String>;
+
 /// One writing command, its setup and what must hold after a kill.
 struct Case {
     name: &'static str,
@@ -42,9 +46,7 @@ struct Case {
     args: Vec<String>,
     /// Puts the sandbox back to the state before the command.
     reset: Box<dyn Fn(&Sandbox)>,
-    /// After a kill (or a normal exit): `Ok(true)` new state, `Ok(false)`
-    /// old state, `Err` anything else.
-    check: Box<dyn Fn(&Sandbox) -> Result<bool, String>>,
+    check: Box<Check>,
 }
 
 #[derive(Default)]
@@ -170,7 +172,7 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
     let plain = sb.write("rec.json", record("r1", 4));
     let plain_bytes = fs::read(&plain).unwrap();
     run(
-        &sb,
+        sb,
         "A",
         &[
             "entity",
@@ -191,23 +193,21 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
     fs::copy(sb.path("rec.enc.json"), &enc_orig).unwrap();
     let ks_orig = sb.path("A.keystore.json.orig");
     // A's keystore, with C removed: `owner import C` adds it back.
-    run(&sb, "A", &["owner", "remove", "C"]).unwrap();
+    run(sb, "A", &["owner", "remove", "C"]).unwrap();
     fs::copy(sb.keystore("A"), &ks_orig).unwrap();
-    let p_ks = sb.keystore("P");
     let records = sb.path("records");
     fs::create_dir_all(&records).unwrap();
     fs::write(records.join("labs.json"), record("labs", 4)).unwrap();
     fs::write(records.join("visit.json"), r#"{"id":"v1","note":"ok"}"#).unwrap();
     // A finished backup for the readers.
     run(
-        &sb,
+        sb,
         "P",
         &[
             "backup", "create", "--as", "P", "records", "-o", "bk", "--qr", "bk.png",
         ],
     )
     .unwrap();
-    let _ = p_ks;
     let bk_orig = sb.path("bk.orig");
     copy_dir(&sb.path("bk"), &bk_orig);
     let plain_for_check = plain_bytes.clone();

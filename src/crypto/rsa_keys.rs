@@ -297,12 +297,10 @@ fn check_kdf_cost(pem: &str) -> Result<()> {
                 return refuse(format!("scrypt N={n}, r={r}, p={p}"));
             }
         }
-        Kdf::Pbkdf2(pb) => {
-            if pb.iteration_count > PBKDF2_MAX_ITERATIONS {
-                return refuse(format!("{} PBKDF2 iterations", pb.iteration_count));
-            }
+        Kdf::Pbkdf2(pb) if pb.iteration_count > PBKDF2_MAX_ITERATIONS => {
+            return refuse(format!("{} PBKDF2 iterations", pb.iteration_count));
         }
-        _ => {} // unknown KDFs: the decoder refuses them
+        _ => {} // within the ceiling, or unknown: the decoder refuses those
     }
     Ok(())
 }
