@@ -58,7 +58,16 @@ pub struct ImportReport {
     pub exchange_keys_added: usize,
     /// Research keys new to this keystore.
     pub pre_keys_added: usize,
+    /// The name the document states. Like `kind` and the keys' `created`
+    /// dates, no signature covers it (owner/v1 signs only exchange-key
+    /// records), so it is shown as unverified (issue 11, defect 10).
+    pub name: String,
+    /// The document's fields that no signature covers.
+    pub unsigned: Vec<&'static str>,
 }
+
+/// The fields of an owner/v1 document that no signature covers.
+pub const UNSIGNED_OWNER_FIELDS: [&str; 3] = ["name", "kind", "publicKeys[].created"];
 
 impl Keystore {
     /// Reads a keystore; a missing file is `NotFound` with a hint.
@@ -85,8 +94,7 @@ impl Keystore {
     }
 
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "keystore", &e))?;
+        let value: serde_json::Value = crate::format::parse_strict(bytes, source, "keystore")?;
         crate::format::check_format(&value, FORMAT_PREFIX, FORMAT_VERSION, source, "keystore")?;
         let ks: Keystore = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed keystore: {e}")))?;
@@ -236,6 +244,8 @@ impl Keystore {
             .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         let mut report = ImportReport {
             id: doc.id.to_string(),
+            name: doc.name.clone(),
+            unsigned: UNSIGNED_OWNER_FIELDS.to_vec(),
             ..Default::default()
         };
         let entries: Vec<PublicKeyEntry> = doc

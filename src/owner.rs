@@ -302,8 +302,11 @@ pub const OWNER_FORMAT: &str = "ehrcrypt/owner/v1";
 
 /// What one keystore tells another about an owner. It has no field that
 /// could hold a private key, and no trust flag: trust is local.
+///
+/// Unknown fields are refused (issue 11, defect 10): a misspelt or renamed
+/// `hcPartyKeys` silently dropped every exchange key of the document.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OwnerDocument {
     pub format: String,
     pub id: OwnerId,
@@ -318,7 +321,7 @@ pub struct OwnerDocument {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DocumentKey {
     pub spki: String,
     pub fingerprint: Fingerprint,
@@ -328,8 +331,8 @@ pub struct DocumentKey {
 impl OwnerDocument {
     /// Parses and checks an owner document: format, keys, fingerprints.
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "owner document", &e))?;
+        let value: serde_json::Value =
+            crate::format::parse_strict(bytes, source, "owner document")?;
         crate::format::check_format(&value, "ehrcrypt/owner/", 1, source, "owner document")?;
         let doc: OwnerDocument = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed owner document: {e}")))?;

@@ -582,6 +582,19 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
         None => Vec::new(),
     };
     let total: u64 = m.objects.iter().map(|o| o.size).sum();
+    let problems = inspect_problems(&signature, &appendices, &log);
+    let verdict = || {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        // The report above is printed in full first: it says what failed.
+        Err(Error::integrity(format!(
+            "{}: {}",
+            ehrcrypt::error::display_path(dir),
+            problems.join("; ")
+        ))
+        .hint("the bucket was modified, or belongs to another backup; do not trust what inspect reported as valid around it"))
+    };
     if out.json {
         out.json(&json!({
             "backup": m.id,
@@ -593,7 +606,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
             "appendices": appendices,
             "accessLog": log,
         }));
-        return Ok(());
+        return verdict();
     }
     out.line(format!("backup {}  created {}", m.id, m.created));
     let s = |k: &str| signature[k].as_str().unwrap_or("").to_string();
@@ -660,7 +673,50 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
             )),
         }
     }
-    Ok(())
+    verdict()
+}
+
+/// What `inspect` found that failed a check (issue 11, defect 7: it used
+/// to exit 0 with "INVALID signature" in its report). Missing or unchecked
+/// items (no signature.json, no card for MACs, an unknown signer) are not
+/// failures: nothing was checked and found wrong.
+fn inspect_problems(
+    signature: &serde_json::Value,
+    appendices: &[serde_json::Value],
+    log: &[access_log::Checked],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let sig_status = signature["status"].as_str().unwrap_or("");
+    if sig_status == "malformed" || sig_status.starts_with("INVALID") {
+        problems.push(format!("signature.json: {sig_status}"));
+    }
+    if signature["manifestMatches"] == json!(false) {
+        problems.push("manifest.json does not match the signed digest".into());
+    }
+    for ap in appendices {
+        if ap["status"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("INVALID"))
+        {
+            problems.push(format!(
+                "appendix {}: invalid",
+                ap["id"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    let bad_lines = log
+        .iter()
+        .filter(|c| {
+            c.record.is_none() || c.status.starts_with("INVALID") || c.status.starts_with("unknown")
+        })
+        .count();
+    if bad_lines > 0 {
+        problems.push(format!("access log: {bad_lines} invalid record(s)"));
+    }
+    if log.iter().any(|c| !c.chained) {
+        problems.push("access log: chain broken (a line was removed or reordered)".into());
+    }
+    problems
 }
 
 /// Appendices as `inspect` shows them, each signature checked against the

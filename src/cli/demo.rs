@@ -632,7 +632,20 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         ],
         5,
     )?;
+    hostile_input(d)?;
     Ok(())
+}
+
+/// Issue 11: one strict JSON parser; a key given twice is malformed everywhere.
+fn hostile_input(d: &mut Demo) -> Result<()> {
+    d.section(
+        "A file that names a key twice is refused by every command",
+        "JSON leaves open which of two equal keys wins, and readers disagree: ehrcrypt\nrefuses such a file as malformed (exit code 6) rather than guess.",
+    );
+    let text = d.read("records/keats.enc.json")?;
+    let twice = text.replacen("\n  \"id\":", "\n  \"id\": \"someone-else\",\n  \"id\":", 1);
+    d.write("twice.enc.json", &twice)?;
+    d.run_failing("bob", &["delegation", "list", "twice.enc.json"], 6)
 }
 
 /// The `encryptedSelf` string of an entity file.

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
-use ehrcrypt::delegation::Grants;
+use ehrcrypt::delegation::{self, Grants};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::{Error, Result};
@@ -543,8 +543,7 @@ fn print_written(env: &Env, inputs: &[PathBuf], dests: &[PathBuf]) {
 
 fn read_json(path: &Path, what: &str) -> Result<Value> {
     let source = ehrcrypt::error::display_path(path);
-    serde_json::from_slice(&atomic_file::read(path)?)
-        .map_err(|e| ehrcrypt::format::json_error(&source, what, &e))
+    ehrcrypt::format::parse_strict(&atomic_file::read(path)?, &source, what)
 }
 
 /// Clear fields for `kind` from the config file, if there is one.
@@ -569,7 +568,7 @@ fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
         .par_iter()
         .filter_map(|p| {
             let bytes = std::fs::read(p).ok()?;
-            let v: Value = serde_json::from_slice(&bytes).ok()?;
+            let v: Value = ehrcrypt::format::parse_strict(&bytes, "", "entity").ok()?;
             entity::is_entity(&v).then_some(())?;
             Entity::parse(&v, &p.display().to_string())
                 .ok()
@@ -581,11 +580,39 @@ fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
 fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result<()> {
     let session = env.session()?;
     let (p, source) = Entity::read(patient)?;
-    let secret = p.secret_id(&session, me, &source)?;
-    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
-        .into_iter()
-        .filter(|(_, e)| e.is_child_of(&secret))
+    let secrets = std::collections::BTreeSet::from([p.secret_id(&session, me, &source)?]);
+    // Only a link that authenticates counts (issue 11, defect 2): the
+    // secret id in a candidate's clear secretForeignKeys may have been
+    // copied there by anyone who can write the folder.
+    let checked: Vec<(PathBuf, Entity, Result<bool>)> = scan(dirs)?
+        .into_par_iter()
+        .map(|(path, e)| {
+            let link = delegation::authenticated_link(
+                &e,
+                &session,
+                me,
+                &secrets,
+                &ehrcrypt::error::display_path(&path),
+            );
+            (path, e, link)
+        })
         .collect();
+    let mut found = Vec::new();
+    let mut forged = Vec::new();
+    for (path, e, link) in checked {
+        match link {
+            Ok(true) => found.push((path, e)),
+            Ok(false) => {}
+            Err(err) if entity::is_access_error(&err) => env.out.warn(format!(
+                "{}: not listed: it claims to be a child but {me} cannot open it to check",
+                path.display()
+            )),
+            Err(err) => {
+                env.out.warn(format!("not listed: {}", err.message()));
+                forged.push(path.display().to_string());
+            }
+        }
+    }
     if found.is_empty() {
         env.out.note(format!(
             "{source}: no entity in the given places is linked to this patient"
@@ -593,7 +620,22 @@ fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result
     }
     print_entities(env, &found);
     env.report_stats(&session);
-    Ok(())
+    links_verdict(&forged)
+}
+
+/// Exit 5 after the listing when a candidate's link failed to authenticate.
+fn links_verdict(forged: &[String]) -> Result<()> {
+    if forged.is_empty() {
+        return Ok(());
+    }
+    Err(Error::integrity(format!(
+        "{} entit{} claim{} a link that does not authenticate: {}",
+        forged.len(),
+        if forged.len() == 1 { "y" } else { "ies" },
+        if forged.len() == 1 { "s" } else { "" },
+        forged.join(", ")
+    ))
+    .hint("the files were modified (possibly relinked); restore or remove them"))
 }
 
 fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> {
@@ -605,26 +647,37 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
             e.id_text()
         )));
     };
-    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
+    // The child's own link first: if it does not authenticate, no
+    // candidate can be its parent.
+    let claimed = e.secret_foreign_keys.iter().cloned().collect();
+    delegation::authenticated_link(&e, &session, me, &claimed, &source)?;
+    let mut found = Vec::new();
+    let mut forged = Vec::new();
+    for (path, p) in scan(dirs)?
         .into_iter()
-        .filter(|(f, p)| {
-            p.kind == EntityKind::Patient
-                && p.id_text() == parent_id
-                // v2 links are authenticated: the candidate is the parent
-                // only if its secret id gives this entity's link tag.
-                && (e.v2.is_none()
-                    || p.secret_id(&session, me, &f.display().to_string())
-                        .is_ok_and(|s| e.is_child_of(&s)))
-        })
-        .collect();
-    if found.is_empty() {
+        .filter(|(_, p)| p.kind == EntityKind::Patient && p.id_text() == parent_id)
+    {
+        let psource = ehrcrypt::error::display_path(&path);
+        match delegation::authenticated_parent(&e, &p, &session, me, &source, &psource) {
+            Ok(true) => found.push((path, p)),
+            Ok(false) => {}
+            Err(err) if entity::is_access_error(&err) => env.out.warn(format!(
+                "{psource}: not listed: {me} cannot open it to check that it is the parent"
+            )),
+            Err(err) => {
+                env.out.warn(format!("not listed: {}", err.message()));
+                forged.push(psource);
+            }
+        }
+    }
+    if found.is_empty() && forged.is_empty() {
         return Err(Error::not_found(format!(
             "{source}: its patient {parent_id} is in none of the given directories"
         )));
     }
     print_entities(env, &found);
     env.report_stats(&session);
-    Ok(())
+    links_verdict(&forged)
 }
 
 fn print_entities(env: &Env, found: &[(PathBuf, Entity)]) {

@@ -215,6 +215,10 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                     "updated owner"
                 };
                 out.line(format!("{verb} {}", report.id));
+                out.line(format!(
+                    "name {:?} (unverified: the document does not sign its name, kind or key dates)",
+                    report.name
+                ));
                 for fp in &report.new_keys {
                     out.line(format!("new key {} (unverified)", fp.grouped()));
                 }

@@ -9,6 +9,8 @@ pub mod derive;
 pub mod rsa_keys;
 pub mod stream;
 pub mod symmetric;
+#[cfg(test)]
+mod wycheproof_tests;
 
 pub use context::Context;
 pub use rsa_keys::{Fingerprint, PrivateKey, PublicKey};
