@@ -276,7 +276,10 @@ fn read_document(
         if e.is_syntax() || e.is_eof() {
             crate::format::json_error(&input.name, "FHIR input", &e)
         } else {
-            Error::format(format!("{}: not FHIR JSON: {e}", input.name))
+            Error::format(format!(
+                "{}: not FHIR JSON (a resource or Bundle is a JSON object without repeated names)",
+                input.name
+            ))
         }
     })?;
     let rtype = doc.get_str("resourceType").ok_or_else(|| {
