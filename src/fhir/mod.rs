@@ -12,7 +12,7 @@
 //! - [`compartment`]: the R4 Patient compartment table;
 //! - [`json`], [`ndjson`], [`input`]: reading Bundles and bulk-data ndjson
 //!   one resource at a time, in bounded memory, and writing them back;
-//! - [`record`]: how a resource maps to an entity (docs/FORMAT.md §10);
+//! - [`record`]: how a resource maps to an entity (docs/FORMAT.md §12);
 //! - [`import`], [`export`]: the two commands' work.
 
 pub mod compartment;

@@ -1,4 +1,4 @@
-//! How a resource becomes an entity (docs/FORMAT.md §10): its entity kind
+//! How a resource becomes an entity (docs/FORMAT.md §12): its entity kind
 //! and id, and the record sealed in `encryptedSelf`.
 //!
 //! Records:
