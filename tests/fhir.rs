@@ -24,6 +24,13 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
+/// `ehrcrypt [FLAGS] fhir import --as A INPUT --out-dir DIR`, which must succeed.
+fn import(sb: &Sandbox, flags: &[&str], input: &str, dir: &str) -> std::process::Output {
+    let mut args = flags.to_vec();
+    args.extend(["fhir", "import", "--as", "A", input, "--out-dir", dir]);
+    ok(&mut sb.ks("A"), &args)
+}
+
 /// The entity file in `dir` whose clear id is `id`.
 fn entity_with_id(dir: &Path, id: &str) -> PathBuf {
     fs::read_dir(dir)
@@ -39,18 +46,7 @@ fn every_bundle_type_comes_back_byte_for_byte() {
     for name in BUNDLES {
         let dir = sb.path(&format!("{name}.enc"));
         let out = sb.path(&format!("{name}.out"));
-        ok(
-            &mut sb.ks("A"),
-            &[
-                "fhir",
-                "import",
-                "--as",
-                "A",
-                s(&fhir(name)),
-                "--out-dir",
-                s(&dir),
-            ],
-        );
+        import(&sb, &[], s(&fhir(name)), s(&dir));
         ok(
             &mut sb.ks("A"),
             &["fhir", "export", "--as", "A", s(&dir), "-o", s(&out)],
@@ -75,18 +71,7 @@ fn a_compact_bundle_comes_back_with_the_same_members_in_the_same_order() {
     let compact = fs::read_to_string(fhir("transaction.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&compact).unwrap();
     let input = sb.write("tx.json", serde_json::to_string(&v).unwrap());
-    ok(
-        &mut sb.ks("A"),
-        &[
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&input),
-            "--out-dir",
-            s(&sb.path("tx")),
-        ],
-    );
+    import(&sb, &[], s(&input), s(&sb.path("tx")));
     let out = ok(
         &mut sb.ks("A"),
         &["fhir", "export", "--as", "A", s(&sb.path("tx"))],
@@ -142,19 +127,7 @@ fn ndjson_files_come_back_line_for_line() {
 fn compartment_members_are_the_patients_children_and_names_reveal_nothing() {
     let sb = Sandbox::new();
     let dir = sb.path("rec");
-    let out = ok(
-        &mut sb.ks("A"),
-        &[
-            "--json",
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&fhir("collection.json")),
-            "--out-dir",
-            s(&dir),
-        ],
-    );
+    let out = import(&sb, &["--json"], s(&fhir("collection.json")), s(&dir));
     let report = json(&out);
     assert_eq!(report["imported"], 18);
     assert_eq!(report["patients"], 2);
@@ -223,18 +196,7 @@ fn compartment_members_are_the_patients_children_and_names_reveal_nothing() {
 fn a_colleague_given_the_patient_with_children_exports_that_compartment() {
     let sb = Sandbox::new();
     let dir = sb.path("rec");
-    ok(
-        &mut sb.ks("A"),
-        &[
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&fhir("collection.json")),
-            "--out-dir",
-            s(&dir),
-        ],
-    );
+    import(&sb, &[], s(&fhir("collection.json")), s(&dir));
     // Before sharing, B reads nothing.
     let out = ok(
         &mut sb.ks("B"),
@@ -311,19 +273,7 @@ fn a_colleague_given_the_patient_with_children_exports_that_compartment() {
 fn transaction_urn_uuid_references_link_the_patient() {
     let sb = Sandbox::new();
     let dir = sb.path("tx");
-    let out = ok(
-        &mut sb.ks("A"),
-        &[
-            "--json",
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&fhir("transaction.json")),
-            "--out-dir",
-            s(&dir),
-        ],
-    );
+    let out = import(&sb, &["--json"], s(&fhir("transaction.json")), s(&dir));
     assert_eq!(json(&out)["linked"], 3);
     assert_eq!(json(&out)["danglingReferences"], 0);
     let patient = entity_with_id(&dir, "urn:uuid:7c1a8f1e-3d2b-4c59-9a64-0d2f0f5d9a01");
@@ -437,19 +387,7 @@ fn a_huge_ndjson_line_is_refused_after_a_bounded_read() {
 #[test]
 fn dangling_references_are_kept_and_listed_with_v() {
     let sb = Sandbox::new();
-    let out = ok(
-        &mut sb.ks("A"),
-        &[
-            "-v",
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&fhir("searchset.json")),
-            "--out-dir",
-            s(&sb.path("ss")),
-        ],
-    );
+    let out = import(&sb, &["-v"], s(&fhir("searchset.json")), s(&sb.path("ss")));
     let err = stderr(&out);
     assert!(
         err.contains("searchset.json: entry 0 (Observation/obs-hb): reference \"Patient/pat-keats\" is not in the input (kept as it is)"),
@@ -466,18 +404,7 @@ fn dangling_references_are_kept_and_listed_with_v() {
 fn export_refuses_to_replace_a_file_without_force_and_writes_0600() {
     let sb = Sandbox::new();
     let dir = sb.path("b");
-    ok(
-        &mut sb.ks("A"),
-        &[
-            "fhir",
-            "import",
-            "--as",
-            "A",
-            s(&fhir("batch.json")),
-            "--out-dir",
-            s(&dir),
-        ],
-    );
+    import(&sb, &[], s(&fhir("batch.json")), s(&dir));
     let out = sb.write("out.json", "keep me");
     fails(
         &mut sb.ks("A"),
