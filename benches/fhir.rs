@@ -36,7 +36,7 @@ fn resource(rtype: &str, p: usize, n: usize) -> String {
             let _ = write!(
                 s,
                 r#"{{"resourceType":"Patient","id":"p{p:05}","identifier":[{{"system":"http://example.org/mrn","value":"MRN{p:07}"}}],"name":[{{"use":"official","family":"Family{p}","given":["Given{p}"]}}],"gender":"{}","birthDate":"19{:02}-0{}-1{}","address":[{{"line":["{p} High Street"],"city":"London","postalCode":"N1 {}AA","country":"GB"}}],"generalPractitioner":[{{"reference":"Practitioner/dr-{}"}}]}}"#,
-                if p % 2 == 0 { "female" } else { "male" },
+                if p.is_multiple_of(2) { "female" } else { "male" },
                 p % 100,
                 1 + p % 9,
                 p % 10,
