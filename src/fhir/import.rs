@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::compartment::compartment_references;
-use super::input::{for_each_item, Input, Item};
+use super::input::{for_each_item, Input, Item, Parse};
 use super::record::{self, Origin};
 use super::reference::{references, Reference};
 use super::resource::ResourceKey;
@@ -110,7 +110,7 @@ pub fn import(
             import: import_id.clone(),
             input: n as u64,
         };
-        let shell = for_each_item(input, &mut |item: Item| {
+        let shell = for_each_item(input, Parse::Full, &mut |item: Item| {
             let j = plan.len();
             let location = item.locate(&input.name);
             if let Some(key) = item.head.key() {
@@ -277,7 +277,7 @@ pub fn import(
             chunk.clear();
             Ok(())
         };
-        for_each_item(input, &mut |item: Item| {
+        for_each_item(input, Parse::Head, &mut |item: Item| {
             let j = next;
             next += 1;
             let same = plan.get(j).is_some_and(|p| {

@@ -162,23 +162,40 @@ pub struct Shell {
     pub entries: u64,
 }
 
+/// How much of each resource to parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parse {
+    /// The whole resource, into [`Item::resource`].
+    Full,
+    /// Only `resourceType` and `id` (the rest is checked and skipped, not
+    /// built): [`Item::resource`] holds just those two. For a second pass.
+    Head,
+}
+
 /// Calls `f` with each resource of `input`, in order. Returns the Bundle's
 /// shell when the input is a Bundle.
 pub fn for_each_item(
     input: &Input,
+    parse: Parse,
     f: &mut dyn FnMut(Item) -> Result<()>,
 ) -> Result<Option<Shell>> {
+    let r = Reader { input, parse };
     if input.is_ndjson_file() {
         let file = File::open(&input.path).map_err(|e| Error::io(&input.path, "read", e))?;
-        read_ndjson(input, BufReader::with_capacity(1 << 20, file), f)?;
+        r.ndjson(BufReader::with_capacity(1 << 20, file), f)?;
         return Ok(None);
     }
     let bytes = input.read_all()?;
     if looks_like_ndjson(&bytes) {
-        read_ndjson(input, &bytes[..], f)?;
+        r.ndjson(&bytes[..], f)?;
         return Ok(None);
     }
-    read_document(input, &bytes, f)
+    r.document(&bytes, f)
+}
+
+struct Reader<'a> {
+    input: &'a Input,
+    parse: Parse,
 }
 
 /// A first line that is a whole JSON object, followed by more: ndjson.
@@ -195,157 +212,183 @@ fn not_fhir(input: &str, at: Position, why: impl std::fmt::Display) -> Error {
     Error::format(format!("{input}: {at}: not FHIR JSON: {why}"))
 }
 
-fn read_ndjson(
-    input: &Input,
-    r: impl std::io::BufRead,
-    f: &mut dyn FnMut(Item) -> Result<()>,
-) -> Result<()> {
-    let mut lines = LineReader::new(r);
-    let mut buf = Vec::new();
-    let mut index = 0;
-    loop {
-        let got = lines
-            .next_line(&mut buf)
-            .map_err(|e| Error::io(&input.path, "read", e))?;
-        let at = Position::Line(lines.line_number());
-        match got {
-            Line::End => return Ok(()),
-            Line::TooLong => {
-                return Err(Error::format(format!(
-                    "{}: {at}: longer than {} MiB; not an ndjson resource",
-                    input.name,
-                    ndjson::MAX_LINE >> 20
-                ))
-                .hint("nothing was written"))
+impl Reader<'_> {
+    fn ndjson(
+        &self,
+        r: impl std::io::BufRead,
+        f: &mut dyn FnMut(Item) -> Result<()>,
+    ) -> Result<()> {
+        let input = self.input;
+        let mut lines = LineReader::new(r);
+        let mut buf = Vec::new();
+        let mut index = 0;
+        loop {
+            let got = lines
+                .next_line(&mut buf)
+                .map_err(|e| Error::io(&input.path, "read", e))?;
+            let at = Position::Line(lines.line_number());
+            match got {
+                Line::End => return Ok(()),
+                Line::TooLong => {
+                    return Err(Error::format(format!(
+                        "{}: {at}: longer than {} MiB; not an ndjson resource",
+                        input.name,
+                        ndjson::MAX_LINE >> 20
+                    ))
+                    .hint("nothing was written"))
+                }
+                Line::Read if ndjson::is_blank(&buf) => continue,
+                Line::Read => {}
             }
-            Line::Read if ndjson::is_blank(&buf) => continue,
-            Line::Read => {}
+            let item = self.item(at, index, &buf, None, None)?;
+            f(item)?;
+            index += 1;
         }
-        let item = resource_item(input, at, index, &buf, None, None)?;
-        f(item)?;
-        index += 1;
     }
-}
 
-/// Parses one resource's text into an [`Item`]; `entry` is the text of
-/// its Bundle entry, `None` to make it `{"resource":…}`.
-fn resource_item(
-    input: &Input,
-    at: Position,
-    index: u64,
-    text: &[u8],
-    entry: Option<Vec<u8>>,
-    full_url: Option<String>,
-) -> Result<Item> {
-    let resource: Value = serde_json::from_slice(text).map_err(|e| {
-        not_fhir(
-            &input.name,
-            at,
-            format!("invalid JSON (column {})", e.column()),
-        )
-    })?;
-    let head =
-        ResourceHead::of(&resource).map_err(|e| e.context(format!("{}: {at}", input.name)))?;
-    let entry = match entry {
-        Some(e) => e,
-        None => {
-            let mut e = Vec::with_capacity(text.len() + 13);
-            e.extend_from_slice(b"{\"resource\":");
-            reindent(text, Layout::Compact, 0, &mut e)
-                .map_err(|_| Error::internal("write to memory"))?;
-            e.push(b'}');
-            e
-        }
-    };
-    Ok(Item {
-        index,
-        position: at,
-        entry,
-        resource,
-        head,
-        full_url,
-    })
-}
+    /// Parses one resource's text into an [`Item`]; `entry` is the text of
+    /// its Bundle entry, `None` to make it `{"resource":…}`.
+    fn item(
+        &self,
+        at: Position,
+        index: u64,
+        text: &[u8],
+        entry: Option<Vec<u8>>,
+        full_url: Option<String>,
+    ) -> Result<Item> {
+        let input = self.input;
+        let invalid = |e: serde_json::Error| {
+            not_fhir(
+                &input.name,
+                at,
+                format!("invalid JSON (column {})", e.column()),
+            )
+        };
+        let resource: Value = match self.parse {
+            Parse::Full => serde_json::from_slice(text).map_err(invalid)?,
+            Parse::Head => {
+                #[derive(serde::Deserialize)]
+                struct Head {
+                    #[serde(rename = "resourceType")]
+                    rtype: Option<Value>,
+                    id: Option<Value>,
+                }
+                let h: Head = serde_json::from_slice(text).map_err(invalid)?;
+                let mut m = serde_json::Map::new();
+                if let Some(t) = h.rtype {
+                    m.insert("resourceType".into(), t);
+                }
+                if let Some(id) = h.id {
+                    m.insert("id".into(), id);
+                }
+                Value::Object(m)
+            }
+        };
+        let head =
+            ResourceHead::of(&resource).map_err(|e| e.context(format!("{}: {at}", input.name)))?;
+        let entry = match entry {
+            Some(e) => e,
+            None => {
+                let mut e = Vec::with_capacity(text.len() + 13);
+                e.extend_from_slice(b"{\"resource\":");
+                reindent(text, Layout::Compact, 0, &mut e)
+                    .map_err(|_| Error::internal("write to memory"))?;
+                e.push(b'}');
+                e
+            }
+        };
+        Ok(Item {
+            index,
+            position: at,
+            entry,
+            resource,
+            head,
+            full_url,
+        })
+    }
 
-fn read_document(
-    input: &Input,
-    bytes: &[u8],
-    f: &mut dyn FnMut(Item) -> Result<()>,
-) -> Result<Option<Shell>> {
-    let doc = RawObject::parse(bytes).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            crate::format::json_error(&input.name, "FHIR input", &e)
-        } else {
-            Error::format(format!(
+    fn document(
+        &self,
+        bytes: &[u8],
+        f: &mut dyn FnMut(Item) -> Result<()>,
+    ) -> Result<Option<Shell>> {
+        let input = self.input;
+        let doc = RawObject::parse(bytes).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                crate::format::json_error(&input.name, "FHIR input", &e)
+            } else {
+                Error::format(format!(
                 "{}: not FHIR JSON (a resource or Bundle is a JSON object without repeated names)",
                 input.name
             ))
+            }
+        })?;
+        let rtype = doc.get_str("resourceType").ok_or_else(|| {
+            Error::format(format!(
+                "{}: not FHIR JSON (no \"resourceType\")",
+                input.name
+            ))
+        })?;
+        if rtype != "Bundle" {
+            f(self.item(Position::Whole, 0, bytes, None, None)?)?;
+            return Ok(None);
         }
-    })?;
-    let rtype = doc.get_str("resourceType").ok_or_else(|| {
-        Error::format(format!(
-            "{}: not FHIR JSON (no \"resourceType\")",
-            input.name
-        ))
-    })?;
-    if rtype != "Bundle" {
-        f(resource_item(input, Position::Whole, 0, bytes, None, None)?)?;
-        return Ok(None);
-    }
-    let btype = doc.get_str("type").unwrap_or_default();
-    if !BUNDLE_TYPES.contains(&btype.as_str()) {
-        return Err(Error::format(format!(
-            "{}: a Bundle of type \"{}\" holds no records to import (types: {})",
-            input.name,
-            btype.escape_debug(),
-            BUNDLE_TYPES.join(", ")
-        )));
-    }
-    let entries: Vec<&serde_json::value::RawValue> = match doc.get("entry") {
-        None => Vec::new(),
-        Some(raw) => serde_json::from_str(raw.get())
-            .map_err(|_| Error::format(format!("{}: Bundle.entry is not an array", input.name)))?,
-    };
-    let mut members = Vec::with_capacity(doc.0.len());
-    for (name, raw) in &doc.0 {
-        let mut text = Vec::new();
-        if name != "entry" {
-            reindent(raw.get().as_bytes(), Layout::Compact, 0, &mut text)
-                .map_err(|_| Error::internal("write to memory"))?;
-        }
-        members.push((name.clone(), text));
-    }
-    for (i, raw) in entries.iter().enumerate() {
-        let at = Position::Entry(i as u64);
-        let e = RawObject::parse(raw.get().as_bytes())
-            .map_err(|e| not_fhir(&input.name, at, format!("the entry is not an object ({e})")))?;
-        let Some(resource) = e.get("resource") else {
-            let what = e
-                .get_str("fullUrl")
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
+        let btype = doc.get_str("type").unwrap_or_default();
+        if !BUNDLE_TYPES.contains(&btype.as_str()) {
             return Err(Error::format(format!(
+                "{}: a Bundle of type \"{}\" holds no records to import (types: {})",
+                input.name,
+                btype.escape_debug(),
+                BUNDLE_TYPES.join(", ")
+            )));
+        }
+        let entries: Vec<&serde_json::value::RawValue> = match doc.get("entry") {
+            None => Vec::new(),
+            Some(raw) => serde_json::from_str(raw.get()).map_err(|_| {
+                Error::format(format!("{}: Bundle.entry is not an array", input.name))
+            })?,
+        };
+        let mut members = Vec::with_capacity(doc.0.len());
+        for (name, raw) in &doc.0 {
+            let mut text = Vec::new();
+            if name != "entry" {
+                reindent(raw.get().as_bytes(), Layout::Compact, 0, &mut text)
+                    .map_err(|_| Error::internal("write to memory"))?;
+            }
+            members.push((name.clone(), text));
+        }
+        for (i, raw) in entries.iter().enumerate() {
+            let at = Position::Entry(i as u64);
+            let e = RawObject::parse(raw.get().as_bytes()).map_err(|e| {
+                not_fhir(&input.name, at, format!("the entry is not an object ({e})"))
+            })?;
+            let Some(resource) = e.get("resource") else {
+                let what = e
+                    .get_str("fullUrl")
+                    .map(|u| format!(" {u}"))
+                    .unwrap_or_default();
+                return Err(Error::format(format!(
                 "{}: {at}{what}: the entry has no resource (a DELETE or a reference-only entry is not a record)",
                 input.name
             )));
-        };
-        let mut entry = Vec::new();
-        reindent(raw.get().as_bytes(), Layout::Compact, 0, &mut entry)
-            .map_err(|_| Error::internal("write to memory"))?;
-        let item = resource_item(
-            input,
-            at,
-            i as u64,
-            resource.get().as_bytes(),
-            Some(entry),
-            e.get_str("fullUrl"),
-        )?;
-        f(item)?;
+            };
+            let mut entry = Vec::new();
+            reindent(raw.get().as_bytes(), Layout::Compact, 0, &mut entry)
+                .map_err(|_| Error::internal("write to memory"))?;
+            let item = self.item(
+                at,
+                i as u64,
+                resource.get().as_bytes(),
+                Some(entry),
+                e.get_str("fullUrl"),
+            )?;
+            f(item)?;
+        }
+        Ok(Some(Shell {
+            members,
+            entries: entries.len() as u64,
+        }))
     }
-    Ok(Some(Shell {
-        members,
-        entries: entries.len() as u64,
-    }))
 }
 
 #[cfg(test)]
@@ -355,7 +398,7 @@ mod tests {
     fn items(text: &str) -> Result<(Vec<Item>, Option<Shell>)> {
         let input = Input::from_bytes("t", text.as_bytes().to_vec());
         let mut out = Vec::new();
-        let shell = for_each_item(&input, &mut |i| {
+        let shell = for_each_item(&input, Parse::Full, &mut |i| {
             out.push(i);
             Ok(())
         })?;
