@@ -456,3 +456,61 @@ fn stdin_takes_a_bundle_or_ndjson() {
     );
     assert!(out.stdout == fs::read(fhir("bulk/Observation.ndjson")).unwrap());
 }
+
+#[test]
+fn golden_v1_entities_still_export_as_their_bundle() {
+    let sb = Sandbox::new();
+    let golden = fhir("batch.entities-v1");
+    for who in ["A", "B"] {
+        let out = ok(
+            &mut sb.ks(who),
+            &["fhir", "export", "--as", who, s(&golden)],
+        );
+        assert!(
+            out.stdout == fs::read(fhir("batch.json")).unwrap(),
+            "{who}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn other_entities_in_the_directory_are_skipped() {
+    let sb = Sandbox::new();
+    let dir = sb.path("mixed");
+    import(&sb, &[], s(&fhir("batch.json")), s(&dir));
+    let record = sb.write("note.json", r#"{"id": "n1", "text": "not FHIR"}"#);
+    ok(
+        &mut sb.ks("A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "form",
+            s(&record),
+            "-o",
+            s(&dir.join("note.enc.json")),
+        ],
+    );
+    let out = ok(
+        &mut sb.ks("A"),
+        &[
+            "--json",
+            "fhir",
+            "export",
+            "--as",
+            "A",
+            s(&dir),
+            "-o",
+            s(&sb.path("out.json")),
+        ],
+    );
+    assert_eq!(json(&out)["skipped"], 1);
+    assert_eq!(json(&out)["bundleRestored"], true);
+    assert_eq!(
+        fs::read(sb.path("out.json")).unwrap(),
+        fs::read(fhir("batch.json")).unwrap()
+    );
+}
