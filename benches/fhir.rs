@@ -1,4 +1,4 @@
-//! Figure 8, FHIR bulk import and export (issue 15): a bulk-data export of
+//! Figure 9, FHIR bulk import and export (issue 15): a bulk-data export of
 //! 100,000 resources (1,000 patients with their encounters, observations,
 //! conditions and medication requests, one ndjson file per type) imported
 //! by one invocation of the release binary, shared with a second owner,
@@ -116,7 +116,7 @@ fn main() {
     let patients = if opts.quick { 100 } else { 1_000 };
     let resources: usize = patients * PER_PATIENT.iter().map(|(_, n)| n).sum::<usize>();
     let runs = opts.runs(3);
-    let _pressure = section("8. FHIR bulk import and export", "fhir", opts);
+    let _pressure = section("9. FHIR bulk import and export", "fhir", opts);
 
     let scratch = Scratch::new(Disk::Tmpfs, "fhir");
     let (files, all) = bulk_export(scratch.path(), patients);

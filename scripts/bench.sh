@@ -78,5 +78,5 @@ figure share "4. Share"
 figure backup "5. Backup and emergency decrypt"
 figure keys "6. Key work"
 figure versus_age "7. Against age"
-figure fhir "8. FHIR bulk import and export"
+figure fhir "9. FHIR bulk import and export"
 exit $status

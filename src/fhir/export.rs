@@ -60,7 +60,6 @@ struct Found {
     is_bundle: bool,
     kind: EntityKind,
     entity_id: String,
-    secret_foreign_keys: Vec<String>,
 }
 
 /// Exports what `me` can read among `files` (entity files) to `out` (`-`:
@@ -108,7 +107,19 @@ pub fn export(
         let (e, _) = Entity::read(&patient.path)?;
         let secret = e.secret_id(session, me, &source)?;
         let path = patient.path.clone();
-        entries.retain(|f| f.path == path || f.secret_foreign_keys.contains(&secret));
+        // The links are checked on the envelopes again rather than kept
+        // from the first pass: only this option needs them.
+        let linked: Vec<bool> = entries
+            .par_iter()
+            .map(|f| {
+                Ok(f.path == path || {
+                    let (e, _) = Entity::read(&f.path)?;
+                    e.is_child_of(&secret)
+                })
+            })
+            .collect::<Result<_>>()?;
+        let mut keep = linked.into_iter();
+        entries.retain(|_| keep.next().unwrap_or(false));
     }
     entries.sort_by(|a, b| (&a.origin, a.index).cmp(&(&b.origin, b.index)));
     let shell = match (&opts.patient, opts.layout, entries.first()) {
@@ -241,7 +252,6 @@ fn scan(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<Found>> {
         is_bundle: stored.is_bundle(),
         kind: e.kind,
         entity_id: e.id_text(),
-        secret_foreign_keys: e.secret_foreign_keys,
     }))
 }
 
