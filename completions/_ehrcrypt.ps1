@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
+            [CompletionResult]::new('fhir', 'fhir', [CompletionResultType]::ParameterValue, 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('man-pages', 'man-pages', [CompletionResultType]::ParameterValue, 'Write one man page per command into DIR (for scripts/update-completions)')
@@ -1010,6 +1011,76 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;research;help;help' {
             break
         }
+        'ehrcrypt;fhir' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;fhir;import' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who encrypts (its private key must be here)')
+            [CompletionResult]::new('--share-with', '--share-with', [CompletionResultType]::ParameterName, 'Also give this data owner access (repeatable)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for the entities (created whole if it does not exist)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;fhir;export' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who decrypts')
+            [CompletionResult]::new('--patient', '--patient', [CompletionResultType]::ParameterName, 'Only this patient''s compartment (the Patient''s FHIR id)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file (- for stdout, the default)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file (- for stdout, the default)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--ndjson', '--ndjson', [CompletionResultType]::ParameterName, 'One resource per line instead of a Bundle')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;fhir;help' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;fhir;help;import' {
+            break
+        }
+        'ehrcrypt;fhir;help;export' {
+            break
+        }
+        'ehrcrypt;fhir;help;help' {
+            break
+        }
         'ehrcrypt;demo' {
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
@@ -1064,6 +1135,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
+            [CompletionResult]::new('fhir', 'fhir', [CompletionResultType]::ParameterValue, 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('man-pages', 'man-pages', [CompletionResultType]::ParameterValue, 'Write one man page per command into DIR (for scripts/update-completions)')
@@ -1234,6 +1306,17 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;research;reidentify' {
+            break
+        }
+        'ehrcrypt;help;fhir' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)')
+            break
+        }
+        'ehrcrypt;help;fhir;import' {
+            break
+        }
+        'ehrcrypt;help;fhir;export' {
             break
         }
         'ehrcrypt;help;demo' {

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand fhir 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
@@ -912,6 +913,69 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;research;help;help'= {
         }
+        &'ehrcrypt;fhir'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;fhir;import'= {
+            cand --as 'The data owner who encrypts (its private key must be here)'
+            cand --share-with 'Also give this data owner access (repeatable)'
+            cand --out-dir 'Directory for the entities (created whole if it does not exist)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;fhir;export'= {
+            cand --as 'The data owner who decrypts'
+            cand --patient 'Only this patient''s compartment (the Patient''s FHIR id)'
+            cand -o 'Output file (- for stdout, the default)'
+            cand --output 'Output file (- for stdout, the default)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --ndjson 'One resource per line instead of a Bundle'
+            cand --force 'Replace an existing output file'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;fhir;help'= {
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;fhir;help;import'= {
+        }
+        &'ehrcrypt;fhir;help;export'= {
+        }
+        &'ehrcrypt;fhir;help;help'= {
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -963,6 +1027,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand fhir 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
@@ -1089,6 +1154,14 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;research;revoke'= {
         }
         &'ehrcrypt;help;research;reidentify'= {
+        }
+        &'ehrcrypt;help;fhir'= {
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+        }
+        &'ehrcrypt;help;fhir;import'= {
+        }
+        &'ehrcrypt;help;fhir;export'= {
         }
         &'ehrcrypt;help;demo'= {
         }

@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod delegation;
 pub mod entity;
 pub mod error;
+pub mod fhir;
 pub mod format;
 pub mod hcp_key;
 pub mod keystore;

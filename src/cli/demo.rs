@@ -633,6 +633,159 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         5,
     )?;
     hostile_input(d)?;
+    fhir_steps(d)
+}
+
+/// A small FHIR bundle for [`fhir_steps`]: a patient, an encounter, an
+/// observation, and a practitioner who belongs to no patient.
+const FHIR_BUNDLE: &str = r#"{
+  "resourceType": "Bundle",
+  "id": "keats-summary",
+  "type": "collection",
+  "entry": [
+    {
+      "fullUrl": "urn:uuid:0f6d4c1e-6a0b-4d6e-9c1a-2b3c4d5e6f70",
+      "resource": {
+        "resourceType": "Patient",
+        "id": "keats",
+        "name": [
+          {
+            "family": "Keats",
+            "given": [
+              "John"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "visit-1",
+        "status": "finished",
+        "class": {
+          "code": "AMB"
+        },
+        "subject": {
+          "reference": "urn:uuid:0f6d4c1e-6a0b-4d6e-9c1a-2b3c4d5e6f70"
+        }
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Observation",
+        "id": "glucose",
+        "status": "final",
+        "code": {
+          "text": "Glucose"
+        },
+        "subject": {
+          "reference": "Patient/keats"
+        },
+        "encounter": {
+          "reference": "Encounter/visit-1"
+        },
+        "performer": [
+          {
+            "reference": "Practitioner/hunt"
+          }
+        ],
+        "valueQuantity": {
+          "value": 5.80,
+          "unit": "mmol/L"
+        }
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Practitioner",
+        "id": "hunt",
+        "name": [
+          {
+            "family": "Hunt"
+          }
+        ]
+      }
+    }
+  ]
+}
+"#;
+
+/// FHIR (issue 15): a bundle in, one entity per resource, back out.
+fn fhir_steps(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Alice imports a FHIR bundle: one entity per resource, linked to the patient",
+        "The patient becomes a patient entity; its encounter and observation (its\nPatient compartment) become its children through the secret links. File\nnames are random; references stay inside the encrypted resources.",
+    );
+    d.write("keats-bundle.json", FHIR_BUNDLE)?;
+    d.run(
+        "alice",
+        &[
+            "fhir",
+            "import",
+            "--as",
+            "dr-alice",
+            "keats-bundle.json",
+            "--out-dir",
+            "fhir-records",
+        ],
+    )?;
+    d.run(
+        "alice",
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "dr-alice",
+            "fhir-records",
+            "-o",
+            "keats-back.json",
+        ],
+    )?;
+    let same = d.read("keats-bundle.json")? == d.read("keats-back.json")?;
+    println!(
+        "\n   Alice's export is the imported bundle, byte for byte: {}",
+        if same { "yes" } else { "NO" }
+    );
+
+    d.section(
+        "Alice shares the patient with Bob, with its children; Bob exports it",
+        "Bob gets the patient's compartment (here as ndjson): not the practitioner,\nand not the original bundle's own fields, which were not shared with him.",
+    );
+    let dir = d.dir.join("fhir-records");
+    let patient = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, "read directory", e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\"id\": \"Patient/keats\"")))
+        .ok_or_else(|| Error::internal("the demo patient entity is missing"))?;
+    let patient = format!(
+        "fhir-records/{}",
+        patient.file_name().unwrap_or_default().to_string_lossy()
+    );
+    d.run(
+        "alice",
+        &[
+            "share",
+            "--as",
+            "dr-alice",
+            "--with",
+            "dr-bob",
+            "--with-children",
+            "fhir-records",
+            &patient,
+        ],
+    )?;
+    d.run(
+        "bob",
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "dr-bob",
+            "fhir-records",
+            "--ndjson",
+        ],
+    )?;
     Ok(())
 }
 

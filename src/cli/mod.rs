@@ -15,6 +15,7 @@ pub mod delegation;
 pub mod demo;
 pub mod emergency;
 pub mod entity;
+pub mod fhir;
 pub mod files;
 pub mod hcp_key;
 pub mod key;
@@ -107,6 +108,9 @@ pub enum Command {
     #[cfg(feature = "research")]
     #[command(subcommand)]
     Research(research::ResearchCommand),
+    /// FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities
+    #[command(subcommand)]
+    Fhir(fhir::FhirCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     #[command(
         after_help = "Examples:\n  ehrcrypt demo\n  ehrcrypt demo --keep demo-files/   # keep the keystores and try the commands"
@@ -242,6 +246,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Emergency(c) => emergency::run(&env, c),
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
+        Command::Fhir(c) => fhir::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
