@@ -147,19 +147,10 @@ impl Session {
         &self.keystore
     }
 
-    /// Changes the keystore file (locked read-modify-write, see
-    /// [`Keystore::update`]) and this session's view of it together, so
-    /// that later lookups see the change. Unlocked keys stay cached.
-    pub fn update_keystore<T>(
-        &mut self,
-        change: impl FnOnce(&mut Keystore) -> Result<T>,
-    ) -> Result<T> {
-        let (out, ks) = Keystore::update(&self.path, |ks| {
-            let out = change(ks)?;
-            Ok((out, ks.clone()))
-        })?;
-        self.keystore = ks;
-        Ok(out)
+    /// Reads the keystore file again (another writer changed it).
+    pub fn reload(&mut self) -> Result<()> {
+        self.keystore = Keystore::load(&self.path)?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -23,6 +23,9 @@ pub mod output;
 pub mod owner;
 #[cfg(feature = "research")]
 pub mod research;
+pub mod pair;
+pub mod receive;
+pub mod send;
 
 use output::Output;
 
@@ -97,6 +100,12 @@ pub enum Command {
     #[cfg(feature = "research")]
     #[command(subcommand)]
     Research(research::ResearchCommand),
+    /// Pair with another device: a one-time code, and each side's key verified
+    Pair(pair::PairArgs),
+    /// Pair with another device and send it records (shared, not re-encrypted)
+    Send(send::SendArgs),
+    /// Pair with another device and receive records into a directory
+    Receive(receive::ReceiveArgs),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -188,6 +197,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Emergency(c) => emergency::run(&env, c),
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
+        Command::Pair(a) => pair::run(&env, a),
+        Command::Send(a) => send::run(&env, a),
+        Command::Receive(a) => receive::run(&env, a),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }
