@@ -551,7 +551,6 @@ mod tests {
         let a = handshake(s, Role::Listener, code_a);
         drop(l);
         // The listener's failure closes its socket, which ends the connector.
-        let a = a.map(|c| c);
         let b = t.join().unwrap();
         (a, b)
     }
