@@ -53,6 +53,10 @@ pub const MAX_PLAINTEXT: usize = MAX_FRAME - TAG_LEN;
 /// The largest data chunk in one frame.
 pub const MAX_CHUNK: usize = MAX_PLAINTEXT - 1;
 
+/// The SPAKE2 identities of the two roles (A = connector, B = listener).
+pub const SPAKE2_ID_CONNECTOR: &[u8] = b"ehrcrypt/d2d/v1 connector";
+pub const SPAKE2_ID_LISTENER: &[u8] = b"ehrcrypt/d2d/v1 listener";
+
 const KIND_CONTROL: u8 = b'C';
 const KIND_DATA: u8 = b'D';
 
@@ -216,8 +220,8 @@ pub fn handshake<S: Read + Write>(stream: S, role: Role, code: &PairingCode) -> 
     let mut stream = BufReader::with_capacity(256 << 10, stream);
     let password = Password::new(code.text().as_bytes());
     let (id_a, id_b) = (
-        Identity::new(b"ehrcrypt/d2d/v1 connector"),
-        Identity::new(b"ehrcrypt/d2d/v1 listener"),
+        Identity::new(SPAKE2_ID_CONNECTOR),
+        Identity::new(SPAKE2_ID_LISTENER),
     );
     let (pake, my_msg) = match role {
         Role::Connector => Spake2::<Ed25519Group>::start_a(&password, &id_a, &id_b),
@@ -293,7 +297,8 @@ pub fn handshake<S: Read + Write>(stream: S, role: Role, code: &PairingCode) -> 
         Role::Listener => builder.build_responder(),
     }
     .map_err(|_| Error::internal("cannot start Noise"))?;
-    let mut msg = vec![0u8; MAX_FRAME];
+    // Room for a whole frame and its length prefix.
+    let mut msg = vec![0u8; MAX_FRAME + 2];
     let mut scratch = vec![0u8; MAX_FRAME];
     let wrong_code = || {
         Error::integrity("pairing failed: the code does not match (or someone in the middle changed the messages)")
@@ -565,11 +570,17 @@ mod tests {
         b.send(&Message::new(Operation::Confirm, Value::Null))
             .unwrap();
         b.send_data(b"hello").unwrap();
+        let full = vec![7u8; MAX_CHUNK];
+        b.send_data(&full).unwrap();
         b.flush().unwrap();
         assert!(
             matches!(a.recv().unwrap(), Incoming::Control(m) if m.operation == Operation::Confirm)
         );
         assert!(matches!(a.recv().unwrap(), Incoming::Data(d) if d == b"hello"));
+        assert!(
+            matches!(a.recv().unwrap(), Incoming::Data(d) if d == &full[..]),
+            "a full frame"
+        );
     }
 
     #[test]
