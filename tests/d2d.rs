@@ -520,7 +520,7 @@ fn offer(files: u64, bytes: u64) -> Message {
 fn a_peer_that_claims_10_gb_is_refused_before_anything_is_written() {
     let (code, err, _) = hostile_sender(&[], |ch, _| {
         ch.send(&offer(1, 10 << 30)).unwrap();
-        let e = ch.expect(Operation::Accept).err().expect("refused");
+        let e = ch.expect(Operation::Accept).expect_err("refused");
         assert!(e.message().contains("at most"), "{}", e.message());
     });
     assert_eq!(code, 7, "{err}");
