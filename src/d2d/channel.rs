@@ -1,4 +1,4 @@
-//! The encrypted channel between two devices (docs/FORMAT.md §10.2).
+//! The encrypted channel between two devices (docs/FORMAT.md §12.2).
 //!
 //! Composition, all from maintained crates:
 //!
@@ -284,10 +284,11 @@ pub fn handshake<S: Read + Write>(stream: S, role: Role, code: &PairingCode) -> 
         .with("prologue")
         .with_bytes(c_hello)
         .with_bytes(l_hello);
-    let builder = snow::Builder::new(
+    let builder = snow::Builder::with_resolver(
         NOISE_PARAMS
             .parse()
             .map_err(|_| Error::internal("bad Noise parameters"))?,
+        super::noise_aes::resolver(),
     )
     .psk(0, &psk)
     .and_then(|b| b.prologue(prologue.as_bytes()))

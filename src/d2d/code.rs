@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The words of the code, sorted (binary search), all distinct, lower
 /// case ASCII. Never change this list: a code typed on an older ehrcrypt
-/// must mean the same on a newer one (docs/FORMAT.md §10).
+/// must mean the same on a newer one (docs/FORMAT.md §12.1).
 pub const WORDS: [&str; 256] = [
     "acid", "acorn", "actor", "adobe", "agent", "alarm", "album", "alpine", "amber", "anchor",
     "angel", "apple", "apron", "arch", "arena", "armor", "arrow", "aspen", "atlas", "attic",

@@ -12,10 +12,11 @@
 //! InteropEHRate's reference code did unauthenticated 512-bit finite-field
 //! Diffie-Hellman and AES-ECB; this keeps its flow (agree on a key, show
 //! each other's public key, exchange health data) with authenticated,
-//! modern cryptography (docs/FORMAT.md §10).
+//! modern cryptography (docs/FORMAT.md §12).
 
 pub mod channel;
 pub mod code;
+mod noise_aes;
 pub mod pairing;
 pub mod transfer;
 

@@ -1,4 +1,4 @@
-//! Moving files over a paired channel (docs/FORMAT.md §10.4).
+//! Moving files over a paired channel (docs/FORMAT.md §12.3).
 //!
 //! The sender offers totals (and its owner document for the receiver),
 //! the receiver accepts or refuses them against its limits, then each file
