@@ -4,13 +4,15 @@
 
 use std::io::{BufRead, Read};
 use std::net::TcpStream;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 use serde_json::json;
 
+use ehrcrypt::crypto::PrivateKey;
 use ehrcrypt::d2d::{self, Channel, Invitation, Me, PairingCode, Peer};
-use ehrcrypt::owner::OwnerId;
+use ehrcrypt::owner::{Owner, OwnerId};
 use ehrcrypt::session::Session;
 use ehrcrypt::{Error, Result};
 
@@ -112,18 +114,20 @@ pub struct PairArgs {
     pub peer: Option<String>,
 }
 
-/// The session's local owner and its unlocked current key, asked for
-/// before any connection is made (no passphrase prompt mid-protocol).
-pub fn unlock(
+/// What every D2D command does before the protocol: unlock the current
+/// key of `me` (so that no passphrase prompt interrupts the protocol),
+/// then open the channel.
+pub fn start(
+    env: &Env,
     session: &Session,
     me: &OwnerId,
-) -> Result<(
-    ehrcrypt::owner::Owner,
-    std::sync::Arc<ehrcrypt::crypto::PrivateKey>,
-)> {
+    link: &LinkArgs,
+    peer: Option<&str>,
+) -> Result<(Owner, Arc<PrivateKey>, Channel<TcpStream>)> {
     let owner = session.keystore().local_owner(me)?.clone();
     let key = session.current_private_key(&owner)?;
-    Ok((owner, key))
+    let ch = link.open(env, peer)?;
+    Ok((owner, key, ch))
 }
 
 /// The peer as every D2D command reports it.
@@ -151,8 +155,7 @@ pub fn peer_line(peer: &Peer) -> String {
 
 pub fn run(env: &Env, a: PairArgs) -> Result<()> {
     let session = env.session()?;
-    let (owner, key) = unlock(&session, &a.me)?;
-    let mut ch = a.link.open(env, a.peer.as_deref())?;
+    let (owner, key, mut ch) = start(env, &session, &a.me, &a.link, a.peer.as_deref())?;
     let comparison = ch.comparison_code();
     let me = Me {
         owner: &owner,

@@ -10,7 +10,7 @@ use ehrcrypt::d2d::{self, Limits, Me};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::Result;
 
-use super::pair::{peer_json, peer_line, unlock, LinkArgs};
+use super::pair::{peer_json, peer_line, start, LinkArgs};
 use super::Env;
 
 #[derive(Args, Debug)]
@@ -58,8 +58,7 @@ fn parse_size(s: &str) -> std::result::Result<u64, String> {
 
 pub fn run(env: &Env, a: ReceiveArgs) -> Result<()> {
     let session = env.session()?;
-    let (owner, key) = unlock(&session, &a.me)?;
-    let mut ch = a.link.open(env, a.connect.as_deref())?;
+    let (owner, key, mut ch) = start(env, &session, &a.me, &a.link, a.connect.as_deref())?;
     let comparison = ch.comparison_code();
     let me = Me {
         owner: &owner,

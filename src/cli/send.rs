@@ -10,7 +10,7 @@ use ehrcrypt::d2d::{self, Me};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::{Error, Result};
 
-use super::pair::{peer_json, peer_line, unlock, LinkArgs};
+use super::pair::{peer_json, peer_line, start, LinkArgs};
 use super::{files, Env};
 
 #[derive(Args, Debug)]
@@ -40,8 +40,7 @@ pub fn run(env: &Env, a: SendArgs) -> Result<()> {
     }
     let records = d2d::load_records(&files::expand_unique(&a.inputs)?)?;
     let mut session = env.session()?;
-    let (owner, key) = unlock(&session, &a.me)?;
-    let mut ch = a.link.open(env, a.connect.as_deref())?;
+    let (owner, key, mut ch) = start(env, &session, &a.me, &a.link, a.connect.as_deref())?;
     let comparison = ch.comparison_code();
     let me = Me {
         owner: &owner,

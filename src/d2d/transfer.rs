@@ -23,6 +23,7 @@ use serde_json::Value;
 use super::channel::{short, Channel, Incoming, Message, Operation, MAX_CHUNK};
 use crate::atomic_file::{Batch, Mode};
 use crate::backup::manifest::valid_name;
+use crate::backup::stream::read_full;
 use crate::error::{Error, ErrorKind, Result};
 use crate::owner::OwnerDocument;
 
@@ -113,7 +114,7 @@ fn send_inner<S: Read + Write>(
         let mut left = item.header.size;
         while left > 0 {
             let want = left.min(MAX_CHUNK as u64) as usize;
-            let n = fill(&mut item.source, &mut buf[..want]).map_err(|e| {
+            let n = read_full(&mut item.source, &mut buf[..want]).map_err(|e| {
                 Error::new(
                     ErrorKind::Io,
                     format!("{}: cannot read: {e}", item.header.name),
@@ -142,20 +143,6 @@ fn send_inner<S: Read + Write>(
         )));
     }
     Ok(totals)
-}
-
-/// Reads until `buf` is full or the source ends.
-fn fill(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 fn to_value(v: &impl Serialize) -> Result<Value> {
