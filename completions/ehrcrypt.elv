@@ -39,6 +39,9 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand pair 'Pair with another device: a one-time code, and each side''s key verified'
+            cand send 'Pair with another device and send it records (shared, not re-encrypted)'
+            cand receive 'Pair with another device and receive records into a directory'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -904,6 +907,66 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;research;help;help'= {
         }
+        &'ehrcrypt;pair'= {
+            cand --as 'The data owner on this device (its private key is held here)'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;send'= {
+            cand --as 'The data owner who sends; it must be able to read every entity'
+            cand --to 'The data owner on the other device; anyone else is refused'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --connect 'With --code: the listening side''s HOST:PORT'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;receive'= {
+            cand --as 'The data owner who receives (its private key is held here)'
+            cand --from 'Accept records only from this data owner'
+            cand --out-dir 'Directory for the records: created, or an existing one (nothing in it is overwritten)'
+            cand --max-size 'Refuse a transfer larger than SIZE (bytes, or with K, M, G)'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --connect 'With --code: the listening side''s HOST:PORT'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -942,6 +1005,9 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand pair 'Pair with another device: a one-time code, and each side''s key verified'
+            cand send 'Pair with another device and send it records (shared, not re-encrypted)'
+            cand receive 'Pair with another device and receive records into a directory'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1067,6 +1133,12 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;research;revoke'= {
         }
         &'ehrcrypt;help;research;reidentify'= {
+        }
+        &'ehrcrypt;help;pair'= {
+        }
+        &'ehrcrypt;help;send'= {
+        }
+        &'ehrcrypt;help;receive'= {
         }
         &'ehrcrypt;help;demo'= {
         }

@@ -687,6 +687,11 @@ fn research_steps(d: &mut Demo) -> Result<()> {
             "--study",
             "hba1c-2027",
             "study",
+        ],
+    )?;
+    Ok(())
+}
+
 /// Device to device (issue 18): Dr Alice pairs with a new colleague's
 /// machine with a one-time code and sends him John Keats's records; he
 /// reads them at once. The receiving side runs in the background, as it

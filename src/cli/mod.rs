@@ -21,10 +21,10 @@ pub mod key;
 pub mod keygen;
 pub mod output;
 pub mod owner;
-#[cfg(feature = "research")]
-pub mod research;
 pub mod pair;
 pub mod receive;
+#[cfg(feature = "research")]
+pub mod research;
 pub mod send;
 
 use output::Output;

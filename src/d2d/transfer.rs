@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::channel::{short, Channel, Incoming, Message, Operation, MAX_CHUNK};
-use crate::atomic_file::{Batch, Mode};
 use crate::backup::manifest::valid_name;
 use crate::backup::stream::read_full;
 use crate::error::{Error, ErrorKind, Result};
 use crate::owner::OwnerDocument;
+use crate::store::atomic_file::{Batch, Mode};
 
 /// What a transferred file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
