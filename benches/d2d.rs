@@ -1,4 +1,4 @@
-//! Figure 8, device to device (issue 18): pairing on loopback, and
+//! Figure 9, device to device (issue 18): pairing on loopback, and
 //! streaming 1 GiB through the D2D channel against the same bytes over a
 //! plain TCP socket on the same loopback, in the same run.
 //!
@@ -156,7 +156,7 @@ fn raw_transfer(bytes: u64) -> f64 {
 
 fn main() {
     let opts = Opts::from_args();
-    let _pressure = section("8. Device to device: pairing and streaming", "d2d", opts);
+    let _pressure = section("9. Device to device: pairing and streaming", "d2d", opts);
     let (a, ka) = identity("A");
     let (c, kc) = identity("C");
 
