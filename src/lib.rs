@@ -10,9 +10,11 @@
 //! - [`delegation`]: sharing entities, revoking access, rekeying.
 //! - [`store`]: where records live (local files; one interface), crash-safe
 //!   writes and serialised read-modify-write.
+//! - [`d2d`]: pairing two devices with a one-time code, sending records.
 
 pub mod backup;
 pub mod crypto;
+pub mod d2d;
 pub mod delegation;
 pub mod entity;
 pub mod error;

@@ -147,6 +147,12 @@ impl Session {
         &self.keystore
     }
 
+    /// Reads the keystore file again (another writer changed it).
+    pub fn reload(&mut self) -> Result<()> {
+        self.keystore = Keystore::load(&self.path)?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -786,6 +786,7 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
             "--ndjson",
         ],
     )?;
+    device_to_device(d)?;
     Ok(())
 }
 
@@ -948,6 +949,105 @@ fn research_steps(d: &mut Demo) -> Result<()> {
             "--study",
             "hba1c-2027",
             "study",
+        ],
+    )?;
+    Ok(())
+}
+
+/// Device to device (issue 18): Dr Alice pairs with a new colleague's
+/// machine with a one-time code and sends him John Keats's records; he
+/// reads them at once. The receiving side runs in the background, as it
+/// would on the other machine.
+fn device_to_device(d: &mut Demo) -> Result<()> {
+    use std::io::BufRead;
+    d.section(
+        "Device to device: pair with a one-time code, then send records",
+        "Dr Dan's machine listens and shows a short code; Dr Alice types it. SPAKE2 on\nthe code keys a Noise channel, each side signs its owner document for the\nsession, and each marks the other's key verified: no fingerprint to read\nout. The records travel shared with Dan (not re-encrypted), with the\nexchange key he needs.",
+    );
+    d.capture(
+        "dan",
+        &[
+            "keygen", "--id", "dr-dan", "--name", "Dr Dan", "--kind", "hcp",
+        ],
+    )?;
+    let args = [
+        "receive",
+        "--as",
+        "dr-dan",
+        "--listen",
+        "127.0.0.1",
+        "--out-dir",
+        "from-alice",
+    ];
+    println!("\n   [dan]$ ehrcrypt {} &", args.join(" "));
+    let mut child = Command::new(&d.exe)
+        .args(args)
+        .current_dir(&d.dir)
+        .env("EHRCRYPT_KEYSTORE", d.dir.join("dan.keystore.json"))
+        .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::internal(format!("cannot run {}: {e}", d.exe.display())))?;
+    let mut lines = std::io::BufReader::new(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::internal("no stdout"))?,
+    );
+    let (mut addr, mut code) = (String::new(), String::new());
+    while addr.is_empty() || code.is_empty() {
+        let mut line = String::new();
+        if lines.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.wait();
+            return Err(Error::internal("the demo's receiver ended early"));
+        }
+        println!("   | {}", line.trim_end());
+        if let Some(a) = line.trim().strip_prefix("listening on ") {
+            addr = a.to_string();
+        } else if let Some(c) = line.trim().strip_prefix("code: ") {
+            code = c.to_string();
+        }
+    }
+    let sent = d.run(
+        "alice",
+        &[
+            "send",
+            "--as",
+            "dr-alice",
+            "--to",
+            "dr-dan",
+            "--code",
+            &code,
+            "--connect",
+            &addr,
+            "records/keats.enc.json",
+            "records/contact.enc.json",
+        ],
+    );
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut lines, &mut rest);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::internal(format!("demo receiver: {e}")))?;
+    for line in rest
+        .lines()
+        .chain(String::from_utf8_lossy(&out.stderr).lines())
+    {
+        println!("   | [dan] {line}");
+    }
+    sent?;
+    if !out.status.success() {
+        return Err(Error::internal("the demo's receiver failed"));
+    }
+    d.run(
+        "dan",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-dan",
+            "from-alice/keats.enc.json",
         ],
     )?;
     Ok(())

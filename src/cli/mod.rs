@@ -22,8 +22,11 @@ pub mod key;
 pub mod keygen;
 pub mod output;
 pub mod owner;
+pub mod pair;
+pub mod receive;
 #[cfg(feature = "research")]
 pub mod research;
+pub mod send;
 
 use output::Output;
 
@@ -111,6 +114,12 @@ pub enum Command {
     /// FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities
     #[command(subcommand)]
     Fhir(fhir::FhirCommand),
+    /// Pair with another device: a one-time code, and each side's key verified
+    Pair(pair::PairArgs),
+    /// Pair with another device and send it records (shared, not re-encrypted)
+    Send(send::SendArgs),
+    /// Pair with another device and receive records into a directory
+    Receive(receive::ReceiveArgs),
     /// Run the whole flow on a throw-away keystore and narrate it
     #[command(
         after_help = "Examples:\n  ehrcrypt demo\n  ehrcrypt demo --keep demo-files/   # keep the keystores and try the commands"
@@ -247,6 +256,9 @@ pub fn run(cli: Cli) -> Result<()> {
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
         Command::Fhir(c) => fhir::run(&env, c),
+        Command::Pair(a) => pair::run(&env, a),
+        Command::Send(a) => send::run(&env, a),
+        Command::Receive(a) => receive::run(&env, a),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
