@@ -493,7 +493,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                         .ok()
                         .zip(b64::decode(&s.signature, "signature").ok())
                         .is_some_and(|(key, sig)| key.verify(&msg, &sig));
-                    match (ok, e.verified) {
+                    match (ok, e.is_verified()) {
                         (false, _) => "INVALID signature".to_string(),
                         (true, true) => "valid (verified key)".to_string(),
                         (true, false) => "valid, but the key is NOT VERIFIED".to_string(),
@@ -662,7 +662,7 @@ fn inspect_appendices(
                                 .iter()
                                 .find_map(|o| o.public_key(&a.author.fingerprint))
                         })
-                        .is_some_and(|e| e.verified);
+                        .is_some_and(|e| e.is_verified());
                     let status = match (sig_ok, a.backup == backup, trusted) {
                         (_, false, _) => "INVALID: belongs to another backup",
                         (Some(false), _, _) => "INVALID signature",

@@ -23,6 +23,7 @@ pub mod output;
 pub mod owner;
 #[cfg(feature = "research")]
 pub mod research;
+pub mod trust;
 
 use output::Output;
 
@@ -101,6 +102,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
     Completions(completions::CompletionsArgs),
+    /// Certificate authorities this keystore trusts, and their revocation lists
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
 }
 
 /// The kinds of data owner, as the command line spells them.
@@ -190,5 +194,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Research(c) => research::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
+        Command::Trust(c) => trust::run(&env, c),
     }
 }
