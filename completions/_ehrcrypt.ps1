@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Certificate authorities this keystore trusts, and their revocation lists')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -82,6 +83,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge an owner document into this keystore (its keys start unverified)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a key verified after comparing its fingerprint out of band')
             [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print the fingerprint of the owner''s current key (--all: every key)')
+            [CompletionResult]::new('csr', 'csr', [CompletionResultType]::ParameterValue, 'Write a PKCS#10 certificate request for the owner''s current key, signed with it')
+            [CompletionResult]::new('import-cert', 'import-cert', [CompletionResultType]::ParameterValue, 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an owner from the keystore')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -176,6 +179,37 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ehrcrypt;owner;csr' {
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE" [default: CN=<name>,UID=<id>]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file, or - for stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file, or - for stdout')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;owner;import-cert' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ehrcrypt;owner;remove' {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
@@ -198,6 +232,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge an owner document into this keystore (its keys start unverified)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a key verified after comparing its fingerprint out of band')
             [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print the fingerprint of the owner''s current key (--all: every key)')
+            [CompletionResult]::new('csr', 'csr', [CompletionResultType]::ParameterValue, 'Write a PKCS#10 certificate request for the owner''s current key, signed with it')
+            [CompletionResult]::new('import-cert', 'import-cert', [CompletionResultType]::ParameterValue, 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an owner from the keystore')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -218,6 +254,12 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;owner;help;fingerprint' {
+            break
+        }
+        'ehrcrypt;owner;help;csr' {
+            break
+        }
+        'ehrcrypt;owner;help;import-cert' {
             break
         }
         'ehrcrypt;owner;help;remove' {
@@ -1031,6 +1073,135 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ehrcrypt;trust' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the trust anchors and CRLs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop trusting an anchor (by the fingerprint `trust list` shows)')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Certificate revocation lists')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;trust;add' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;trust;list' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;trust;remove' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;trust;crl' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or update) a CRL signed by an anchor or a known intermediate CA')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;trust;crl;add' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;trust;crl;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or update) a CRL signed by an anchor or a known intermediate CA')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;trust;crl;help;add' {
+            break
+        }
+        'ehrcrypt;trust;crl;help;help' {
+            break
+        }
+        'ehrcrypt;trust;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the trust anchors and CRLs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop trusting an anchor (by the fingerprint `trust list` shows)')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Certificate revocation lists')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;trust;help;add' {
+            break
+        }
+        'ehrcrypt;trust;help;list' {
+            break
+        }
+        'ehrcrypt;trust;help;remove' {
+            break
+        }
+        'ehrcrypt;trust;help;crl' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or update) a CRL signed by an anchor or a known intermediate CA')
+            break
+        }
+        'ehrcrypt;trust;help;crl;add' {
+            break
+        }
+        'ehrcrypt;trust;help;help' {
+            break
+        }
         'ehrcrypt;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA-2048 key pair for a new data owner')
             [CompletionResult]::new('owner', 'owner', [CompletionResultType]::ParameterValue, 'List, show, export, import and verify data owners')
@@ -1044,6 +1215,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Certificate authorities this keystore trusts, and their revocation lists')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1057,6 +1229,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge an owner document into this keystore (its keys start unverified)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a key verified after comparing its fingerprint out of band')
             [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print the fingerprint of the owner''s current key (--all: every key)')
+            [CompletionResult]::new('csr', 'csr', [CompletionResultType]::ParameterValue, 'Write a PKCS#10 certificate request for the owner''s current key, signed with it')
+            [CompletionResult]::new('import-cert', 'import-cert', [CompletionResultType]::ParameterValue, 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an owner from the keystore')
             break
         }
@@ -1076,6 +1250,12 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;owner;fingerprint' {
+            break
+        }
+        'ehrcrypt;help;owner;csr' {
+            break
+        }
+        'ehrcrypt;help;owner;import-cert' {
             break
         }
         'ehrcrypt;help;owner;remove' {
@@ -1217,6 +1397,29 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;completions' {
+            break
+        }
+        'ehrcrypt;help;trust' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the trust anchors and CRLs')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Stop trusting an anchor (by the fingerprint `trust list` shows)')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Certificate revocation lists')
+            break
+        }
+        'ehrcrypt;help;trust;add' {
+            break
+        }
+        'ehrcrypt;help;trust;list' {
+            break
+        }
+        'ehrcrypt;help;trust;remove' {
+            break
+        }
+        'ehrcrypt;help;trust;crl' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or update) a CRL signed by an anchor or a known intermediate CA')
+            break
+        }
+        'ehrcrypt;help;trust;crl;add' {
             break
         }
         'ehrcrypt;help;help' {

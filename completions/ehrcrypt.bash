@@ -55,6 +55,9 @@ _ehrcrypt() {
             ehrcrypt,share)
                 cmd="ehrcrypt__subcmd__share"
                 ;;
+            ehrcrypt,trust)
+                cmd="ehrcrypt__subcmd__trust"
+                ;;
             ehrcrypt__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__backup__subcmd__create"
                 ;;
@@ -226,6 +229,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,share)
                 cmd="ehrcrypt__subcmd__help__subcmd__share"
                 ;;
+            ehrcrypt__subcmd__help,trust)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust"
+                ;;
             ehrcrypt__subcmd__help__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__help__subcmd__backup__subcmd__create"
                 ;;
@@ -286,6 +292,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__key,import-private)
                 cmd="ehrcrypt__subcmd__help__subcmd__key__subcmd__import__subcmd__private"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__owner,csr)
+                cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__help__subcmd__owner,export)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__export"
                 ;;
@@ -294,6 +303,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help__subcmd__owner,import)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__owner,import-cert)
+                cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__help__subcmd__owner,list)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__list"
@@ -328,6 +340,21 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__research,revoke)
                 cmd="ehrcrypt__subcmd__help__subcmd__research__subcmd__revoke"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__trust,add)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,crl)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,list)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,remove)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl__subcmd__add"
+                ;;
             ehrcrypt__subcmd__key,add)
                 cmd="ehrcrypt__subcmd__key__subcmd__add"
                 ;;
@@ -352,6 +379,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__key__subcmd__help,import-private)
                 cmd="ehrcrypt__subcmd__key__subcmd__help__subcmd__import__subcmd__private"
                 ;;
+            ehrcrypt__subcmd__owner,csr)
+                cmd="ehrcrypt__subcmd__owner__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__owner,export)
                 cmd="ehrcrypt__subcmd__owner__subcmd__export"
                 ;;
@@ -363,6 +393,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__owner,import)
                 cmd="ehrcrypt__subcmd__owner__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__owner,import-cert)
+                cmd="ehrcrypt__subcmd__owner__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__owner,list)
                 cmd="ehrcrypt__subcmd__owner__subcmd__list"
@@ -376,6 +409,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__owner,verify)
                 cmd="ehrcrypt__subcmd__owner__subcmd__verify"
                 ;;
+            ehrcrypt__subcmd__owner__subcmd__help,csr)
+                cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__owner__subcmd__help,export)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__export"
                 ;;
@@ -387,6 +423,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__owner__subcmd__help,import)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__owner__subcmd__help,import-cert)
+                cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__owner__subcmd__help,list)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__list"
@@ -448,6 +487,51 @@ _ehrcrypt() {
             ehrcrypt__subcmd__research__subcmd__help,revoke)
                 cmd="ehrcrypt__subcmd__research__subcmd__help__subcmd__revoke"
                 ;;
+            ehrcrypt__subcmd__trust,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust,crl)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__trust,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust,list)
+                cmd="ehrcrypt__subcmd__trust__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__trust,remove)
+                cmd="ehrcrypt__subcmd__trust__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,crl)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,list)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,remove)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl__subcmd__add"
+                ;;
             *)
                 ;;
         esac
@@ -455,7 +539,7 @@ _ehrcrypt() {
 
     case "${cmd}" in
         ehrcrypt)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1599,7 +1683,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help)
-            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2033,8 +2117,22 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__owner)
-            opts="list show export import verify fingerprint remove"
+            opts="list show export import verify fingerprint csr import-cert remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__owner__subcmd__csr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2075,6 +2173,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__owner__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__owner__subcmd__import__subcmd__cert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2259,6 +2371,90 @@ _ehrcrypt() {
         ehrcrypt__subcmd__help__subcmd__share)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust)
+            opts="add list remove crl"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl)
+            opts="add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2483,12 +2679,46 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version list show export import verify fingerprint remove help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version list show export import verify fingerprint csr import-cert remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__csr)
+            opts="-o -q -v -h -V --subject --output --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2561,8 +2791,22 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__help)
-            opts="list show export import verify fingerprint remove help"
+            opts="list show export import verify fingerprint csr import-cert remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__help__subcmd__csr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2617,6 +2861,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__help__subcmd__import__subcmd__cert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2688,6 +2946,28 @@ _ehrcrypt() {
             ;;
         ehrcrypt__subcmd__owner__subcmd__import)
             opts="-q -v -h -V --replace --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__import__subcmd__cert)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3201,6 +3481,278 @@ _ehrcrypt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version add list remove crl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__add)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__add)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help)
+            opts="add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help)
+            opts="add list remove crl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl)
+            opts="add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__list)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__remove)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

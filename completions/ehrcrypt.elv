@@ -41,6 +41,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
+            cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;keygen'= {
@@ -77,6 +78,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -164,6 +167,35 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;owner;csr'= {
+            cand --subject 'Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE" [default: CN=<name>,UID=<id>]'
+            cand -o 'Output file, or - for stdout'
+            cand --output 'Output file, or - for stdout'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;import-cert'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;owner;remove'= {
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
@@ -185,6 +217,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -199,6 +233,10 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;owner;help;verify'= {
         }
         &'ehrcrypt;owner;help;fingerprint'= {
+        }
+        &'ehrcrypt;owner;help;csr'= {
+        }
+        &'ehrcrypt;owner;help;import-cert'= {
         }
         &'ehrcrypt;owner;help;remove'= {
         }
@@ -931,6 +969,119 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;trust'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;add'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;list'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;remove'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;crl'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;crl;add'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;crl;help'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;crl;help;add'= {
+        }
+        &'ehrcrypt;trust;crl;help;help'= {
+        }
+        &'ehrcrypt;trust;help'= {
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;help;add'= {
+        }
+        &'ehrcrypt;trust;help;list'= {
+        }
+        &'ehrcrypt;trust;help;remove'= {
+        }
+        &'ehrcrypt;trust;help;crl'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+        }
+        &'ehrcrypt;trust;help;crl;add'= {
+        }
+        &'ehrcrypt;trust;help;help'= {
+        }
         &'ehrcrypt;help'= {
             cand keygen 'Generate an RSA-2048 key pair for a new data owner'
             cand owner 'List, show, export, import and verify data owners'
@@ -944,6 +1095,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
+            cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;help;keygen'= {
@@ -955,6 +1107,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
         }
         &'ehrcrypt;help;owner;list'= {
@@ -968,6 +1122,10 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;owner;verify'= {
         }
         &'ehrcrypt;help;owner;fingerprint'= {
+        }
+        &'ehrcrypt;help;owner;csr'= {
+        }
+        &'ehrcrypt;help;owner;import-cert'= {
         }
         &'ehrcrypt;help;owner;remove'= {
         }
@@ -1071,6 +1229,23 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;demo'= {
         }
         &'ehrcrypt;help;completions'= {
+        }
+        &'ehrcrypt;help;trust'= {
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+        }
+        &'ehrcrypt;help;trust;add'= {
+        }
+        &'ehrcrypt;help;trust;list'= {
+        }
+        &'ehrcrypt;help;trust;remove'= {
+        }
+        &'ehrcrypt;help;trust;crl'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+        }
+        &'ehrcrypt;help;trust;crl;add'= {
         }
         &'ehrcrypt;help;help'= {
         }

@@ -848,6 +848,41 @@ mod tests {
     }
 
     #[test]
+    fn a_keystore_without_certificates_or_trust_is_still_written_as_v1() {
+        // Older ehrcrypt builds keep reading it; only PKI content makes v2.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ks.json");
+        keystore("A").save(&p).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        assert_eq!(v["format"], KEYSTORE_FORMAT);
+        assert!(v.get("trust").is_none());
+        assert!(!std::fs::read_to_string(&p)
+            .unwrap()
+            .contains("certificates"));
+    }
+
+    #[test]
+    fn a_v2_keystore_loads_and_a_v3_one_is_refused() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        v["format"] = KEYSTORE_FORMAT_V2.into();
+        v["trust"] = serde_json::json!({});
+        Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap();
+        v["format"] = "ehrcrypt/keystore/v3".into();
+        let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+        assert_error(err, ErrorKind::Format, "newer");
+    }
+
+    #[test]
+    fn a_certificate_that_is_not_a_certificate_is_refused_on_load() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        v["format"] = KEYSTORE_FORMAT_V2.into();
+        v["owners"][1]["publicKeys"][0]["certificates"] =
+            serde_json::json!(["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]);
+        let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+        assert_error(err, ErrorKind::Format, "not an X.509 certificate");
+    }
+
+    #[test]
     fn removing_a_local_owner_needs_force_and_ids_are_unique() {
         let mut ks = keystore("A");
         assert_eq!(

@@ -280,6 +280,19 @@ fn a_csr_from_ehrcrypt_is_accepted_by_openssl_and_its_certificate_verifies_the_k
         stdout(&out)
     );
 
+    // A's certificate moved onto B's key in B's document is tampering.
+    let mut forged = read_json(&fixture("keys/B.owner.json"));
+    forged["publicKeys"][0]["certificates"] =
+        read_json(&doc)["publicKeys"][0]["certificates"].clone();
+    let forged_path = sb.path("forged.owner.json");
+    write_json(&forged_path, &forged);
+    let out = fails(
+        &mut sb.on(&c),
+        &["owner", "import", s(&forged_path), "--replace"],
+        5,
+    );
+    assert!(stderr(&out).contains("certifies key"), "{}", stderr(&out));
+
     // And trust remove takes it back.
     let fp = json(&ok(&mut sb.on(&c), &["--json", "trust", "list"]))["anchors"][0]["fingerprint"]
         .as_str()
