@@ -166,13 +166,13 @@ impl Keystore {
     /// or trust, so [`PublicKeyEntry::is_verified`] is always current.
     pub fn refresh_trust(&mut self) {
         let now = std::time::SystemTime::now();
-        let trust = &self.trust;
+        let validator = self.trust.validator();
         for o in &mut self.owners {
             for k in &mut o.public_keys {
                 k.certification = if k.certificates.is_empty() {
                     Certification::None
                 } else {
-                    trust.evaluate(&k.certificates, k.fingerprint, now)
+                    validator.evaluate(&k.certificates, k.fingerprint, now)
                 };
             }
         }
@@ -222,11 +222,24 @@ impl Keystore {
         Ok((out, changes))
     }
 
-    /// Anchors and every CA certificate in an owner's chain: the
-    /// certificates that may sign a CRL this keystore accepts.
+    /// The certificates that may sign a CRL this keystore accepts: the
+    /// anchors, and the CA certificates of owner chains that reach an
+    /// anchor (valid ones, and revoked ones: webpki checks revocation only
+    /// on a path it completed). A CA certificate that merely arrived in a
+    /// document is not enough: anyone can name theirs after a real CA.
     fn ca_certificates(&self) -> Vec<&Cert> {
         let mut out: Vec<&Cert> = self.trust.anchors.iter().map(|a| &a.certificate).collect();
-        for k in self.owners.iter().flat_map(|o| &o.public_keys) {
+        let reached_anchor = |k: &&PublicKeyEntry| match &k.certification {
+            Certification::Valid(_) => true,
+            Certification::Invalid(r) => r.reason == crate::pki::Reason::Revoked,
+            Certification::None => false,
+        };
+        for k in self
+            .owners
+            .iter()
+            .flat_map(|o| &o.public_keys)
+            .filter(reached_anchor)
+        {
             for c in k.certificates.iter().skip(1).filter(|c| c.is_ca()) {
                 if !out.contains(&c) {
                     out.push(c);

@@ -521,6 +521,25 @@ fn a_crl_not_signed_by_its_issuer_or_from_an_unknown_ca_is_refused() {
     );
     assert_eq!(std::fs::read(&a).unwrap(), before);
 
+    // A document that brings the impostor's intermediate (in a chain that
+    // reaches no anchor here) does not make it a CRL signer either.
+    let evil_cert = evil.issue(&csr(&sb, "A"), "A-evil.pem", "v3_owner", None);
+    let doc = sb.path("A.evil.owner.json");
+    ok(&mut sb.on(&a), &["owner", "export", "A", "-o", s(&doc)]);
+    let mut v = read_json(&doc);
+    let pem = |p: &Path| std::fs::read_to_string(p).unwrap();
+    v["publicKeys"][0]["certificates"] = serde_json::json!([pem(&evil_cert), pem(&evil.inter())]);
+    write_json(&doc, &v);
+    let c = sb.keystore("C");
+    ok(&mut sb.on(&c), &["trust", "add", s(&ca.root())]);
+    ok(&mut sb.on(&c), &["owner", "import", s(&doc), "--replace"]);
+    let out = fails(&mut sb.on(&c), &["trust", "crl", "add", s(&forged)], 7);
+    assert!(
+        stderr(&out).contains("not a trust anchor or a known intermediate"),
+        "{}",
+        stderr(&out)
+    );
+
     // The real CRL is accepted; a certificate is not a CRL.
     ok(&mut sb.on(&a), &["trust", "crl", "add", s(&crl)]);
     fails(&mut sb.on(&a), &["trust", "crl", "add", s(&cert)], 6);

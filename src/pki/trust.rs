@@ -152,15 +152,53 @@ impl Rejection {
     }
 }
 
-/// Every certificate this keystore holds that may have signed a CRL:
-/// anchors and the intermediates of owners' chains.
 impl TrustStore {
     pub fn is_empty(&self) -> bool {
         self.anchors.is_empty() && self.crls.is_empty()
     }
 
     /// Decides whether `chain` (leaf first, then intermediates) vouches for
-    /// the key with fingerprint `key` at time `now`.
+    /// the key with fingerprint `key` at time `now`. For many keys, make
+    /// one [`TrustStore::validator`] and ask it.
+    pub fn evaluate(&self, chain: &[Cert], key: Fingerprint, now: SystemTime) -> Certification {
+        self.validator().evaluate(chain, key, now)
+    }
+
+    /// The anchors and CRLs parsed for webpki once, to evaluate many keys.
+    pub fn validator(&self) -> Validator<'_> {
+        let anchors = self
+            .anchors
+            .iter()
+            .map(|a| {
+                webpki::anchor_from_trusted_cert(&CertificateDer::from(a.certificate.der()))
+                    .ok()
+                    .map(|t| t.to_owned())
+            })
+            .collect();
+        let crls = self
+            .crls
+            .iter()
+            .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c.crl.der()).ok())
+            .map(CertRevocationList::from)
+            .collect();
+        Validator {
+            store: self,
+            anchors,
+            crls,
+        }
+    }
+}
+
+/// A [`TrustStore`] ready for path validation.
+pub struct Validator<'a> {
+    store: &'a TrustStore,
+    /// Parallel to `store.anchors` (`None`: not usable as an anchor).
+    anchors: Vec<Option<TrustAnchor<'static>>>,
+    crls: Vec<CertRevocationList<'a>>,
+}
+
+impl Validator<'_> {
+    /// See [`TrustStore::evaluate`].
     pub fn evaluate(&self, chain: &[Cert], key: Fingerprint, now: SystemTime) -> Certification {
         match self.check(chain, key, now) {
             Ok(c) => Certification::Valid(c),
@@ -216,26 +254,12 @@ impl TrustStore {
                 format!("certificate of {}: {e}", leaf.subject()),
             )
         })?;
-        let anchor_ders: Vec<CertificateDer<'_>> = self
-            .anchors
-            .iter()
-            .map(|a| CertificateDer::from(a.certificate.der()))
-            .collect();
-        let anchors: Vec<TrustAnchor<'_>> = anchor_ders
-            .iter()
-            .filter_map(|d| webpki::anchor_from_trusted_cert(d).ok())
-            .collect();
+        let anchors: Vec<TrustAnchor<'_>> = self.anchors.iter().flatten().cloned().collect();
         let intermediates: Vec<CertificateDer<'_>> = chain[1..]
             .iter()
             .map(|c| CertificateDer::from(c.der()))
             .collect();
-        let crls: Vec<CertRevocationList<'_>> = self
-            .crls
-            .iter()
-            .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c.crl.der()).ok())
-            .map(CertRevocationList::from)
-            .collect();
-        let crl_refs: Vec<&CertRevocationList<'_>> = crls.iter().collect();
+        let crl_refs: Vec<&CertRevocationList<'_>> = self.crls.iter().collect();
         // No known CRL for an issuer means "not known to be revoked": CRLs
         // are optional. A CRL past its nextUpdate still counts: what it
         // revoked stays revoked.
@@ -256,7 +280,7 @@ impl TrustStore {
                 revocation,
                 None,
             )
-            .map_err(|e| self.explain(leaf, e))?;
+            .map_err(|e| explain(leaf, e))?;
         let mut until = leaf.not_after();
         for c in path.intermediate_certificates() {
             if let Some(i) = chain.iter().find(|x| x.der() == c.der().as_ref()) {
@@ -264,10 +288,14 @@ impl TrustStore {
             }
         }
         let anchor_spki = path.anchor().subject_public_key_info.as_ref();
-        let anchor = anchors
+        let anchor = self
+            .anchors
             .iter()
-            .zip(&self.anchors)
-            .find(|(t, _)| t.subject_public_key_info.as_ref() == anchor_spki)
+            .zip(&self.store.anchors)
+            .find(|(t, _)| {
+                t.as_ref()
+                    .is_some_and(|t| t.subject_public_key_info.as_ref() == anchor_spki)
+            })
             .map(|(_, a)| a.certificate.subject())
             .unwrap_or_default();
         Ok(Certified {
@@ -276,13 +304,14 @@ impl TrustStore {
             until,
         })
     }
+}
 
-    // The unit variants are deprecated but still produced by some paths.
-    #[allow(deprecated)]
-    fn explain(&self, leaf: &Cert, e: webpki::Error) -> Rejection {
-        use webpki::Error as W;
-        let who = leaf.subject();
-        match e {
+// The unit variants are deprecated but still produced by some paths.
+#[allow(deprecated)]
+fn explain(leaf: &Cert, e: webpki::Error) -> Rejection {
+    use webpki::Error as W;
+    let who = leaf.subject();
+    match e {
             W::CertExpired { .. } => Rejection::new(
                 Reason::Expired,
                 format!(
@@ -346,8 +375,9 @@ impl TrustStore {
                 format!("certificate chain of {who} is not valid ({other})"),
             ),
         }
-    }
+}
 
+impl TrustStore {
     /// Adds an anchor; `false` if it was already trusted. Only CA
     /// certificates: a leaf is never an anchor here.
     pub fn add_anchor(&mut self, cert: Cert) -> Result<bool> {
