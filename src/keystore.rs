@@ -21,7 +21,7 @@ use crate::crypto::Fingerprint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hcp_key::HcPartyKey;
 use crate::owner::{Owner, OwnerDocument, OwnerId, PublicKeyEntry, OWNER_FORMAT};
-use crate::pki::trust::CrlAdded;
+use crate::pki::trust::{CrlAdded, LazyCertification};
 use crate::pki::{Cert, Certification, Crl, TrustStore};
 
 pub const KEYSTORE_FORMAT: &str = "ehrcrypt/keystore/v1";
@@ -94,7 +94,7 @@ pub struct CertificateVerdict {
 
 impl CertificateVerdict {
     pub fn of(owner: &OwnerId, k: &PublicKeyEntry) -> Self {
-        let (until, anchor, reason, problem) = match &k.certification {
+        let (until, anchor, reason, problem) = match k.certification() {
             Certification::Valid(c) => (
                 Some(crate::pki::rfc3339(c.until)),
                 Some(c.anchor.clone()),
@@ -166,15 +166,19 @@ impl Keystore {
     /// or trust, so [`PublicKeyEntry::is_verified`] is always current.
     pub fn refresh_trust(&mut self) {
         let now = std::time::SystemTime::now();
-        let validator = self.trust.validator();
-        for o in &mut self.owners {
-            for k in &mut o.public_keys {
-                k.certification = if k.certificates.is_empty() {
-                    Certification::None
-                } else {
-                    validator.evaluate(&k.certificates, k.fingerprint, now)
-                };
-            }
+        let any = self
+            .owners
+            .iter()
+            .flat_map(|o| &o.public_keys)
+            .any(|k| !k.certificates.is_empty());
+        // Anchors and CRLs are parsed only when some key has a certificate;
+        // each key's chain is validated only when the key is consulted.
+        let validator = any.then(|| std::sync::Arc::new(self.trust.validator()));
+        for k in self.owners.iter_mut().flat_map(|o| &mut o.public_keys) {
+            k.lazy_certification = match &validator {
+                Some(v) => LazyCertification::new(v.clone(), now),
+                None => LazyCertification::default(),
+            };
         }
     }
 
@@ -229,7 +233,7 @@ impl Keystore {
     /// document is not enough: anyone can name theirs after a real CA.
     fn ca_certificates(&self) -> Vec<&Cert> {
         let mut out: Vec<&Cert> = self.trust.anchors.iter().map(|a| &a.certificate).collect();
-        let reached_anchor = |k: &&PublicKeyEntry| match &k.certification {
+        let reached_anchor = |k: &&PublicKeyEntry| match k.certification() {
             Certification::Valid(_) => true,
             Certification::Invalid(r) => r.reason == crate::pki::Reason::Revoked,
             Certification::None => false,
@@ -482,7 +486,7 @@ impl Keystore {
                 created: k.created.clone(),
                 verified: false,
                 certificates: k.certificates.clone(),
-                certification: Certification::None,
+                lazy_certification: Default::default(),
             })
             .collect();
         // Every exchange key in the document must be signed by one of the

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::{Fingerprint, PrivateKey, PublicKey};
 use crate::error::{Error, Result};
 use crate::hcp_key::HcPartyKey;
+use crate::pki::trust::LazyCertification;
 use crate::pki::{Cert, Certification, Certified};
 use crate::research::PreKey;
 
@@ -144,11 +145,12 @@ pub struct PublicKeyEntry {
     /// first (keystore format v2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<Cert>,
-    /// What [`Self::certificates`] say today against this keystore's trust
-    /// anchors and CRLs; computed by the keystore when it is loaded or its
-    /// trust changes, never stored.
+    /// What [`Self::certificates`] say against this keystore's trust
+    /// anchors and CRLs, evaluated on first use ([`Self::certification`]);
+    /// set up by the keystore when it is loaded or its trust changes,
+    /// never stored.
     #[serde(skip)]
-    pub certification: Certification,
+    pub lazy_certification: LazyCertification,
 }
 
 impl PublicKeyEntry {
@@ -159,7 +161,7 @@ impl PublicKeyEntry {
             created,
             verified,
             certificates: Vec::new(),
-            certification: Certification::None,
+            lazy_certification: LazyCertification::default(),
         }
     }
 
@@ -170,14 +172,20 @@ impl PublicKeyEntry {
     /// usage and is not revoked by a known CRL. Only verified keys receive
     /// new exchange keys; any key may still open existing data.
     pub fn is_verified(&self) -> bool {
-        self.verified || self.certification.is_valid()
+        self.verified || self.certification().is_valid()
+    }
+
+    /// What the key's certificate chain says now (validated once).
+    pub fn certification(&self) -> &Certification {
+        self.lazy_certification
+            .get(&self.certificates, self.fingerprint)
     }
 
     /// How the key is verified, for `owner show`: by a person, by a
     /// certificate (until when), or not (with the certificate's problem).
     pub fn trust(&self) -> KeyTrust<'_> {
-        match &self.certification {
-            _ if self.verified => KeyTrust::Person(&self.certification),
+        match self.certification() {
+            c if self.verified => KeyTrust::Person(c),
             Certification::Valid(c) => KeyTrust::Certificate(c),
             other => KeyTrust::Unverified(other),
         }

@@ -586,7 +586,7 @@ impl Session {
                     .public_keys
                     .iter()
                     .rev()
-                    .find_map(|k| match &k.certification {
+                    .find_map(|k| match k.certification() {
                         crate::pki::Certification::Invalid(r) => Some(format!(" ({})", r.detail)),
                         _ => None,
                     })

@@ -331,6 +331,29 @@ fn a_revoked_certificate_stops_new_exchange_keys_but_old_data_stays_readable() {
         &mut sb.on(&b),
         &["hcp-key", "exchange", "--from", "B", "--to", "C"],
     );
+    // A record B shares with C while C's certificate is good.
+    let rec = sb.write(
+        "rec.json",
+        r#"{"id":"p1","firstName":"John","lastName":"Keats"}"#,
+    );
+    let (shared, mine) = (sb.path("shared.enc.json"), sb.path("mine.enc.json"));
+    let encrypt = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "entity",
+            "encrypt",
+            "--as",
+            "B",
+            "--kind",
+            "patient",
+            s(&rec),
+            "-o",
+            s(out),
+        ];
+        args.extend_from_slice(extra);
+        ok(&mut sb.on(&b), &args);
+    };
+    encrypt(&shared, &["--share-with", "C"]);
+    encrypt(&mine, &[]);
 
     ca.revoke(&sb.dir().join("C.pem"));
     let crl = ca.crl("inter.crl");
@@ -357,8 +380,28 @@ fn a_revoked_certificate_stops_new_exchange_keys_but_old_data_stays_readable() {
         7,
     );
     assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
-    // Existing data stays readable: B still opens {BC}.
+    // Nor is anything new shared with C.
+    let out = fails(
+        &mut sb.on(&b),
+        &["share", "--as", "B", "--with", "C", s(&mine)],
+        7,
+    );
+    assert!(
+        stderr(&out).contains("no verified public key for C"),
+        "{}",
+        stderr(&out)
+    );
+    // Existing data stays readable: B still opens {BC}, and C, given B's
+    // document with it, still decrypts what was shared before.
     ok(&mut sb.on(&b), &["hcp-key", "check", "--as", "B", "B", "C"]);
+    let b_doc = sb.path("B.owner.json");
+    ok(&mut sb.on(&b), &["owner", "export", "B", "-o", s(&b_doc)]);
+    ok(&mut sb.ks("C"), &["owner", "import", s(&b_doc)]);
+    let plain = stdout(&ok(
+        &mut sb.ks("C"),
+        &["entity", "decrypt", "--as", "C", s(&shared)],
+    ));
+    assert!(plain.contains("Keats"), "{plain}");
     // A is unaffected.
     ok(
         &mut sb.on(&b),

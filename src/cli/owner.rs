@@ -388,7 +388,7 @@ fn trust_json(k: &PublicKeyEntry) -> serde_json::Value {
         KeyTrust::Certificate(_) => json!("certificate"),
         KeyTrust::Unverified(_) => json!(null),
     };
-    let cert = match (&k.certification, k.certificates.first()) {
+    let cert = match (k.certification(), k.certificates.first()) {
         (_, None) => json!(null),
         (Certification::Valid(c), Some(leaf)) => json!({
             "subject": leaf.subject(), "issuer": leaf.issuer(),

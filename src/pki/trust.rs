@@ -165,39 +165,68 @@ impl TrustStore {
     }
 
     /// The anchors and CRLs parsed for webpki once, to evaluate many keys.
-    pub fn validator(&self) -> Validator<'_> {
+    pub fn validator(&self) -> Validator {
         let anchors = self
             .anchors
             .iter()
-            .map(|a| {
+            .filter_map(|a| {
                 webpki::anchor_from_trusted_cert(&CertificateDer::from(a.certificate.der()))
                     .ok()
-                    .map(|t| t.to_owned())
+                    .map(|t| (t.to_owned(), a.certificate.subject()))
             })
             .collect();
         let crls = self
             .crls
             .iter()
-            .filter_map(|c| webpki::BorrowedCertRevocationList::from_der(c.crl.der()).ok())
+            .filter_map(|c| webpki::OwnedCertRevocationList::from_der(c.crl.der()).ok())
             .map(CertRevocationList::from)
             .collect();
-        Validator {
-            store: self,
-            anchors,
-            crls,
-        }
+        Validator { anchors, crls }
     }
 }
 
-/// A [`TrustStore`] ready for path validation.
-pub struct Validator<'a> {
-    store: &'a TrustStore,
-    /// Parallel to `store.anchors` (`None`: not usable as an anchor).
-    anchors: Vec<Option<TrustAnchor<'static>>>,
-    crls: Vec<CertRevocationList<'a>>,
+/// A [`TrustStore`] ready for path validation: owns what it parsed, so a
+/// keystore can share it (`Arc`) with the keys it evaluates lazily.
+#[derive(Debug)]
+pub struct Validator {
+    /// Each usable anchor with its certificate's subject, for messages.
+    anchors: Vec<(TrustAnchor<'static>, String)>,
+    crls: Vec<CertRevocationList<'static>>,
 }
 
-impl Validator<'_> {
+/// A key's [`Certification`], computed on first use (most commands consult
+/// only a few keys of a keystore) against the trust of the moment the
+/// keystore was read or its trust last changed.
+#[derive(Clone, Debug, Default)]
+pub struct LazyCertification {
+    context: Option<(std::sync::Arc<Validator>, SystemTime)>,
+    verdict: std::sync::OnceLock<Certification>,
+}
+
+impl LazyCertification {
+    pub fn new(validator: std::sync::Arc<Validator>, now: SystemTime) -> Self {
+        LazyCertification {
+            context: Some((validator, now)),
+            verdict: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The verdict for `chain` and `key`, evaluated once. Without a context
+    /// (an entry not yet seen by a keystore), a chain verifies nothing.
+    pub fn get(&self, chain: &[Cert], key: Fingerprint) -> &Certification {
+        self.verdict
+            .get_or_init(|| match (&self.context, chain.is_empty()) {
+                (_, true) => Certification::None,
+                (Some((v, now)), false) => v.evaluate(chain, key, *now),
+                (None, false) => Certification::Invalid(Rejection::new(
+                    Reason::NoAnchor,
+                    "certificate not evaluated against this keystore's trust anchors",
+                )),
+            })
+    }
+}
+
+impl Validator {
     /// See [`TrustStore::evaluate`].
     pub fn evaluate(&self, chain: &[Cert], key: Fingerprint, now: SystemTime) -> Certification {
         match self.check(chain, key, now) {
@@ -254,7 +283,7 @@ impl Validator<'_> {
                 format!("certificate of {}: {e}", leaf.subject()),
             )
         })?;
-        let anchors: Vec<TrustAnchor<'_>> = self.anchors.iter().flatten().cloned().collect();
+        let anchors: Vec<TrustAnchor<'_>> = self.anchors.iter().map(|(t, _)| t.clone()).collect();
         let intermediates: Vec<CertificateDer<'_>> = chain[1..]
             .iter()
             .map(|c| CertificateDer::from(c.der()))
@@ -291,12 +320,8 @@ impl Validator<'_> {
         let anchor = self
             .anchors
             .iter()
-            .zip(&self.store.anchors)
-            .find(|(t, _)| {
-                t.as_ref()
-                    .is_some_and(|t| t.subject_public_key_info.as_ref() == anchor_spki)
-            })
-            .map(|(_, a)| a.certificate.subject())
+            .find(|(t, _)| t.subject_public_key_info.as_ref() == anchor_spki)
+            .map(|(_, subject)| subject.clone())
             .unwrap_or_default();
         Ok(Certified {
             anchor,
