@@ -1,4 +1,4 @@
-//! Figure 8, certificates (issue 19): what it costs that every keystore
+//! Figure 10, certificates (issue 19): what it costs that every keystore
 //! load re-validates every key's certificate chain against the anchors and
 //! CRLs. 100 healthcare parties whose keys are verified by certificate
 //! (root → intermediate → owner, issued by OpenSSL from ehrcrypt's CSRs,
@@ -21,7 +21,7 @@ const REVOKED: usize = 10;
 
 fn main() {
     let opts = Opts::from_args();
-    let _pressure = section("8. Certificates: chain validation", "pki", opts);
+    let _pressure = section("10. Certificates: chain validation", "pki", opts);
     if !have("openssl", &["version"]) {
         println!("Skipped: openssl is not installed (it plays the CA).\n");
         return;

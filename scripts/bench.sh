@@ -78,5 +78,5 @@ figure share "4. Share"
 figure backup "5. Backup and emergency decrypt"
 figure keys "6. Key work"
 figure versus_age "7. Against age"
-figure pki "8. Certificates"
+figure pki "10. Certificates"
 exit $status

@@ -12,7 +12,7 @@
 //! Supported: RSA PKCS#1 v1.5 and RSA-PSS with SHA-256/384/512, keys of
 //! 2048 to 8192 bits (the range webpki's own providers accept). CAs that
 //! sign with ECDSA or EdDSA are refused as "unsupported signature
-//! algorithm" (see docs/FORMAT.md, section 11).
+//! algorithm" (see docs/FORMAT.md, section 12).
 
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::signature::Verifier;
