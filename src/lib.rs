@@ -24,6 +24,7 @@ pub mod hcp_key;
 pub mod keystore;
 pub mod owner;
 pub mod passphrase;
+pub mod pki;
 pub mod research;
 pub mod session;
 pub mod store;

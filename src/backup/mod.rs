@@ -795,7 +795,7 @@ fn resolve_signer(card: &Card, opts: &OpenOptions) -> Result<(Option<PublicKey>,
                 .hint("this is not the backup you were told it is: do not trust its content")
             })?;
             let key = entry.key()?;
-            if entry.verified {
+            if entry.is_verified() {
                 Ok((
                     Some(key),
                     Trust::Verified {
@@ -824,7 +824,7 @@ fn resolve_signer(card: &Card, opts: &OpenOptions) -> Result<(Option<PublicKey>,
                     .find_map(|o| o.public_key(&fp).map(|e| (o, e)))
             });
             match found {
-                Some((o, e)) if e.verified => Ok((
+                Some((o, e)) if e.is_verified() => Ok((
                     Some(e.key()?),
                     Trust::Verified {
                         owner: Some(o.id.to_string()),
@@ -934,7 +934,7 @@ fn author_trust(author: &Author, ks: Option<&Keystore>) -> Trust {
             .find_map(|o| o.public_key(&author.fingerprint).map(|e| (o, e)))
     });
     match found {
-        Some((o, e)) if e.verified => Trust::Verified {
+        Some((o, e)) if e.is_verified() => Trust::Verified {
             owner: Some(o.id.to_string()),
             name: Some(o.name.clone()),
             fingerprint: author.fingerprint,

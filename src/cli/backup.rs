@@ -534,10 +534,10 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                         .ok()
                         .zip(b64::decode(&s.signature, "signature").ok())
                         .is_some_and(|(key, sig)| key.verify(&msg, &sig));
-                    match (ok, e.verified) {
-                        (false, _) => "invalid",
-                        (true, true) => "verified",
-                        (true, false) => "notVerified",
+                    match (ok, e.is_verified()) {
+                        (false, _) => "invalid".to_string(),
+                        (true, true) => "verified".to_string(),
+                        (true, false) => "notVerified".to_string(),
                     }
                 }
             };
@@ -687,7 +687,7 @@ fn inspect_problems(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let sig_status = signature["status"].as_str().unwrap_or("");
-    if sig_status == "malformed" || sig_status.starts_with("INVALID") {
+    if sig_status == "malformed" || is_invalid(sig_status) {
         problems.push(format!("signature.json: {sig_status}"));
     }
     if signature["manifestMatches"] == json!(false) {
@@ -696,7 +696,7 @@ fn inspect_problems(
     for ap in appendices {
         if ap["status"]
             .as_str()
-            .is_some_and(|s| s.starts_with("INVALID"))
+            .is_some_and(is_invalid)
         {
             problems.push(format!(
                 "appendix {}: invalid",
@@ -707,7 +707,7 @@ fn inspect_problems(
     let bad_lines = log
         .iter()
         .filter(|c| {
-            c.record.is_none() || c.status.starts_with("INVALID") || c.status.starts_with("unknown")
+            c.record.is_none() || is_invalid(&c.status) || c.status.starts_with("unknown")
         })
         .count();
     if bad_lines > 0 {
@@ -717,6 +717,14 @@ fn inspect_problems(
         problems.push("access log: chain broken (a line was removed or reordered)".into());
     }
     problems
+}
+
+/// A status that reports a failed check (`invalid`, or older free text
+/// starting with `INVALID`).
+fn is_invalid(status: &str) -> bool {
+    status
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("invalid"))
 }
 
 /// Appendices as `inspect` shows them, each signature checked against the
@@ -759,7 +767,7 @@ fn inspect_appendices(
                                 .iter()
                                 .find_map(|o| o.public_key(&a.author.fingerprint))
                         })
-                        .is_some_and(|e| e.verified);
+                        .is_some_and(|e| e.is_verified());
                     let status = match (sig_ok, a.backup == backup, trusted) {
                         (_, false, _) | (Some(false), _, _) => "invalid",
                         (None, _, _) => "notChecked",

@@ -633,7 +633,8 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         5,
     )?;
     hostile_input(d)?;
-    fhir_steps(d)
+    fhir_steps(d)?;
+    certificate_authority(d)
 }
 
 /// A small FHIR bundle for [`fhir_steps`]: a patient, an encounter, an
@@ -787,6 +788,93 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
         ],
     )?;
     device_to_device(d)?;
+    Ok(())
+}
+
+/// Optional step (issue 19), only where `openssl` is installed: OpenSSL
+/// plays the hospital's CA, certifies Carol's key from her CSR, and Bob,
+/// who trusts that CA, gets her key verified without a phone call.
+fn certificate_authority(d: &mut Demo) -> Result<()> {
+    let dir = d.dir.clone();
+    let openssl = |args: &[&str]| -> Result<bool> {
+        println!("\n   [ca]$ openssl {}", args.join(" "));
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .env("CA_DIR", ".")
+            .output();
+        Ok(out.is_ok_and(|o| o.status.success()))
+    };
+    if !Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        println!("\n(openssl is not installed: skipping the certificate authority step)");
+        return Ok(());
+    }
+    d.section(
+        "A certificate authority vouches for Dr Carol's key",
+        "Carol sends a PKCS#10 request to the hospital CA (OpenSSL here). Bob trusts that\nCA, so Carol's key is verified when he imports her document: no phone call.",
+    );
+    d.write("ca.cnf", include_str!("../../tests/pki/ca.cnf"))?;
+    d.run("carol", &["owner", "csr", "dr-carol", "-o", "carol.csr"])?;
+    let ok = openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-config",
+        "ca.cnf",
+        "-extensions",
+        "v3_root",
+        "-subj",
+        "/CN=Demo hospital CA",
+    ])? && openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "carol.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-days",
+        "30",
+        "-extfile",
+        "ca.cnf",
+        "-extensions",
+        "v3_owner",
+        "-out",
+        "carol.pem",
+    ])?;
+    if !ok {
+        return Err(Error::internal(
+            "demo: openssl could not issue the certificate",
+        ));
+    }
+    d.run("carol", &["trust", "add", "ca.pem"])?;
+    d.run("carol", &["owner", "import-cert", "dr-carol", "carol.pem"])?;
+    d.capture(
+        "carol",
+        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+    )?;
+    d.run("bob", &["trust", "add", "ca.pem"])?;
+    d.run("bob", &["owner", "import", "carol.owner.json"])?;
+    d.run(
+        "bob",
+        &[
+            "hcp-key", "exchange", "--from", "dr-bob", "--to", "dr-carol",
+        ],
+    )?;
     Ok(())
 }
 

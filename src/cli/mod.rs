@@ -27,6 +27,7 @@ pub mod receive;
 #[cfg(feature = "research")]
 pub mod research;
 pub mod send;
+pub mod trust;
 
 use output::Output;
 
@@ -133,6 +134,9 @@ pub enum Command {
     /// Write one man page per command into DIR (for scripts/update-completions)
     #[command(name = "man-pages", hide = true)]
     ManPages(completions::ManPagesArgs),
+    /// Certificate authorities this keystore trusts, and their revocation lists
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
 }
 
 /// The kinds of data owner, as the command line spells them.
@@ -262,5 +266,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
+        Command::Trust(c) => trust::run(&env, c),
     }
 }

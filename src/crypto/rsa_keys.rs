@@ -193,6 +193,12 @@ impl PrivateKey {
         &self.public
     }
 
+    /// The `rsa` key, for the PKI code that signs certificate requests
+    /// with it (`pki::csr`). Crate-private: key material stays inside.
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
+        &self.inner
+    }
+
     /// Encrypted PKCS#8 PEM (`-----BEGIN ENCRYPTED PRIVATE KEY-----`), PBES2
     /// with scrypt (N=2^14, r=8, p=1) and AES-256-CBC: the pkcs8 crate's
     /// default, which OpenSSL 3 reads within its scrypt memory limit.

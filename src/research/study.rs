@@ -230,7 +230,7 @@ impl StudyDoc {
     /// keystore, and verified there.
     pub fn trust(&self, owner: &Owner) -> Result<SignerTrust> {
         match owner.public_key(&self.signer) {
-            Some(k) if k.verified => Ok(SignerTrust::Verified),
+            Some(k) if k.is_verified() => Ok(SignerTrust::Verified),
             Some(_) => Ok(SignerTrust::Unverified),
             None => Err(Error::integrity(format!(
                 "study {} is signed by key {}, which is not a key of {} in this keystore",
