@@ -18,6 +18,7 @@ pub mod entity;
 pub mod error;
 pub mod format;
 pub mod hcp_key;
+pub mod interop;
 pub mod keystore;
 pub mod owner;
 pub mod passphrase;

@@ -17,6 +17,7 @@ pub mod emergency;
 pub mod entity;
 pub mod files;
 pub mod hcp_key;
+pub mod icure;
 pub mod key;
 pub mod keygen;
 pub mod output;
@@ -97,6 +98,9 @@ pub enum Command {
     #[cfg(feature = "research")]
     #[command(subcommand)]
     Research(research::ResearchCommand),
+    /// Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share
+    #[command(subcommand)]
+    Icure(icure::IcureCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     Demo(demo::DemoArgs),
     /// Print shell completions generated from this command line
@@ -188,6 +192,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Emergency(c) => emergency::run(&env, c),
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
+        Command::Icure(c) => icure::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(a),
     }
