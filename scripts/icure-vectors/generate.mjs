@@ -4,11 +4,13 @@
 // run gives new, equally valid data: commit the output.
 //
 //   cd scripts/icure-vectors && npm ci && node generate.mjs [OUT_DIR]
-//   node generate.mjs --read-back DIR   # the SDK reads what ehrcrypt wrote
+//   node generate.mjs --read-back [DIR]  # only: the SDK reads what ehrcrypt's share wrote
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 import { createRequire } from 'node:module'
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
+import { mkdirSync, writeFileSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { execFileSync } from 'node:child_process'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -275,33 +277,65 @@ function write(dir, rel, data, raw = false) {
   writeFileSync(p, raw ? data : JSON.stringify(data, null, 2) + '\n')
 }
 
+/** The ehrcrypt binary to run for the read-back (EHRCRYPT_BIN, or cargo's). */
+function ehrcryptBin() {
+  const c = [process.env.EHRCRYPT_BIN, join(here, '../../target/release/ehrcrypt'), join(here, '../../target/debug/ehrcrypt')]
+  return c.filter(Boolean).find((p) => existsSync(p))
+}
+
 /**
- * The SDK reads what `ehrcrypt icure share` wrote: DIR holds
- * <version>/shared/patient-1234.json (shared by A with C) and the owner
- * documents as ehrcrypt left them. Records the result in DIR/<version>/sdk-read-back.json.
+ * `ehrcrypt icure share` adds the patient P to the health element (as A,
+ * whose exchange key with P exists) and to the contact (as B, which has
+ * none: ehrcrypt makes one and writes B's updated owner document). Then a
+ * fresh SDK instance of P, with that document on the stand-in server, reads
+ * both back. Results go to <version>/shared/sdk-read-back.json.
+ *
+ * (`icure migrate` writes ehrcrypt entities, which no iCure SDK reads:
+ * ehrcrypt's own tests check those.)
  */
-async function readBack(dir) {
-  for (const v of VERSIONS) {
-    const vdir = join(dir, v.name)
-    const shared = join(vdir, 'shared/patient-1234.json')
-    if (!existsSync(shared)) continue
-    const server = new Server()
-    const storage = new Map()
-    const sdk = sdkFor(v, server, storage)
-    const ownerFiles = JSON.parse(readFileSync(join(vdir, 'shared/owners.json'), 'utf8'))
-    for (const o of ownerFiles) (o.id.startsWith('patient') ? server.patients : server.hcps).set(o.id, o)
-    const who = JSON.parse(readFileSync(join(vdir, 'shared/reader.json'), 'utf8'))
-    await sdk.crypto.loadKeyPairsAsTextInBrowserLocalStorage(who.id, sdk.api.hex2ua(readFileSync(join(vdir, who.key), 'utf8').trim()))
-    const [pt] = await sdk.patientApi.decrypt({ id: 'u', healthcarePartyId: who.id }, [JSON.parse(readFileSync(shared, 'utf8'))])
-    write(vdir, 'shared/sdk-read-back.json', { reader: who.id, note: pt.note ?? null })
-    console.error(`${v.name}: SDK read back ehrcrypt's share as ${who.id}: ${pt.note ? 'ok' : 'FAILED'}`)
+async function readBack(v, dir) {
+  const bin = ehrcryptBin()
+  if (!bin) {
+    console.error(`${v.name}: no ehrcrypt binary (cargo build, or EHRCRYPT_BIN): read-back skipped`)
+    return
   }
+  const tmp = mkdtempSync(join(tmpdir(), 'icure-vectors-'))
+  const env = { ...process.env, EHRCRYPT_KEYSTORE: join(tmp, 'ks.json'), EHRCRYPT_PASSPHRASE: 'test-only-passphrase' }
+  const run = (...a) => execFileSync(bin, ['-q', ...a], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const owners = [A, B, P].map((w) => join(dir, `owners/${w}.json`))
+  const shared = join(dir, 'shared')
+  mkdirSync(shared, { recursive: true })
+  run('icure', 'import-key', join(dir, 'keys/sdk-storage.json'))
+  run('icure', 'import-owner', ...owners)
+  const unauth = '--i-know-it-is-unauthenticated'
+  run('icure', 'share', join(dir, 'records/healthelement-7890.json'), '--as', A, '--with', P, '-o', join(shared, 'healthelement-7890.json'), unauth, '--force')
+  run('icure', 'share', join(dir, 'records/contact-4567.json'), '--as', B, '--with', P, '-o', join(shared, 'contact-4567.json'), '--owner-out', join(shared, 'hcp-b.json'), unauth, '--force')
+  rmSync(tmp, { recursive: true, force: true })
+
+  const server = new Server()
+  for (const w of [A, B]) server.hcps.set(w, JSON.parse(readFileSync(join(dir, `owners/${w}.json`), 'utf8')))
+  server.hcps.set(B, JSON.parse(readFileSync(join(shared, 'hcp-b.json'), 'utf8')))
+  server.patients.set(P, JSON.parse(readFileSync(join(dir, `owners/${P}.json`), 'utf8')))
+  const p = sdkFor(v, server, new Map())
+  await p.crypto.loadKeyPairsAsTextInBrowserLocalStorage(P, p.api.hex2ua(readFileSync(join(dir, `keys/${P}.pkcs8.hex`), 'utf8').trim()))
+  const [ct] = await p.contactApi.decrypt(P, [JSON.parse(readFileSync(join(shared, 'contact-4567.json'), 'utf8'))])
+  const [he] = await p.helementApi.decrypt(P, [JSON.parse(readFileSync(join(shared, 'healthelement-7890.json'), 'utf8'))])
+  const result = {
+    reader: P,
+    sdk: `${v.name}`,
+    contactDescr: ct.descr ?? null,
+    services: (ct.services || []).map((x) => x.content ?? null),
+    healthElementDescr: he.descr ?? null,
+  }
+  write(shared, 'sdk-read-back.json', result)
+  check(result.contactDescr === PLAIN.contact.descr, `${v.name}: the SDK reads ehrcrypt's share of the contact (new exchange key B→P)`)
+  check(result.healthElementDescr === PLAIN.healthElement.descr, `${v.name}: the SDK reads ehrcrypt's share of the health element (existing exchange key A→P)`)
 }
 
 const args = process.argv.slice(2)
-if (args[0] === '--read-back') {
-  await readBack(args[1])
-} else {
-  const outDir = args[0] ?? join(here, '../../fixtures/icure')
-  for (const v of VERSIONS) await legacy(v, outDir)
+const readBackOnly = args[0] === '--read-back'
+const outDir = (readBackOnly ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
+for (const v of VERSIONS) {
+  if (!readBackOnly) await legacy(v, outDir)
+  await readBack(v, join(outDir, v.name))
 }

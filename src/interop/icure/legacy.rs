@@ -326,15 +326,20 @@ impl<'a> Reader<'a> {
         Ok(Some(good))
     }
 
-    /// The entity key, from `encryptionKeys` (or, for old patients and
-    /// contacts without any, from `delegations`, as the SDK does).
+    /// The entity key, from `encryptionKeys` (or, for old records without
+    /// any, from `delegations`, as the SDK's patient, contact and health
+    /// element APIs do).
     pub fn entity_key(&self, record: &Value, rtype: RecordType, source: &str) -> Result<CbcKey> {
         let id = record_id(record);
         let has_ek = record
             .get("encryptionKeys")
             .and_then(Value::as_object)
             .is_some_and(|m| !m.is_empty());
-        let field = if !has_ek && matches!(rtype, RecordType::Patient | RecordType::Contact) {
+        let field = if !has_ek
+            && matches!(
+                rtype,
+                RecordType::Patient | RecordType::Contact | RecordType::HealthElement
+            ) {
             Field::Delegations
         } else {
             Field::EncryptionKeys

@@ -147,6 +147,13 @@ pub fn migrate(
             for f in CRYPTO_FIELDS {
                 obj.remove(f);
             }
+            // A contact's services carry their own sealed copies.
+            if let Some(services) = obj.get_mut("services").and_then(Value::as_array_mut) {
+                for svc in services.iter_mut().filter_map(Value::as_object_mut) {
+                    svc.remove("encryptedSelf");
+                    svc.remove("encryptedContent");
+                }
+            }
         }
         let entity = Encryptor::new(session, me, &opts)?.encrypt_value(&plain, &o.source)?;
         if kind == EntityKind::Patient {
