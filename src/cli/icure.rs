@@ -380,7 +380,7 @@ fn migrate_cmd(env: &Env, dir: &Path, me: &OwnerId, out_dir: &Path) -> Result<()
     }
     for n in &report.not_carried {
         env.out
-            .warn(&format!("not carried: {} {}: {}", n.id, n.what, n.reason));
+            .warn(format!("not carried: {} {}: {}", n.id, n.what, n.reason));
     }
     Ok(())
 }

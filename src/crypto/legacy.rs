@@ -89,7 +89,7 @@ impl CbcKey {
     /// Decrypts `IV || ciphertext`. Any failure is the same [`OpenError`].
     pub fn decrypt(&self, iv_and_ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
         let n = iv_and_ciphertext.len();
-        if n < 2 * IV_LEN || n % IV_LEN != 0 {
+        if n < 2 * IV_LEN || !n.is_multiple_of(IV_LEN) {
             return Err(OpenError);
         }
         let (iv, body) = iv_and_ciphertext.split_at(IV_LEN);

@@ -25,7 +25,7 @@ pub const MAX_KEY_HEX: usize = 32 * 1024;
 /// Strict hex (either case, even length, at most `max` digits) as bytes.
 pub fn hex(text: &str, what: &str, max: usize) -> Result<Vec<u8>> {
     let t = text.as_bytes();
-    if t.is_empty() || t.len() > max || t.len() % 2 != 0 {
+    if t.is_empty() || t.len() > max || !t.len().is_multiple_of(2) {
         return Err(Error::format(format!(
             "{what} is not valid hex ({} characters)",
             t.len()

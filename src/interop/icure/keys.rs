@@ -282,7 +282,7 @@ mod tests {
         let mut bad = hex.trim().to_string();
         bad.replace_range(10..11, "z");
         assert!(parse(bad.as_bytes(), "x").is_err());
-        assert!(parse(hex.trim()[..hex.trim().len() - 1].as_bytes(), "x").is_err());
+        assert!(parse(&hex.trim().as_bytes()[..hex.trim().len() - 1], "x").is_err());
 
         let mut storage: Value =
             serde_json::from_slice(&fixture("icure-api-6.4.4/keys/sdk-storage.json")).unwrap();

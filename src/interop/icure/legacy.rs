@@ -441,16 +441,16 @@ impl<'a> Reader<'a> {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
             {
-                let fields = open_self(key, &text.to_string(), true)
-                    .ok_or_else(|| cannot_open(source, id, &what))?;
+                let fields =
+                    open_self(key, text, true).ok_or_else(|| cannot_open(source, id, &what))?;
                 merge(svc, fields);
             } else if let Some(text) = svc
                 .get("encryptedContent")
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
             {
-                let content = open_self(key, &text.to_string(), true)
-                    .ok_or_else(|| cannot_open(source, id, &what))?;
+                let content =
+                    open_self(key, text, true).ok_or_else(|| cannot_open(source, id, &what))?;
                 svc["content"] = Value::Object(content);
             }
         }
