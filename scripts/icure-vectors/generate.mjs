@@ -5,6 +5,7 @@
 //
 //   cd scripts/icure-vectors && npm ci && node generate.mjs [OUT_DIR]
 //   node generate.mjs --read-back [DIR]  # only: the SDK reads what ehrcrypt's share wrote
+//   VECTORS_ONLY=cardinal node generate.mjs   # only the Cardinal vectors
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 import { createRequire } from 'node:module'
@@ -332,10 +333,78 @@ async function readBack(v, dir) {
   check(result.healthElementDescr === PLAIN.healthElement.descr, `${v.name}: the SDK reads ehrcrypt's share of the health element (existing exchange key A→P)`)
 }
 
+/**
+ * Cardinal (@icure/cardinal-sdk): each data owner's SDK is initialised
+ * against the local stand-in (which makes its key pair), A creates patient
+ * 1234 for B and P and contact 4567 for B, then B and P read them back.
+ */
+async function cardinal(outDir) {
+  const c = await import('./cardinal.mjs')
+  const version = require('@icure/cardinal-sdk/package.json').version
+  const server = new c.CardinalServer(process.env.VECTORS_LOG === '1')
+  server.addOwner('hcp', { id: A, name: 'Dr Alice Martin', firstName: 'Alice', lastName: 'Martin' }, 'alice')
+  server.addOwner('hcp', { id: B, name: 'Dr Bob Leroy', firstName: 'Bob', lastName: 'Leroy' }, 'bob')
+  server.addOwner('patient', { id: P, firstName: 'Jeanne', lastName: 'Dupont' }, 'jeanne')
+  const url = await server.start()
+  const logins = { [A]: 'alice', [B]: 'bob', [P]: 'jeanne' }
+  const storage = { [A]: c.storageFor(), [B]: c.storageFor(), [P]: c.storageFor() }
+  const init = (who) =>
+    c.CardinalSdk.initialize(undefined, url, new c.AuthenticationMethod.UsingCredentials.UsernamePassword(logins[who], 'pw'), storage[who].facade)
+  try {
+    const sdks = {}
+    for (const who of [A, B, P]) sdks[who] = await init(who)
+    const a = sdks[A]
+    // The Kotlin model takes the Gender enum, not the legacy string.
+    let patient = await a.patient.withEncryptionMetadata(new c.DecryptedPatient({ ...clone(PLAIN.patient), gender: c.Gender.Female }), {
+      delegates: { [B]: c.AccessLevel.Write, [P]: c.AccessLevel.Read },
+    })
+    patient = await a.patient.createPatient(patient)
+    const ct = clone(PLAIN.contact)
+    const content = (en) => new c.DecryptedContent(en.measureValue ? { measureValue: new c.Measure(en.measureValue) } : en)
+    ct.services = ct.services.map((x) => new c.DecryptedService({ ...x, content: { en: content(x.content.en) } }))
+    let contact = await a.contact.withEncryptionMetadata(new c.DecryptedContact(ct), patient, { delegates: { [B]: c.AccessLevel.Write } })
+    contact = await a.contact.createContact(contact)
+    // P's SDK learns its exchange data when it starts: start it again, on
+    // the same storage (same keys), now that A has shared with it.
+    sdks[P] = await init(P)
+    const readBack = {}
+    for (const who of [A, B, P]) {
+      const pt = await sdks[who].patient.getPatient(PATIENT_ID)
+      readBack[who] = { patientNote: pt.note ?? null }
+      if (who !== P) {
+        const cc = await sdks[who].contact.getContact(CONTACT_ID)
+        readBack[who].contactDescr = cc.descr ?? null
+        readBack[who].services = (cc.services || []).map((x) => JSON.parse(JSON.stringify(x.content ?? null)))
+      }
+    }
+    check(readBack[B].patientNote === PLAIN.patient.note, `cardinal ${version}: B reads the patient`)
+    check(readBack[P].patientNote === PLAIN.patient.note, `cardinal ${version}: P reads the patient`)
+    check(readBack[B].contactDescr === PLAIN.contact.descr, `cardinal ${version}: B reads the contact`)
+
+    const dir = join(outDir, `cardinal-sdk-${version}`)
+    for (const who of [A, B, P]) {
+      write(dir, `owners/${who}.json`, server.owners.get(who).doc)
+      const stored = {}
+      for (const [k, x] of storage[who].store) if (k.startsWith('org.taktik.icure.rsa.')) stored[k] = JSON.parse(x)
+      write(dir, `keys/${who}.sdk-storage.json`, stored)
+    }
+    for (const d of server.exchangeData.values()) write(dir, `exchange-data/${d.delegator}--${d.delegate}.json`, d)
+    for (const m of server.exchangeDataMaps.values()) write(dir, `exchange-data-maps/${m.id}.json`, m)
+    write(dir, 'records/patient-1234.json', server.entities.patient.get(PATIENT_ID))
+    write(dir, 'records/contact-4567.json', server.entities.contact.get(CONTACT_ID))
+    write(dir, 'plaintext.json', { patient: PLAIN.patient, contact: PLAIN.contact, readBack })
+    write(dir, 'sdk.json', { package: '@icure/cardinal-sdk', version })
+    if (server.unknown.length) console.error('stand-in: unanswered', [...new Set(server.unknown)])
+  } finally {
+    server.stop()
+  }
+}
+
 const args = process.argv.slice(2)
 const readBackOnly = args[0] === '--read-back'
 const outDir = (readBackOnly ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
-for (const v of VERSIONS) {
+for (const v of process.env.VECTORS_ONLY === 'cardinal' ? [] : VERSIONS) {
   if (!readBackOnly) await legacy(v, outDir)
   await readBack(v, join(outDir, v.name))
 }
+if (!readBackOnly && process.env.VECTORS_ONLY !== 'legacy') await cardinal(outDir)
