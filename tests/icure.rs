@@ -293,6 +293,27 @@ fn a_flipped_iv_byte_is_undetectable_and_check_says_so() {
 }
 
 #[test]
+fn check_reports_cardinal_exchange_data_as_unverifiable() {
+    let sb = Sandbox::new();
+    let ks = cardinal_keystore(&sb, &[B]);
+    let report = json(&ok(
+        &mut sb.on(&ks),
+        &["--json", "icure", "check", s(&icure(CARDINAL)), "--as", B],
+    ));
+    assert_eq!(
+        report["summary"]["unverifiable-exchange-data"], 3,
+        "{report:#}"
+    );
+    assert_eq!(report["records"], 2);
+    assert_eq!(report["opened"], 2);
+    assert_eq!(report["summary"]["no-integrity"], 2);
+    assert!(
+        report["summary"].get("rsa-oaep-sha1").is_none(),
+        "Cardinal keys are SHA-256"
+    );
+}
+
+#[test]
 fn check_reports_the_owner_documents_weaknesses() {
     let sb = Sandbox::new();
     let ks = sb.path("empty.json");
@@ -495,20 +516,123 @@ fn the_shares_the_sdks_read_back_also_open_here() {
     }
 }
 
+const CARDINAL: &str = "cardinal-sdk-1.0.0-RC.7";
+
+/// A keystore with the Cardinal keys of `whose` (from the SDK's storage) and
+/// every owner and exchange data document.
+fn cardinal_keystore(sb: &Sandbox, whose: &[&str]) -> PathBuf {
+    let ks = sb.path(&format!("cardinal-{}.json", whose.join("-")));
+    for who in whose {
+        let storage = icure(&format!("{CARDINAL}/keys/{who}.sdk-storage.json"));
+        let out = json(&ok(
+            &mut sb.on(&ks),
+            &["--json", "icure", "import-key", s(&storage)],
+        ));
+        assert_eq!(
+            out["keys"].as_array().unwrap().len(),
+            1,
+            "device. and recovered. are one key; sign. is not an encryption key"
+        );
+        assert_eq!(out["keys"][0]["source"], "cardinal-pkcs8");
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for sub in ["owners", "exchange-data", "exchange-data-maps"] {
+        for e in std::fs::read_dir(icure(&format!("{CARDINAL}/{sub}"))).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    let mut args = vec!["icure", "import-owner"];
+    args.extend(files.iter().map(|p| s(p)));
+    ok(&mut sb.on(&ks), &args);
+    ks
+}
+
+#[test]
+fn cardinal_records_decrypt_for_every_party_and_migrate_with_their_link() {
+    let sb = Sandbox::new();
+    let ks = cardinal_keystore(&sb, &[A, B, P]);
+    let plain = plaintext(CARDINAL);
+    let rec = |name: &str| icure(&format!("{CARDINAL}/records/{name}.json"));
+    for who in [A, B, P] {
+        let pt = decrypt(&sb, &ks, &rec("patient-1234"), who);
+        assert_eq!(pt["note"], plain["patient"]["note"], "{who}");
+    }
+    for who in [A, B] {
+        let c = decrypt(&sb, &ks, &rec("contact-4567"), who);
+        assert_eq!(c["descr"], plain["contact"]["descr"], "{who}");
+        assert_eq!(
+            c["services"][0]["content"]["en"]["stringValue"],
+            "Acute bronchitis"
+        );
+    }
+    // P was not given the contact (no delegation among its exchange data).
+    fails(
+        &mut sb.on(&ks),
+        &["icure", "decrypt", s(&rec("contact-4567")), "--as", P],
+        8,
+    );
+
+    let out_dir = sb.path("migrated");
+    let report = json(&ok(
+        &mut sb.on(&ks),
+        &[
+            "--json",
+            "icure",
+            "migrate",
+            s(&icure(&format!("{CARDINAL}/records"))),
+            "--as",
+            A,
+            "-o",
+            s(&out_dir),
+        ],
+    ));
+    assert_eq!(
+        report["migrated"].as_array().unwrap().len(),
+        2,
+        "{report:#}"
+    );
+    assert!(report["notCarried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["what"] == "anonymous delegate"));
+    let contact = out_dir.join("contact-4567.enc.json");
+    let c = json(&ok(
+        &mut sb.on(&ks),
+        &["entity", "decrypt", "--as", B, s(&contact)],
+    ));
+    assert_eq!(c["descr"], plain["contact"]["descr"]);
+    let parent = ok(
+        &mut sb.on(&ks),
+        &["entity", "parent", "--as", B, s(&contact), s(&out_dir)],
+    );
+    assert!(stdout(&parent).contains("patient-1234.enc.json"));
+}
+
 #[test]
 fn other_formats_are_refused_in_one_line() {
     let sb = Sandbox::new();
     let ks = keystore(&sb, "icure-api-6.4.4", &[B]);
-    let cardinal = sb.write(
-        "cardinal.json",
-        r#"{"id":"1","securityMetadata":{"secureDelegations":{"ab":{"delegator":"x"}}},"encryptedSelf":"AAAA"}"#,
-    );
+    // share writes only the legacy format.
+    let cardinal = icure(&format!("{CARDINAL}/records/patient-1234.json"));
     let out = fails(
         &mut sb.on(&ks),
-        &["icure", "decrypt", s(&cardinal), "--as", B],
-        6,
+        &[
+            "icure",
+            "share",
+            s(&cardinal),
+            "--as",
+            B,
+            "--with",
+            A,
+            "-o",
+            "x.json",
+            "--i-know-it-is-unauthenticated",
+        ],
+        7,
     );
     assert!(stderr(&out).contains("Cardinal"));
+    assert!(!sb.path("x.json").exists());
     let ehr = fixture("entities/patient-1234.enc.json");
     fails(
         &mut sb.on(&ks),

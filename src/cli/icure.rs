@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use ehrcrypt::atomic_file::{self, Batch, Mode};
 use ehrcrypt::interop::icure::{
-    self as icure, check, codec, keys, legacy::Reader, migrate, owner::IcureOwner,
-    owner::OwnerStore, RecordType, FINGERPRINT_WARNING,
+    self as icure, check, codec, keys, legacy::Reader, migrate, owner::ExchangeData,
+    owner::IcureOwner, owner::OwnerStore, RecordType, FINGERPRINT_WARNING,
 };
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::OwnerId;
@@ -199,25 +199,44 @@ fn import_key(
     Ok(())
 }
 
-/// Documents in a file: one object, or an array of objects.
-fn owner_documents(file: &Path, kind: Option<KindArg>) -> Result<Vec<IcureOwner>> {
+/// Documents in a file (one object, or an array of objects): data owners,
+/// Cardinal exchange data, and exchange data maps (recognised, not needed).
+fn owner_documents(
+    file: &Path,
+    kind: Option<KindArg>,
+    owners: &mut Vec<IcureOwner>,
+    exchange: &mut Vec<ExchangeData>,
+) -> Result<()> {
     let (v, source) = codec::read_json(file, "data owner document")?;
     let items = match v {
         Value::Array(a) => a,
         v => vec![v],
     };
-    items
-        .iter()
-        .map(|d| IcureOwner::from_rest(d, kind.map(Into::into), &source))
-        .collect()
+    for d in &items {
+        if ExchangeData::is(d) {
+            exchange.push(ExchangeData::from_rest(d, &source)?);
+        } else if d.get("encryptedExchangeDataIds").is_some() {
+            // An ExchangeDataMap: a delegate finds its exchange data by
+            // trying each it can open, so the map is not needed.
+        } else {
+            owners.push(IcureOwner::from_rest(d, kind.map(Into::into), &source)?);
+        }
+    }
+    Ok(())
 }
 
 fn import_owner(env: &Env, files: &[PathBuf], kind: Option<KindArg>) -> Result<()> {
-    let mut docs = Vec::new();
+    let (mut docs, mut exchange) = (Vec::new(), Vec::new());
     for f in files {
-        docs.extend(owner_documents(f, kind)?);
+        owner_documents(f, kind, &mut docs, &mut exchange)?;
     }
-    let done = icure::import_owners(&env.keystore_path()?, docs)?;
+    let n_exchange = exchange.len();
+    let done = icure::import_owners(&env.keystore_path()?, docs, exchange)?;
+    if n_exchange > 0 {
+        env.out.note(format!(
+            "imported {n_exchange} Cardinal exchange data document(s) (unauthenticated)"
+        ));
+    }
     if env.out.json {
         env.out.json(&json!({ "owners": done }));
         return Ok(());
@@ -334,13 +353,7 @@ fn migrate_cmd(env: &Env, dir: &Path, me: &OwnerId, out_dir: &Path) -> Result<()
     for p in check::json_files(dir)? {
         let (v, source) = codec::read_json(&p, "iCure record")?;
         match icure::RecordFormat::of(&v) {
-            icure::RecordFormat::Legacy => inputs.push((v, source)),
-            icure::RecordFormat::Cardinal => report.not_carried.push(migrate::NotCarried {
-                id: icure::legacy::record_id(&v),
-                source,
-                what: "record".into(),
-                reason: "Cardinal records are not read by this version".into(),
-            }),
+            icure::RecordFormat::Legacy | icure::RecordFormat::Cardinal => inputs.push((v, source)),
             _ => {} // owner documents and other files
         }
     }

@@ -13,7 +13,7 @@
 //! | `id-mismatch` | a delegation entry sealed for another record (the SDK uses it anyway) |
 //! | `cannot-open` | the record does not open with the keystore's keys |
 //! | `unverifiable-exchange-data` | Cardinal exchange data whose signatures the delegate cannot check |
-//! | `cardinal-record` | a Cardinal record, not read by this version |
+//! | `cardinal-record` | a Cardinal record (read; `share` does not write this format) |
 //! | `not-icure` | a file that is not iCure data (or not valid JSON) |
 
 use std::collections::BTreeMap;
@@ -194,17 +194,7 @@ fn check_value(
         }
         RecordFormat::Cardinal => {
             r.records += 1;
-            let id = record_id(v);
-            r.add(
-                file,
-                Some(&id),
-                "cardinal-record",
-                Severity::Info,
-                "Cardinal record (secureDelegations): not read by this version of ehrcrypt".into(),
-            );
-            r.add(file, Some(&id), "no-integrity", Severity::High,
-                "AES-CBC without MAC (the \"Cure\" prefix only validates decryption): changed bytes change the plaintext undetectably".into());
-            clear_fields(r, file, &id, v);
+            check_record(r, file, v, reader);
         }
         RecordFormat::Ehrcrypt => {}
         RecordFormat::Unknown => {
@@ -333,10 +323,26 @@ fn clear_fields(r: &mut Report, file: &str, id: &str, v: &Value) {
 
 fn check_record(r: &mut Report, file: &str, v: &Value, reader: Option<&Reader>) {
     let id = record_id(v);
-    r.add(file, Some(&id), "no-integrity", Severity::High,
-        "encryptedSelf and every delegation entry are AES-CBC without a MAC: changed bytes (a flipped IV byte) change the plaintext and nothing can detect it".into());
+    let cardinal = RecordFormat::of(v) == RecordFormat::Cardinal;
+    if cardinal {
+        r.add(
+            file,
+            Some(&id),
+            "cardinal-record",
+            Severity::Info,
+            "Cardinal record (secureDelegations, AES-256 entity key)".into(),
+        );
+        r.add(file, Some(&id), "no-integrity", Severity::High,
+            "encryptedSelf and every secure delegation are AES-CBC without a MAC (the \"Cure\" prefix only validates decryption): changed bytes (a flipped IV byte) change the plaintext and nothing can detect it".into());
+    } else {
+        r.add(file, Some(&id), "no-integrity", Severity::High,
+            "encryptedSelf and every delegation entry are AES-CBC without a MAC: changed bytes (a flipped IV byte) change the plaintext and nothing can detect it".into());
+    }
     clear_fields(r, file, &id, v);
     let Some(reader) = reader else {
+        if cardinal {
+            return;
+        }
         r.add(file, Some(&id), "aes128-uuid-key", Severity::Medium,
             "the @icure/api SDKs make entity keys from UUIDs (AES-128, 122 random bits); not confirmed for this record (run with --as to open it)".into());
         return;

@@ -83,6 +83,11 @@ pub fn parse(text: &[u8], source: &str) -> Result<Vec<FoundKey>> {
         let Some(rest) = name.strip_prefix(RSA_PREFIX) else {
             continue;
         };
+        // Cardinal's delegator signature key (RSA-PSS, never published) and
+        // its verification copy are not encryption keys of the owner.
+        if rest.starts_with("sign.") {
+            continue;
+        }
         let (owner, fp) = parse_name(rest)
             .ok_or_else(|| Error::format(format!("{source}: unrecognised key name {name:?}")))?;
         // The SDK stores the JSON as a string in localStorage; a dump of the
@@ -116,6 +121,9 @@ pub fn parse(text: &[u8], source: &str) -> Result<Vec<FoundKey>> {
             "{source}: no private key entry ({RSA_PREFIX}…) found"
         )));
     }
+    // Cardinal stores a key under `device.` and again under `recovered.`.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|k| seen.insert((k.owner.clone(), k.key.public().fingerprint())));
     Ok(out)
 }
 

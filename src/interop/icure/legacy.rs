@@ -94,11 +94,13 @@ pub struct Reader<'a> {
     /// My private keys' fingerprints (ehrcrypt's and iCure's).
     my_keys: Vec<(Fingerprint, IcureFingerprint)>,
     exchange: RefCell<HashMap<String, Pending>>,
+    /// Cardinal exchange data opened so far.
+    pub(super) cardinal: RefCell<super::cardinal::Cache>,
     rsa_decryptions: RefCell<usize>,
 }
 
 /// The one message for anything that does not open.
-fn cannot_open(source: &str, id: &str, what: &str) -> Error {
+pub(super) fn cannot_open(source: &str, id: &str, what: &str) -> Error {
     Error::integrity(format!(
         "{source}: record {id}: {what} does not open with your keys (wrong key or modified data; this format cannot tell which)"
     ))
@@ -124,6 +126,7 @@ impl<'a> Reader<'a> {
             me: me.clone(),
             my_keys,
             exchange: RefCell::new(HashMap::new()),
+            cardinal: RefCell::new(Default::default()),
             rsa_decryptions: RefCell::new(0),
         })
     }
@@ -137,7 +140,19 @@ impl<'a> Reader<'a> {
         *self.rsa_decryptions.borrow()
     }
 
-    fn private_key(&self, fp: &Fingerprint) -> Result<std::sync::Arc<PrivateKey>> {
+    pub(super) fn store(&self) -> &OwnerStore {
+        self.store
+    }
+
+    pub(super) fn my_keys(&self) -> &[(Fingerprint, IcureFingerprint)] {
+        &self.my_keys
+    }
+
+    pub(super) fn count_rsa(&self, n: usize) {
+        *self.rsa_decryptions.borrow_mut() += n;
+    }
+
+    pub(super) fn private_key(&self, fp: &Fingerprint) -> Result<std::sync::Arc<PrivateKey>> {
         let owner = self.session.keystore().owner(&self.me)?;
         self.session.private_key(owner, fp)
     }
@@ -353,36 +368,36 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| cannot_open(source, &id, "the entity key"))
     }
 
-    /// Decrypts a legacy record as the SDK returns it.
+    /// Decrypts a legacy or Cardinal record as the SDK returns it.
     pub fn decrypt(
         &self,
         record: &Value,
         type_hint: Option<RecordType>,
         source: &str,
     ) -> Result<Decrypted> {
-        match RecordFormat::of(record) {
-            RecordFormat::Legacy => {}
-            other => return Err(other.not_legacy(source)),
+        let format = RecordFormat::of(record);
+        if !matches!(format, RecordFormat::Legacy | RecordFormat::Cardinal) {
+            return Err(format.not_legacy(source));
         }
         let id = record_id(record);
         if id.is_empty() {
             return Err(Error::format(format!("{source}: record has no \"id\"")));
         }
         let rtype = type_hint.unwrap_or_else(|| RecordType::of(record));
+        if format == RecordFormat::Cardinal {
+            let keys = self.cardinal_keys(record, rtype, source)?;
+            let value = open_self_value(record, &keys.entity_key, source)?;
+            return Ok(Decrypted {
+                id,
+                record_type: rtype,
+                value,
+                key_bits: keys.entity_key.bits(),
+                secret_id: keys.secret_ids.into_iter().next(),
+                parent_ids: keys.parent_ids,
+            });
+        }
         let key = self.entity_key(record, rtype, source)?;
-        let mut value = record.clone();
-        if let Some(text) = record
-            .get("encryptedSelf")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
-            let fields = open_self(&key, text, false)
-                .ok_or_else(|| cannot_open(source, &id, "encryptedSelf"))?;
-            merge(&mut value, fields);
-        }
-        if rtype == RecordType::Contact {
-            self.decrypt_services(&mut value, &key, source, &id)?;
-        }
+        let value = open_self_value(record, &key, source)?;
         let secret_id = self
             .values(record, Field::Delegations, source)
             .or_else(|e| {
@@ -417,44 +432,6 @@ impl<'a> Reader<'a> {
             secret_id,
             parent_ids,
         })
-    }
-
-    /// A contact's services: `encryptedSelf` (`{"content": …}`, trailing
-    /// NULs stripped as the SDK does) or the older `encryptedContent`.
-    fn decrypt_services(
-        &self,
-        contact: &mut Value,
-        key: &CbcKey,
-        source: &str,
-        id: &str,
-    ) -> Result<()> {
-        let Some(services) = contact.get_mut("services").and_then(Value::as_array_mut) else {
-            return Ok(());
-        };
-        for svc in services {
-            let what = format!(
-                "service {}",
-                svc.get("id").and_then(Value::as_str).unwrap_or("?")
-            );
-            if let Some(text) = svc
-                .get("encryptedSelf")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-            {
-                let fields =
-                    open_self(key, text, true).ok_or_else(|| cannot_open(source, id, &what))?;
-                merge(svc, fields);
-            } else if let Some(text) = svc
-                .get("encryptedContent")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-            {
-                let content =
-                    open_self(key, text, true).ok_or_else(|| cannot_open(source, id, &what))?;
-                svc["content"] = Value::Object(content);
-            }
-        }
-        Ok(())
     }
 
     /// My exchange key with `delegate`, if my owner document has one.
@@ -511,6 +488,12 @@ impl<'a> Reader<'a> {
     ) -> Result<Shared> {
         match RecordFormat::of(record) {
             RecordFormat::Legacy => {}
+            RecordFormat::Cardinal => {
+                return Err(Error::refused(format!(
+                    "{source}: sharing a Cardinal record in its own format is not supported by this version"
+                ))
+                .hint("Cardinal records can be shared with the Cardinal SDK, or migrated with `ehrcrypt icure migrate`"))
+            }
             other => return Err(other.not_legacy(source)),
         }
         let id = record_id(record);
@@ -674,6 +657,50 @@ pub fn entity_key_from_secret(secret: &str) -> Option<CbcKey> {
     }
     let bytes = Zeroizing::new(codec::hex(&digits, "key", 64).ok()?);
     CbcKey::from_slice(&bytes)
+}
+
+/// The record with its `encryptedSelf` merged back, and each service's
+/// (`{"content": …}`, trailing NULs stripped as the SDK does; or the older
+/// `encryptedContent`), all under the record's key.
+pub(super) fn open_self_value(record: &Value, key: &CbcKey, source: &str) -> Result<Value> {
+    let id = record_id(record);
+    let mut value = record.clone();
+    if let Some(text) = record
+        .get("encryptedSelf")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        let fields =
+            open_self(key, text, false).ok_or_else(|| cannot_open(source, &id, "encryptedSelf"))?;
+        merge(&mut value, fields);
+    }
+    let Some(services) = value.get_mut("services").and_then(Value::as_array_mut) else {
+        return Ok(value);
+    };
+    for svc in services {
+        let what = format!(
+            "service {}",
+            svc.get("id").and_then(Value::as_str).unwrap_or("?")
+        );
+        if let Some(text) = svc
+            .get("encryptedSelf")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            let fields =
+                open_self(key, text, true).ok_or_else(|| cannot_open(source, &id, &what))?;
+            merge(svc, fields);
+        } else if let Some(text) = svc
+            .get("encryptedContent")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            let content =
+                open_self(key, text, true).ok_or_else(|| cannot_open(source, &id, &what))?;
+            svc["content"] = Value::Object(content);
+        }
+    }
+    Ok(value)
 }
 
 /// Decrypts an `encryptedSelf` to its JSON object; `None` on any failure.

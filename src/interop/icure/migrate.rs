@@ -199,6 +199,26 @@ fn delegates(session: &Session, me: &OwnerId, o: &Opened, report: &mut Report) -
             }
         }
     }
+    // Cardinal: the named delegates of the secure delegations. Anonymous
+    // ones (patients) are named nowhere in the record.
+    if let Some(m) = o
+        .record
+        .pointer("/securityMetadata/secureDelegations")
+        .and_then(Value::as_object)
+    {
+        for d in m.values() {
+            match d.get("delegate").and_then(Value::as_str) {
+                Some(k) if !names.iter().any(|n| n == k) => names.push(k.to_string()),
+                Some(_) => {}
+                None => report.not_carried.push(NotCarried {
+                    id: o.decrypted.id.clone(),
+                    source: o.source.clone(),
+                    what: "anonymous delegate".into(),
+                    reason: "a Cardinal anonymous delegation does not name its delegate; share the migrated entity with them".into(),
+                }),
+            }
+        }
+    }
     let mut out = Vec::new();
     for name in names {
         if name == me.as_str() {

@@ -11,9 +11,9 @@
 //! - [`check`]: the weakness report;
 //! - [`migrate`]: to authenticated ehrcrypt entities.
 //!
-//! Cardinal records (`securityMetadata.secureDelegations`) are recognised
-//! and refused with a clear error: this version does not read them.
+//! - [`cardinal`]: `@icure/cardinal-sdk` records (`secureDelegations`).
 
+pub mod cardinal;
 pub mod check;
 pub mod codec;
 pub mod keys;
@@ -123,7 +123,7 @@ impl RecordFormat {
     pub fn not_legacy(self, source: &str) -> Error {
         match self {
             RecordFormat::Cardinal => Error::format(format!(
-                "{source}: a Cardinal record (securityMetadata.secureDelegations); this version of ehrcrypt reads only the legacy @icure/api format"
+                "{source}: a Cardinal record (securityMetadata.secureDelegations); this command handles only the legacy @icure/api format"
             )),
             RecordFormat::Ehrcrypt => Error::format(format!(
                 "{source}: an ehrcrypt entity, not an iCure record"
@@ -305,13 +305,18 @@ pub struct OwnerImport {
 }
 
 /// Adds data owner documents to the keystore (public keys, unverified) and
-/// to its iCure side file (the exchange keys, replacing an older copy).
+/// to its iCure side file (the exchange keys, replacing an older copy),
+/// with Cardinal exchange data documents.
 pub fn import_owners(
     keystore: &std::path::Path,
     docs: Vec<owner::IcureOwner>,
+    exchange_data: Vec<owner::ExchangeData>,
 ) -> Result<Vec<OwnerImport>> {
     Keystore::update(keystore, |ks| {
         let mut store = owner::OwnerStore::load(keystore)?;
+        for d in exchange_data {
+            store.exchange_data.insert(d.id.clone(), d);
+        }
         let mut out = Vec::new();
         for doc in docs {
             let keys = doc.keys()?;

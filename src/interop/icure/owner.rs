@@ -246,11 +246,77 @@ fn display_name(v: &Value) -> Option<String> {
     crate::owner::check_name(&name).ok().map(|_| name)
 }
 
+/// A Cardinal `ExchangeData` document (FORMAT-NOTES B.2): one exchange key
+/// and access control secret from a delegator to a delegate, each wrapped
+/// (base64 RSA-OAEP) for both parties' keys, keyed by fingerprint v2.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeData {
+    pub id: String,
+    pub delegator: OwnerId,
+    pub delegate: OwnerId,
+    pub exchange_key: BTreeMap<String, String>,
+    pub access_control_secret: BTreeMap<String, String>,
+    /// Kept for `icure check`; nobody but the delegator can verify them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub delegator_signature: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shared_signature_key: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_signature: Option<String>,
+}
+
+impl ExchangeData {
+    /// Whether `v` looks like an exchange data document.
+    pub fn is(v: &Value) -> bool {
+        [
+            "delegator",
+            "delegate",
+            "exchangeKey",
+            "accessControlSecret",
+        ]
+        .iter()
+        .all(|k| v.get(k).is_some())
+    }
+
+    pub fn from_rest(v: &Value, source: &str) -> Result<Self> {
+        let d: ExchangeData = serde_json::from_value(v.clone())
+            .map_err(|e| Error::format(format!("{source}: malformed exchange data: {e}")))?;
+        d.validate().map_err(|e| e.context(source))?;
+        Ok(d)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.id.is_empty() || self.id.len() > 128 {
+            return Err(Error::format("exchange data without a valid id"));
+        }
+        for (what, m) in [
+            ("exchangeKey", &self.exchange_key),
+            ("accessControlSecret", &self.access_control_secret),
+        ] {
+            for (fp, b64) in m {
+                if fp.len() != 22 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Error::format(format!(
+                        "exchange data {}: {what} key {fp:?} is not a 22-digit fingerprint",
+                        self.id
+                    )));
+                }
+                codec::base64(b64, &format!("exchange data {}: {what}", self.id))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The side file of iCure owners next to a keystore.
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OwnerStore {
     format: String,
     pub owners: BTreeMap<OwnerId, IcureOwner>,
+    /// Cardinal exchange data, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exchange_data: BTreeMap<String, ExchangeData>,
 }
 
 impl OwnerStore {
@@ -267,7 +333,7 @@ impl OwnerStore {
         if !path.exists() {
             return Ok(OwnerStore {
                 format: STORE_FORMAT.into(),
-                owners: BTreeMap::new(),
+                ..Default::default()
             });
         }
         let (v, source) = codec::read_json(&path, "iCure owner store")?;
@@ -283,6 +349,9 @@ impl OwnerStore {
         for o in store.owners.values() {
             o.validate().map_err(|e| e.context(&source))?;
         }
+        for d in store.exchange_data.values() {
+            d.validate().map_err(|e| e.context(&source))?;
+        }
         Ok(store)
     }
 
@@ -290,6 +359,7 @@ impl OwnerStore {
         let mut bytes = serde_json::to_vec_pretty(&OwnerStore {
             format: STORE_FORMAT.into(),
             owners: self.owners.clone(),
+            exchange_data: self.exchange_data.clone(),
         })
         .map_err(|_| Error::internal("cannot serialise the iCure owner store"))?;
         bytes.push(b'\n');
