@@ -453,6 +453,7 @@ fn share(
         batch.stage(owner_out, &b, Mode::Public)?;
     }
     batch.commit()?;
+    let new_key = shared.owner_document.is_some();
     if let Some(doc) = shared.owner_document {
         store.owners.insert(doc.id.clone(), doc);
         let path = session.path().to_path_buf();
@@ -464,7 +465,7 @@ fn share(
             "id": icure::legacy::record_id(&record),
             "with": with,
             "entriesAdded": shared.entries_added,
-            "newExchangeKey": owner_out.is_some() && shared.entries_added > 0,
+            "newExchangeKey": new_key,
         }));
     } else if shared.entries_added == 0 {
         env.out.note(format!("{with} already had access"));
