@@ -191,6 +191,14 @@ fn malformed_keys_and_documents_are_refused_and_nothing_is_written() {
     let bad_doc = sb.path("bad-owner.json");
     write_json(&bad_doc, &doc);
     fails(&mut sb.on(&ks), &["icure", "import-owner", s(&bad_doc)], 6);
+    // An oversized input is refused before it is read whole (a sparse file).
+    let huge = sb.path("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    let out = fails(&mut sb.on(&ks), &["icure", "import-owner", s(&huge)], 6);
+    assert!(stderr(&out).contains("larger than"), "{}", stderr(&out));
     assert!(!ks.exists() && !sb.path("ks.json.icure.json").exists());
 }
 

@@ -162,7 +162,7 @@ fn import_key(
     kind: KindArg,
 ) -> Result<()> {
     let source = ehrcrypt::error::display_path(file);
-    let text = zeroize::Zeroizing::new(atomic_file::read(file)?);
+    let text = codec::read_bounded(file)?;
     let found = keys::parse(&text, &source)?;
     let path = env.keystore_path()?;
     let ks = Keystore::load_or_empty(&path)?;

@@ -146,22 +146,20 @@ pub fn check_dir(
             .unwrap_or(&path)
             .display()
             .to_string();
-        let value = match std::fs::read(&path)
-            .map_err(|e| Error::io(&path, "read", e))
-            .and_then(|b| codec::parse_json(&b, &name, "file"))
-        {
-            Ok(v) => v,
-            Err(e) => {
-                report.add(
-                    &name,
-                    None,
-                    "not-icure",
-                    Severity::Info,
-                    e.message().to_string(),
-                );
-                continue;
-            }
-        };
+        let value =
+            match codec::read_bounded(&path).and_then(|b| codec::parse_json(&b, &name, "file")) {
+                Ok(v) => v,
+                Err(e) => {
+                    report.add(
+                        &name,
+                        None,
+                        "not-icure",
+                        Severity::Info,
+                        e.message().to_string(),
+                    );
+                    continue;
+                }
+            };
         check_value(&mut report, &name, &value, reader, keystore);
     }
     Ok(report)

@@ -81,10 +81,36 @@ pub fn parse_json(bytes: &[u8], source: &str, what: &str) -> Result<Value> {
     serde_json::from_slice(bytes).map_err(|e| crate::format::json_error(source, what, &e))
 }
 
+/// Reads a file (`-` for stdin), refusing more than [`MAX_JSON_BYTES`]
+/// before holding it all: the input is untrusted. Wiped when dropped (a key
+/// file may be read this way).
+pub fn read_bounded(path: &std::path::Path) -> Result<Zeroizing<Vec<u8>>> {
+    use std::io::Read;
+    let source = crate::error::display_path(path);
+    let mut buf = Zeroizing::new(Vec::new());
+    let limit = MAX_JSON_BYTES as u64 + 1;
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path)
+            .map_err(|e| Error::io(path, "read", e))?
+            .take(limit)
+            .read_to_end(&mut buf)
+    };
+    read.map_err(|e| Error::io(path, "read", e))?;
+    if buf.len() > MAX_JSON_BYTES {
+        return Err(Error::format(format!(
+            "{source}: larger than {} MiB",
+            MAX_JSON_BYTES >> 20
+        )));
+    }
+    Ok(buf)
+}
+
 /// Reads and parses a JSON file (`-` for stdin).
 pub fn read_json(path: &std::path::Path, what: &str) -> Result<(Value, String)> {
     let source = crate::error::display_path(path);
-    let bytes = crate::atomic_file::read(path)?;
+    let bytes = read_bounded(path)?;
     Ok((parse_json(&bytes, &source, what)?, source))
 }
 
