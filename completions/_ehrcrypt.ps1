@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
+            [CompletionResult]::new('icure', 'icure', [CompletionResultType]::ParameterValue, 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1002,6 +1003,162 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;research;help;help' {
             break
         }
+        'ehrcrypt;icure' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('import-key', 'import-key', [CompletionResultType]::ParameterValue, 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)')
+            [CompletionResult]::new('import-owner', 'import-owner', [CompletionResultType]::ParameterValue, 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;icure;import-key' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name if the owner is new')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Kind if the owner is new')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;import-owner' {
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'The owners'' kind [default: guessed from the document]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;decrypt' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner to read as (its private key must be in the keystore)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'The record''s type [default: from `_type`]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file (- for stdout, the default); written 0600')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file (- for stdout, the default); written 0600')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing output file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;check' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Also open the records as this owner (entity key sizes, ids sealed in delegations)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;migrate' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The owner to read and re-encrypt as')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'New folder for the ehrcrypt entities (must not exist)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'New folder for the ehrcrypt entities (must not exist)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;share' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The delegator (a delegate of the record, key in this keystore)')
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The new delegate')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for the record (- for stdout)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for the record (- for stdout)')
+            [CompletionResult]::new('--owner-out', '--owner-out', [CompletionResultType]::ParameterName, 'Where to write your updated owner document if a new exchange key is made (upload it too)')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--i-know-it-is-unauthenticated', '--i-know-it-is-unauthenticated', [CompletionResultType]::ParameterName, 'Required: you accept that the format has no integrity protection')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing output files')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report expensive operations (RSA decryptions, key unlocks)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ehrcrypt;icure;help' {
+            [CompletionResult]::new('import-key', 'import-key', [CompletionResultType]::ParameterValue, 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)')
+            [CompletionResult]::new('import-owner', 'import-owner', [CompletionResultType]::ParameterValue, 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ehrcrypt;icure;help;import-key' {
+            break
+        }
+        'ehrcrypt;icure;help;import-owner' {
+            break
+        }
+        'ehrcrypt;icure;help;decrypt' {
+            break
+        }
+        'ehrcrypt;icure;help;check' {
+            break
+        }
+        'ehrcrypt;icure;help;migrate' {
+            break
+        }
+        'ehrcrypt;icure;help;share' {
+            break
+        }
+        'ehrcrypt;icure;help;help' {
+            break
+        }
         'ehrcrypt;demo' {
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
@@ -1042,6 +1199,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Emergency backups to a QR card (R2D Backup): create, inspect, restore')
             [CompletionResult]::new('emergency', 'emergency', [CompletionResultType]::ParameterValue, 'Read (and add to) a patient''s backup with their card (R2D Emergency)')
             [CompletionResult]::new('research', 'research', [CompletionResultType]::ParameterValue, 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers')
+            [CompletionResult]::new('icure', 'icure', [CompletionResultType]::ParameterValue, 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow on a throw-away keystore and narrate it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1211,6 +1369,33 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             break
         }
         'ehrcrypt;help;research;reidentify' {
+            break
+        }
+        'ehrcrypt;help;icure' {
+            [CompletionResult]::new('import-key', 'import-key', [CompletionResultType]::ParameterValue, 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)')
+            [CompletionResult]::new('import-owner', 'import-owner', [CompletionResultType]::ParameterValue, 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            break
+        }
+        'ehrcrypt;help;icure;import-key' {
+            break
+        }
+        'ehrcrypt;help;icure;import-owner' {
+            break
+        }
+        'ehrcrypt;help;icure;decrypt' {
+            break
+        }
+        'ehrcrypt;help;icure;check' {
+            break
+        }
+        'ehrcrypt;help;icure;migrate' {
+            break
+        }
+        'ehrcrypt;help;icure;share' {
             break
         }
         'ehrcrypt;help;demo' {

@@ -40,6 +40,9 @@ _ehrcrypt() {
             ehrcrypt,help)
                 cmd="ehrcrypt__subcmd__help"
                 ;;
+            ehrcrypt,icure)
+                cmd="ehrcrypt__subcmd__icure"
+                ;;
             ehrcrypt,key)
                 cmd="ehrcrypt__subcmd__key"
                 ;;
@@ -211,6 +214,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,help)
                 cmd="ehrcrypt__subcmd__help__subcmd__help"
                 ;;
+            ehrcrypt__subcmd__help,icure)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure"
+                ;;
             ehrcrypt__subcmd__help,key)
                 cmd="ehrcrypt__subcmd__help__subcmd__key"
                 ;;
@@ -277,6 +283,24 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key,show)
                 cmd="ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key__subcmd__show"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__icure,check)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,decrypt)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,import-key)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,import-owner)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,migrate)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,share)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__share"
+                ;;
             ehrcrypt__subcmd__help__subcmd__key,add)
                 cmd="ehrcrypt__subcmd__help__subcmd__key__subcmd__add"
                 ;;
@@ -327,6 +351,48 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help__subcmd__research,revoke)
                 cmd="ehrcrypt__subcmd__help__subcmd__research__subcmd__revoke"
+                ;;
+            ehrcrypt__subcmd__icure,check)
+                cmd="ehrcrypt__subcmd__icure__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__icure,decrypt)
+                cmd="ehrcrypt__subcmd__icure__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__icure,help)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__icure,import-key)
+                cmd="ehrcrypt__subcmd__icure__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__icure,import-owner)
+                cmd="ehrcrypt__subcmd__icure__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__icure,migrate)
+                cmd="ehrcrypt__subcmd__icure__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__icure,share)
+                cmd="ehrcrypt__subcmd__icure__subcmd__share"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,check)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,decrypt)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,import-key)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,import-owner)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,migrate)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,share)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__share"
                 ;;
             ehrcrypt__subcmd__key,add)
                 cmd="ehrcrypt__subcmd__key__subcmd__add"
@@ -455,7 +521,7 @@ _ehrcrypt() {
 
     case "${cmd}" in
         ehrcrypt)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1599,7 +1665,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help)
-            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions help"
+            opts="keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1962,6 +2028,104 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__help__subcmd__icure)
+            opts="import-key import-owner decrypt check migrate share"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__owner)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__help__subcmd__key)
             opts="export-private import-private add"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2263,6 +2427,340 @@ _ehrcrypt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version import-key import-owner decrypt check migrate share help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__check)
+            opts="-q -v -h -V --as --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__decrypt)
+            opts="-o -q -v -h -V --as --type --output --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help)
+            opts="import-key import-owner decrypt check migrate share help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__owner)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__import__subcmd__key)
+            opts="-q -v -h -V --id --name --kind --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "hcp patient device" -- "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__import__subcmd__owner)
+            opts="-q -v -h -V --kind --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "hcp patient device" -- "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__migrate)
+            opts="-o -q -v -h -V --as --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__share)
+            opts="-o -q -v -h -V --as --with --i-know-it-is-unauthenticated --output --owner-out --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

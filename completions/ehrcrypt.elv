@@ -39,6 +39,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand icure 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -904,6 +905,147 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;research;help;help'= {
         }
+        &'ehrcrypt;icure'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;icure;import-key'= {
+            cand --id 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)'
+            cand --name 'Display name if the owner is new'
+            cand --kind 'Kind if the owner is new'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;import-owner'= {
+            cand --kind 'The owners'' kind [default: guessed from the document]'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;decrypt'= {
+            cand --as 'The data owner to read as (its private key must be in the keystore)'
+            cand --type 'The record''s type [default: from `_type`]'
+            cand -o 'Output file (- for stdout, the default); written 0600'
+            cand --output 'Output file (- for stdout, the default); written 0600'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --force 'Overwrite an existing output file'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;check'= {
+            cand --as 'Also open the records as this owner (entity key sizes, ids sealed in delegations)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;migrate'= {
+            cand --as 'The owner to read and re-encrypt as'
+            cand -o 'New folder for the ehrcrypt entities (must not exist)'
+            cand --out-dir 'New folder for the ehrcrypt entities (must not exist)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;share'= {
+            cand --as 'The delegator (a delegate of the record, key in this keystore)'
+            cand --with 'The new delegate'
+            cand -o 'Output file for the record (- for stdout)'
+            cand --output 'Output file for the record (- for stdout)'
+            cand --owner-out 'Where to write your updated owner document if a new exchange key is made (upload it too)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --i-know-it-is-unauthenticated 'Required: you accept that the format has no integrity protection'
+            cand --force 'Overwrite existing output files'
+            cand --json 'Machine-readable JSON on stdout'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;help'= {
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;icure;help;import-key'= {
+        }
+        &'ehrcrypt;icure;help;import-owner'= {
+        }
+        &'ehrcrypt;icure;help;decrypt'= {
+        }
+        &'ehrcrypt;icure;help;check'= {
+        }
+        &'ehrcrypt;icure;help;migrate'= {
+        }
+        &'ehrcrypt;icure;help;share'= {
+        }
+        &'ehrcrypt;icure;help;help'= {
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -942,6 +1084,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand icure 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1067,6 +1210,26 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;research;revoke'= {
         }
         &'ehrcrypt;help;research;reidentify'= {
+        }
+        &'ehrcrypt;help;icure'= {
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+        }
+        &'ehrcrypt;help;icure;import-key'= {
+        }
+        &'ehrcrypt;help;icure;import-owner'= {
+        }
+        &'ehrcrypt;help;icure;decrypt'= {
+        }
+        &'ehrcrypt;help;icure;check'= {
+        }
+        &'ehrcrypt;help;icure;migrate'= {
+        }
+        &'ehrcrypt;help;icure;share'= {
         }
         &'ehrcrypt;help;demo'= {
         }

@@ -41,6 +41,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "share" -d 'Short 
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "icure" -d 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -546,6 +547,90 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l id -d 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l name -d 'Display name if the owner is new' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l kind -d 'Kind if the owner is new' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l kind -d 'The owners\' kind [default: guessed from the document]' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner to read as (its private key must be in the keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l type -d 'The record\'s type [default: from `_type`]' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file (- for stdout, the default); written 0600' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l force -d 'Overwrite an existing output file'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l as -d 'Also open the records as this owner (entity key sizes, ids sealed in delegations)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l as -d 'The owner to read and re-encrypt as' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'New folder for the ehrcrypt entities (must not exist)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l as -d 'The delegator (a delegate of the record, key in this keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l with -d 'The new delegate' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s o -l output -d 'Output file for the record (- for stdout)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l owner-out -d 'Where to write your updated owner document if a new exchange key is made (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l i-know-it-is-unauthenticated -d 'Required: you accept that the format has no integrity protection'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l force -d 'Overwrite existing output files'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l json -d 'Machine-readable JSON on stdout'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
@@ -561,19 +646,20 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l q
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "share" -d 'Short for `delegation share`'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "share" -d 'Short for `delegation share`'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "icure" -d 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research icure demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
@@ -608,3 +694,9 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "open" -d 'Open the records of a study granted to you, from the proxies\' capsule fragments'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'

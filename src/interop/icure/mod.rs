@@ -254,6 +254,7 @@ pub fn import_keys(
                     public_keys: Vec::new(),
                     private_keys: Vec::new(),
                     hc_party_keys: Default::default(),
+                    pre_keys: Vec::new(),
                 })?;
             } else {
                 ks.owner(id)?.check_passphrase(passphrase).map_err(|e| {
@@ -335,6 +336,7 @@ pub fn import_owners(
                     public_keys: Vec::new(),
                     private_keys: Vec::new(),
                     hc_party_keys: Default::default(),
+                    pre_keys: Vec::new(),
                 })?;
             }
             let o = ks.owner_mut(&doc.id)?;
