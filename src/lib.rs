@@ -21,6 +21,7 @@ pub mod error;
 pub mod fhir;
 pub mod format;
 pub mod hcp_key;
+pub mod interop;
 pub mod keystore;
 pub mod owner;
 pub mod passphrase;

@@ -634,7 +634,8 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     )?;
     hostile_input(d)?;
     fhir_steps(d)?;
-    certificate_authority(d)
+    certificate_authority(d)?;
+    icure_data(d)
 }
 
 /// A small FHIR bundle for [`fhir_steps`]: a patient, an encounter, an
@@ -788,6 +789,127 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
         ],
     )?;
     device_to_device(d)?;
+    Ok(())
+}
+
+/// Real iCure data, made by `@icure/api` 6.4.4 (fixtures/icure/): Dr Bob's
+/// downloaded key, the owner documents, and a patient Dr Alice shared.
+const ICURE_FILES: [(&str, &str); 4] = [
+    (
+        "hcp-b.pkcs8.hex",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/keys/hcp-b.pkcs8.hex"),
+    ),
+    (
+        "icure/hcp-a.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/owners/hcp-a.json"),
+    ),
+    (
+        "icure/hcp-b.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/owners/hcp-b.json"),
+    ),
+    (
+        "icure/patient-1234.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/records/patient-1234.json"),
+    ),
+];
+
+/// iCure interop (issue 14): open a real iCure patient with a downloaded
+/// key, show that its format cannot notice a flipped IV byte, and move it
+/// to an authenticated ehrcrypt entity.
+fn icure_data(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Real iCure data: open it with a downloaded key, check it, move it off",
+        "A patient written by the iCure SDK (@icure/api 6.4.4), and Dr Bob's private\nkey as the iCure app lets him download it (hex PKCS#8).",
+    );
+    let dir = d.dir.join("icure");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create directory", e))?;
+    for (name, text) in ICURE_FILES {
+        d.write(name, text)?;
+    }
+    d.run(
+        "icure",
+        &["icure", "import-key", "hcp-b.pkcs8.hex", "--id", "hcp-b"],
+    )?;
+    d.capture(
+        "icure",
+        &[
+            "icure",
+            "import-owner",
+            "icure/hcp-a.json",
+            "icure/hcp-b.json",
+        ],
+    )?;
+    d.run(
+        "icure",
+        &[
+            "icure",
+            "decrypt",
+            "icure/patient-1234.json",
+            "--as",
+            "hcp-b",
+            "-o",
+            "patient.json",
+        ],
+    )?;
+    let note = |name: &str| -> Result<String> {
+        let v: Value = serde_json::from_str(&d.read(name)?)
+            .map_err(|_| Error::internal("demo file is not JSON"))?;
+        Ok(v["note"].as_str().unwrap_or_default().to_string())
+    };
+    println!("\n   note: {}", note("patient.json")?);
+
+    println!("\n   Someone with write access to the server flips one bit of the IV:");
+    let original = d.read("icure/patient-1234.json")?;
+    let mut v: Value =
+        serde_json::from_str(&original).map_err(|_| Error::internal("demo file is not JSON"))?;
+    let mut sealed =
+        ehrcrypt::crypto::b64::decode(v["encryptedSelf"].as_str().unwrap_or(""), "encryptedSelf")?;
+    if sealed.len() > 9 {
+        sealed[9] ^= b'A' ^ b'B';
+    }
+    v["encryptedSelf"] = Value::from(ehrcrypt::crypto::b64::encode(&sealed));
+    d.write("icure/patient-1234.json", &v.to_string())?;
+    d.capture(
+        "icure",
+        &[
+            "icure",
+            "decrypt",
+            "icure/patient-1234.json",
+            "--as",
+            "hcp-b",
+            "-o",
+            "patient2.json",
+        ],
+    )?;
+    println!(
+        "   the same command, no error, and the note now reads: {}",
+        note("patient2.json")?
+    );
+    d.run("icure", &["icure", "check", "icure", "--as", "hcp-b"])?;
+    println!(
+        "\n   Moving the untouched record to an ehrcrypt entity, where any change is detected:"
+    );
+    d.write("icure/patient-1234.json", &original)?;
+    d.run(
+        "icure",
+        &[
+            "icure", "migrate", "icure", "--as", "hcp-b", "-o", "migrated",
+        ],
+    )?;
+    println!("\n   (Dr Alice and the patient are not carried: Bob has not verified their keys.)");
+    d.run(
+        "icure",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "hcp-b",
+            "migrated/patient-1234.enc.json",
+            "-o",
+            "patient3.json",
+        ],
+    )?;
+    println!("\n   note: {}", note("patient3.json")?);
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod entity;
 pub mod fhir;
 pub mod files;
 pub mod hcp_key;
+pub mod icure;
 pub mod key;
 pub mod keygen;
 pub mod output;
@@ -121,6 +122,9 @@ pub enum Command {
     Send(send::SendArgs),
     /// Pair with another device and receive records into a directory
     Receive(receive::ReceiveArgs),
+    /// Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share
+    #[command(subcommand)]
+    Icure(icure::IcureCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     #[command(
         after_help = "Examples:\n  ehrcrypt demo\n  ehrcrypt demo --keep demo-files/   # keep the keystores and try the commands"
@@ -263,6 +267,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pair(a) => pair::run(&env, a),
         Command::Send(a) => send::run(&env, a),
         Command::Receive(a) => receive::run(&env, a),
+        Command::Icure(c) => icure::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),

@@ -6,6 +6,7 @@
 pub mod b64;
 pub mod context;
 pub mod derive;
+pub mod legacy;
 pub mod rsa_keys;
 pub mod stream;
 pub mod symmetric;

@@ -146,6 +146,24 @@ impl PublicKey {
         self.fingerprint
     }
 
+    /// The SPKI DER encoding (what iCure stores as hex).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo (RSA, at least 2048 bits).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        let inner = RsaPublicKey::from_public_key_der(der)
+            .map_err(|_| Error::format("not an RSA public key (SPKI DER)"))?;
+        Self::check_size(&inner)?;
+        Self::from_rsa(inner)
+    }
+
+    /// The rsa crate's key, for the legacy paddings of [`super::legacy`].
+    pub(crate) fn rsa(&self) -> &RsaPublicKey {
+        &self.inner
+    }
+
     /// RSA-OAEP (SHA-256, MGF1-SHA-256) with the context as OAEP label, so a
     /// wrapped key cannot be presented as belonging to another context.
     pub fn wrap(&self, ctx: &Context, secret: &[u8]) -> Result<Vec<u8>> {
@@ -182,6 +200,24 @@ impl PrivateKey {
         let inner = RsaPrivateKey::new(&mut super::rng(), RSA_BITS)
             .map_err(|_| Error::internal("RSA key generation failed"))?;
         Self::from_rsa(inner)
+    }
+
+    /// Wraps a key built elsewhere (e.g. from a JWK); refuses small keys.
+    pub(crate) fn from_rsa_checked(inner: RsaPrivateKey) -> Result<Self> {
+        PublicKey::check_size(&inner.to_public_key())?;
+        Self::from_rsa(inner)
+    }
+
+    /// Parses an unencrypted PKCS#8 DER private key, for import.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        let inner = RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|_| Error::format("not an RSA private key in PKCS#8"))?;
+        Self::from_rsa_checked(inner)
+    }
+
+    /// The rsa crate's key, for the legacy paddings of [`super::legacy`].
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
+        &self.inner
     }
 
     fn from_rsa(inner: RsaPrivateKey) -> Result<Self> {
