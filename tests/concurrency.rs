@@ -49,8 +49,13 @@ fn all_at_once(sb: &Sandbox, commands: &[Vec<String>]) {
     }
 }
 
+/// Who can read `file`, as A's keys reveal it (entity/v2 hides it from
+/// anyone without them).
 fn readers(sb: &Sandbox, file: &str) -> Vec<String> {
-    let out = ok(&mut sb.ks("A"), &["--json", "delegation", "list", file]);
+    let out = ok(
+        &mut sb.ks("A"),
+        &["--json", "delegation", "list", "--as", "A", file],
+    );
     json(&out)[0]["readers"]
         .as_array()
         .expect("readers")
