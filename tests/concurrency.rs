@@ -49,6 +49,8 @@ fn all_at_once(sb: &Sandbox, commands: &[Vec<String>]) {
     }
 }
 
+/// Who can read `file`, as A's keys reveal it (entity/v2 hides it from
+/// anyone without them).
 fn readers(sb: &Sandbox, file: &str) -> Vec<String> {
     // v2 entities show their readers only to the keys of --as.
     let out = ok(
