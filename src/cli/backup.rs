@@ -535,9 +535,9 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                         .zip(b64::decode(&s.signature, "signature").ok())
                         .is_some_and(|(key, sig)| key.verify(&msg, &sig));
                     match (ok, e.is_verified()) {
-                        (false, _) => "invalid".to_string(),
-                        (true, true) => "verified".to_string(),
-                        (true, false) => "notVerified".to_string(),
+                        (false, _) => "invalid",
+                        (true, true) => "verified",
+                        (true, false) => "notVerified",
                     }
                 }
             };

@@ -718,7 +718,7 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice imports a FHIR bundle: one entity per resource, linked to the patient",
         "The patient becomes a patient entity; its encounter and observation (its\nPatient compartment) become its children through the secret links. File\nnames are random; references stay inside the encrypted resources.",
-    );
+    )?;
     d.write("keats-bundle.json", FHIR_BUNDLE)?;
     d.run(
         "alice",
@@ -753,7 +753,7 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
     d.section(
         "Alice shares the patient with Bob, with its children; Bob exports it",
         "Bob gets the patient's compartment (here as ndjson): not the practitioner,\nand not the original bundle's own fields, which were not shared with him.",
-    );
+    )?;
     let dir = d.dir.join("fhir-records");
     let patient = std::fs::read_dir(&dir)
         .map_err(|e| Error::io(&dir, "read directory", e))?
@@ -820,7 +820,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
     d.section(
         "Real iCure data: open it with a downloaded key, check it, move it off",
         "A patient written by the iCure SDK (@icure/api 6.4.4), and Dr Bob's private\nkey as the iCure app lets him download it (hex PKCS#8).",
-    );
+    )?;
     let dir = d.dir.join("icure");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create directory", e))?;
     for (name, text) in ICURE_FILES {
@@ -830,7 +830,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
         "icure",
         &["icure", "import-key", "hcp-b.pkcs8.hex", "--id", "hcp-b"],
     )?;
-    d.capture(
+    d.run(
         "icure",
         &[
             "icure",
@@ -869,7 +869,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
     }
     v["encryptedSelf"] = Value::from(ehrcrypt::crypto::b64::encode(&sealed));
     d.write("icure/patient-1234.json", &v.to_string())?;
-    d.capture(
+    d.run(
         "icure",
         &[
             "icure",
@@ -938,7 +938,7 @@ fn certificate_authority(d: &mut Demo) -> Result<()> {
     d.section(
         "A certificate authority vouches for Dr Carol's key",
         "Carol sends a PKCS#10 request to the hospital CA (OpenSSL here). Bob trusts that\nCA, so Carol's key is verified when he imports her document: no phone call.",
-    );
+    )?;
     d.write("ca.cnf", include_str!("../../tests/pki/ca.cnf"))?;
     d.run("carol", &["owner", "csr", "dr-carol", "-o", "carol.csr"])?;
     let ok = openssl(&[
@@ -985,7 +985,7 @@ fn certificate_authority(d: &mut Demo) -> Result<()> {
     }
     d.run("carol", &["trust", "add", "ca.pem"])?;
     d.run("carol", &["owner", "import-cert", "dr-carol", "carol.pem"])?;
-    d.capture(
+    d.run(
         "carol",
         &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
     )?;
@@ -1005,7 +1005,7 @@ fn hostile_input(d: &mut Demo) -> Result<()> {
     d.section(
         "A file that names a key twice is refused by every command",
         "JSON leaves open which of two equal keys wins, and readers disagree: ehrcrypt\nrefuses such a file as malformed (exit code 6) rather than guess.",
-    );
+    )?;
     let text = d.read("records/keats.enc.json")?;
     let twice = text.replacen("\n  \"id\":", "\n  \"id\": \"someone-else\",\n  \"id\":", 1);
     d.write("twice.enc.json", &twice)?;
@@ -1173,8 +1173,8 @@ fn device_to_device(d: &mut Demo) -> Result<()> {
     d.section(
         "Device to device: pair with a one-time code, then send records",
         "Dr Dan's machine listens and shows a short code; Dr Alice types it. SPAKE2 on\nthe code keys a Noise channel, each side signs its owner document for the\nsession, and each marks the other's key verified: no fingerprint to read\nout. The records travel shared with Dan (not re-encrypted), with the\nexchange key he needs.",
-    );
-    d.capture(
+    )?;
+    d.run(
         "dan",
         &[
             "keygen", "--id", "dr-dan", "--name", "Dr Dan", "--kind", "hcp",

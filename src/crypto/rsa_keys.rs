@@ -215,7 +215,9 @@ impl PrivateKey {
         Self::from_rsa_checked(inner)
     }
 
-    /// The rsa crate's key, for the legacy paddings of [`super::legacy`].
+    /// The rsa crate's key, for the legacy paddings of [`super::legacy`]
+    /// and for signing certificate requests (`pki::csr`). Crate-private:
+    /// key material stays inside.
     pub(crate) fn rsa(&self) -> &RsaPrivateKey {
         &self.inner
     }
@@ -227,12 +229,6 @@ impl PrivateKey {
 
     pub fn public(&self) -> &PublicKey {
         &self.public
-    }
-
-    /// The `rsa` key, for the PKI code that signs certificate requests
-    /// with it (`pki::csr`). Crate-private: key material stays inside.
-    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
-        &self.inner
     }
 
     /// Encrypted PKCS#8 PEM (`-----BEGIN ENCRYPTED PRIVATE KEY-----`), PBES2
