@@ -241,6 +241,16 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
             "A",
             "emergency append --qr card.png bk --signer P --as A contact-4567.json",
         ),
+        (
+            "fhir import",
+            "A",
+            "fhir import --as A BUNDLE --out-dir fhir-records",
+        ),
+        (
+            "fhir export",
+            "A",
+            "fhir export --as A fhir-records -o fhir-back.json --force",
+        ),
         ("demo", "A", "demo"),
     ];
     #[cfg(feature = "research")]
