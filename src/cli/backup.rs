@@ -694,10 +694,7 @@ fn inspect_problems(
         problems.push("manifest.json does not match the signed digest".into());
     }
     for ap in appendices {
-        if ap["status"]
-            .as_str()
-            .is_some_and(is_invalid)
-        {
+        if ap["status"].as_str().is_some_and(is_invalid) {
             problems.push(format!(
                 "appendix {}: invalid",
                 ap["id"].as_str().unwrap_or("?")
@@ -706,9 +703,7 @@ fn inspect_problems(
     }
     let bad_lines = log
         .iter()
-        .filter(|c| {
-            c.record.is_none() || is_invalid(&c.status) || c.status.starts_with("unknown")
-        })
+        .filter(|c| c.record.is_none() || is_invalid(&c.status) || c.status.starts_with("unknown"))
         .count();
     if bad_lines > 0 {
         problems.push(format!("access log: {bad_lines} invalid record(s)"));

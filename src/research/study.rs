@@ -104,8 +104,9 @@ fn key_field(text: &str, what: &str) -> Result<UmbralKey> {
 fn read_doc<T: serde::de::DeserializeOwned>(path: &Path, prefix: &str, what: &str) -> Result<T> {
     let source = display_path(path);
     let bytes = atomic_file::read(path)?;
-    let value: Value =
-        serde_json::from_slice(&bytes).map_err(|e| crate::format::json_error(&source, what, &e))?;
+    // One strict parser for every untrusted document: a repeated key is a
+    // format error (issue 11).
+    let value: Value = crate::format::parse_strict(&bytes, &source, what)?;
     crate::format::check_format(&value, prefix, 1, &source, what)?;
     serde_json::from_value(value)
         .map_err(|e| Error::format(format!("{source}: malformed {what}: {e}")))
