@@ -346,7 +346,7 @@ fn status_text(status: &str) -> &str {
     match status {
         "verified" => "valid (verified key)",
         "notVerified" => "valid, but the key is NOT VERIFIED here",
-        "invalid" => "INVALID",
+        "invalid" => "INVALID signature",
         "notChecked" => "signer's key not in the keystore: not checked",
         "malformed" => "malformed signature file",
         "missing" => "missing signature.json",
@@ -688,7 +688,7 @@ fn inspect_problems(
     let mut problems = Vec::new();
     let sig_status = signature["status"].as_str().unwrap_or("");
     if sig_status == "malformed" || is_invalid(sig_status) {
-        problems.push(format!("signature.json: {sig_status}"));
+        problems.push(format!("signature.json: {}", status_text(sig_status)));
     }
     if signature["manifestMatches"] == json!(false) {
         problems.push("manifest.json does not match the signed digest".into());

@@ -745,10 +745,10 @@ fn fhir_steps(d: &mut Demo) -> Result<()> {
         ],
     )?;
     let same = d.read("keats-bundle.json")? == d.read("keats-back.json")?;
-    println!(
+    say!(
         "\n   Alice's export is the imported bundle, byte for byte: {}",
         if same { "yes" } else { "NO" }
-    );
+    )?;
 
     d.section(
         "Alice shares the patient with Bob, with its children; Bob exports it",
@@ -856,9 +856,9 @@ fn icure_data(d: &mut Demo) -> Result<()> {
             .map_err(|_| Error::internal("demo file is not JSON"))?;
         Ok(v["note"].as_str().unwrap_or_default().to_string())
     };
-    println!("\n   note: {}", note("patient.json")?);
+    say!("\n   note: {}", note("patient.json")?)?;
 
-    println!("\n   Someone with write access to the server flips one bit of the IV:");
+    say!("\n   Someone with write access to the server flips one bit of the IV:")?;
     let original = d.read("icure/patient-1234.json")?;
     let mut v: Value =
         serde_json::from_str(&original).map_err(|_| Error::internal("demo file is not JSON"))?;
@@ -881,14 +881,12 @@ fn icure_data(d: &mut Demo) -> Result<()> {
             "patient2.json",
         ],
     )?;
-    println!(
+    say!(
         "   the same command, no error, and the note now reads: {}",
         note("patient2.json")?
-    );
+    )?;
     d.run("icure", &["icure", "check", "icure", "--as", "hcp-b"])?;
-    println!(
-        "\n   Moving the untouched record to an ehrcrypt entity, where any change is detected:"
-    );
+    say!("\n   Moving the untouched record to an ehrcrypt entity, where any change is detected:")?;
     d.write("icure/patient-1234.json", &original)?;
     d.run(
         "icure",
@@ -896,7 +894,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
             "icure", "migrate", "icure", "--as", "hcp-b", "-o", "migrated",
         ],
     )?;
-    println!("\n   (Dr Alice and the patient are not carried: Bob has not verified their keys.)");
+    say!("\n   (Dr Alice and the patient are not carried: Bob has not verified their keys.)")?;
     d.run(
         "icure",
         &[
@@ -909,7 +907,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
             "patient3.json",
         ],
     )?;
-    println!("\n   note: {}", note("patient3.json")?);
+    say!("\n   note: {}", note("patient3.json")?)?;
     Ok(())
 }
 
@@ -919,7 +917,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
 fn certificate_authority(d: &mut Demo) -> Result<()> {
     let dir = d.dir.clone();
     let openssl = |args: &[&str]| -> Result<bool> {
-        println!("\n   [ca]$ openssl {}", args.join(" "));
+        say!("\n   [ca]$ openssl {}", args.join(" "))?;
         let out = Command::new("openssl")
             .args(args)
             .current_dir(&dir)
@@ -932,7 +930,7 @@ fn certificate_authority(d: &mut Demo) -> Result<()> {
         .output()
         .is_ok_and(|o| o.status.success())
     {
-        println!("\n(openssl is not installed: skipping the certificate authority step)");
+        say!("\n(openssl is not installed: skipping the certificate authority step)")?;
         return Ok(());
     }
     d.section(
@@ -987,10 +985,16 @@ fn certificate_authority(d: &mut Demo) -> Result<()> {
     d.run("carol", &["owner", "import-cert", "dr-carol", "carol.pem"])?;
     d.run(
         "carol",
-        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+        &[
+            "owner",
+            "export",
+            "dr-carol",
+            "-o",
+            "carol-certified.owner.json",
+        ],
     )?;
     d.run("bob", &["trust", "add", "ca.pem"])?;
-    d.run("bob", &["owner", "import", "carol.owner.json"])?;
+    d.run("bob", &["owner", "import", "carol-certified.owner.json"])?;
     d.run(
         "bob",
         &[
@@ -1069,9 +1073,15 @@ fn research_steps(d: &mut Demo) -> Result<()> {
     d.run("carol", &["research", "init", "--as", "dr-carol"])?;
     d.run(
         "carol",
-        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+        &[
+            "owner",
+            "export",
+            "dr-carol",
+            "-o",
+            "carol-research.owner.json",
+        ],
     )?;
-    d.run("alice", &["owner", "import", "carol.owner.json"])?;
+    d.run("alice", &["owner", "import", "carol-research.owner.json"])?;
     d.write(
         "study-bundle.json",
         r#"{"resourceType": "Bundle", "type": "collection", "entry": [
@@ -1189,7 +1199,7 @@ fn device_to_device(d: &mut Demo) -> Result<()> {
         "--out-dir",
         "from-alice",
     ];
-    println!("\n   [dan]$ ehrcrypt {} &", args.join(" "));
+    say!("\n   [dan]$ ehrcrypt {} &", args.join(" "))?;
     let mut child = Command::new(&d.exe)
         .args(args)
         .current_dir(&d.dir)
@@ -1212,7 +1222,7 @@ fn device_to_device(d: &mut Demo) -> Result<()> {
             let _ = child.wait();
             return Err(Error::internal("the demo's receiver ended early"));
         }
-        println!("   | {}", line.trim_end());
+        say!("   | {}", line.trim_end())?;
         if let Some(a) = line.trim().strip_prefix("listening on ") {
             addr = a.to_string();
         } else if let Some(c) = line.trim().strip_prefix("code: ") {
@@ -1244,7 +1254,7 @@ fn device_to_device(d: &mut Demo) -> Result<()> {
         .lines()
         .chain(String::from_utf8_lossy(&out.stderr).lines())
     {
-        println!("   | [dan] {line}");
+        say!("   | [dan] {line}")?;
     }
     sent?;
     if !out.status.success() {

@@ -19,8 +19,14 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum FhirCommand {
     /// Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient
+    #[command(
+        after_help = "Examples:\n  ehrcrypt fhir import --as alice --share-with bob bundle.json --out-dir records/\n  ehrcrypt fhir import --as alice Patient.ndjson Observation.ndjson --out-dir bulk/\n  cat bundle.json | ehrcrypt fhir import --as alice - --out-dir records/"
+    )]
     Import(ImportArgs),
     /// Decrypt the FHIR records you can read back into one Bundle (or ndjson)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt fhir export --as alice records/ -o bundle.json\n  ehrcrypt fhir export --as bob records/ --patient pat-keats --ndjson > keats.ndjson"
+    )]
     Export(ExportArgs),
 }
 

@@ -22,6 +22,9 @@ const UNAUTHENTICATED_WARNING: &str = "the iCure format has no integrity protect
 #[derive(Subcommand, Debug)]
 pub enum IcureCommand {
     /// Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure import-key bob-private-key.txt --id bob --name \"Dr Bob\"\n  ehrcrypt icure import-key localstorage-export.json --id bob"
+    )]
     ImportKey {
         /// The key file: the hex the iCure app downloads, or the SDK's key storage JSON (- for stdin)
         file: PathBuf,
@@ -36,6 +39,9 @@ pub enum IcureCommand {
         kind: KindArg,
     },
     /// Import data owner documents as the iCure REST API returns them (keys arrive unverified)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure import-owner hcp-alice.json hcp-bob.json patient-keats.json"
+    )]
     ImportOwner {
         /// JSON files: one document or an array of them each (- for stdin)
         #[arg(required = true)]
@@ -45,6 +51,9 @@ pub enum IcureCommand {
         kind: Option<KindArg>,
     },
     /// Decrypt a legacy iCure record as the SDK would return it
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure decrypt --as bob patient.json\n  ehrcrypt icure decrypt --as bob contact.json -o contact.plain.json"
+    )]
     Decrypt {
         /// The record (patient, contact, health element, document) as JSON (- for stdin)
         file: PathBuf,
@@ -62,6 +71,9 @@ pub enum IcureCommand {
         force: bool,
     },
     /// Report the weaknesses found in a folder of iCure data
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure check icure-export/\n  ehrcrypt --json icure check --as bob icure-export/ > report.json"
+    )]
     Check {
         /// Folder of JSON files (records and data owner documents)
         dir: PathBuf,
@@ -70,6 +82,9 @@ pub enum IcureCommand {
         me: Option<OwnerId>,
     },
     /// Move legacy iCure records to authenticated ehrcrypt entities
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/"
+    )]
     Migrate {
         /// Folder of iCure records
         dir: PathBuf,
@@ -81,6 +96,9 @@ pub enum IcureCommand {
         out_dir: PathBuf,
     },
     /// Add a delegate to an iCure record in its own (unauthenticated) format
+    #[command(
+        after_help = "Examples:\n  ehrcrypt icure share --as alice --with carol patient.json --i-know-it-is-unauthenticated -o patient.shared.json"
+    )]
     Share {
         /// The record as JSON
         file: PathBuf,

@@ -117,10 +117,19 @@ pub enum Command {
     #[command(subcommand)]
     Fhir(fhir::FhirCommand),
     /// Pair with another device: a one-time code, and each side's key verified
+    #[command(
+        after_help = "Examples:\n  ehrcrypt pair --as bob --listen 0.0.0.0   # prints a code and the address\n  ehrcrypt pair --as alice --code 417-maple-otter 192.168.1.20:40123"
+    )]
     Pair(pair::PairArgs),
     /// Pair with another device and send it records (shared, not re-encrypted)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt send --as alice --to bob --code 417-maple-otter --connect 192.168.1.20:40123 keats.enc.json records/\n  ehrcrypt send --as alice --to bob --listen 0.0.0.0 keats.enc.json"
+    )]
     Send(send::SendArgs),
     /// Pair with another device and receive records into a directory
+    #[command(
+        after_help = "Examples:\n  ehrcrypt receive --as bob --listen 0.0.0.0 --out-dir from-alice/\n  ehrcrypt receive --as bob --code 417-maple-otter --connect 192.168.1.20:40123 --out-dir from-alice/"
+    )]
     Receive(receive::ReceiveArgs),
     /// Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share
     #[command(subcommand)]

@@ -76,6 +76,9 @@ pub enum OwnerCommand {
         all: bool,
     },
     /// Write a PKCS#10 certificate request for the owner's current key, signed with it
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner csr alice -o alice.csr.pem\n  ehrcrypt owner csr alice --subject \"CN=Dr Alice,O=Hospital,C=BE\" -o alice.csr.pem"
+    )]
     Csr {
         id: OwnerId,
         /// Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE"
@@ -87,6 +90,9 @@ pub enum OwnerCommand {
         output: PathBuf,
     },
     /// Attach the certificate a CA issued for one of the owner's keys (verifies the key if it chains to a trust anchor)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner import-cert alice alice.crt.pem intermediate-ca.pem"
+    )]
     ImportCert {
         id: OwnerId,
         /// The certificate (PEM or DER); PEM may continue with intermediates

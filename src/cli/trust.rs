@@ -18,13 +18,16 @@ use super::Env;
 #[derive(Subcommand, Debug)]
 pub enum TrustCommand {
     /// Trust a CA certificate (a root) as an anchor: keys it certifies become verified
+    #[command(after_help = "Examples:\n  ehrcrypt trust add hospital-root.pem")]
     Add {
         /// The CA certificate, PEM or DER (check its fingerprint with the CA first)
         cert: PathBuf,
     },
     /// List the trust anchors and CRLs
+    #[command(after_help = "Examples:\n  ehrcrypt trust list\n  ehrcrypt --json trust list")]
     List,
     /// Stop trusting an anchor (by the fingerprint `trust list` shows)
+    #[command(after_help = "Examples:\n  ehrcrypt trust remove 3f0c9a1b2c3d4e5f")]
     Remove {
         /// At least 16 hex digits of the certificate's SHA-256 fingerprint
         fingerprint: String,
@@ -37,6 +40,7 @@ pub enum TrustCommand {
 #[derive(Subcommand, Debug)]
 pub enum CrlCommand {
     /// Add (or update) a CRL signed by an anchor or a known intermediate CA
+    #[command(after_help = "Examples:\n  ehrcrypt trust crl add hospital-ca.crl.pem")]
     Add {
         /// The CRL, PEM (-----BEGIN X509 CRL-----) or DER, or - for stdin
         crl: PathBuf,
