@@ -146,6 +146,55 @@ impl PassphraseSource {
     }
 }
 
+/// Why a new passphrase is weak, as the zxcvbn strength estimator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weakness {
+    /// zxcvbn's score, 0 (guessed in 10^3 tries) to 4; weak is below
+    /// [`MIN_SCORE`].
+    pub score: u8,
+    /// zxcvbn's own warning and suggestions, in one line.
+    pub advice: String,
+}
+
+/// The lowest zxcvbn score a new passphrase gets without a warning: 3
+/// ("safely unguessable", over 10^10 guesses). A stolen keystore is attacked
+/// offline, where scrypt slows each guess but does not stop a small space.
+pub const MIN_SCORE: u8 = 3;
+
+/// Rates a new passphrase with zxcvbn (dictionaries, keyboard patterns,
+/// dates, repeats, and `about`: words of this context such as the owner's id
+/// and name). `None` when it is strong enough. The passphrase itself never
+/// appears in the result.
+pub fn weakness(passphrase: &str, about: &[&str]) -> Option<Weakness> {
+    // zxcvbn matches each input as one token: give it the words too.
+    let mut words: Vec<&str> = about.to_vec();
+    for a in about {
+        words.extend(
+            a.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 2),
+        );
+    }
+    let rating = zxcvbn::zxcvbn(passphrase, &words);
+    let score = rating.score() as u8;
+    if score >= MIN_SCORE {
+        return None;
+    }
+    let mut advice: Vec<String> = Vec::new();
+    if let Some(f) = rating.feedback() {
+        if let Some(w) = f.warning() {
+            advice.push(w.to_string());
+        }
+        advice.extend(f.suggestions().iter().map(|s| s.to_string()));
+    }
+    if advice.is_empty() {
+        advice.push("Add another word or two. Uncommon words are better.".into());
+    }
+    Some(Weakness {
+        score,
+        advice: advice.join(" "),
+    })
+}
+
 /// How many times a new passphrase is asked when its confirmation differs.
 const TRIES: usize = 3;
 
@@ -189,6 +238,33 @@ fn writeln_tty(line: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_passphrases_are_rated_weak_and_strong_ones_pass() {
+        for weak in [
+            "password",
+            "alice2024",
+            "qwertyuiop",
+            "aaaaaaaaaaaa",
+            "Dr Alice",
+        ] {
+            let w = weakness(weak, &["alice", "Dr Alice"]).expect(weak);
+            assert!(w.score < MIN_SCORE, "{weak}");
+            assert!(!w.advice.is_empty());
+            // ("password" is a word zxcvbn's advice itself uses.)
+            if weak != "password" {
+                assert!(!w.advice.contains(weak), "advice must not echo {weak}");
+            }
+        }
+        // The context words count: the owner's own name is guessable.
+        // The context counts, word by word: the owner's own name is guessable.
+        assert_eq!(weakness("liddellhargreaves", &[]), None);
+        assert!(weakness("liddellhargreaves", &["Dr Liddell Hargreaves"]).is_some());
+        assert!(weakness("hargreavesliddell", &["liddell-hargreaves"]).is_some());
+        for strong in ["correct horse battery staple", "tQ7#vL9!pW2$kZ"] {
+            assert_eq!(weakness(strong, &["alice"]), None, "{strong}");
+        }
+    }
 
     #[test]
     fn a_passphrase_file_loses_one_lf_or_crlf_and_nothing_else() {

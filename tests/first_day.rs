@@ -348,3 +348,43 @@ fn files_others_can_read_get_a_warning() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_weak_new_passphrase_gets_a_warning_and_a_strong_one_none() {
+    let s = Sandbox::new();
+    let weak = s
+        .bare()
+        .env("EHRCRYPT_KEYSTORE", s.path("weak.keystore.json"))
+        .env("EHRCRYPT_PASSPHRASE", "alice2024")
+        .args([
+            "keygen", "--name", "Dr Alice", "--kind", "hcp", "--id", "alice",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(weak.status.code(), Some(0), "{}", stderr(&weak));
+    let err = stderr(&weak);
+    assert!(err.contains("warning") && err.contains("weak"), "{err}");
+    assert!(err.contains("zxcvbn score"), "{err}");
+    assert!(
+        !err.contains("alice2024"),
+        "the passphrase is echoed: {err}"
+    );
+    // A strong one: no warning. Opening an existing key never rates it.
+    let strong = s
+        .bare()
+        .env("EHRCRYPT_KEYSTORE", s.path("strong.keystore.json"))
+        .env("EHRCRYPT_PASSPHRASE", "ochre lantern quietly drifts home")
+        .args(["keygen", "--name", "Dr Bob", "--kind", "hcp", "--id", "bob"])
+        .output()
+        .unwrap();
+    assert_eq!(strong.status.code(), Some(0), "{}", stderr(&strong));
+    assert!(!stderr(&strong).contains("weak"), "{}", stderr(&strong));
+    let reopen = s
+        .bare()
+        .env("EHRCRYPT_KEYSTORE", s.path("weak.keystore.json"))
+        .env("EHRCRYPT_PASSPHRASE", "alice2024")
+        .args(["owner", "export", "alice"])
+        .output()
+        .unwrap();
+    assert!(!stderr(&reopen).contains("weak"), "{}", stderr(&reopen));
+}

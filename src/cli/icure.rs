@@ -193,7 +193,7 @@ fn import_key(
     let pass = if known {
         env.passphrase().get("the owner's keys")?
     } else {
-        env.passphrase().get_new("the imported iCure key")?
+        env.new_passphrase(&env.passphrase(), "the imported iCure key", &[])?
     };
     let done = icure::import_keys(&path, found, id, name, kind.into(), pass.as_bytes())?;
     if env.out.json {

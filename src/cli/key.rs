@@ -108,7 +108,11 @@ pub fn run(env: &Env, cmd: KeyCommand) -> Result<()> {
             } else {
                 let key =
                     PrivateKey::from_plain_pem(&pem).map_err(|e| e.context(file.display()))?;
-                let pass = passphrase.get_new(&format!("the imported key of {id}"))?;
+                let pass = env.new_passphrase(
+                    &passphrase,
+                    &format!("the imported key of {id}"),
+                    &[id.as_str()],
+                )?;
                 (key, pass)
             };
             let fp = key.public().fingerprint();

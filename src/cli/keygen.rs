@@ -32,7 +32,9 @@ pub fn run(env: &Env, args: KeygenArgs) -> Result<()> {
                 .hint("pick another --id, or add a key pair with `ehrcrypt key add ID`"),
         );
     }
-    let passphrase = env.passphrase().get_new(&format!("the new key of {id}"))?;
+    let about = [id.as_str(), args.name.as_str()];
+    let passphrase =
+        env.new_passphrase(&env.passphrase(), &format!("the new key of {id}"), &about)?;
     let spinner = env.out.spinner("generating RSA-2048 key pair");
     let key = PrivateKey::generate()?;
     spinner.finish_and_clear();

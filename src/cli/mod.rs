@@ -213,6 +213,27 @@ impl Env {
         PassphraseSource::new(self.global.passphrase_file.clone())
     }
 
+    /// A passphrase for a new key, from the usual sources; warns (never
+    /// refuses: the user may know better) when zxcvbn rates it weak. `about`
+    /// are words of the context a guesser would try first (id, name).
+    pub fn new_passphrase(
+        &self,
+        source: &PassphraseSource,
+        what: &str,
+        about: &[&str],
+    ) -> Result<zeroize::Zeroizing<String>> {
+        let p = source.get_new(what)?;
+        if let Some(w) = ehrcrypt::passphrase::weakness(&p, about) {
+            self.out.warn(format!(
+                "the passphrase for {what} is weak (zxcvbn score {}/4, {} wanted): {}",
+                w.score,
+                ehrcrypt::passphrase::MIN_SCORE,
+                w.advice
+            ));
+        }
+        Ok(p)
+    }
+
     /// Warns, as ssh and gpg do, when a file holding secrets may be read
     /// by other users (group or world bits set). Once per file and process.
     fn warn_if_others_can_read(&self, path: &std::path::Path, what: &str) {
