@@ -883,7 +883,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__completions)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --dynamic --keystore --passphrase-file --json --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

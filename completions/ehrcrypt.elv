@@ -1236,6 +1236,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;completions'= {
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --dynamic 'Print the script that registers dynamic completion instead, which also completes owner ids from the keystore (it runs ehrcrypt at each completion)'
             cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'

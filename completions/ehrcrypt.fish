@@ -753,6 +753,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s h -l help -d 
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l dynamic -d 'Print the script that registers dynamic completion instead, which also completes owner ids from the keystore (it runs ehrcrypt at each completion)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand completions" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'

@@ -7,6 +7,8 @@ use clap::Parser;
 
 fn main() {
     cli::output::install_panic_hook();
+    // A shell asking for completions (COMPLETE=SHELL): answered, then exit.
+    cli::completions::complete_from_env();
     cli::output::set_json_errors(cli::output::wants_json(std::env::args_os()));
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,

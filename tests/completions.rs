@@ -98,3 +98,68 @@ fn committed_man_pages_match_the_binary() {
         );
     }
 }
+
+/// What the shell gets when it asks to complete `words` (the last one is
+/// the word under the cursor), through fish's protocol: `value\thelp` lines.
+fn complete(cmd: &mut assert_cmd::Command, words: &[&str]) -> Vec<String> {
+    let mut args = vec!["--", "ehrcrypt"];
+    args.extend_from_slice(words);
+    let out = ok(cmd.env("COMPLETE", "fish"), &args);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn owner_ids_complete_from_the_keystore_after_every_owner_flag() {
+    let s = Sandbox::new();
+    let ks = s.keystore("A");
+    for words in [
+        &["entity", "encrypt", "--as", ""][..],
+        &["delegation", "share", "--as", "A", "--with", ""],
+        &["delegation", "revoke", "--from", ""],
+        &["send", "--to", ""],
+        &["owner", "show", ""],
+    ] {
+        let got = complete(&mut s.on(&ks), words);
+        for id in ["A\tDr Alice (key in this keystore)", "B\tDr Bob", "P\tJohn Keats"] {
+            assert!(got.iter().any(|l| l == id), "{words:?}: {got:?}");
+        }
+    }
+    // A prefix narrows; --keystore on the line wins over the environment.
+    assert_eq!(
+        complete(&mut s.on(&ks), &["entity", "encrypt", "--as", "B"]),
+        ["B\tDr Bob"]
+    );
+    let other = s.keystore("B");
+    let ks_arg = other.to_str().unwrap();
+    let got = complete(
+        &mut s.on(&ks),
+        &["--keystore", ks_arg, "entity", "encrypt", "--as", ""],
+    );
+    assert!(
+        got.iter().any(|l| l.starts_with("B\tDr Bob (key in")),
+        "{got:?}"
+    );
+    // No keystore: no candidates, no error, nothing on stderr.
+    let mut bare = s.bare();
+    bare.env("EHRCRYPT_KEYSTORE", s.path("missing.json"));
+    let out = ok(
+        bare.env("COMPLETE", "fish"),
+        &["--", "ehrcrypt", "entity", "encrypt", "--as", ""],
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn the_dynamic_registration_calls_this_binary() {
+    let s = Sandbox::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = ok(&mut s.bare(), &["completions", shell, "--dynamic"]);
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains("COMPLETE"), "{shell}: {script}");
+        assert!(script.contains(bin().to_str().unwrap()), "{shell}: {script}");
+    }
+}
