@@ -899,6 +899,69 @@ struct Target {
     prf: LookupPrf,
 }
 
+/// What a re-encrypted record keeps of the entity it was (see
+/// [`Encryptor::encrypt_bytes_preserving`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Preserved {
+    /// Dotted paths of its clear fields ([`clear_paths`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clear: Vec<String>,
+    /// Its secret id: its children's links point to it.
+    pub secret_id: String,
+    /// Its parent, when the link was authenticated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ParentLink>,
+}
+
+/// A child's link to its patient: the parent's id and secret id.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParentLink {
+    pub id: String,
+    pub secret_id: String,
+}
+
+impl Drop for Preserved {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.secret_id.zeroize();
+        if let Some(p) = &mut self.parent {
+            p.secret_id.zeroize();
+        }
+    }
+}
+
+/// The per-record part of [`Encryptor`]'s work.
+struct Record<'a> {
+    clear: &'a [Vec<String>],
+    secret_id: String,
+    parent: Option<(String, String)>,
+}
+
+/// The dotted paths that reproduce an entity's clear fields: each path
+/// down to a value that is not a non-empty object (`copy_path` copies
+/// whole values, so `name` and `name.family` + `name.given` give the same
+/// fields).
+pub fn clear_paths(clear: &Map<String, Value>) -> Vec<String> {
+    fn walk(prefix: &str, m: &Map<String, Value>, out: &mut Vec<String>) {
+        for (k, v) in m {
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v.as_object() {
+                Some(inner) if !inner.is_empty() => walk(&path, inner, out),
+                _ => out.push(path),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", clear, &mut out);
+    out
+}
+
 /// Encrypts many records as one owner: exchange keys are resolved (and
 /// created if needed) once, then each record costs only symmetric work.
 pub struct Encryptor {
@@ -974,8 +1037,45 @@ impl Encryptor {
     /// Encrypts one record given as its file's bytes: `encryptedSelf` seals
     /// those exact bytes, so decryption returns the file byte for byte.
     pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
-        let value = self.record_head(plaintext, source)?;
-        self.encrypt_parsed(&value, plaintext, source, None)
+        let value = self.record_head(plaintext, source, &self.clear)?;
+        self.encrypt_parsed(&value, plaintext, source, None, self.record())
+    }
+
+    /// [`Encryptor::encrypt_bytes`] for a record that was an entity before
+    /// (re-encryption of a backup, `emergency decrypt --reencrypt-as`): it
+    /// keeps that entity's clear fields, its secret id (so that its
+    /// children stay linked to it) and its link to its parent, instead of
+    /// this encryptor's `--clear` and `--parent`.
+    pub fn encrypt_bytes_preserving(
+        &self,
+        plaintext: &[u8],
+        source: &str,
+        keep: &Preserved,
+    ) -> Result<Entity> {
+        let clear = keep
+            .clear
+            .iter()
+            .map(|p| parse_path(p))
+            .collect::<Result<Vec<_>>>()?;
+        let value = self.record_head(plaintext, source, &clear)?;
+        let record = Record {
+            clear: &clear,
+            secret_id: keep.secret_id.clone(),
+            parent: keep
+                .parent
+                .as_ref()
+                .map(|p| (p.id.clone(), p.secret_id.clone())),
+        };
+        self.encrypt_parsed(&value, plaintext, source, None, record)
+    }
+
+    /// The per-record choices of a new entity under this encryptor.
+    fn record(&self) -> Record<'_> {
+        Record {
+            clear: &self.clear,
+            secret_id: uuid::Uuid::new_v4().to_string(),
+            parent: self.parent.clone(),
+        }
     }
 
     /// [`Encryptor::encrypt_bytes`] with attachments: `attach` gets the
@@ -987,17 +1087,17 @@ impl Encryptor {
         source: &str,
         attach: &mut Attach,
     ) -> Result<Entity> {
-        let value = self.record_head(plaintext, source)?;
-        self.encrypt_parsed(&value, plaintext, source, Some(attach))
+        let value = self.record_head(plaintext, source, &self.clear)?;
+        self.encrypt_parsed(&value, plaintext, source, Some(attach), self.record())
     }
 
     /// The top-level fields of a record that encryption reads (`id`,
     /// `format`, `encryptedSelf`, and the first name of each clear path),
     /// the rest checked as JSON and skipped: a 100 MB record then costs a
     /// scan, not a tree of every value in it.
-    fn record_head(&self, plaintext: &[u8], source: &str) -> Result<Value> {
+    fn record_head(&self, plaintext: &[u8], source: &str, clear: &[Vec<String>]) -> Result<Value> {
         let mut wanted = vec!["id", "format", "encryptedSelf"];
-        wanted.extend(self.clear.iter().map(|p| p[0].as_str()));
+        wanted.extend(clear.iter().map(|p| p[0].as_str()));
         crate::format::reject_duplicate_keys(plaintext, source, "record")?;
         let mut de = serde_json::Deserializer::from_slice(plaintext);
         HeadSeed(&wanted)
@@ -1017,7 +1117,7 @@ impl Encryptor {
         let bytes = Zeroizing::new(
             serde_json::to_vec(value).map_err(|_| Error::internal("cannot serialise record"))?,
         );
-        self.encrypt_parsed(value, &bytes, source, None)
+        self.encrypt_parsed(value, &bytes, source, None, self.record())
     }
 
     fn encrypt_parsed(
@@ -1026,6 +1126,7 @@ impl Encryptor {
         plaintext: &[u8],
         source: &str,
         attach: Option<&mut Attach>,
+        record: Record,
     ) -> Result<Entity> {
         let Some(obj) = value.as_object() else {
             return Err(Error::format(format!(
@@ -1050,15 +1151,15 @@ impl Encryptor {
             None => Value::from(uuid::Uuid::new_v4().to_string()),
         };
         let mut clear = Map::new();
-        for path in &self.clear {
+        for path in record.clear {
             copy_path(obj, path, &mut clear).map_err(|e| e.context(source))?;
         }
         let values = v2::EntryValues {
             entity_key: SymmetricKey::generate(),
-            secret_id: uuid::Uuid::new_v4().to_string(),
-            parent_id: self.parent.as_ref().map(|(id, _)| id.clone()),
+            secret_id: record.secret_id,
+            parent_id: record.parent.as_ref().map(|(id, _)| id.clone()),
         };
-        let parent_secret = self.parent.as_ref().map(|(_, s)| s.as_str());
+        let parent_secret = record.parent.as_ref().map(|(_, s)| s.as_str());
         let mut entity = Entity {
             id,
             kind: self.kind,

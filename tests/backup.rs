@@ -991,3 +991,108 @@ fn inspect_fails_on_an_invalid_signature() {
             "signature.json: INVALID signature",
         ));
 }
+
+/// `--reencrypt-as` keeps what the backed-up entities were: their clear
+/// fields, and each child's link to its patient when both are in the
+/// backup (issue 10). A child backed up alone is reported at backup time.
+#[test]
+fn reencrypted_entities_keep_their_clear_fields_and_links() {
+    let w = World::new();
+    let src = w.path("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(
+        src.join("keats.json"),
+        br#"{"id":"p1","name":{"family":"Keats","given":"John"},"birthDate":"1795-10-31","note":"secret"}"#,
+    )
+    .unwrap();
+    fs::write(src.join("visit.json"), br#"{"id":"v1","reason":"cough"}"#).unwrap();
+    let ent = w.path("ent");
+    fs::create_dir_all(&ent).unwrap();
+    w.cmd("P")
+        .args(["entity", "encrypt", "--as", "P", "--kind", "patient"])
+        .args(["--clear", "name.family", "--clear", "birthDate", "-o"])
+        .arg(ent.join("keats.enc.json"))
+        .arg(src.join("keats.json"))
+        .assert()
+        .success();
+    w.cmd("P")
+        .args([
+            "entity", "encrypt", "--as", "P", "--kind", "contact", "--parent",
+        ])
+        .arg(ent.join("keats.enc.json"))
+        .arg("-o")
+        .arg(ent.join("visit.enc.json"))
+        .arg(src.join("visit.json"))
+        .assert()
+        .success();
+    let (bucket, card) = (w.path("bk"), w.path("card.png"));
+    w.cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(&ent)
+        .arg("-o")
+        .arg(&bucket)
+        .arg("--qr")
+        .arg(&card)
+        .assert()
+        .success();
+    let er = w.path("er");
+    w.cmd("A")
+        .args(["emergency", "decrypt", "--qr"])
+        .arg(&card)
+        .arg(&bucket)
+        .args(["--reencrypt-as", "A", "--out-dir"])
+        .arg(&er)
+        .assert()
+        .success();
+    let read = |p: PathBuf| -> Value { serde_json::from_slice(&fs::read(p).unwrap()).unwrap() };
+    let before = read(ent.join("keats.enc.json"));
+    let after = read(er.join("keats.enc.json"));
+    assert_eq!(after["name"], serde_json::json!({"family": "Keats"}));
+    assert_eq!(after["birthDate"], "1795-10-31");
+    assert_eq!(after["name"], before["name"]);
+    assert!(after.get("note").is_none());
+    // A, who had no access to P's originals, finds the visit as the
+    // patient's child, and the visit's parent, among the re-encrypted ones.
+    let children = w
+        .cmd("A")
+        .args(["entity", "children", "--as", "A"])
+        .arg(er.join("keats.enc.json"))
+        .arg(&er)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let children = String::from_utf8(children).unwrap();
+    assert!(children.contains("visit.enc.json"), "{children}");
+    let parent = w
+        .cmd("A")
+        .args(["entity", "parent", "--as", "A"])
+        .arg(er.join("visit.enc.json"))
+        .arg(&er)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(parent)
+        .unwrap()
+        .contains("keats.enc.json"));
+    // The visit backed up without its patient: a warning names it.
+    let alone = w.path("alone");
+    let out = w
+        .cmd("P")
+        .args(["backup", "create", "--as", "P"])
+        .arg(ent.join("visit.enc.json"))
+        .arg("-o")
+        .arg(&alone)
+        .arg("--qr")
+        .arg(w.path("alone.png"))
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("v1 backed up without its patient"), "{out}");
+}

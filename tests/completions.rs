@@ -124,7 +124,11 @@ fn owner_ids_complete_from_the_keystore_after_every_owner_flag() {
         &["owner", "show", ""],
     ] {
         let got = complete(&mut s.on(&ks), words);
-        for id in ["A\tDr Alice (key in this keystore)", "B\tDr Bob", "P\tJohn Keats"] {
+        for id in [
+            "A\tDr Alice (key in this keystore)",
+            "B\tDr Bob",
+            "P\tJohn Keats",
+        ] {
             assert!(got.iter().any(|l| l == id), "{words:?}: {got:?}");
         }
     }
@@ -160,6 +164,9 @@ fn the_dynamic_registration_calls_this_binary() {
         let out = ok(&mut s.bare(), &["completions", shell, "--dynamic"]);
         let script = String::from_utf8(out.stdout).unwrap();
         assert!(script.contains("COMPLETE"), "{shell}: {script}");
-        assert!(script.contains(bin().to_str().unwrap()), "{shell}: {script}");
+        assert!(
+            script.contains(bin().to_str().unwrap()),
+            "{shell}: {script}"
+        );
     }
 }

@@ -46,6 +46,11 @@ pub struct ObjectName {
     /// The entity kind when the input was an ehrcrypt entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// When the input was an entity: what re-encrypting it keeps (clear
+    /// fields, secret id, parent link). Sealed like the names; absent in
+    /// backups made before ehrcrypt 0.2 (FORMAT.md §6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<crate::entity::Preserved>,
 }
 
 /// `manifest.json`.
@@ -472,11 +477,20 @@ mod tests {
                 id: objects[0].id.clone(),
                 name: "a.json".into(),
                 kind: None,
+                entity: None,
             },
             ObjectName {
                 id: objects[1].id.clone(),
                 name: "b.json".into(),
                 kind: Some("contact".into()),
+                entity: Some(crate::entity::Preserved {
+                    clear: vec!["name.family".into()],
+                    secret_id: "s".into(),
+                    parent: Some(crate::entity::ParentLink {
+                        id: "p".into(),
+                        secret_id: "ps".into(),
+                    }),
+                }),
             },
         ];
         let m = Manifest::new(&z, &id, stream::DEFAULT_CHUNK_SIZE, objects, &names).unwrap();

@@ -186,6 +186,8 @@ pub enum Loaded {
         bytes: Zeroizing<Vec<u8>>,
         /// The entity kind when the input was an entity.
         kind: Option<EntityKind>,
+        /// What re-encryption keeps, when the input was an entity.
+        entity: Option<Box<EntityFacts>>,
     },
     /// A large plaintext record, streamed.
     Stream(File),
@@ -234,12 +236,71 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
             .hint("back up the record and its decrypted attachments as plain files"));
         }
         let plain = entity::decrypt_bytes(session, me, &e, &source)?;
+        let facts = EntityFacts {
+            id: e.id_text(),
+            preserved: entity::Preserved {
+                clear: entity::clear_paths(&e.clear),
+                secret_id: e.secret_id(session, me, &source)?,
+                parent: None,
+            },
+            parent_id: e.parent_id(session, me, &source)?,
+            envelope: Entity {
+                encrypted_self: String::new(),
+                ..e
+            },
+        };
         return Ok(Loaded::Memory {
             bytes: plain,
-            kind: Some(e.kind),
+            kind: Some(facts.envelope.kind),
+            entity: Some(Box::new(facts)),
         });
     }
-    Ok(Loaded::Memory { bytes, kind: None })
+    Ok(Loaded::Memory {
+        bytes,
+        kind: None,
+        entity: None,
+    })
+}
+
+/// An entity input's relations, read while it is decrypted for a backup.
+pub struct EntityFacts {
+    id: String,
+    /// Its parent link is filled in by [`link_parents`].
+    preserved: entity::Preserved,
+    /// The parent id sealed in the entity, if any.
+    parent_id: Option<String>,
+    /// The entity without its content: enough to check a link tag.
+    envelope: Entity,
+}
+
+/// Keeps a child's link to its patient when the patient is backed up too
+/// and the child's link authenticates under that patient's secret id (the
+/// sealed parent id alone could be a claim). Returns the ids of children
+/// whose parent is not in the backup: re-encrypted, they stand alone.
+fn link_parents(facts: &mut [Option<Box<EntityFacts>>]) -> Vec<String> {
+    let patients: Vec<(String, String)> = facts
+        .iter()
+        .flatten()
+        .filter(|f| f.envelope.kind == EntityKind::Patient)
+        .map(|f| (f.id.clone(), f.preserved.secret_id.clone()))
+        .collect();
+    let mut unlinked = Vec::new();
+    for f in facts.iter_mut().flatten() {
+        let Some(pid) = &f.parent_id else { continue };
+        let parent = patients
+            .iter()
+            .find(|(id, secret)| id == pid && f.envelope.is_child_of(secret));
+        match parent {
+            Some((id, secret)) => {
+                f.preserved.parent = Some(entity::ParentLink {
+                    id: id.clone(),
+                    secret_id: secret.clone(),
+                })
+            }
+            None => unlinked.push(f.id.clone()),
+        }
+    }
+    unlinked
 }
 
 /// Wraps a streamed input and watches for `"encryptedSelf"`, so that an
@@ -402,6 +463,8 @@ struct Encrypted {
     names: Vec<ObjectName>,
     reports: Vec<ObjectReport>,
     written: Vec<PathBuf>,
+    /// Entity ids whose parent is not among the inputs (see [`link_parents`]).
+    unlinked: Vec<String>,
 }
 
 /// Loads (ENTITY-HOOK) and encrypts each input into `dir/<object id>.ehrbk`.
@@ -421,7 +484,9 @@ fn encrypt_inputs(
         names: Vec::new(),
         reports: Vec::new(),
         written: Vec::new(),
+        unlinked: Vec::new(),
     };
+    let mut facts = Vec::with_capacity(paths.len());
     for (path, name) in paths.iter().zip(object_names(paths)) {
         let source = path.display().to_string();
         let loaded = load_input(session, me, path)?;
@@ -429,7 +494,12 @@ fn encrypt_inputs(
         let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
         let mut file = create_file(&dest, false)?;
         let (info, kind) = match loaded {
-            Loaded::Memory { bytes, kind } => {
+            Loaded::Memory {
+                bytes,
+                kind,
+                entity,
+            } => {
+                facts.push(entity);
                 let mut input = &bytes[..];
                 let info = stream::encrypt(
                     z, backup_id, &oid, chunk_size, &mut input, &mut file, progress,
@@ -450,6 +520,7 @@ fn encrypt_inputs(
                     ))
                     .hint("decrypt it first with `ehrcrypt entity decrypt`, then back up the record"));
                 }
+                facts.push(None);
                 (info, None)
             }
         };
@@ -465,6 +536,7 @@ fn encrypt_inputs(
             id: oid.clone(),
             name: name.clone(),
             kind: kind.clone(),
+            entity: None,
         });
         out.reports.push(ObjectReport {
             id: oid,
@@ -473,6 +545,10 @@ fn encrypt_inputs(
             plaintext_size: info.plaintext_size,
             kind,
         });
+    }
+    out.unlinked = link_parents(&mut facts);
+    for (name, f) in out.names.iter_mut().zip(facts) {
+        name.entity = f.map(|f| f.preserved);
     }
     Ok(out)
 }
@@ -509,6 +585,9 @@ pub struct Created {
     pub card: Card,
     pub id: String,
     pub objects: Vec<ObjectReport>,
+    /// Entities backed up without their parent: re-encrypted in an
+    /// emergency (`--reencrypt-as`), they lose their link to it.
+    pub unlinked: Vec<String>,
 }
 
 /// Sum of the sizes of `paths`, for a progress bar.
@@ -598,6 +677,7 @@ pub fn create_with_card(
         names: sealed_names,
         reports,
         mut written,
+        unlinked,
     } = encrypt_inputs(
         session,
         me,
@@ -658,6 +738,7 @@ pub fn create_with_card(
         card,
         id: id_hex,
         objects: reports,
+        unlinked,
     })
 }
 
@@ -1350,6 +1431,8 @@ fn digest_error(what: &str) -> Error {
 pub struct Appended {
     pub appendix: String,
     pub objects: Vec<ObjectReport>,
+    /// As in [`Created::unlinked`].
+    pub unlinked: Vec<String>,
 }
 
 /// R2D Emergency "create": `me` adds `inputs` to an opened bucket as a new
@@ -1378,6 +1461,7 @@ pub fn append(
         names: sealed,
         reports,
         mut written,
+        unlinked,
     } = encrypt_inputs(
         session,
         me,
@@ -1434,6 +1518,7 @@ pub fn append(
     Ok(Appended {
         appendix: aid,
         objects: reports,
+        unlinked,
     })
 }
 
@@ -1501,7 +1586,12 @@ impl Reencryptor {
             .find(|(k, _)| *k == kind)
             .map(|(_, e)| e)
             .ok_or_else(|| Error::internal("no encryptor for kind"))?;
-        Ok(enc.encrypt_bytes(plaintext, source)?.to_bytes())
+        let entity = match &name.entity {
+            // Backed up from an entity: keep its clear fields and links.
+            Some(keep) => enc.encrypt_bytes_preserving(plaintext, source, keep)?,
+            None => enc.encrypt_bytes(plaintext, source)?,
+        };
+        Ok(entity.to_bytes())
     }
 }
 

@@ -335,9 +335,24 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
             out.line(&*text);
         }
     }
+    warn_unlinked(out, &created.unlinked);
     out.note("the card holds the backup's key: keep it as safe as the records themselves");
     env.report_stats(&session);
     Ok(())
+}
+
+/// Children backed up without their patient keep their content but, once
+/// re-encrypted in an emergency (`--reencrypt-as`), not their link.
+pub fn warn_unlinked(out: &super::output::Output, unlinked: &[String]) {
+    if unlinked.is_empty() {
+        return;
+    }
+    out.warn(format!(
+        "{} backed up without {} patient: re-encrypted in an emergency, {} will not be linked to it (back up the patient too)",
+        unlinked.join(", "),
+        if unlinked.len() == 1 { "its" } else { "their" },
+        if unlinked.len() == 1 { "it" } else { "they" },
+    ));
 }
 
 /// A signature status of `backup inspect --json` (an enum, docs/JSON.md)

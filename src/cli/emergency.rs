@@ -195,6 +195,7 @@ fn append(env: &Env, a: AppendArgs) -> Result<()> {
             a.me
         ));
     }
+    super::backup::warn_unlinked(&env.out, &appended.unlinked);
     env.report_stats(&session);
     Ok(())
 }
