@@ -543,10 +543,20 @@ fn cardinal_keystore(sb: &Sandbox, whose: &[&str]) -> PathBuf {
         );
         assert_eq!(out["keys"][0]["source"], "cardinal-pkcs8");
     }
+    // A Cardinal patient document says it is one only in the wrapper of
+    // `GET /rest/v2/dataowner/{id}` (`{"type": "patient", …}`): say it here.
+    let p_doc = icure(&format!("{CARDINAL}/owners/{P}.json"));
+    ok(
+        &mut sb.on(&ks),
+        &["icure", "import-owner", "--kind", "patient", s(&p_doc)],
+    );
     let mut files: Vec<PathBuf> = Vec::new();
     for sub in ["owners", "exchange-data", "exchange-data-maps"] {
         for e in std::fs::read_dir(icure(&format!("{CARDINAL}/{sub}"))).unwrap() {
-            files.push(e.unwrap().path());
+            let path = e.unwrap().path();
+            if path != p_doc {
+                files.push(path);
+            }
         }
     }
     let mut args = vec!["icure", "import-owner"];
@@ -617,11 +627,270 @@ fn cardinal_records_decrypt_for_every_party_and_migrate_with_their_link() {
     assert!(stdout(&parent).contains("patient-1234.enc.json"));
 }
 
+/// Marks `who`'s key verified in `ks` (after comparing fingerprints).
+fn verify(sb: &Sandbox, ks: &Path, who: &str) {
+    let fp = owner_json(&read_json(ks), who)["publicKeys"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &mut sb.on(ks),
+        &["owner", "verify", who, "--fingerprint", &fp],
+    );
+}
+
+/// A Cardinal record without the delegation to `delegate` (named, or
+/// anonymous when `None`), so that only a new share can open it for them.
+fn cardinal_without(sb: &Sandbox, name: &str, delegate: Option<&str>) -> PathBuf {
+    let mut v = read_json(&icure(&format!("{CARDINAL}/records/{name}.json")));
+    let d = v["securityMetadata"]["secureDelegations"]
+        .as_object_mut()
+        .unwrap();
+    let before = d.len();
+    d.retain(|_, e| e.get("delegate").and_then(Value::as_str) != delegate);
+    assert_eq!(d.len(), before - 1);
+    let p = sb.path(&format!(
+        "{name}-without-{}.json",
+        delegate.unwrap_or("anonymous")
+    ));
+    write_json(&p, &v);
+    p
+}
+
+/// The names and JSON types of an object's fields.
+fn shape(v: &Value) -> Vec<(String, &'static str)> {
+    let t = |x: &Value| match x {
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+    };
+    let mut out: Vec<_> = v
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.as_str() != "rev")
+        .map(|(k, x)| (k.clone(), t(x)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The delegation a share added (the one key not in `before`).
+fn added_delegation(before: &Path, after: &Value) -> Value {
+    let old = read_json(before);
+    let old = old["securityMetadata"]["secureDelegations"]
+        .as_object()
+        .unwrap();
+    let new: Vec<_> = after["securityMetadata"]["secureDelegations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| !old.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(new.len(), 1);
+    new[0].clone()
+}
+
+#[test]
+fn cardinal_shares_open_for_the_new_delegate_in_the_sdks_own_shapes() {
+    let sb = Sandbox::new();
+    let plain = plaintext(CARDINAL);
+    let unauth = "--i-know-it-is-unauthenticated";
+    let sdk = |rel: &str| read_json(&icure(&format!("{CARDINAL}/{rel}")));
+    let sdk_patient = sdk("records/patient-1234.json");
+    let sdk_deleg = |who: Option<&str>| {
+        sdk_patient["securityMetadata"]["secureDelegations"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find(|e| e.get("delegate").and_then(Value::as_str) == who)
+            .unwrap()
+            .clone()
+    };
+
+    // 1. P shares the patient with B (a named delegate), B's A→B delegation
+    // removed: a new exchange data P→B, for B's verified key only.
+    let pks = cardinal_keystore(&sb, &[P]);
+    let patient = cardinal_without(&sb, "patient-1234", Some(B));
+    let out = sb.path("p-b.json");
+    let xd = sb.path("p-b.exchange-data.json");
+    let args = [
+        "icure",
+        "share",
+        s(&patient),
+        "--as",
+        P,
+        "--with",
+        B,
+        "-o",
+        s(&out),
+    ];
+    fails(&mut sb.on(&pks), &args, 7); // no consent
+    let mut consent = args.to_vec();
+    consent.push(unauth);
+    fails(&mut sb.on(&pks), &consent, 7); // B not verified
+    verify(&sb, &pks, B);
+    fails(&mut sb.on(&pks), &consent, 2); // the new exchange data needs a file
+    assert!(!out.exists());
+    consent.extend(["--exchange-data-out", s(&xd)]);
+    let done = ok(&mut sb.on(&pks), &consent);
+    assert!(stderr(&done).contains("no integrity protection"));
+    assert!(stderr(&done).contains("delegatorSignature"));
+    let shared = read_json(&out);
+    let entry = added_delegation(&patient, &shared);
+    assert_eq!(shape(&entry), shape(&sdk_deleg(Some(B))));
+    assert_eq!(entry["delegator"], P);
+    assert_eq!(entry["delegate"], B);
+    let doc = read_json(&xd);
+    assert_eq!(entry["exchangeDataId"], doc["id"]);
+    let mut sdk_shape = shape(&sdk("exchange-data/hcp-a--hcp-b.json"));
+    sdk_shape.sort();
+    assert_eq!(shape(&doc), sdk_shape);
+    assert_eq!(doc["exchangeKey"].as_object().unwrap().len(), 2);
+    // Twice: nothing more to add, and the exchange data is reused.
+    let again = sb.path("p-b-again.json");
+    let out2 = json(&ok(
+        &mut sb.on(&pks),
+        &[
+            "--json",
+            "icure",
+            "share",
+            s(&out),
+            "--as",
+            P,
+            "--with",
+            B,
+            "-o",
+            s(&again),
+            unauth,
+        ],
+    ));
+    assert_eq!(out2["entriesAdded"], 0);
+    assert_eq!(out2["newExchangeKey"], false);
+    // B reads it with its own key and the uploaded exchange data only.
+    let bks = cardinal_keystore(&sb, &[B]);
+    fails(
+        &mut sb.on(&bks),
+        &["icure", "decrypt", s(&patient), "--as", B],
+        8,
+    );
+    ok(&mut sb.on(&bks), &["icure", "import-owner", s(&xd)]);
+    let pt = decrypt(&sb, &bks, &out, B);
+    assert_eq!(pt["note"], plain["patient"]["note"]);
+
+    // 2. A shares the contact with P, through the A→P exchange data that
+    // exists: an anonymous delegation, with its exchange data map.
+    let aks = cardinal_keystore(&sb, &[A]);
+    let contact = icure(&format!("{CARDINAL}/records/contact-4567.json"));
+    let cout = sb.path("a-p-contact.json");
+    let map = sb.path("a-p-contact.map.json");
+    let args = [
+        "icure",
+        "share",
+        s(&contact),
+        "--as",
+        A,
+        "--with",
+        P,
+        "-o",
+        s(&cout),
+        unauth,
+    ];
+    fails(&mut sb.on(&aks), &args, 2); // the map needs a file
+    let mut with_map = args.to_vec();
+    with_map.extend(["--exchange-data-map-out", s(&map)]);
+    ok(&mut sb.on(&aks), &with_map);
+    let shared = read_json(&cout);
+    let entry = added_delegation(&contact, &shared);
+    let mut anon = shape(&sdk_deleg(None));
+    anon.push(("owningEntityIds".into(), "array"));
+    anon.sort();
+    assert_eq!(shape(&entry), anon);
+    let m = read_json(&map);
+    let sdk_map = read_json(
+        &std::fs::read_dir(icure(&format!("{CARDINAL}/exchange-data-maps")))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    );
+    assert_eq!(shape(&m), shape(&sdk_map));
+    assert_eq!(m["id"].as_str().unwrap().len(), 32);
+    let c = decrypt(&sb, &pks, &cout, P);
+    assert_eq!(c["descr"], plain["contact"]["descr"]);
+    assert_eq!(
+        c["services"][0]["content"]["en"]["stringValue"],
+        "Acute bronchitis"
+    );
+
+    // 3. B shares the patient with P, A's anonymous delegation removed: a
+    // new exchange data B→P and an anonymous delegation.
+    let patient = cardinal_without(&sb, "patient-1234", None);
+    let bout = sb.path("b-p.json");
+    let (bxd, bmap) = (sb.path("b-p.xd.json"), sb.path("b-p.map.json"));
+    verify(&sb, &bks, P);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            B,
+            "--with",
+            P,
+            "-o",
+            s(&bout),
+            unauth,
+            "--exchange-data-out",
+            s(&bxd),
+            "--exchange-data-map-out",
+            s(&bmap),
+        ],
+    );
+    let p_only = cardinal_keystore(&sb, &[P]);
+    fails(
+        &mut sb.on(&p_only),
+        &["icure", "decrypt", s(&patient), "--as", P],
+        8,
+    );
+    ok(
+        &mut sb.on(&p_only),
+        &["icure", "import-owner", s(&bxd), s(&bmap)],
+    );
+    let pt = decrypt(&sb, &p_only, &bout, P);
+    assert_eq!(pt["note"], plain["patient"]["note"]);
+    // Outputs follow --force like every other command.
+    fails(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            B,
+            "--with",
+            P,
+            "-o",
+            s(&bout),
+            unauth,
+            "--exchange-data-map-out",
+            s(&bmap),
+        ],
+        7,
+    );
+}
+
 #[test]
 fn other_formats_are_refused_in_one_line() {
     let sb = Sandbox::new();
     let ks = keystore(&sb, "icure-api-6.4.4", &[B]);
-    // share writes only the legacy format.
+    // A Cardinal record shared by someone with no Cardinal exchange data.
     let cardinal = icure(&format!("{CARDINAL}/records/patient-1234.json"));
     let out = fails(
         &mut sb.on(&ks),
@@ -637,9 +906,9 @@ fn other_formats_are_refused_in_one_line() {
             "x.json",
             "--i-know-it-is-unauthenticated",
         ],
-        7,
+        8,
     );
-    assert!(stderr(&out).contains("Cardinal"));
+    assert!(stderr(&out).contains("Cardinal exchange data"));
     assert!(!sb.path("x.json").exists());
     let ehr = fixture("entities/patient-1234.enc.json");
     fails(
