@@ -304,9 +304,25 @@ fn a_flipped_iv_byte_is_undetectable_and_check_says_so() {
 fn check_reports_cardinal_exchange_data_as_unverifiable() {
     let sb = Sandbox::new();
     let ks = cardinal_keystore(&sb, &[B]);
+    // What the SDK made (not shared/, which ehrcrypt wrote).
+    let sdk_made = sb.path("cardinal-sdk-made");
+    for e in std::fs::read_dir(icure(CARDINAL)).unwrap() {
+        let from = e.unwrap().path();
+        let to = sdk_made.join(from.file_name().unwrap());
+        if from.is_dir() && from.file_name().unwrap() != "shared" {
+            std::fs::create_dir_all(&to).unwrap();
+            for f in std::fs::read_dir(&from).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        } else if from.is_file() {
+            std::fs::create_dir_all(&sdk_made).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
     let report = json(&ok(
         &mut sb.on(&ks),
-        &["--json", "icure", "check", s(&icure(CARDINAL)), "--as", B],
+        &["--json", "icure", "check", s(&sdk_made), "--as", B],
     ));
     assert_eq!(
         report["summary"]["unverifiable-exchange-data"], 3,
@@ -884,6 +900,48 @@ fn cardinal_shares_open_for_the_new_delegate_in_the_sdks_own_shapes() {
         ],
         7,
     );
+}
+
+#[test]
+fn the_cardinal_shares_the_sdk_read_back_also_open_here() {
+    // generate.mjs ran `icure share` on the Cardinal records, each stripped
+    // of the delegate's own delegation, and had the delegate's Cardinal SDK
+    // read the result (shared/sdk-read-back.json; the controls show the SDK
+    // could not read the stripped records). ehrcrypt reads the same files.
+    let sb = Sandbox::new();
+    let back = read_json(&icure(&format!("{CARDINAL}/shared/sdk-read-back.json")));
+    let plain = plaintext(CARDINAL);
+    assert_eq!(back["p-b"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["b-p"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["a-p"]["contactDescr"], plain["contact"]["descr"]);
+    assert!(back["p-b-control"]["error"].is_string());
+    assert!(back["b-p-control"]["error"].is_string());
+    let shared = |f: &str| icure(&format!("{CARDINAL}/shared/{f}"));
+    let bks = cardinal_keystore(&sb, &[B]);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.p-b.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &bks, &shared("patient-1234.p-b.json"), B);
+    assert_eq!(pt["note"], back["p-b"]["patientNote"]);
+    let pks = cardinal_keystore(&sb, &[P]);
+    ok(
+        &mut sb.on(&pks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.b-p.json")),
+            s(&shared("exchange-data-map.b-p.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &pks, &shared("patient-1234.b-p.json"), P);
+    assert_eq!(pt["note"], back["b-p"]["patientNote"]);
+    let c = decrypt(&sb, &pks, &shared("contact-4567.a-p.json"), P);
+    assert_eq!(c["descr"], back["a-p"]["contactDescr"]);
 }
 
 #[test]

@@ -5,11 +5,12 @@
 //
 //   cd scripts/icure-vectors && npm ci && node generate.mjs [OUT_DIR]
 //   node generate.mjs --read-back [DIR]  # only: the SDK reads what ehrcrypt's share wrote
+//   VECTORS_ONLY=cardinal node generate.mjs --read-back   # only that, for Cardinal
 //   VECTORS_ONLY=cardinal node generate.mjs   # only the Cardinal vectors
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 import { createRequire } from 'node:module'
-import { mkdirSync, writeFileSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { join, dirname } from 'node:path'
@@ -400,6 +401,110 @@ async function cardinal(outDir) {
   }
 }
 
+/**
+ * `ehrcrypt icure share` on the Cardinal records, then each new delegate's
+ * own SDK (fresh, on its stored keys, against the stand-in holding the
+ * fixtures' owners, exchange data and maps plus what ehrcrypt wrote) reads
+ * the result. Each record first loses the delegate's existing delegation,
+ * so only ehrcrypt's can open it:
+ *   P→B   patient, named delegate, new exchange data;
+ *   A→P   contact, anonymous delegate, the SDK's own A→P exchange data reused;
+ *   B→P   patient, anonymous delegate, new exchange data.
+ * Results go to cardinal-sdk-<version>/shared/ (sdk-read-back.json).
+ */
+async function cardinalReadBack(outDir) {
+  const bin = ehrcryptBin()
+  const version = require('@icure/cardinal-sdk/package.json').version
+  const dir = join(outDir, `cardinal-sdk-${version}`)
+  if (!bin || !existsSync(dir)) {
+    console.error(`cardinal: no ehrcrypt binary or no ${dir}: read-back skipped`)
+    return
+  }
+  const c = await import('./cardinal.mjs')
+  const shared = join(dir, 'shared')
+  mkdirSync(shared, { recursive: true })
+  const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'))
+  const ls = (sub) => readdirSync(join(dir, sub)).map((f) => join(dir, sub, f))
+  const tmp = mkdtempSync(join(tmpdir(), 'icure-vectors-'))
+  const unauth = '--i-know-it-is-unauthenticated'
+  /** A keystore holding `who`'s key and every document, `verify` verified. */
+  const keystore = (who, verify) => {
+    const env = { ...process.env, EHRCRYPT_KEYSTORE: join(tmp, `${who}.json`), EHRCRYPT_PASSPHRASE: 'test-only-passphrase' }
+    const run = (...a) => execFileSync(bin, ['-q', ...a], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+    run('icure', 'import-key', join(dir, `keys/${who}.sdk-storage.json`))
+    run('icure', 'import-owner', '--kind', 'patient', join(dir, `owners/${P}.json`))
+    run('icure', 'import-owner', ...[A, B].map((w) => join(dir, `owners/${w}.json`)), ...ls('exchange-data'), ...ls('exchange-data-maps'))
+    const owner = readJson(env.EHRCRYPT_KEYSTORE).owners.find((o) => o.id === verify)
+    run('owner', 'verify', verify, '--fingerprint', owner.publicKeys[0].fingerprint)
+    return run
+  }
+  /** The record without the delegation to `delegate` (undefined: anonymous). */
+  const without = (name, delegate) => {
+    const r = readJson(join(dir, `records/${name}.json`))
+    const d = r.securityMetadata.secureDelegations
+    for (const [k, e] of Object.entries(d)) if (e.delegate === delegate) delete d[k]
+    const p = join(tmp, `${name}-${delegate ?? 'anonymous'}.json`)
+    writeFileSync(p, JSON.stringify(r))
+    return p
+  }
+  const out = (f) => join(shared, f)
+  keystore(P, B)('icure', 'share', without('patient-1234', B), '--as', P, '--with', B, unauth, '--force',
+    '-o', out('patient-1234.p-b.json'), '--exchange-data-out', out('exchange-data.p-b.json'))
+  keystore(A, P)('icure', 'share', join(dir, 'records/contact-4567.json'), '--as', A, '--with', P, unauth, '--force',
+    '-o', out('contact-4567.a-p.json'), '--exchange-data-map-out', out('exchange-data-map.a-p.json'))
+  keystore(B, P)('icure', 'share', without('patient-1234', undefined), '--as', B, '--with', P, unauth, '--force',
+    '-o', out('patient-1234.b-p.json'), '--exchange-data-out', out('exchange-data.b-p.json'), '--exchange-data-map-out', out('exchange-data-map.b-p.json'))
+
+  /** `who`'s SDK reads `kind` `file` from a stand-in holding the fixtures and `extra`. */
+  const read = async (who, kind, file, extra) => {
+    const server = new c.CardinalServer(process.env.VECTORS_LOG === '1')
+    const logins = { [A]: 'alice', [B]: 'bob', [P]: 'jeanne' }
+    for (const w of [A, B, P]) {
+      const doc = readJson(join(dir, `owners/${w}.json`))
+      server.addOwner(w === P ? 'patient' : 'hcp', doc, logins[w])
+      server.owners.get(w).doc = doc
+    }
+    for (const f of [...ls('exchange-data'), ...extra.filter((x) => x.includes('exchange-data.'))]) {
+      const d = readJson(f)
+      server.exchangeData.set(d.id, { rev: '1-x', ...d })
+    }
+    for (const f of [...ls('exchange-data-maps'), ...extra.filter((x) => x.includes('exchange-data-map.'))]) {
+      const m = readJson(f)
+      const old = server.exchangeDataMaps.get(m.id)?.encryptedExchangeDataIds ?? {}
+      server.exchangeDataMaps.set(m.id, { rev: '1-x', ...m, encryptedExchangeDataIds: { ...old, ...m.encryptedExchangeDataIds } })
+    }
+    const rec = readJson(file)
+    server.entities[kind].set(rec.id, rec)
+    const storage = c.storageFor()
+    for (const [k, v] of Object.entries(readJson(join(dir, `keys/${who}.sdk-storage.json`)))) storage.store.set(k, JSON.stringify(v))
+    const url = await server.start()
+    try {
+      const sdk = await c.CardinalSdk.initialize(undefined, url, new c.AuthenticationMethod.UsingCredentials.UsernamePassword(logins[who], 'pw'), storage.facade)
+      const e = kind === 'patient' ? await sdk.patient.getPatient(rec.id) : await sdk.contact.getContact(rec.id)
+      return kind === 'patient' ? { reader: who, patientNote: e.note ?? null } : { reader: who, contactDescr: e.descr ?? null }
+    } catch (e) {
+      return { reader: who, error: String(e?.message ?? e).slice(0, 300) }
+    } finally {
+      server.stop()
+    }
+  }
+  const result = {
+    sdk: `@icure/cardinal-sdk@${version}`,
+    'p-b': await read(B, 'patient', out('patient-1234.p-b.json'), [out('exchange-data.p-b.json')]),
+    'a-p': await read(P, 'contact', out('contact-4567.a-p.json'), [out('exchange-data-map.a-p.json')]),
+    'b-p': await read(P, 'patient', out('patient-1234.b-p.json'), [out('exchange-data.b-p.json'), out('exchange-data-map.b-p.json')]),
+    // Controls: without ehrcrypt's share the same readers cannot open them.
+    'p-b-control': await read(B, 'patient', without('patient-1234', B), []),
+    'b-p-control': await read(P, 'patient', without('patient-1234', undefined), []),
+  }
+  rmSync(tmp, { recursive: true, force: true })
+  write(shared, 'sdk-read-back.json', result)
+  check(result['p-b'].patientNote === PLAIN.patient.note, `cardinal ${version}: B's SDK reads ehrcrypt's share P→B (new exchange data)`)
+  check(result['a-p'].contactDescr === PLAIN.contact.descr, `cardinal ${version}: P's SDK reads ehrcrypt's share A→P of the contact (SDK's exchange data, anonymous)`)
+  check(result['b-p'].patientNote === PLAIN.patient.note, `cardinal ${version}: P's SDK reads ehrcrypt's share B→P (new exchange data, anonymous)`)
+  for (const k of ['p-b-control', 'b-p-control']) check((result[k].patientNote ?? null) === null, `cardinal ${version}: without the share, ${result[k].reader}'s SDK does not read it (${k})`)
+}
+
 const args = process.argv.slice(2)
 const readBackOnly = args[0] === '--read-back'
 const outDir = (readBackOnly ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
@@ -407,4 +512,7 @@ for (const v of process.env.VECTORS_ONLY === 'cardinal' ? [] : VERSIONS) {
   if (!readBackOnly) await legacy(v, outDir)
   await readBack(v, join(outDir, v.name))
 }
-if (!readBackOnly && process.env.VECTORS_ONLY !== 'legacy') await cardinal(outDir)
+if (process.env.VECTORS_ONLY !== 'legacy') {
+  if (!readBackOnly) await cardinal(outDir)
+  await cardinalReadBack(outDir)
+}
