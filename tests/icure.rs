@@ -105,6 +105,30 @@ fn every_sdk_versions_records_decrypt_for_every_party() {
 }
 
 #[test]
+fn services_nested_in_compound_values_decrypt_as_the_sdk_returns_them() {
+    // compound/: contact 4568 made by each SDK with the fixtures' keys; its
+    // compound-only service stays in clear and the services inside its
+    // compound values (two levels) are encrypted one by one.
+    let sb = Sandbox::new();
+    for v in VERSIONS {
+        let ks = keystore(&sb, v, &[B]);
+        let back = read_json(&icure(&format!("{v}/compound/plaintext.json")));
+        let sdk = &back["readBack"][B];
+        let record = icure(&format!("{v}/compound/contact-4568.json"));
+        let raw = read_json(&record);
+        let nested = &raw["services"][0]["content"]["en"]["compoundValue"];
+        assert!(nested[0]["encryptedSelf"].is_string() && nested[0]["content"].is_null());
+        let c = decrypt(&sb, &ks, &record, B);
+        assert_eq!(c["descr"], back["contact"]["descr"], "{v}");
+        // The SDK's own reading, field for field.
+        assert_eq!(c["services"], sdk["services"], "{v}");
+        let deep = &c["services"][0]["content"]["en"]["compoundValue"][2]["content"]["en"]
+            ["compoundValue"][0]["content"]["en"]["stringValue"];
+        assert_eq!(deep, "left arm, seated", "{v}");
+    }
+}
+
+#[test]
 fn the_sdk_key_storage_imports_like_the_hex_keys() {
     let sb = Sandbox::new();
     for v in VERSIONS {
@@ -346,16 +370,17 @@ fn check_reports_the_owner_documents_weaknesses() {
         &["--json", "icure", "check", s(&icure("icure-api-5.3.18"))],
     ));
     let sum = &report["summary"];
-    // owners/ and records/, and ehrcrypt's shares with B's updated document.
+    // owners/ and records/, ehrcrypt's shares with B's updated document,
+    // and the compound-value contact.
     assert_eq!(report["owners"], 3 + 1);
-    assert_eq!(report["records"], 3 + 2);
+    assert_eq!(report["records"], 3 + 2 + 1);
     assert_eq!(sum["rsa-oaep-sha1"], 4);
     assert_eq!(
         sum["unverified-key"], 4,
         "an empty keystore has verified nothing"
     );
     assert!(sum["unauthenticated-exchange-keys"].as_u64().unwrap() >= 2);
-    assert_eq!(sum["no-integrity"], 5);
+    assert_eq!(sum["no-integrity"], 6);
 }
 
 #[test]

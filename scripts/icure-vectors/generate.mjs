@@ -6,6 +6,7 @@
 //   cd scripts/icure-vectors && npm ci && node generate.mjs [OUT_DIR]
 //   node generate.mjs --read-back [DIR]  # only: the SDK reads what ehrcrypt's share wrote
 //   VECTORS_ONLY=cardinal node generate.mjs --read-back   # only that, for Cardinal
+//   node generate.mjs --compound [DIR]   # only: the compound-value contact, with the fixtures' keys
 //   VECTORS_ONLY=cardinal node generate.mjs   # only the Cardinal vectors
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
@@ -259,6 +260,65 @@ async function legacy(v, outDir) {
   return { server, sdks }
 }
 
+/** A contact whose services hold services in compound values. */
+const COMPOUND = {
+  id: '4568',
+  descr: 'Follow-up with a compound observation',
+  services: [
+    {
+      id: 'svc-c',
+      label: 'blood pressure',
+      content: {
+        en: {
+          compoundValue: [
+            { id: 'svc-c1', label: 'systolic', content: { en: { measureValue: { value: 128, unit: 'mmHg' } } } },
+            { id: 'svc-c2', label: 'diastolic', content: { en: { measureValue: { value: 84, unit: 'mmHg' } } } },
+            {
+              id: 'svc-c3',
+              label: 'position',
+              content: { en: { compoundValue: [{ id: 'svc-c31', label: 'arm', content: { en: { stringValue: 'left arm, seated' } } }] } },
+            },
+          ],
+        },
+      },
+    },
+    { id: 'svc-d', label: 'comment', content: { en: { stringValue: 'Taken after five minutes of rest' } } },
+  ],
+}
+
+/**
+ * With the fixture's own keys and owner documents (unchanged: the exchange
+ * keys A→A and A→B exist), A's SDK makes contact 4568 of patient 1234 with
+ * services nested in compound values, shared with B; B's SDK reads it back.
+ * Written to <version>/compound/ (apart from records/, which other tests
+ * count).
+ */
+async function compound(v, dir) {
+  const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'))
+  const server = new Server()
+  const owners = {}
+  for (const w of [A, B]) server.put(server.hcps, (owners[w] = readJson(join(dir, `owners/${w}.json`))))
+  server.put(server.patients, (owners[P] = readJson(join(dir, `owners/${P}.json`))))
+  const stored = () => JSON.stringify([server.hcps.get(A), server.hcps.get(B), server.patients.get(P)])
+  const before = stored()
+  const sdks = {}
+  for (const who of [A, B]) {
+    sdks[who] = sdkFor(v, server, new Map())
+    await sdks[who].crypto.loadKeyPairsAsTextInBrowserLocalStorage(who, sdks[who].api.hex2ua(readFileSync(join(dir, `keys/${who}.pkcs8.hex`), 'utf8').trim()))
+  }
+  const patient = readJson(join(dir, 'records/patient-1234.json'))
+  const a = sdks[A]
+  let contact = await a.contactApi.newInstance({ id: 'user-a', healthcarePartyId: A }, patient, clone(COMPOUND), false, [B])
+  ;[contact] = await a.contactApi.encrypt({ id: 'user-a', healthcarePartyId: A }, [contact])
+  check(before === stored(), `${v.name}: the compound contact needed no new exchange key`)
+  const [ct] = await sdks[B].contactApi.decrypt(B, [clone(contact)])
+  const nested = ct.services[0].content.en.compoundValue
+  check(nested[0].content.en.measureValue.value === 128, `${v.name}: B reads a service nested in a compound value`)
+  check(nested[2].content.en.compoundValue[0].content.en.stringValue === 'left arm, seated', `${v.name}: B reads a service nested two levels deep`)
+  write(dir, 'compound/contact-4568.json', contact)
+  write(dir, 'compound/plaintext.json', { contact: COMPOUND, readBack: { [B]: JSON.parse(JSON.stringify(ct)) } })
+}
+
 /** D grants R access to `entity` the way `IccPatientXApi.share` does. */
 async function shareLegacy(sdk, d, r, entity) {
   const { crypto } = sdk
@@ -507,11 +567,18 @@ async function cardinalReadBack(outDir) {
 
 const args = process.argv.slice(2)
 const readBackOnly = args[0] === '--read-back'
-const outDir = (readBackOnly ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
+const outDir = (readBackOnly || args[0] === '--compound' ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
+const compoundOnly = args[0] === '--compound'
 for (const v of process.env.VECTORS_ONLY === 'cardinal' ? [] : VERSIONS) {
+  if (compoundOnly) {
+    await compound(v, join(outDir, v.name))
+    continue
+  }
   if (!readBackOnly) await legacy(v, outDir)
+  if (!readBackOnly) await compound(v, join(outDir, v.name))
   await readBack(v, join(outDir, v.name))
 }
+if (compoundOnly) process.exit(0)
 if (process.env.VECTORS_ONLY !== 'legacy') {
   if (!readBackOnly) await cardinal(outDir)
   await cardinalReadBack(outDir)
