@@ -444,20 +444,31 @@ fn migrate_keeps_content_ids_links_and_verified_delegates() {
         "{}",
         stdout(&parent)
     );
-    // The output directory is new: a second run is refused.
-    fails(
+    // The output directory is new: a second run is refused, and says how
+    // to go on; with --force the same files are replaced, each whole.
+    let records = icure(&format!("{v}/records"));
+    let mut again = vec![
+        "icure",
+        "migrate",
+        s(&records),
+        "--as",
+        A,
+        "-o",
+        s(&out_dir),
+    ];
+    let before = std::fs::read(&patient).unwrap();
+    let refused = fails(&mut sb.on(&ks), &again, 7);
+    assert!(stderr(&refused).contains("--force"));
+    assert_eq!(std::fs::read(&patient).unwrap(), before);
+    again.push("--force");
+    ok(&mut sb.on(&ks), &again);
+    assert_ne!(std::fs::read(&patient).unwrap(), before);
+    assert_eq!(mode(&patient), 0o600);
+    let p = json(&ok(
         &mut sb.on(&ks),
-        &[
-            "icure",
-            "migrate",
-            s(&icure(&format!("{v}/records"))),
-            "--as",
-            A,
-            "-o",
-            s(&out_dir),
-        ],
-        7,
-    );
+        &["entity", "decrypt", "--as", B, s(&patient)],
+    ));
+    assert_eq!(p["note"], plain["patient"]["note"]);
 }
 
 #[test]

@@ -83,7 +83,7 @@ pub enum IcureCommand {
     },
     /// Move legacy iCure records to authenticated ehrcrypt entities
     #[command(
-        after_help = "Examples:\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/"
+        after_help = "Examples:\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/ --force"
     )]
     Migrate {
         /// Folder of iCure records
@@ -91,9 +91,12 @@ pub enum IcureCommand {
         /// The owner to read and re-encrypt as
         #[arg(long = "as", value_name = "ID")]
         me: OwnerId,
-        /// New folder for the ehrcrypt entities (must not exist)
+        /// Folder for the ehrcrypt entities: a new one is created whole or not at all
         #[arg(short, long, value_name = "DIR")]
         out_dir: PathBuf,
+        /// Write into an existing folder, replacing files of the same names
+        #[arg(long)]
+        force: bool,
     },
     /// Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format
     #[command(
@@ -146,7 +149,12 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             force,
         } => decrypt(env, &file, &me, record_type, &output, force),
         IcureCommand::Check { dir, me } => check_cmd(env, &dir, me.as_ref()),
-        IcureCommand::Migrate { dir, me, out_dir } => migrate_cmd(env, &dir, &me, &out_dir),
+        IcureCommand::Migrate {
+            dir,
+            me,
+            out_dir,
+            force,
+        } => migrate_cmd(env, &dir, &me, &out_dir, Overwrite::from_force(force)),
         IcureCommand::Share {
             file,
             me,
@@ -369,8 +377,22 @@ fn check_cmd(env: &Env, dir: &Path, me: Option<&OwnerId>) -> Result<()> {
     Ok(())
 }
 
-fn migrate_cmd(env: &Env, dir: &Path, me: &OwnerId, out_dir: &Path) -> Result<()> {
-    let mut batch = Batch::into_new_dir(out_dir, Mode::Private)?;
+fn migrate_cmd(
+    env: &Env,
+    dir: &Path,
+    me: &OwnerId,
+    out_dir: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
+    // A new folder appears whole, by one rename; an existing one only with
+    // --force (files of the same names replaced, each atomically).
+    let mut batch = if !out_dir.exists() {
+        Batch::into_new_dir(out_dir, Mode::Private)?
+    } else if overwrite == Overwrite::Replace && out_dir.is_dir() {
+        Batch::outputs(overwrite)
+    } else {
+        return Err(atomic_file::already_exists(out_dir));
+    };
     let mut inputs = Vec::new();
     let mut report = migrate::Report::default();
     for p in check::json_files(dir)? {
