@@ -274,7 +274,7 @@ fn import_owner(env: &Env, files: &[PathBuf], kind: Option<KindArg>) -> Result<(
     for o in &done {
         env.out.line(format!(
             "{} {} ({}), {} exchange key(s)",
-            if o.created { "imported" } else { "updated" },
+            if o.new { "imported" } else { "updated" },
             o.id,
             o.kind,
             o.exchange_keys
@@ -319,12 +319,22 @@ fn decrypt(
     bytes.push(b'\n');
     atomic_file::write_output(output, &bytes, Mode::Private, overwrite)?;
     if output.as_os_str() != "-" {
-        env.out.note(format!(
-            "wrote {} {} to {}",
-            d.record_type.as_str(),
-            d.id,
-            output.display()
-        ));
+        // To stdout the record itself is the output; to a file, a report.
+        if env.out.json {
+            env.out.json(&json!({
+                "input": ehrcrypt::error::display_path(file),
+                "file": ehrcrypt::error::display_path(output),
+                "id": d.id,
+                "type": d.record_type,
+            }));
+        } else {
+            env.out.note(format!(
+                "wrote {} {} to {}",
+                d.record_type.as_str(),
+                d.id,
+                output.display()
+            ));
+        }
     }
     if d.key_bits == 128 {
         env.out.note("note: this record's key is a UUID (AES-128); `ehrcrypt icure check` lists the format's weaknesses");
@@ -558,13 +568,20 @@ fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutpu
         env.out.warn("the new exchange data carries no delegatorSignature (the Cardinal SDK keeps that key on the delegator's device): the delegator's own SDK will not reuse it for new shares");
     }
     if env.out.json {
-        env.out.json(&json!({
+        let report = json!({
             "id": icure::legacy::record_id(&record),
             "with": with,
             "format": if cardinal { "cardinal" } else { "legacy" },
             "entriesAdded": added,
             "newExchangeKey": new_key,
-        }));
+            "file": ehrcrypt::error::display_path(&outs.record),
+        });
+        if outs.record.as_os_str() == "-" {
+            // stdout carries the record: the report goes to stderr.
+            env.out.note(report.to_string());
+        } else {
+            env.out.json(&report);
+        }
     } else if added == 0 {
         env.out.note(format!("{with} already had access"));
     } else {
