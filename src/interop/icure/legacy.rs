@@ -489,10 +489,9 @@ impl<'a> Reader<'a> {
         match RecordFormat::of(record) {
             RecordFormat::Legacy => {}
             RecordFormat::Cardinal => {
-                return Err(Error::refused(format!(
-                    "{source}: sharing a Cardinal record in its own format is not supported by this version"
-                ))
-                .hint("Cardinal records can be shared with the Cardinal SDK, or migrated with `ehrcrypt icure migrate`"))
+                return Err(Error::internal(format!(
+                    "{source}: a Cardinal record goes to Reader::cardinal_share"
+                )))
             }
             other => return Err(other.not_legacy(source)),
         }
