@@ -1185,6 +1185,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --owner-out 'Legacy records: where to write your updated owner document if a new exchange key is made (upload it too)'
             cand --exchange-data-out 'Cardinal records: where to write the new ExchangeData document if one is made (upload it too)'
             cand --exchange-data-map-out 'Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)'
+            cand --signing-key 'Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --i-know-it-is-unauthenticated 'Required: you accept that the format has no integrity protection'

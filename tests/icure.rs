@@ -939,6 +939,96 @@ fn cardinal_shares_open_for_the_new_delegate_in_the_sdks_own_shapes() {
 }
 
 #[test]
+fn cardinal_exchange_data_is_signed_with_the_delegators_stored_signing_key() {
+    // A's keystore without its A→B exchange data: sharing with B makes one,
+    // signed with the RSA-PSS key A's SDK stored (`sign.hcp-a.self`).
+    let sb = Sandbox::new();
+    let ks = sb.path("a-unsigned.json");
+    let storage = icure(&format!("{CARDINAL}/keys/{A}.sdk-storage.json"));
+    ok(&mut sb.on(&ks), &["icure", "import-key", s(&storage)]);
+    let docs: Vec<PathBuf> = [
+        "owners/hcp-a.json",
+        "owners/hcp-b.json",
+        "exchange-data/hcp-a--hcp-a.json",
+    ]
+    .iter()
+    .map(|f| icure(&format!("{CARDINAL}/{f}")))
+    .collect();
+    ok(
+        &mut sb.on(&ks),
+        &[
+            "icure",
+            "import-owner",
+            s(&docs[0]),
+            s(&docs[1]),
+            s(&docs[2]),
+        ],
+    );
+    verify(&sb, &ks, B);
+    let patient = cardinal_without(&sb, "patient-1234", Some(B));
+    let (out, xd) = (sb.path("a-b.json"), sb.path("a-b.xd.json"));
+    let done = ok(
+        &mut sb.on(&ks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            A,
+            "--with",
+            B,
+            "-o",
+            s(&out),
+            "--i-know-it-is-unauthenticated",
+            "--exchange-data-out",
+            s(&xd),
+            "--signing-key",
+            s(&storage),
+        ],
+    );
+    assert!(!stderr(&done).contains("delegatorSignature"));
+    let doc = read_json(&xd);
+    let sig = doc["delegatorSignature"].as_object().unwrap();
+    assert_eq!(sig.len(), 1);
+    // Keyed like the SDK's: the v2 fingerprint of the signing key.
+    let storage_json = read_json(&storage);
+    let verify_name = storage_json
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|k| k.contains(".sign.verify."))
+        .unwrap();
+    let fp = sig.keys().next().unwrap();
+    assert!(verify_name.contains(fp.as_str()) && fp.len() == 22);
+    assert_eq!(base64_decode(sig[fp].as_str().unwrap()).len(), 256);
+    let bks = cardinal_keystore(&sb, &[B]);
+    ok(&mut sb.on(&bks), &["icure", "import-owner", s(&xd)]);
+    let pt = decrypt(&sb, &bks, &out, B);
+    assert_eq!(pt["note"], plaintext(CARDINAL)["patient"]["note"]);
+    // The flag belongs to Cardinal records.
+    let legacy = keystore(&sb, "icure-api-6.4.4", &[A]);
+    let he = icure("icure-api-6.4.4/records/healthelement-7890.json");
+    fails(
+        &mut sb.on(&legacy),
+        &[
+            "icure",
+            "share",
+            s(&he),
+            "--as",
+            A,
+            "--with",
+            P,
+            "-o",
+            s(&sb.path("he.json")),
+            "--i-know-it-is-unauthenticated",
+            "--signing-key",
+            s(&storage),
+        ],
+        2,
+    );
+}
+
+#[test]
 fn the_cardinal_shares_the_sdk_read_back_also_open_here() {
     // generate.mjs ran `icure share` on the Cardinal records, each stripped
     // of the delegate's own delegation, and had the delegate's Cardinal SDK
@@ -952,6 +1042,11 @@ fn the_cardinal_shares_the_sdk_read_back_also_open_here() {
     assert_eq!(back["a-p"]["contactDescr"], plain["contact"]["descr"]);
     assert!(back["p-b-control"]["error"].is_string());
     assert!(back["b-p-control"]["error"].is_string());
+    // Exchange data signed with A's stored signing key: B reads through it,
+    // and A's own SDK trusts it enough to reuse it; unsigned, it does not.
+    assert_eq!(back["a-b-signed"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["a-b-signed-delegator"]["reusedEhrcrypts"], true);
+    assert_eq!(back["a-b-unsigned-delegator"]["reusedEhrcrypts"], false);
     let shared = |f: &str| icure(&format!("{CARDINAL}/shared/{f}"));
     let bks = cardinal_keystore(&sb, &[B]);
     ok(
@@ -964,6 +1059,16 @@ fn the_cardinal_shares_the_sdk_read_back_also_open_here() {
     );
     let pt = decrypt(&sb, &bks, &shared("patient-1234.p-b.json"), B);
     assert_eq!(pt["note"], back["p-b"]["patientNote"]);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.a-b-signed.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &bks, &shared("patient-1234.a-b-signed.json"), B);
+    assert_eq!(pt["note"], back["a-b-signed"]["patientNote"]);
     let pks = cardinal_keystore(&sb, &[P]);
     ok(
         &mut sb.on(&pks),

@@ -487,13 +487,14 @@ async function cardinalReadBack(outDir) {
   const ls = (sub) => readdirSync(join(dir, sub)).map((f) => join(dir, sub, f))
   const tmp = mkdtempSync(join(tmpdir(), 'icure-vectors-'))
   const unauth = '--i-know-it-is-unauthenticated'
-  /** A keystore holding `who`'s key and every document, `verify` verified. */
-  const keystore = (who, verify) => {
-    const env = { ...process.env, EHRCRYPT_KEYSTORE: join(tmp, `${who}.json`), EHRCRYPT_PASSPHRASE: 'test-only-passphrase' }
+  let keystores = 0
+  /** A fresh keystore holding `who`'s key and the documents, `verify` verified. */
+  const keystore = (who, verify, exchangeData = ls('exchange-data')) => {
+    const env = { ...process.env, EHRCRYPT_KEYSTORE: join(tmp, `ks-${++keystores}.json`), EHRCRYPT_PASSPHRASE: 'test-only-passphrase' }
     const run = (...a) => execFileSync(bin, ['-q', ...a], { env, stdio: ['ignore', 'pipe', 'inherit'] })
     run('icure', 'import-key', join(dir, `keys/${who}.sdk-storage.json`))
     run('icure', 'import-owner', '--kind', 'patient', join(dir, `owners/${P}.json`))
-    run('icure', 'import-owner', ...[A, B].map((w) => join(dir, `owners/${w}.json`)), ...ls('exchange-data'), ...ls('exchange-data-maps'))
+    run('icure', 'import-owner', ...[A, B].map((w) => join(dir, `owners/${w}.json`)), ...exchangeData, ...ls('exchange-data-maps'))
     const owner = readJson(env.EHRCRYPT_KEYSTORE).owners.find((o) => o.id === verify)
     run('owner', 'verify', verify, '--fingerprint', owner.publicKeys[0].fingerprint)
     return run
@@ -514,6 +515,15 @@ async function cardinalReadBack(outDir) {
     '-o', out('contact-4567.a-p.json'), '--exchange-data-map-out', out('exchange-data-map.a-p.json'))
   keystore(B, P)('icure', 'share', without('patient-1234', undefined), '--as', B, '--with', P, unauth, '--force',
     '-o', out('patient-1234.b-p.json'), '--exchange-data-out', out('exchange-data.b-p.json'), '--exchange-data-map-out', out('exchange-data-map.b-p.json'))
+  // A→B made by ehrcrypt, signed with A's stored signing key (A's keystore
+  // without the SDK's A→B exchange data).
+  const noAB = ls('exchange-data').filter((f) => !f.endsWith(`${A}--${B}.json`))
+  keystore(A, B, noAB)('icure', 'share', without('patient-1234', B), '--as', A, '--with', B, unauth, '--force',
+    '-o', out('patient-1234.a-b-signed.json'), '--exchange-data-out', out('exchange-data.a-b-signed.json'),
+    '--signing-key', join(dir, `keys/${A}.sdk-storage.json`))
+  // The same without the signing key (control: A's SDK should not trust it).
+  keystore(A, B, noAB)('icure', 'share', without('patient-1234', B), '--as', A, '--with', B, unauth, '--force',
+    '-o', join(tmp, 'a-b-unsigned.json'), '--exchange-data-out', join(tmp, 'exchange-data.a-b-unsigned.json'))
 
   /** `who`'s SDK reads `kind` `file` from a stand-in holding the fixtures and `extra`. */
   const read = async (who, kind, file, extra) => {
@@ -548,11 +558,46 @@ async function cardinalReadBack(outDir) {
       server.stop()
     }
   }
+  /**
+   * A's own SDK, with ehrcrypt's signed A→B exchange data in place of its
+   * own, shares a new patient with B: it reuses that exchange data (makes no
+   * new A→B) only if it verifies it as its own.
+   */
+  const delegatorReuses = async (file) => {
+    const server = new c.CardinalServer(process.env.VECTORS_LOG === '1')
+    const logins = { [A]: 'alice', [B]: 'bob', [P]: 'jeanne' }
+    for (const w of [A, B, P]) {
+      const doc = readJson(join(dir, `owners/${w}.json`))
+      server.addOwner(w === P ? 'patient' : 'hcp', doc, logins[w])
+      server.owners.get(w).doc = doc
+    }
+    for (const f of [...noAB, file]) {
+      const d = readJson(f)
+      server.exchangeData.set(d.id, { rev: '1-x', ...d })
+    }
+    const storage = c.storageFor()
+    for (const [k, v] of Object.entries(readJson(join(dir, `keys/${A}.sdk-storage.json`)))) storage.store.set(k, JSON.stringify(v))
+    const url = await server.start()
+    try {
+      const sdk = await c.CardinalSdk.initialize(undefined, url, new c.AuthenticationMethod.UsingCredentials.UsernamePassword(logins[A], 'pw'), storage.facade)
+      let pt = await sdk.patient.withEncryptionMetadata(new c.DecryptedPatient({ id: '1235', firstName: 'T', note: 'x' }), { delegates: { [B]: c.AccessLevel.Write } })
+      pt = await sdk.patient.createPatient(pt)
+      const ab = [...server.exchangeData.values()].filter((d) => d.delegator === A && d.delegate === B).map((d) => d.id)
+      return { reader: A, exchangeDataAB: ab.length, reusedEhrcrypts: ab.length === 1 && ab[0] === readJson(file).id }
+    } catch (e) {
+      return { reader: A, error: String(e?.message ?? e).slice(0, 300) }
+    } finally {
+      server.stop()
+    }
+  }
   const result = {
     sdk: `@icure/cardinal-sdk@${version}`,
     'p-b': await read(B, 'patient', out('patient-1234.p-b.json'), [out('exchange-data.p-b.json')]),
     'a-p': await read(P, 'contact', out('contact-4567.a-p.json'), [out('exchange-data-map.a-p.json')]),
     'b-p': await read(P, 'patient', out('patient-1234.b-p.json'), [out('exchange-data.b-p.json'), out('exchange-data-map.b-p.json')]),
+    'a-b-signed': await read(B, 'patient', out('patient-1234.a-b-signed.json'), [out('exchange-data.a-b-signed.json')]),
+    'a-b-signed-delegator': await delegatorReuses(out('exchange-data.a-b-signed.json')),
+    'a-b-unsigned-delegator': await delegatorReuses(join(tmp, 'exchange-data.a-b-unsigned.json')),
     // Controls: without ehrcrypt's share the same readers cannot open them.
     'p-b-control': await read(B, 'patient', without('patient-1234', B), []),
     'b-p-control': await read(P, 'patient', without('patient-1234', undefined), []),
@@ -562,6 +607,9 @@ async function cardinalReadBack(outDir) {
   check(result['p-b'].patientNote === PLAIN.patient.note, `cardinal ${version}: B's SDK reads ehrcrypt's share P→B (new exchange data)`)
   check(result['a-p'].contactDescr === PLAIN.contact.descr, `cardinal ${version}: P's SDK reads ehrcrypt's share A→P of the contact (SDK's exchange data, anonymous)`)
   check(result['b-p'].patientNote === PLAIN.patient.note, `cardinal ${version}: P's SDK reads ehrcrypt's share B→P (new exchange data, anonymous)`)
+  check(result['a-b-signed'].patientNote === PLAIN.patient.note, `cardinal ${version}: B's SDK reads ehrcrypt's share A→B (new exchange data signed with A's key)`)
+  check(result['a-b-signed-delegator'].reusedEhrcrypts === true, `cardinal ${version}: A's own SDK reuses ehrcrypt's signed A→B exchange data for its next share`)
+  check(result['a-b-unsigned-delegator'].reusedEhrcrypts === false, `cardinal ${version}: without the signature, A's SDK makes a new A→B exchange data instead`)
   for (const k of ['p-b-control', 'b-p-control']) check((result[k].patientNote ?? null) === null, `cardinal ${version}: without the share, ${result[k].reader}'s SDK does not read it (${k})`)
 }
 

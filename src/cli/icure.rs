@@ -100,7 +100,7 @@ pub enum IcureCommand {
     },
     /// Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format
     #[command(
-        after_help = "Examples:\n  ehrcrypt icure share --as alice --with carol patient.json --i-know-it-is-unauthenticated -o patient.shared.json\n  ehrcrypt icure share --as alice --with carol cardinal-patient.json --i-know-it-is-unauthenticated -o patient.shared.json --exchange-data-out alice-carol.exchange-data.json"
+        after_help = "Examples:\n  ehrcrypt icure share --as alice --with carol patient.json --i-know-it-is-unauthenticated -o patient.shared.json\n  ehrcrypt icure share --as alice --with carol cardinal-patient.json --i-know-it-is-unauthenticated -o patient.shared.json --exchange-data-out alice-carol.exchange-data.json --signing-key alice-cardinal-storage.json"
     )]
     Share {
         /// The record as JSON
@@ -126,6 +126,9 @@ pub enum IcureCommand {
         /// Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)
         #[arg(long, value_name = "FILE")]
         exchange_data_map_out: Option<PathBuf>,
+        /// Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
         /// Overwrite existing output files
         #[arg(long)]
         force: bool,
@@ -164,6 +167,7 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             owner_out,
             exchange_data_out,
             exchange_data_map_out,
+            signing_key,
             force,
         } => {
             if !i_know_it_is_unauthenticated {
@@ -177,6 +181,7 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
                 owner: owner_out,
                 exchange_data: exchange_data_out,
                 exchange_data_map: exchange_data_map_out,
+                signing_key,
                 overwrite: Overwrite::from_force(force),
             };
             share(env, &file, &me, &with, &outs)
@@ -459,6 +464,7 @@ struct ShareOutputs {
     owner: Option<PathBuf>,
     exchange_data: Option<PathBuf>,
     exchange_data_map: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
     overwrite: Overwrite,
 }
 
@@ -515,11 +521,31 @@ fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutpu
         .map(|d| d.kind)
         .or_else(|| session.keystore().find(with).map(|o| o.kind))
         .is_some_and(|k| k != ehrcrypt::owner::OwnerKind::Hcp);
+    let signer = match &outs.signing_key {
+        Some(path) if cardinal => Some(keys::parse_signing_key(
+            &codec::read_bounded(path)?,
+            me,
+            &ehrcrypt::error::display_path(path),
+        )?),
+        Some(_) => {
+            return Err(Error::usage(
+                "--signing-key is for Cardinal records; this one is in the legacy format",
+            ))
+        }
+        None => None,
+    };
     let mut batch = Batch::outputs(outs.overwrite);
     let (added, owner_doc, exchange_data) = {
         let reader = Reader::new(&session, &store, me)?;
         let done = if cardinal {
-            let s = reader.cardinal_share(&mut record, with, &with_keys, anonymous, &source)?;
+            let s = reader.cardinal_share(
+                &mut record,
+                with,
+                &with_keys,
+                anonymous,
+                signer.as_ref(),
+                &source,
+            )?;
             if let Some(d) = &s.exchange_data {
                 let path = needed(
                     outs.exchange_data.as_deref(),
@@ -552,7 +578,9 @@ fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutpu
     batch.stage(&outs.record, &document_bytes(&record)?, Mode::Public)?;
     batch.commit()?;
     let new_key = owner_doc.is_some() || exchange_data.is_some();
-    let unsigned_exchange_data = exchange_data.is_some();
+    let unsigned_exchange_data = exchange_data
+        .as_ref()
+        .is_some_and(|d| d.delegator_signature.is_empty());
     if new_key {
         if let Some(doc) = owner_doc {
             store.owners.insert(doc.id.clone(), doc);
@@ -565,7 +593,7 @@ fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutpu
     }
     env.out.warn(UNAUTHENTICATED_WARNING);
     if unsigned_exchange_data {
-        env.out.warn("the new exchange data carries no delegatorSignature (the Cardinal SDK keeps that key on the delegator's device): the delegator's own SDK will not reuse it for new shares");
+        env.out.warn("the new exchange data carries no delegatorSignature (the Cardinal SDK keeps that key on the delegator's device; pass it with --signing-key): the delegator's own SDK will not reuse it for new shares");
     }
     if env.out.json {
         let report = json!({

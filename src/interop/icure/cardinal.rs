@@ -346,15 +346,18 @@ impl Reader<'_> {
     /// `BaseExchangeDataManagerImpl` makes it: a 32-byte exchange key, a
     /// 16-byte access control secret and a 128-byte shared signature key,
     /// each RSA-OAEP-wrapped for my keys and `with_keys` under their v2
-    /// fingerprints, and the HMAC-SHA512 `sharedSignature`. No
-    /// `delegatorSignature`: it needs the delegator's RSA-PSS key, which the
-    /// Cardinal SDK keeps on the delegator's device and ehrcrypt does not
-    /// hold; the delegator's SDK then counts this exchange data as
-    /// unverified (it reads with it, but makes a new one for its own shares).
+    /// fingerprints, and the HMAC-SHA512 `sharedSignature`. The
+    /// `delegatorSignature` (RC.7: RSA-PSS-SHA256, salt 32, over
+    /// `SHA-256(ssk)`, keyed by the signing key's v2 fingerprint) only with
+    /// `signer`, the delegator's signing key, which the Cardinal SDK keeps on
+    /// the delegator's device; without it the delegator's SDK counts this
+    /// exchange data as unverified (it reads with it, but makes a new one for
+    /// its own shares).
     fn new_exchange_data(
         &self,
         with: &OwnerId,
         with_keys: &[OwnerKey],
+        signer: Option<&crate::crypto::PrivateKey>,
     ) -> Result<(ExchangeData, OpenedExchange)> {
         let key = CbcKey::generate();
         let mut acs = Zeroizing::new([0u8; ACS_LEN]);
@@ -393,6 +396,12 @@ impl Reader<'_> {
             &fps,
         );
         d.shared_signature = Some(shared_signature(&ssk[..], &m));
+        if let Some(s) = signer {
+            let fp = IcureFingerprint::of_spki_der(s.public().spki_der()).v2();
+            let sig = s.sign(&sha256(&ssk[..]))?;
+            d.delegator_signature
+                .insert(fp, crate::crypto::b64::encode(&sig));
+        }
         Ok((d, OpenedExchange { key, acs_hex }))
     }
 
@@ -409,12 +418,14 @@ impl Reader<'_> {
     /// delegate (a patient, the SDK's `dataOwnerRequiresAnonymousDelegation`)
     /// the entry names neither the delegate nor the exchange data, and the
     /// `ExchangeDataMap` entry that lets my devices find it is returned.
+    /// `signer` (my Cardinal signing key) signs new exchange data.
     pub fn cardinal_share(
         &self,
         record: &mut Value,
         with: &OwnerId,
         with_keys: &[OwnerKey],
         anonymous: bool,
+        signer: Option<&crate::crypto::PrivateKey>,
         source: &str,
     ) -> Result<CardinalShared> {
         let id = super::legacy::record_id(record);
@@ -454,7 +465,7 @@ impl Reader<'_> {
                         "import it with `ehrcrypt icure import-owner`, or compare {with}'s fingerprint with them, then `ehrcrypt owner verify {with} --fingerprint FP`"
                     )));
                 }
-                let (d, opened) = self.new_exchange_data(with, with_keys)?;
+                let (d, opened) = self.new_exchange_data(with, with_keys, signer)?;
                 self.cardinal
                     .borrow_mut()
                     .0
@@ -570,6 +581,24 @@ mod tests {
         let keys = super::super::keys::parse(&fixture("keys/hcp-a.sdk-storage.json"), "a").unwrap();
         let a = &keys[0];
         let fp = a.icure_fingerprint().v2();
+        let storage = fixture("keys/hcp-a.sdk-storage.json");
+        let signer =
+            super::super::keys::parse_signing_key(&storage, &OwnerId::new("hcp-a").unwrap(), "a")
+                .unwrap();
+        let v: Value = serde_json::from_slice(&storage).unwrap();
+        let (name, entry) = v
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.contains(".sign.verify."))
+            .unwrap();
+        let verify_key = crate::crypto::PublicKey::from_spki_der(
+            &codec::base64(entry["publicKey"].as_str().unwrap(), "spki").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(verify_key.fingerprint(), signer.public().fingerprint());
+        let verify_fp = IcureFingerprint::of_spki_der(verify_key.spki_der()).v2();
+        assert!(name.contains(&verify_fp));
         for name in ["hcp-a--hcp-a", "hcp-a--hcp-b", "hcp-a--patient-p"] {
             let v: Value =
                 serde_json::from_slice(&fixture(&format!("exchange-data/{name}.json"))).unwrap();
@@ -604,6 +633,12 @@ mod tests {
                 d.shared_signature,
                 "{name}"
             );
+            // The delegator signature: RSA-PSS-SHA256 over SHA-256(ssk), by
+            // the signing key the SDK stored (its public half beside it).
+            let sig = codec::base64(&d.delegator_signature[&verify_fp], "sig").unwrap();
+            assert!(verify_key.verify(&sha256(&ssk), &sig), "{name}");
+            let ours = signer.sign(&sha256(&ssk)).unwrap();
+            assert!(verify_key.verify(&sha256(&ssk), &ours));
         }
     }
 }
