@@ -1207,7 +1207,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
-            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1279,10 +1279,11 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;icure;migrate' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The owner to read and re-encrypt as')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'New folder for the ehrcrypt entities (must not exist)')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'New folder for the ehrcrypt entities (must not exist)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into an existing folder, replacing files of the same names')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
@@ -1299,7 +1300,10 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The new delegate')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for the record (- for stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for the record (- for stdout)')
-            [CompletionResult]::new('--owner-out', '--owner-out', [CompletionResultType]::ParameterName, 'Where to write your updated owner document if a new exchange key is made (upload it too)')
+            [CompletionResult]::new('--owner-out', '--owner-out', [CompletionResultType]::ParameterName, 'Legacy records: where to write your updated owner document if a new exchange key is made (upload it too)')
+            [CompletionResult]::new('--exchange-data-out', '--exchange-data-out', [CompletionResultType]::ParameterName, 'Cardinal records: where to write the new ExchangeData document if one is made (upload it too)')
+            [CompletionResult]::new('--exchange-data-map-out', '--exchange-data-map-out', [CompletionResultType]::ParameterName, 'Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)')
+            [CompletionResult]::new('--signing-key', '--signing-key', [CompletionResultType]::ParameterName, 'Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--i-know-it-is-unauthenticated', '--i-know-it-is-unauthenticated', [CompletionResultType]::ParameterName, 'Required: you accept that the format has no integrity protection')
@@ -1321,7 +1325,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
-            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1742,7 +1746,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a legacy iCure record as the SDK would return it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report the weaknesses found in a folder of iCure data')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move legacy iCure records to authenticated ehrcrypt entities')
-            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure record in its own (unauthenticated) format')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format')
             break
         }
         'ehrcrypt;help;icure;import-key' {

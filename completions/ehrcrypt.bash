@@ -3187,7 +3187,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__icure__subcmd__migrate)
-            opts="-o -q -v -h -V --as --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --out-dir --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3221,7 +3221,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__icure__subcmd__share)
-            opts="-o -q -v -h -V --as --with --i-know-it-is-unauthenticated --output --owner-out --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --as --with --i-know-it-is-unauthenticated --output --owner-out --exchange-data-out --exchange-data-map-out --signing-key --force --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3244,6 +3244,18 @@ _ehrcrypt() {
                     return 0
                     ;;
                 --owner-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-data-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-data-map-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

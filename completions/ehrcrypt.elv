@@ -1095,7 +1095,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
             cand check 'Report the weaknesses found in a folder of iCure data'
             cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
-            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand share 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;icure;import-key'= {
@@ -1162,10 +1162,11 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;icure;migrate'= {
             cand --as 'The owner to read and re-encrypt as'
-            cand -o 'New folder for the ehrcrypt entities (must not exist)'
-            cand --out-dir 'New folder for the ehrcrypt entities (must not exist)'
+            cand -o 'Folder for the ehrcrypt entities: a new one is created whole or not at all'
+            cand --out-dir 'Folder for the ehrcrypt entities: a new one is created whole or not at all'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --force 'Write into an existing folder, replacing files of the same names'
             cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
@@ -1181,7 +1182,10 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --with 'The new delegate'
             cand -o 'Output file for the record (- for stdout)'
             cand --output 'Output file for the record (- for stdout)'
-            cand --owner-out 'Where to write your updated owner document if a new exchange key is made (upload it too)'
+            cand --owner-out 'Legacy records: where to write your updated owner document if a new exchange key is made (upload it too)'
+            cand --exchange-data-out 'Cardinal records: where to write the new ExchangeData document if one is made (upload it too)'
+            cand --exchange-data-map-out 'Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)'
+            cand --signing-key 'Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --i-know-it-is-unauthenticated 'Required: you accept that the format has no integrity protection'
@@ -1202,7 +1206,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
             cand check 'Report the weaknesses found in a folder of iCure data'
             cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
-            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand share 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;icure;help;import-key'= {
@@ -1543,7 +1547,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
             cand check 'Report the weaknesses found in a folder of iCure data'
             cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
-            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand share 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
         }
         &'ehrcrypt;help;icure;import-key'= {
         }

@@ -671,7 +671,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "share" -d 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l id -d 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l name -d 'Display name if the owner is new' -r
@@ -715,9 +715,10 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l as -d 'The owner to read and re-encrypt as' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'New folder for the ehrcrypt entities (must not exist)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'Folder for the ehrcrypt entities: a new one is created whole or not at all' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l force -d 'Write into an existing folder, replacing files of the same names'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
@@ -726,7 +727,10 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l as -d 'The delegator (a delegate of the record, key in this keystore)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l with -d 'The new delegate' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s o -l output -d 'Output file for the record (- for stdout)' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l owner-out -d 'Where to write your updated owner document if a new exchange key is made (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l owner-out -d 'Legacy records: where to write your updated owner document if a new exchange key is made (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l exchange-data-out -d 'Cardinal records: where to write the new ExchangeData document if one is made (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l exchange-data-map-out -d 'Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l signing-key -d 'Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l i-know-it-is-unauthenticated -d 'Required: you accept that the format has no integrity protection'
@@ -741,7 +745,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "share" -d 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
@@ -876,7 +880,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "share" -d 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List the trust anchors and CRLs'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "remove" -d 'Stop trusting an anchor (by the fingerprint `trust list` shows)'

@@ -274,13 +274,18 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
     ]
     .concat();
     let mut steps = steps;
+    steps.extend(icure_steps());
     // Last: the research steps above still need C in A's keystore.
     steps.push(("owner remove", "A", "owner remove C --force"));
     let bundle = fixture("research/clinic-bundle.json").display().to_string();
+    let icure = format!("{}/", fixture("icure/icure-api-6.4.4").display());
     steps
         .into_iter()
         .map(|(name, ks, args)| {
-            let args = args.replace("C_DOC", &c_doc).replace("FP_B", &fp_b);
+            let args = args
+                .replace("C_DOC", &c_doc)
+                .replace("FP_B", &fp_b)
+                .replace("ICURE/", &icure);
             #[cfg(feature = "research")]
             let args = args.replace("BUNDLE", &bundle);
             (
@@ -290,6 +295,44 @@ fn scenario(s: &Sandbox) -> Vec<(&'static str, String, Vec<String>)> {
             )
         })
         .collect()
+}
+
+/// `ehrcrypt icure …` on the `@icure/api` 6.4.4 fixtures (`ICURE/`), in a
+/// keystore of their own: A's and B's downloaded keys, the three owners.
+fn icure_steps() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        (
+            "icure import-key",
+            "icure",
+            "icure import-key ICURE/keys/hcp-a.pkcs8.hex --id hcp-a",
+        ),
+        (
+            "icure import-key",
+            "icure",
+            "icure import-key ICURE/keys/hcp-b.pkcs8.hex --id hcp-b",
+        ),
+        (
+            "icure import-owner",
+            "icure",
+            "icure import-owner ICURE/owners/hcp-a.json ICURE/owners/hcp-b.json ICURE/owners/patient-p.json",
+        ),
+        (
+            "icure decrypt",
+            "icure",
+            "icure decrypt --as hcp-b ICURE/records/patient-1234.json -o icure-patient.json --force",
+        ),
+        ("icure check", "icure", "icure check --as hcp-b ICURE/records"),
+        (
+            "icure migrate",
+            "icure",
+            "icure migrate --as hcp-b ICURE/records -o icure-migrated --force",
+        ),
+        (
+            "icure share",
+            "icure",
+            "icure share --as hcp-a --with patient-p ICURE/records/healthelement-7890.json --i-know-it-is-unauthenticated -o icure-shared.json --force",
+        ),
+    ]
 }
 
 /// Arguments only known once earlier steps ran: the key fragment a grant
@@ -395,19 +438,13 @@ fn every_command_prints_json_of_the_documented_shape() {
         // device to device) is not written here yet: their own test files
         // check their JSON (tests/pki.rs, tests/icure.rs, tests/d2d.rs).
         // Every other command must run above. Shrink this list, never grow it.
-        const NOT_YET_HERE: [&str; 15] = [
+        const NOT_YET_HERE: [&str; 9] = [
             "owner csr",
             "owner import-cert",
             "trust add",
             "trust list",
             "trust remove",
             "trust crl add",
-            "icure import-key",
-            "icure import-owner",
-            "icure decrypt",
-            "icure check",
-            "icure migrate",
-            "icure share",
             "pair",
             "send",
             "receive",

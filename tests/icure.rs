@@ -105,6 +105,30 @@ fn every_sdk_versions_records_decrypt_for_every_party() {
 }
 
 #[test]
+fn services_nested_in_compound_values_decrypt_as_the_sdk_returns_them() {
+    // compound/: contact 4568 made by each SDK with the fixtures' keys; its
+    // compound-only service stays in clear and the services inside its
+    // compound values (two levels) are encrypted one by one.
+    let sb = Sandbox::new();
+    for v in VERSIONS {
+        let ks = keystore(&sb, v, &[B]);
+        let back = read_json(&icure(&format!("{v}/compound/plaintext.json")));
+        let sdk = &back["readBack"][B];
+        let record = icure(&format!("{v}/compound/contact-4568.json"));
+        let raw = read_json(&record);
+        let nested = &raw["services"][0]["content"]["en"]["compoundValue"];
+        assert!(nested[0]["encryptedSelf"].is_string() && nested[0]["content"].is_null());
+        let c = decrypt(&sb, &ks, &record, B);
+        assert_eq!(c["descr"], back["contact"]["descr"], "{v}");
+        // The SDK's own reading, field for field.
+        assert_eq!(c["services"], sdk["services"], "{v}");
+        let deep = &c["services"][0]["content"]["en"]["compoundValue"][2]["content"]["en"]
+            ["compoundValue"][0]["content"]["en"]["stringValue"];
+        assert_eq!(deep, "left arm, seated", "{v}");
+    }
+}
+
+#[test]
 fn the_sdk_key_storage_imports_like_the_hex_keys() {
     let sb = Sandbox::new();
     for v in VERSIONS {
@@ -304,9 +328,25 @@ fn a_flipped_iv_byte_is_undetectable_and_check_says_so() {
 fn check_reports_cardinal_exchange_data_as_unverifiable() {
     let sb = Sandbox::new();
     let ks = cardinal_keystore(&sb, &[B]);
+    // What the SDK made (not shared/, which ehrcrypt wrote).
+    let sdk_made = sb.path("cardinal-sdk-made");
+    for e in std::fs::read_dir(icure(CARDINAL)).unwrap() {
+        let from = e.unwrap().path();
+        let to = sdk_made.join(from.file_name().unwrap());
+        if from.is_dir() && from.file_name().unwrap() != "shared" {
+            std::fs::create_dir_all(&to).unwrap();
+            for f in std::fs::read_dir(&from).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        } else if from.is_file() {
+            std::fs::create_dir_all(&sdk_made).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
     let report = json(&ok(
         &mut sb.on(&ks),
-        &["--json", "icure", "check", s(&icure(CARDINAL)), "--as", B],
+        &["--json", "icure", "check", s(&sdk_made), "--as", B],
     ));
     assert_eq!(
         report["summary"]["unverifiable-exchange-data"], 3,
@@ -330,16 +370,17 @@ fn check_reports_the_owner_documents_weaknesses() {
         &["--json", "icure", "check", s(&icure("icure-api-5.3.18"))],
     ));
     let sum = &report["summary"];
-    // owners/ and records/, and ehrcrypt's shares with B's updated document.
+    // owners/ and records/, ehrcrypt's shares with B's updated document,
+    // and the compound-value contact.
     assert_eq!(report["owners"], 3 + 1);
-    assert_eq!(report["records"], 3 + 2);
+    assert_eq!(report["records"], 3 + 2 + 1);
     assert_eq!(sum["rsa-oaep-sha1"], 4);
     assert_eq!(
         sum["unverified-key"], 4,
         "an empty keystore has verified nothing"
     );
     assert!(sum["unauthenticated-exchange-keys"].as_u64().unwrap() >= 2);
-    assert_eq!(sum["no-integrity"], 5);
+    assert_eq!(sum["no-integrity"], 6);
 }
 
 #[test]
@@ -403,20 +444,31 @@ fn migrate_keeps_content_ids_links_and_verified_delegates() {
         "{}",
         stdout(&parent)
     );
-    // The output directory is new: a second run is refused.
-    fails(
+    // The output directory is new: a second run is refused, and says how
+    // to go on; with --force the same files are replaced, each whole.
+    let records = icure(&format!("{v}/records"));
+    let mut again = vec![
+        "icure",
+        "migrate",
+        s(&records),
+        "--as",
+        A,
+        "-o",
+        s(&out_dir),
+    ];
+    let before = std::fs::read(&patient).unwrap();
+    let refused = fails(&mut sb.on(&ks), &again, 7);
+    assert!(stderr(&refused).contains("--force"));
+    assert_eq!(std::fs::read(&patient).unwrap(), before);
+    again.push("--force");
+    ok(&mut sb.on(&ks), &again);
+    assert_ne!(std::fs::read(&patient).unwrap(), before);
+    assert_eq!(mode(&patient), 0o600);
+    let p = json(&ok(
         &mut sb.on(&ks),
-        &[
-            "icure",
-            "migrate",
-            s(&icure(&format!("{v}/records"))),
-            "--as",
-            A,
-            "-o",
-            s(&out_dir),
-        ],
-        7,
-    );
+        &["entity", "decrypt", "--as", B, s(&patient)],
+    ));
+    assert_eq!(p["note"], plain["patient"]["note"]);
 }
 
 #[test]
@@ -543,10 +595,20 @@ fn cardinal_keystore(sb: &Sandbox, whose: &[&str]) -> PathBuf {
         );
         assert_eq!(out["keys"][0]["source"], "cardinal-pkcs8");
     }
+    // A Cardinal patient document says it is one only in the wrapper of
+    // `GET /rest/v2/dataowner/{id}` (`{"type": "patient", …}`): say it here.
+    let p_doc = icure(&format!("{CARDINAL}/owners/{P}.json"));
+    ok(
+        &mut sb.on(&ks),
+        &["icure", "import-owner", "--kind", "patient", s(&p_doc)],
+    );
     let mut files: Vec<PathBuf> = Vec::new();
     for sub in ["owners", "exchange-data", "exchange-data-maps"] {
         for e in std::fs::read_dir(icure(&format!("{CARDINAL}/{sub}"))).unwrap() {
-            files.push(e.unwrap().path());
+            let path = e.unwrap().path();
+            if path != p_doc {
+                files.push(path);
+            }
         }
     }
     let mut args = vec!["icure", "import-owner"];
@@ -617,11 +679,417 @@ fn cardinal_records_decrypt_for_every_party_and_migrate_with_their_link() {
     assert!(stdout(&parent).contains("patient-1234.enc.json"));
 }
 
+/// Marks `who`'s key verified in `ks` (after comparing fingerprints).
+fn verify(sb: &Sandbox, ks: &Path, who: &str) {
+    let fp = owner_json(&read_json(ks), who)["publicKeys"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &mut sb.on(ks),
+        &["owner", "verify", who, "--fingerprint", &fp],
+    );
+}
+
+/// A Cardinal record without the delegation to `delegate` (named, or
+/// anonymous when `None`), so that only a new share can open it for them.
+fn cardinal_without(sb: &Sandbox, name: &str, delegate: Option<&str>) -> PathBuf {
+    let mut v = read_json(&icure(&format!("{CARDINAL}/records/{name}.json")));
+    let d = v["securityMetadata"]["secureDelegations"]
+        .as_object_mut()
+        .unwrap();
+    let before = d.len();
+    d.retain(|_, e| e.get("delegate").and_then(Value::as_str) != delegate);
+    assert_eq!(d.len(), before - 1);
+    let p = sb.path(&format!(
+        "{name}-without-{}.json",
+        delegate.unwrap_or("anonymous")
+    ));
+    write_json(&p, &v);
+    p
+}
+
+/// The names and JSON types of an object's fields.
+fn shape(v: &Value) -> Vec<(String, &'static str)> {
+    let t = |x: &Value| match x {
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+    };
+    let mut out: Vec<_> = v
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.as_str() != "rev")
+        .map(|(k, x)| (k.clone(), t(x)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The delegation a share added (the one key not in `before`).
+fn added_delegation(before: &Path, after: &Value) -> Value {
+    let old = read_json(before);
+    let old = old["securityMetadata"]["secureDelegations"]
+        .as_object()
+        .unwrap();
+    let new: Vec<_> = after["securityMetadata"]["secureDelegations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| !old.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(new.len(), 1);
+    new[0].clone()
+}
+
+#[test]
+fn cardinal_shares_open_for_the_new_delegate_in_the_sdks_own_shapes() {
+    let sb = Sandbox::new();
+    let plain = plaintext(CARDINAL);
+    let unauth = "--i-know-it-is-unauthenticated";
+    let sdk = |rel: &str| read_json(&icure(&format!("{CARDINAL}/{rel}")));
+    let sdk_patient = sdk("records/patient-1234.json");
+    let sdk_deleg = |who: Option<&str>| {
+        sdk_patient["securityMetadata"]["secureDelegations"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find(|e| e.get("delegate").and_then(Value::as_str) == who)
+            .unwrap()
+            .clone()
+    };
+
+    // 1. P shares the patient with B (a named delegate), B's A→B delegation
+    // removed: a new exchange data P→B, for B's verified key only.
+    let pks = cardinal_keystore(&sb, &[P]);
+    let patient = cardinal_without(&sb, "patient-1234", Some(B));
+    let out = sb.path("p-b.json");
+    let xd = sb.path("p-b.exchange-data.json");
+    let args = [
+        "icure",
+        "share",
+        s(&patient),
+        "--as",
+        P,
+        "--with",
+        B,
+        "-o",
+        s(&out),
+    ];
+    fails(&mut sb.on(&pks), &args, 7); // no consent
+    let mut consent = args.to_vec();
+    consent.push(unauth);
+    fails(&mut sb.on(&pks), &consent, 7); // B not verified
+    verify(&sb, &pks, B);
+    fails(&mut sb.on(&pks), &consent, 2); // the new exchange data needs a file
+    assert!(!out.exists());
+    consent.extend(["--exchange-data-out", s(&xd)]);
+    let done = ok(&mut sb.on(&pks), &consent);
+    assert!(stderr(&done).contains("no integrity protection"));
+    assert!(stderr(&done).contains("delegatorSignature"));
+    let shared = read_json(&out);
+    let entry = added_delegation(&patient, &shared);
+    assert_eq!(shape(&entry), shape(&sdk_deleg(Some(B))));
+    assert_eq!(entry["delegator"], P);
+    assert_eq!(entry["delegate"], B);
+    let doc = read_json(&xd);
+    assert_eq!(entry["exchangeDataId"], doc["id"]);
+    let mut sdk_shape = shape(&sdk("exchange-data/hcp-a--hcp-b.json"));
+    sdk_shape.sort();
+    assert_eq!(shape(&doc), sdk_shape);
+    assert_eq!(doc["exchangeKey"].as_object().unwrap().len(), 2);
+    // Twice: nothing more to add, and the exchange data is reused.
+    let again = sb.path("p-b-again.json");
+    let out2 = json(&ok(
+        &mut sb.on(&pks),
+        &[
+            "--json",
+            "icure",
+            "share",
+            s(&out),
+            "--as",
+            P,
+            "--with",
+            B,
+            "-o",
+            s(&again),
+            unauth,
+        ],
+    ));
+    assert_eq!(out2["entriesAdded"], 0);
+    assert_eq!(out2["newExchangeKey"], false);
+    // B reads it with its own key and the uploaded exchange data only.
+    let bks = cardinal_keystore(&sb, &[B]);
+    fails(
+        &mut sb.on(&bks),
+        &["icure", "decrypt", s(&patient), "--as", B],
+        8,
+    );
+    ok(&mut sb.on(&bks), &["icure", "import-owner", s(&xd)]);
+    let pt = decrypt(&sb, &bks, &out, B);
+    assert_eq!(pt["note"], plain["patient"]["note"]);
+
+    // 2. A shares the contact with P, through the A→P exchange data that
+    // exists: an anonymous delegation, with its exchange data map.
+    let aks = cardinal_keystore(&sb, &[A]);
+    let contact = icure(&format!("{CARDINAL}/records/contact-4567.json"));
+    let cout = sb.path("a-p-contact.json");
+    let map = sb.path("a-p-contact.map.json");
+    let args = [
+        "icure",
+        "share",
+        s(&contact),
+        "--as",
+        A,
+        "--with",
+        P,
+        "-o",
+        s(&cout),
+        unauth,
+    ];
+    fails(&mut sb.on(&aks), &args, 2); // the map needs a file
+    let mut with_map = args.to_vec();
+    with_map.extend(["--exchange-data-map-out", s(&map)]);
+    ok(&mut sb.on(&aks), &with_map);
+    let shared = read_json(&cout);
+    let entry = added_delegation(&contact, &shared);
+    let mut anon = shape(&sdk_deleg(None));
+    anon.push(("owningEntityIds".into(), "array"));
+    anon.sort();
+    assert_eq!(shape(&entry), anon);
+    let m = read_json(&map);
+    let sdk_map = read_json(
+        &std::fs::read_dir(icure(&format!("{CARDINAL}/exchange-data-maps")))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    );
+    assert_eq!(shape(&m), shape(&sdk_map));
+    assert_eq!(m["id"].as_str().unwrap().len(), 32);
+    let c = decrypt(&sb, &pks, &cout, P);
+    assert_eq!(c["descr"], plain["contact"]["descr"]);
+    assert_eq!(
+        c["services"][0]["content"]["en"]["stringValue"],
+        "Acute bronchitis"
+    );
+
+    // 3. B shares the patient with P, A's anonymous delegation removed: a
+    // new exchange data B→P and an anonymous delegation.
+    let patient = cardinal_without(&sb, "patient-1234", None);
+    let bout = sb.path("b-p.json");
+    let (bxd, bmap) = (sb.path("b-p.xd.json"), sb.path("b-p.map.json"));
+    verify(&sb, &bks, P);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            B,
+            "--with",
+            P,
+            "-o",
+            s(&bout),
+            unauth,
+            "--exchange-data-out",
+            s(&bxd),
+            "--exchange-data-map-out",
+            s(&bmap),
+        ],
+    );
+    let p_only = cardinal_keystore(&sb, &[P]);
+    fails(
+        &mut sb.on(&p_only),
+        &["icure", "decrypt", s(&patient), "--as", P],
+        8,
+    );
+    ok(
+        &mut sb.on(&p_only),
+        &["icure", "import-owner", s(&bxd), s(&bmap)],
+    );
+    let pt = decrypt(&sb, &p_only, &bout, P);
+    assert_eq!(pt["note"], plain["patient"]["note"]);
+    // Outputs follow --force like every other command.
+    fails(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            B,
+            "--with",
+            P,
+            "-o",
+            s(&bout),
+            unauth,
+            "--exchange-data-map-out",
+            s(&bmap),
+        ],
+        7,
+    );
+}
+
+#[test]
+fn cardinal_exchange_data_is_signed_with_the_delegators_stored_signing_key() {
+    // A's keystore without its A→B exchange data: sharing with B makes one,
+    // signed with the RSA-PSS key A's SDK stored (`sign.hcp-a.self`).
+    let sb = Sandbox::new();
+    let ks = sb.path("a-unsigned.json");
+    let storage = icure(&format!("{CARDINAL}/keys/{A}.sdk-storage.json"));
+    ok(&mut sb.on(&ks), &["icure", "import-key", s(&storage)]);
+    let docs: Vec<PathBuf> = [
+        "owners/hcp-a.json",
+        "owners/hcp-b.json",
+        "exchange-data/hcp-a--hcp-a.json",
+    ]
+    .iter()
+    .map(|f| icure(&format!("{CARDINAL}/{f}")))
+    .collect();
+    ok(
+        &mut sb.on(&ks),
+        &[
+            "icure",
+            "import-owner",
+            s(&docs[0]),
+            s(&docs[1]),
+            s(&docs[2]),
+        ],
+    );
+    verify(&sb, &ks, B);
+    let patient = cardinal_without(&sb, "patient-1234", Some(B));
+    let (out, xd) = (sb.path("a-b.json"), sb.path("a-b.xd.json"));
+    let done = ok(
+        &mut sb.on(&ks),
+        &[
+            "icure",
+            "share",
+            s(&patient),
+            "--as",
+            A,
+            "--with",
+            B,
+            "-o",
+            s(&out),
+            "--i-know-it-is-unauthenticated",
+            "--exchange-data-out",
+            s(&xd),
+            "--signing-key",
+            s(&storage),
+        ],
+    );
+    assert!(!stderr(&done).contains("delegatorSignature"));
+    let doc = read_json(&xd);
+    let sig = doc["delegatorSignature"].as_object().unwrap();
+    assert_eq!(sig.len(), 1);
+    // Keyed like the SDK's: the v2 fingerprint of the signing key.
+    let storage_json = read_json(&storage);
+    let verify_name = storage_json
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|k| k.contains(".sign.verify."))
+        .unwrap();
+    let fp = sig.keys().next().unwrap();
+    assert!(verify_name.contains(fp.as_str()) && fp.len() == 22);
+    assert_eq!(base64_decode(sig[fp].as_str().unwrap()).len(), 256);
+    let bks = cardinal_keystore(&sb, &[B]);
+    ok(&mut sb.on(&bks), &["icure", "import-owner", s(&xd)]);
+    let pt = decrypt(&sb, &bks, &out, B);
+    assert_eq!(pt["note"], plaintext(CARDINAL)["patient"]["note"]);
+    // The flag belongs to Cardinal records.
+    let legacy = keystore(&sb, "icure-api-6.4.4", &[A]);
+    let he = icure("icure-api-6.4.4/records/healthelement-7890.json");
+    fails(
+        &mut sb.on(&legacy),
+        &[
+            "icure",
+            "share",
+            s(&he),
+            "--as",
+            A,
+            "--with",
+            P,
+            "-o",
+            s(&sb.path("he.json")),
+            "--i-know-it-is-unauthenticated",
+            "--signing-key",
+            s(&storage),
+        ],
+        2,
+    );
+}
+
+#[test]
+fn the_cardinal_shares_the_sdk_read_back_also_open_here() {
+    // generate.mjs ran `icure share` on the Cardinal records, each stripped
+    // of the delegate's own delegation, and had the delegate's Cardinal SDK
+    // read the result (shared/sdk-read-back.json; the controls show the SDK
+    // could not read the stripped records). ehrcrypt reads the same files.
+    let sb = Sandbox::new();
+    let back = read_json(&icure(&format!("{CARDINAL}/shared/sdk-read-back.json")));
+    let plain = plaintext(CARDINAL);
+    assert_eq!(back["p-b"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["b-p"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["a-p"]["contactDescr"], plain["contact"]["descr"]);
+    assert!(back["p-b-control"]["error"].is_string());
+    assert!(back["b-p-control"]["error"].is_string());
+    // Exchange data signed with A's stored signing key: B reads through it,
+    // and A's own SDK trusts it enough to reuse it; unsigned, it does not.
+    assert_eq!(back["a-b-signed"]["patientNote"], plain["patient"]["note"]);
+    assert_eq!(back["a-b-signed-delegator"]["reusedEhrcrypts"], true);
+    assert_eq!(back["a-b-unsigned-delegator"]["reusedEhrcrypts"], false);
+    let shared = |f: &str| icure(&format!("{CARDINAL}/shared/{f}"));
+    let bks = cardinal_keystore(&sb, &[B]);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.p-b.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &bks, &shared("patient-1234.p-b.json"), B);
+    assert_eq!(pt["note"], back["p-b"]["patientNote"]);
+    ok(
+        &mut sb.on(&bks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.a-b-signed.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &bks, &shared("patient-1234.a-b-signed.json"), B);
+    assert_eq!(pt["note"], back["a-b-signed"]["patientNote"]);
+    let pks = cardinal_keystore(&sb, &[P]);
+    ok(
+        &mut sb.on(&pks),
+        &[
+            "icure",
+            "import-owner",
+            s(&shared("exchange-data.b-p.json")),
+            s(&shared("exchange-data-map.b-p.json")),
+        ],
+    );
+    let pt = decrypt(&sb, &pks, &shared("patient-1234.b-p.json"), P);
+    assert_eq!(pt["note"], back["b-p"]["patientNote"]);
+    let c = decrypt(&sb, &pks, &shared("contact-4567.a-p.json"), P);
+    assert_eq!(c["descr"], back["a-p"]["contactDescr"]);
+}
+
 #[test]
 fn other_formats_are_refused_in_one_line() {
     let sb = Sandbox::new();
     let ks = keystore(&sb, "icure-api-6.4.4", &[B]);
-    // share writes only the legacy format.
+    // A Cardinal record shared by someone with no Cardinal exchange data.
     let cardinal = icure(&format!("{CARDINAL}/records/patient-1234.json"));
     let out = fails(
         &mut sb.on(&ks),
@@ -637,9 +1105,9 @@ fn other_formats_are_refused_in_one_line() {
             "x.json",
             "--i-know-it-is-unauthenticated",
         ],
-        7,
+        8,
     );
-    assert!(stderr(&out).contains("Cardinal"));
+    assert!(stderr(&out).contains("Cardinal exchange data"));
     assert!(!sb.path("x.json").exists());
     let ehr = fixture("entities/patient-1234.enc.json");
     fails(

@@ -5,11 +5,13 @@
 //
 //   cd scripts/icure-vectors && npm ci && node generate.mjs [OUT_DIR]
 //   node generate.mjs --read-back [DIR]  # only: the SDK reads what ehrcrypt's share wrote
+//   VECTORS_ONLY=cardinal node generate.mjs --read-back   # only that, for Cardinal
+//   node generate.mjs --compound [DIR]   # only: the compound-value contact, with the fixtures' keys
 //   VECTORS_ONLY=cardinal node generate.mjs   # only the Cardinal vectors
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 import { createRequire } from 'node:module'
-import { mkdirSync, writeFileSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { join, dirname } from 'node:path'
@@ -258,6 +260,65 @@ async function legacy(v, outDir) {
   return { server, sdks }
 }
 
+/** A contact whose services hold services in compound values. */
+const COMPOUND = {
+  id: '4568',
+  descr: 'Follow-up with a compound observation',
+  services: [
+    {
+      id: 'svc-c',
+      label: 'blood pressure',
+      content: {
+        en: {
+          compoundValue: [
+            { id: 'svc-c1', label: 'systolic', content: { en: { measureValue: { value: 128, unit: 'mmHg' } } } },
+            { id: 'svc-c2', label: 'diastolic', content: { en: { measureValue: { value: 84, unit: 'mmHg' } } } },
+            {
+              id: 'svc-c3',
+              label: 'position',
+              content: { en: { compoundValue: [{ id: 'svc-c31', label: 'arm', content: { en: { stringValue: 'left arm, seated' } } }] } },
+            },
+          ],
+        },
+      },
+    },
+    { id: 'svc-d', label: 'comment', content: { en: { stringValue: 'Taken after five minutes of rest' } } },
+  ],
+}
+
+/**
+ * With the fixture's own keys and owner documents (unchanged: the exchange
+ * keys A→A and A→B exist), A's SDK makes contact 4568 of patient 1234 with
+ * services nested in compound values, shared with B; B's SDK reads it back.
+ * Written to <version>/compound/ (apart from records/, which other tests
+ * count).
+ */
+async function compound(v, dir) {
+  const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'))
+  const server = new Server()
+  const owners = {}
+  for (const w of [A, B]) server.put(server.hcps, (owners[w] = readJson(join(dir, `owners/${w}.json`))))
+  server.put(server.patients, (owners[P] = readJson(join(dir, `owners/${P}.json`))))
+  const stored = () => JSON.stringify([server.hcps.get(A), server.hcps.get(B), server.patients.get(P)])
+  const before = stored()
+  const sdks = {}
+  for (const who of [A, B]) {
+    sdks[who] = sdkFor(v, server, new Map())
+    await sdks[who].crypto.loadKeyPairsAsTextInBrowserLocalStorage(who, sdks[who].api.hex2ua(readFileSync(join(dir, `keys/${who}.pkcs8.hex`), 'utf8').trim()))
+  }
+  const patient = readJson(join(dir, 'records/patient-1234.json'))
+  const a = sdks[A]
+  let contact = await a.contactApi.newInstance({ id: 'user-a', healthcarePartyId: A }, patient, clone(COMPOUND), false, [B])
+  ;[contact] = await a.contactApi.encrypt({ id: 'user-a', healthcarePartyId: A }, [contact])
+  check(before === stored(), `${v.name}: the compound contact needed no new exchange key`)
+  const [ct] = await sdks[B].contactApi.decrypt(B, [clone(contact)])
+  const nested = ct.services[0].content.en.compoundValue
+  check(nested[0].content.en.measureValue.value === 128, `${v.name}: B reads a service nested in a compound value`)
+  check(nested[2].content.en.compoundValue[0].content.en.stringValue === 'left arm, seated', `${v.name}: B reads a service nested two levels deep`)
+  write(dir, 'compound/contact-4568.json', contact)
+  write(dir, 'compound/plaintext.json', { contact: COMPOUND, readBack: { [B]: JSON.parse(JSON.stringify(ct)) } })
+}
+
 /** D grants R access to `entity` the way `IccPatientXApi.share` does. */
 async function shareLegacy(sdk, d, r, entity) {
   const { crypto } = sdk
@@ -400,11 +461,173 @@ async function cardinal(outDir) {
   }
 }
 
+/**
+ * `ehrcrypt icure share` on the Cardinal records, then each new delegate's
+ * own SDK (fresh, on its stored keys, against the stand-in holding the
+ * fixtures' owners, exchange data and maps plus what ehrcrypt wrote) reads
+ * the result. Each record first loses the delegate's existing delegation,
+ * so only ehrcrypt's can open it:
+ *   P→B   patient, named delegate, new exchange data;
+ *   A→P   contact, anonymous delegate, the SDK's own A→P exchange data reused;
+ *   B→P   patient, anonymous delegate, new exchange data.
+ * Results go to cardinal-sdk-<version>/shared/ (sdk-read-back.json).
+ */
+async function cardinalReadBack(outDir) {
+  const bin = ehrcryptBin()
+  const version = require('@icure/cardinal-sdk/package.json').version
+  const dir = join(outDir, `cardinal-sdk-${version}`)
+  if (!bin || !existsSync(dir)) {
+    console.error(`cardinal: no ehrcrypt binary or no ${dir}: read-back skipped`)
+    return
+  }
+  const c = await import('./cardinal.mjs')
+  const shared = join(dir, 'shared')
+  mkdirSync(shared, { recursive: true })
+  const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'))
+  const ls = (sub) => readdirSync(join(dir, sub)).map((f) => join(dir, sub, f))
+  const tmp = mkdtempSync(join(tmpdir(), 'icure-vectors-'))
+  const unauth = '--i-know-it-is-unauthenticated'
+  let keystores = 0
+  /** A fresh keystore holding `who`'s key and the documents, `verify` verified. */
+  const keystore = (who, verify, exchangeData = ls('exchange-data')) => {
+    const env = { ...process.env, EHRCRYPT_KEYSTORE: join(tmp, `ks-${++keystores}.json`), EHRCRYPT_PASSPHRASE: 'test-only-passphrase' }
+    const run = (...a) => execFileSync(bin, ['-q', ...a], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+    run('icure', 'import-key', join(dir, `keys/${who}.sdk-storage.json`))
+    run('icure', 'import-owner', '--kind', 'patient', join(dir, `owners/${P}.json`))
+    run('icure', 'import-owner', ...[A, B].map((w) => join(dir, `owners/${w}.json`)), ...exchangeData, ...ls('exchange-data-maps'))
+    const owner = readJson(env.EHRCRYPT_KEYSTORE).owners.find((o) => o.id === verify)
+    run('owner', 'verify', verify, '--fingerprint', owner.publicKeys[0].fingerprint)
+    return run
+  }
+  /** The record without the delegation to `delegate` (undefined: anonymous). */
+  const without = (name, delegate) => {
+    const r = readJson(join(dir, `records/${name}.json`))
+    const d = r.securityMetadata.secureDelegations
+    for (const [k, e] of Object.entries(d)) if (e.delegate === delegate) delete d[k]
+    const p = join(tmp, `${name}-${delegate ?? 'anonymous'}.json`)
+    writeFileSync(p, JSON.stringify(r))
+    return p
+  }
+  const out = (f) => join(shared, f)
+  keystore(P, B)('icure', 'share', without('patient-1234', B), '--as', P, '--with', B, unauth, '--force',
+    '-o', out('patient-1234.p-b.json'), '--exchange-data-out', out('exchange-data.p-b.json'))
+  keystore(A, P)('icure', 'share', join(dir, 'records/contact-4567.json'), '--as', A, '--with', P, unauth, '--force',
+    '-o', out('contact-4567.a-p.json'), '--exchange-data-map-out', out('exchange-data-map.a-p.json'))
+  keystore(B, P)('icure', 'share', without('patient-1234', undefined), '--as', B, '--with', P, unauth, '--force',
+    '-o', out('patient-1234.b-p.json'), '--exchange-data-out', out('exchange-data.b-p.json'), '--exchange-data-map-out', out('exchange-data-map.b-p.json'))
+  // A→B made by ehrcrypt, signed with A's stored signing key (A's keystore
+  // without the SDK's A→B exchange data).
+  const noAB = ls('exchange-data').filter((f) => !f.endsWith(`${A}--${B}.json`))
+  keystore(A, B, noAB)('icure', 'share', without('patient-1234', B), '--as', A, '--with', B, unauth, '--force',
+    '-o', out('patient-1234.a-b-signed.json'), '--exchange-data-out', out('exchange-data.a-b-signed.json'),
+    '--signing-key', join(dir, `keys/${A}.sdk-storage.json`))
+  // The same without the signing key (control: A's SDK should not trust it).
+  keystore(A, B, noAB)('icure', 'share', without('patient-1234', B), '--as', A, '--with', B, unauth, '--force',
+    '-o', join(tmp, 'a-b-unsigned.json'), '--exchange-data-out', join(tmp, 'exchange-data.a-b-unsigned.json'))
+
+  /** `who`'s SDK reads `kind` `file` from a stand-in holding the fixtures and `extra`. */
+  const read = async (who, kind, file, extra) => {
+    const server = new c.CardinalServer(process.env.VECTORS_LOG === '1')
+    const logins = { [A]: 'alice', [B]: 'bob', [P]: 'jeanne' }
+    for (const w of [A, B, P]) {
+      const doc = readJson(join(dir, `owners/${w}.json`))
+      server.addOwner(w === P ? 'patient' : 'hcp', doc, logins[w])
+      server.owners.get(w).doc = doc
+    }
+    for (const f of [...ls('exchange-data'), ...extra.filter((x) => x.includes('exchange-data.'))]) {
+      const d = readJson(f)
+      server.exchangeData.set(d.id, { rev: '1-x', ...d })
+    }
+    for (const f of [...ls('exchange-data-maps'), ...extra.filter((x) => x.includes('exchange-data-map.'))]) {
+      const m = readJson(f)
+      const old = server.exchangeDataMaps.get(m.id)?.encryptedExchangeDataIds ?? {}
+      server.exchangeDataMaps.set(m.id, { rev: '1-x', ...m, encryptedExchangeDataIds: { ...old, ...m.encryptedExchangeDataIds } })
+    }
+    const rec = readJson(file)
+    server.entities[kind].set(rec.id, rec)
+    const storage = c.storageFor()
+    for (const [k, v] of Object.entries(readJson(join(dir, `keys/${who}.sdk-storage.json`)))) storage.store.set(k, JSON.stringify(v))
+    const url = await server.start()
+    try {
+      const sdk = await c.CardinalSdk.initialize(undefined, url, new c.AuthenticationMethod.UsingCredentials.UsernamePassword(logins[who], 'pw'), storage.facade)
+      const e = kind === 'patient' ? await sdk.patient.getPatient(rec.id) : await sdk.contact.getContact(rec.id)
+      return kind === 'patient' ? { reader: who, patientNote: e.note ?? null } : { reader: who, contactDescr: e.descr ?? null }
+    } catch (e) {
+      return { reader: who, error: String(e?.message ?? e).slice(0, 300) }
+    } finally {
+      server.stop()
+    }
+  }
+  /**
+   * A's own SDK, with ehrcrypt's signed A→B exchange data in place of its
+   * own, shares a new patient with B: it reuses that exchange data (makes no
+   * new A→B) only if it verifies it as its own.
+   */
+  const delegatorReuses = async (file) => {
+    const server = new c.CardinalServer(process.env.VECTORS_LOG === '1')
+    const logins = { [A]: 'alice', [B]: 'bob', [P]: 'jeanne' }
+    for (const w of [A, B, P]) {
+      const doc = readJson(join(dir, `owners/${w}.json`))
+      server.addOwner(w === P ? 'patient' : 'hcp', doc, logins[w])
+      server.owners.get(w).doc = doc
+    }
+    for (const f of [...noAB, file]) {
+      const d = readJson(f)
+      server.exchangeData.set(d.id, { rev: '1-x', ...d })
+    }
+    const storage = c.storageFor()
+    for (const [k, v] of Object.entries(readJson(join(dir, `keys/${A}.sdk-storage.json`)))) storage.store.set(k, JSON.stringify(v))
+    const url = await server.start()
+    try {
+      const sdk = await c.CardinalSdk.initialize(undefined, url, new c.AuthenticationMethod.UsingCredentials.UsernamePassword(logins[A], 'pw'), storage.facade)
+      let pt = await sdk.patient.withEncryptionMetadata(new c.DecryptedPatient({ id: '1235', firstName: 'T', note: 'x' }), { delegates: { [B]: c.AccessLevel.Write } })
+      pt = await sdk.patient.createPatient(pt)
+      const ab = [...server.exchangeData.values()].filter((d) => d.delegator === A && d.delegate === B).map((d) => d.id)
+      return { reader: A, exchangeDataAB: ab.length, reusedEhrcrypts: ab.length === 1 && ab[0] === readJson(file).id }
+    } catch (e) {
+      return { reader: A, error: String(e?.message ?? e).slice(0, 300) }
+    } finally {
+      server.stop()
+    }
+  }
+  const result = {
+    sdk: `@icure/cardinal-sdk@${version}`,
+    'p-b': await read(B, 'patient', out('patient-1234.p-b.json'), [out('exchange-data.p-b.json')]),
+    'a-p': await read(P, 'contact', out('contact-4567.a-p.json'), [out('exchange-data-map.a-p.json')]),
+    'b-p': await read(P, 'patient', out('patient-1234.b-p.json'), [out('exchange-data.b-p.json'), out('exchange-data-map.b-p.json')]),
+    'a-b-signed': await read(B, 'patient', out('patient-1234.a-b-signed.json'), [out('exchange-data.a-b-signed.json')]),
+    'a-b-signed-delegator': await delegatorReuses(out('exchange-data.a-b-signed.json')),
+    'a-b-unsigned-delegator': await delegatorReuses(join(tmp, 'exchange-data.a-b-unsigned.json')),
+    // Controls: without ehrcrypt's share the same readers cannot open them.
+    'p-b-control': await read(B, 'patient', without('patient-1234', B), []),
+    'b-p-control': await read(P, 'patient', without('patient-1234', undefined), []),
+  }
+  rmSync(tmp, { recursive: true, force: true })
+  write(shared, 'sdk-read-back.json', result)
+  check(result['p-b'].patientNote === PLAIN.patient.note, `cardinal ${version}: B's SDK reads ehrcrypt's share P→B (new exchange data)`)
+  check(result['a-p'].contactDescr === PLAIN.contact.descr, `cardinal ${version}: P's SDK reads ehrcrypt's share A→P of the contact (SDK's exchange data, anonymous)`)
+  check(result['b-p'].patientNote === PLAIN.patient.note, `cardinal ${version}: P's SDK reads ehrcrypt's share B→P (new exchange data, anonymous)`)
+  check(result['a-b-signed'].patientNote === PLAIN.patient.note, `cardinal ${version}: B's SDK reads ehrcrypt's share A→B (new exchange data signed with A's key)`)
+  check(result['a-b-signed-delegator'].reusedEhrcrypts === true, `cardinal ${version}: A's own SDK reuses ehrcrypt's signed A→B exchange data for its next share`)
+  check(result['a-b-unsigned-delegator'].reusedEhrcrypts === false, `cardinal ${version}: without the signature, A's SDK makes a new A→B exchange data instead`)
+  for (const k of ['p-b-control', 'b-p-control']) check((result[k].patientNote ?? null) === null, `cardinal ${version}: without the share, ${result[k].reader}'s SDK does not read it (${k})`)
+}
+
 const args = process.argv.slice(2)
 const readBackOnly = args[0] === '--read-back'
-const outDir = (readBackOnly ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
+const outDir = (readBackOnly || args[0] === '--compound' ? args[1] : args[0]) ?? join(here, '../../fixtures/icure')
+const compoundOnly = args[0] === '--compound'
 for (const v of process.env.VECTORS_ONLY === 'cardinal' ? [] : VERSIONS) {
+  if (compoundOnly) {
+    await compound(v, join(outDir, v.name))
+    continue
+  }
   if (!readBackOnly) await legacy(v, outDir)
+  if (!readBackOnly) await compound(v, join(outDir, v.name))
   await readBack(v, join(outDir, v.name))
 }
-if (!readBackOnly && process.env.VECTORS_ONLY !== 'legacy') await cardinal(outDir)
+if (compoundOnly) process.exit(0)
+if (process.env.VECTORS_ONLY !== 'legacy') {
+  if (!readBackOnly) await cardinal(outDir)
+  await cardinalReadBack(outDir)
+}

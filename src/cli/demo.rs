@@ -813,6 +813,141 @@ const ICURE_FILES: [(&str, &str); 4] = [
     ),
 ];
 
+/// Real Cardinal data, made by `@icure/cardinal-sdk` 1.0.0-RC.7: Dr Bob's
+/// and the patient's stored keys, the owners, the exchange data Dr Alice
+/// made for Bob, and the patient she shared with him.
+const CARDINAL_FILES: [(&str, &str); 7] = [
+    (
+        "cardinal/hcp-b.sdk-storage.json",
+        include_str!("../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/keys/hcp-b.sdk-storage.json"),
+    ),
+    (
+        "cardinal/patient-p.sdk-storage.json",
+        include_str!(
+            "../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/keys/patient-p.sdk-storage.json"
+        ),
+    ),
+    (
+        "cardinal/hcp-a.json",
+        include_str!("../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/owners/hcp-a.json"),
+    ),
+    (
+        "cardinal/hcp-b.json",
+        include_str!("../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/owners/hcp-b.json"),
+    ),
+    (
+        "cardinal/patient-p.json",
+        include_str!("../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/owners/patient-p.json"),
+    ),
+    (
+        "cardinal/hcp-a--hcp-b.json",
+        include_str!(
+            "../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/exchange-data/hcp-a--hcp-b.json"
+        ),
+    ),
+    (
+        "cardinal/patient-1234.json",
+        include_str!("../../fixtures/icure/cardinal-sdk-1.0.0-RC.7/records/patient-1234.json"),
+    ),
+];
+
+/// Cardinal share (issue 14): while Dr Alice is away, Dr Bob gives the
+/// patient access to her record in Cardinal's own format, and the
+/// patient's key opens it through the new exchange data alone.
+fn cardinal_share(d: &mut Demo) -> Result<()> {
+    say!(
+        "
+   Cardinal (@icure/cardinal-sdk): Dr Alice is away; Dr Bob gives the patient access
+   to her record in its own format, so the Cardinal apps keep working."
+    )?;
+    let dir = d.dir.join("cardinal");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create directory", e))?;
+    for (name, text) in CARDINAL_FILES {
+        d.write(name, text)?;
+    }
+    let docs = [
+        "cardinal/hcp-a.json",
+        "cardinal/hcp-b.json",
+        "cardinal/hcp-a--hcp-b.json",
+    ];
+    for (who, storage) in [
+        ("cardinal-bob", "cardinal/hcp-b.sdk-storage.json"),
+        ("cardinal-patient", "cardinal/patient-p.sdk-storage.json"),
+    ] {
+        d.step(who, &["icure", "import-key", storage], false)?;
+        let mut args = vec!["icure", "import-owner"];
+        args.extend(docs);
+        d.step(who, &args, false)?;
+        d.step(
+            who,
+            &[
+                "icure",
+                "import-owner",
+                "--kind",
+                "patient",
+                "cardinal/patient-p.json",
+            ],
+            false,
+        )?;
+    }
+    let fp = d.fingerprint("cardinal-patient", "patient-p")?;
+    say!(
+        "
+   The patient reads her fingerprint to Dr Bob: {fp}"
+    )?;
+    d.run(
+        "cardinal-bob",
+        &["owner", "verify", "patient-p", "--fingerprint", &fp],
+    )?;
+    d.run(
+        "cardinal-bob",
+        &[
+            "icure",
+            "share",
+            "cardinal/patient-1234.json",
+            "--as",
+            "hcp-b",
+            "--with",
+            "patient-p",
+            "--i-know-it-is-unauthenticated",
+            "-o",
+            "cardinal/patient-1234.shared.json",
+            "--exchange-data-out",
+            "cardinal/hcp-b--patient-p.json",
+            "--exchange-data-map-out",
+            "cardinal/hcp-b--patient-p.map.json",
+        ],
+    )?;
+    say!(
+        "
+   The patient imports the new exchange data (as her app would fetch it) and reads:"
+    )?;
+    d.run(
+        "cardinal-patient",
+        &["icure", "import-owner", "cardinal/hcp-b--patient-p.json"],
+    )?;
+    d.run(
+        "cardinal-patient",
+        &[
+            "icure",
+            "decrypt",
+            "cardinal/patient-1234.shared.json",
+            "--as",
+            "patient-p",
+            "-o",
+            "cardinal-patient.json",
+        ],
+    )?;
+    let v: Value = serde_json::from_str(&d.read("cardinal-patient.json")?)
+        .map_err(|_| Error::internal("demo file is not JSON"))?;
+    say!(
+        "
+   note: {}",
+        v["note"].as_str().unwrap_or_default()
+    )?;
+    Ok(())
+}
+
 /// iCure interop (issue 14): open a real iCure patient with a downloaded
 /// key, show that its format cannot notice a flipped IV byte, and move it
 /// to an authenticated ehrcrypt entity.
@@ -908,7 +1043,7 @@ fn icure_data(d: &mut Demo) -> Result<()> {
         ],
     )?;
     say!("\n   note: {}", note("patient3.json")?)?;
-    Ok(())
+    cardinal_share(d)
 }
 
 /// Optional step (issue 19), only where `openssl` is installed: OpenSSL

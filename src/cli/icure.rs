@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
-use ehrcrypt::atomic_file::{self, Batch, Mode};
+use ehrcrypt::atomic_file::{self, Batch, Mode, Overwrite};
 use ehrcrypt::interop::icure::{
     self as icure, check, codec, keys, legacy::Reader, migrate, owner::ExchangeData,
     owner::IcureOwner, owner::OwnerStore, RecordType, FINGERPRINT_WARNING,
@@ -83,7 +83,7 @@ pub enum IcureCommand {
     },
     /// Move legacy iCure records to authenticated ehrcrypt entities
     #[command(
-        after_help = "Examples:\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/"
+        after_help = "Examples:\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/\n  ehrcrypt icure migrate --as bob icure-export/ --out-dir migrated/ --force"
     )]
     Migrate {
         /// Folder of iCure records
@@ -91,13 +91,16 @@ pub enum IcureCommand {
         /// The owner to read and re-encrypt as
         #[arg(long = "as", value_name = "ID")]
         me: OwnerId,
-        /// New folder for the ehrcrypt entities (must not exist)
+        /// Folder for the ehrcrypt entities: a new one is created whole or not at all
         #[arg(short, long, value_name = "DIR")]
         out_dir: PathBuf,
+        /// Write into an existing folder, replacing files of the same names
+        #[arg(long)]
+        force: bool,
     },
-    /// Add a delegate to an iCure record in its own (unauthenticated) format
+    /// Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format
     #[command(
-        after_help = "Examples:\n  ehrcrypt icure share --as alice --with carol patient.json --i-know-it-is-unauthenticated -o patient.shared.json"
+        after_help = "Examples:\n  ehrcrypt icure share --as alice --with carol patient.json --i-know-it-is-unauthenticated -o patient.shared.json\n  ehrcrypt icure share --as alice --with carol cardinal-patient.json --i-know-it-is-unauthenticated -o patient.shared.json --exchange-data-out alice-carol.exchange-data.json --signing-key alice-cardinal-storage.json"
     )]
     Share {
         /// The record as JSON
@@ -114,9 +117,18 @@ pub enum IcureCommand {
         /// Output file for the record (- for stdout)
         #[arg(short, long)]
         output: PathBuf,
-        /// Where to write your updated owner document if a new exchange key is made (upload it too)
+        /// Legacy records: where to write your updated owner document if a new exchange key is made (upload it too)
         #[arg(long, value_name = "FILE")]
         owner_out: Option<PathBuf>,
+        /// Cardinal records: where to write the new ExchangeData document if one is made (upload it too)
+        #[arg(long, value_name = "FILE")]
+        exchange_data_out: Option<PathBuf>,
+        /// Cardinal records shared with a patient: where to write the ExchangeDataMap document (upload it too)
+        #[arg(long, value_name = "FILE")]
+        exchange_data_map_out: Option<PathBuf>,
+        /// Cardinal records: your SDK key storage JSON holding your signing key (org.taktik.icure.rsa.sign.<id>.self), to sign new exchange data as the SDK does
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
         /// Overwrite existing output files
         #[arg(long)]
         force: bool,
@@ -140,7 +152,12 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             force,
         } => decrypt(env, &file, &me, record_type, &output, force),
         IcureCommand::Check { dir, me } => check_cmd(env, &dir, me.as_ref()),
-        IcureCommand::Migrate { dir, me, out_dir } => migrate_cmd(env, &dir, &me, &out_dir),
+        IcureCommand::Migrate {
+            dir,
+            me,
+            out_dir,
+            force,
+        } => migrate_cmd(env, &dir, &me, &out_dir, Overwrite::from_force(force)),
         IcureCommand::Share {
             file,
             me,
@@ -148,6 +165,9 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             i_know_it_is_unauthenticated,
             output,
             owner_out,
+            exchange_data_out,
+            exchange_data_map_out,
+            signing_key,
             force,
         } => {
             if !i_know_it_is_unauthenticated {
@@ -156,20 +176,17 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
                 )
                 .hint("pass --i-know-it-is-unauthenticated, or move the data off it with `ehrcrypt icure migrate`"));
             }
-            share(env, &file, &me, &with, &output, owner_out.as_deref(), force)
+            let outs = ShareOutputs {
+                record: output,
+                owner: owner_out,
+                exchange_data: exchange_data_out,
+                exchange_data_map: exchange_data_map_out,
+                signing_key,
+                overwrite: Overwrite::from_force(force),
+            };
+            share(env, &file, &me, &with, &outs)
         }
     }
-}
-
-/// An existing output is refused unless `--force` (exit 7).
-fn check_output(path: &Path, force: bool) -> Result<()> {
-    if path.as_os_str() != "-" && path.exists() && !force {
-        return Err(
-            Error::refused(format!("{}: already exists", path.display()))
-                .hint("pass --force to overwrite it"),
-        );
-    }
-    Ok(())
 }
 
 fn import_key(
@@ -262,7 +279,7 @@ fn import_owner(env: &Env, files: &[PathBuf], kind: Option<KindArg>) -> Result<(
     for o in &done {
         env.out.line(format!(
             "{} {} ({}), {} exchange key(s)",
-            if o.created { "imported" } else { "updated" },
+            if o.new { "imported" } else { "updated" },
             o.id,
             o.kind,
             o.exchange_keys
@@ -291,7 +308,8 @@ fn decrypt(
     output: &Path,
     force: bool,
 ) -> Result<()> {
-    check_output(output, force)?;
+    let overwrite = Overwrite::from_force(force);
+    overwrite.check(output)?;
     let (record, source) = codec::read_json(file, "iCure record")?;
     let session = env.session()?;
     let store = OwnerStore::load(session.path())?;
@@ -304,14 +322,24 @@ fn decrypt(
             .map_err(|_| Error::internal("cannot serialise record"))?,
     );
     bytes.push(b'\n');
-    atomic_file::write(output, &bytes, Mode::Private)?;
+    atomic_file::write_output(output, &bytes, Mode::Private, overwrite)?;
     if output.as_os_str() != "-" {
-        env.out.note(format!(
-            "wrote {} {} to {}",
-            d.record_type.as_str(),
-            d.id,
-            output.display()
-        ));
+        // To stdout the record itself is the output; to a file, a report.
+        if env.out.json {
+            env.out.json(&json!({
+                "input": ehrcrypt::error::display_path(file),
+                "file": ehrcrypt::error::display_path(output),
+                "id": d.id,
+                "type": d.record_type,
+            }));
+        } else {
+            env.out.note(format!(
+                "wrote {} {} to {}",
+                d.record_type.as_str(),
+                d.id,
+                output.display()
+            ));
+        }
     }
     if d.key_bits == 128 {
         env.out.note("note: this record's key is a UUID (AES-128); `ehrcrypt icure check` lists the format's weaknesses");
@@ -364,8 +392,22 @@ fn check_cmd(env: &Env, dir: &Path, me: Option<&OwnerId>) -> Result<()> {
     Ok(())
 }
 
-fn migrate_cmd(env: &Env, dir: &Path, me: &OwnerId, out_dir: &Path) -> Result<()> {
-    let mut batch = Batch::into_new_dir(out_dir, Mode::Private)?;
+fn migrate_cmd(
+    env: &Env,
+    dir: &Path,
+    me: &OwnerId,
+    out_dir: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
+    // A new folder appears whole, by one rename; an existing one only with
+    // --force (files of the same names replaced, each atomically).
+    let mut batch = if !out_dir.exists() {
+        Batch::into_new_dir(out_dir, Mode::Private)?
+    } else if overwrite == Overwrite::Replace && out_dir.is_dir() {
+        Batch::outputs(overwrite)
+    } else {
+        return Err(atomic_file::already_exists(out_dir));
+    };
     let mut inputs = Vec::new();
     let mut report = migrate::Report::default();
     for p in check::json_files(dir)? {
@@ -416,25 +458,52 @@ fn migrate_cmd(env: &Env, dir: &Path, me: &OwnerId, out_dir: &Path) -> Result<()
     Ok(())
 }
 
-fn share(
-    env: &Env,
-    file: &Path,
-    me: &OwnerId,
-    with: &OwnerId,
-    output: &Path,
-    owner_out: Option<&Path>,
-    force: bool,
-) -> Result<()> {
-    check_output(output, force)?;
-    if let Some(o) = owner_out {
-        check_output(o, force)?;
+/// Where `icure share` writes, and whether it may replace files.
+struct ShareOutputs {
+    record: PathBuf,
+    owner: Option<PathBuf>,
+    exchange_data: Option<PathBuf>,
+    exchange_data_map: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
+    overwrite: Overwrite,
+}
+
+/// A document to upload, as it will be written.
+fn document_bytes(v: &Value) -> Result<Vec<u8>> {
+    let mut b = serde_json::to_vec_pretty(v).map_err(|_| Error::internal("cannot serialise"))?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+/// The output a new document goes to, or the error that asks for one.
+fn needed<'a>(path: Option<&'a Path>, what: &str, flag: &str) -> Result<&'a Path> {
+    path.ok_or_else(|| {
+        Error::usage(format!("{what} must be uploaded with the record")).hint(format!(
+            "pass {flag} FILE and upload that file to the server too"
+        ))
+    })
+}
+
+fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutputs) -> Result<()> {
+    for p in [
+        Some(&outs.record),
+        outs.owner.as_ref(),
+        outs.exchange_data.as_ref(),
+        outs.exchange_data_map.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        outs.overwrite.check(p)?;
     }
     let (mut record, source) = codec::read_json(file, "iCure record")?;
+    let cardinal = icure::RecordFormat::of(&record) == icure::RecordFormat::Cardinal;
     let session = env.session()?;
     let mut store = OwnerStore::load(session.path())?;
     // Only the delegate's verified keys may receive a new exchange key
     // (Cardinal's rule, seed 002).
-    let with_keys: Vec<_> = match (store.get(with.as_str()), session.keystore().find(with)) {
+    let with_doc = store.get(with.as_str());
+    let with_keys: Vec<_> = match (with_doc, session.keystore().find(with)) {
         (Some(doc), Some(owner)) => doc
             .keys()?
             .into_iter()
@@ -446,52 +515,107 @@ fn share(
             .collect(),
         _ => Vec::new(),
     };
-    let shared = {
+    // The SDK's default `dataOwnerRequiresAnonymousDelegation`: every data
+    // owner but a healthcare party gets an anonymous delegation.
+    let anonymous = with_doc
+        .map(|d| d.kind)
+        .or_else(|| session.keystore().find(with).map(|o| o.kind))
+        .is_some_and(|k| k != ehrcrypt::owner::OwnerKind::Hcp);
+    let signer = match &outs.signing_key {
+        Some(path) if cardinal => Some(keys::parse_signing_key(
+            &codec::read_bounded(path)?,
+            me,
+            &ehrcrypt::error::display_path(path),
+        )?),
+        Some(_) => {
+            return Err(Error::usage(
+                "--signing-key is for Cardinal records; this one is in the legacy format",
+            ))
+        }
+        None => None,
+    };
+    let mut batch = Batch::outputs(outs.overwrite);
+    let (added, owner_doc, exchange_data) = {
         let reader = Reader::new(&session, &store, me)?;
-        let s = reader.share(&mut record, with, &with_keys, &source)?;
+        let done = if cardinal {
+            let s = reader.cardinal_share(
+                &mut record,
+                with,
+                &with_keys,
+                anonymous,
+                signer.as_ref(),
+                &source,
+            )?;
+            if let Some(d) = &s.exchange_data {
+                let path = needed(
+                    outs.exchange_data.as_deref(),
+                    &format!("a new exchange data {me}→{with}"),
+                    "--exchange-data-out",
+                )?;
+                batch.stage(path, &document_bytes(&d.rest_document())?, Mode::Public)?;
+            }
+            if let Some(m) = &s.exchange_data_map {
+                let path = needed(
+                    outs.exchange_data_map.as_deref(),
+                    &format!("{with} gets an anonymous delegation: the exchange data map"),
+                    "--exchange-data-map-out",
+                )?;
+                batch.stage(path, &document_bytes(m)?, Mode::Public)?;
+            }
+            (s.entries_added, None, s.exchange_data)
+        } else {
+            let s = reader.share(&mut record, with, &with_keys, &source)?;
+            if let Some(doc) = &s.owner_document {
+                let path = needed(outs.owner.as_deref(), &format!("{me} has no exchange key with {with} yet: a new one is made, and your owner document"), "--owner-out")?;
+                batch.stage(path, &document_bytes(&doc.rest_document())?, Mode::Public)?;
+            }
+            (s.entries_added, s.owner_document, None)
+        };
         env.out
             .verbose(format!("RSA decryptions: {}", reader.rsa_decryptions()));
-        s
+        done
     };
-    let mut batch = Batch::new();
-    let mut bytes = serde_json::to_vec_pretty(&record)
-        .map_err(|_| Error::internal("cannot serialise record"))?;
-    bytes.push(b'\n');
-    batch.stage(output, &bytes, Mode::Public)?;
-    if let Some(doc) = &shared.owner_document {
-        let Some(owner_out) = owner_out else {
-            return Err(Error::usage(format!(
-                "{me} has no exchange key with {with} yet: a new one is made, and your owner document must be uploaded with it"
-            ))
-            .hint("pass --owner-out FILE and upload that file to the iCure server too"));
-        };
-        let mut b = serde_json::to_vec_pretty(&doc.rest_document())
-            .map_err(|_| Error::internal("cannot serialise owner"))?;
-        b.push(b'\n');
-        batch.stage(owner_out, &b, Mode::Public)?;
-    }
+    batch.stage(&outs.record, &document_bytes(&record)?, Mode::Public)?;
     batch.commit()?;
-    let new_key = shared.owner_document.is_some();
-    if let Some(doc) = shared.owner_document {
-        store.owners.insert(doc.id.clone(), doc);
+    let new_key = owner_doc.is_some() || exchange_data.is_some();
+    let unsigned_exchange_data = exchange_data
+        .as_ref()
+        .is_some_and(|d| d.delegator_signature.is_empty());
+    if new_key {
+        if let Some(doc) = owner_doc {
+            store.owners.insert(doc.id.clone(), doc);
+        }
+        if let Some(d) = exchange_data {
+            store.exchange_data.insert(d.id.clone(), d);
+        }
         let path = session.path().to_path_buf();
         Keystore::update(&path, |_| store.save(&path))?;
     }
     env.out.warn(UNAUTHENTICATED_WARNING);
+    if unsigned_exchange_data {
+        env.out.warn("the new exchange data carries no delegatorSignature (the Cardinal SDK keeps that key on the delegator's device; pass it with --signing-key): the delegator's own SDK will not reuse it for new shares");
+    }
     if env.out.json {
-        env.out.json(&json!({
+        let report = json!({
             "id": icure::legacy::record_id(&record),
             "with": with,
-            "entriesAdded": shared.entries_added,
+            "format": if cardinal { "cardinal" } else { "legacy" },
+            "entriesAdded": added,
             "newExchangeKey": new_key,
-        }));
-    } else if shared.entries_added == 0 {
+            "file": ehrcrypt::error::display_path(&outs.record),
+        });
+        if outs.record.as_os_str() == "-" {
+            // stdout carries the record: the report goes to stderr.
+            env.out.note(report.to_string());
+        } else {
+            env.out.json(&report);
+        }
+    } else if added == 0 {
         env.out.note(format!("{with} already had access"));
     } else {
         env.out.note(format!(
-            "shared {} with {with} ({} entries added)",
+            "shared {} with {with} ({added} entries added)",
             icure::legacy::record_id(&record),
-            shared.entries_added
         ));
     }
     Ok(())

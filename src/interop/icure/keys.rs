@@ -127,6 +127,33 @@ pub fn parse(text: &[u8], source: &str) -> Result<Vec<FoundKey>> {
     Ok(out)
 }
 
+/// Cardinal's delegator signature key of `owner` from the SDK's key storage
+/// JSON (`org.taktik.icure.rsa.sign.<owner>.self` → `{"privateKey": base64
+/// PKCS#8}`): the RSA-PSS key the SDK signs its exchange data with and never
+/// publishes. Read only to sign new exchange data; never stored.
+pub fn parse_signing_key(text: &[u8], owner: &OwnerId, source: &str) -> Result<PrivateKey> {
+    let value = SecretJson(codec::parse_json(trim_ascii(text), source, "key storage")?);
+    let name = format!("{RSA_PREFIX}sign.{owner}.self");
+    let missing = || {
+        Error::not_found(format!("{source}: no {name} entry"))
+            .hint("give the Cardinal SDK's key storage of the delegator's own device")
+    };
+    let v = value.0.get(&name).ok_or_else(missing)?;
+    let parsed;
+    let v = match v {
+        Value::String(s) => {
+            parsed = SecretJson(codec::parse_json(s.as_bytes(), source, &name)?);
+            &parsed.0
+        }
+        v => v,
+    };
+    let e = v
+        .as_object()
+        .filter(|e| e.contains_key("privateKey"))
+        .ok_or_else(missing)?;
+    Ok(entry(e, Some(owner.clone()), None, &format!("{source}: {name}"))?.key)
+}
+
 /// Parsed JSON holding private keys: every string is wiped when dropped.
 struct SecretJson(Value);
 

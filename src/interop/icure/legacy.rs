@@ -489,10 +489,9 @@ impl<'a> Reader<'a> {
         match RecordFormat::of(record) {
             RecordFormat::Legacy => {}
             RecordFormat::Cardinal => {
-                return Err(Error::refused(format!(
-                    "{source}: sharing a Cardinal record in its own format is not supported by this version"
-                ))
-                .hint("Cardinal records can be shared with the Cardinal SDK, or migrated with `ehrcrypt icure migrate`"))
+                return Err(Error::internal(format!(
+                    "{source}: a Cardinal record goes to Reader::cardinal_share"
+                )))
             }
             other => return Err(other.not_legacy(source)),
         }
@@ -674,33 +673,50 @@ pub(super) fn open_self_value(record: &Value, key: &CbcKey, source: &str) -> Res
             open_self(key, text, false).ok_or_else(|| cannot_open(source, &id, "encryptedSelf"))?;
         merge(&mut value, fields);
     }
-    let Some(services) = value.get_mut("services").and_then(Value::as_array_mut) else {
-        return Ok(value);
-    };
+    if let Some(services) = value.get_mut("services").and_then(Value::as_array_mut) {
+        open_services(services, key, source, &id)?;
+    }
+    Ok(value)
+}
+
+/// A contact's services as `IccContactXApi.decryptServices` returns them:
+/// the older `encryptedContent` (the content map itself), else
+/// `encryptedSelf` (`{"content": …}`, trailing NULs stripped), else — a
+/// service whose content is only compound values, which the SDK leaves in
+/// clear — the services inside each `content.<lang>.compoundValue`, in
+/// turn. (Nesting is bounded by the JSON parser's recursion limit.)
+fn open_services(services: &mut [Value], key: &CbcKey, source: &str, id: &str) -> Result<()> {
     for svc in services {
         let what = format!(
             "service {}",
             svc.get("id").and_then(Value::as_str).unwrap_or("?")
         );
-        if let Some(text) = svc
-            .get("encryptedSelf")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
-            let fields =
-                open_self(key, text, true).ok_or_else(|| cannot_open(source, &id, &what))?;
-            merge(svc, fields);
-        } else if let Some(text) = svc
-            .get("encryptedContent")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
+        let text = |field: &str| {
+            svc.get(field)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(text) = text("encryptedContent") {
             let content =
-                open_self(key, text, true).ok_or_else(|| cannot_open(source, &id, &what))?;
+                open_self(key, &text, true).ok_or_else(|| cannot_open(source, id, &what))?;
             svc["content"] = Value::Object(content);
+        } else if let Some(text) = text("encryptedSelf") {
+            let fields =
+                open_self(key, &text, true).ok_or_else(|| cannot_open(source, id, &what))?;
+            merge(svc, fields);
+        } else if let Some(content) = svc.get_mut("content").and_then(Value::as_object_mut) {
+            for by_lang in content.values_mut() {
+                if let Some(nested) = by_lang
+                    .get_mut("compoundValue")
+                    .and_then(Value::as_array_mut)
+                {
+                    open_services(nested, key, source, id)?;
+                }
+            }
         }
     }
-    Ok(value)
+    Ok(())
 }
 
 /// Decrypts an `encryptedSelf` to its JSON object; `None` on any failure.

@@ -206,7 +206,8 @@ pub struct KeyImport {
     pub fingerprint: Fingerprint,
     pub icure_fingerprint: String,
     pub icure_fingerprint_v2: String,
-    pub created_owner: bool,
+    /// The owner was created by this import.
+    pub new_owner: bool,
 }
 
 /// Puts private keys into the keystore, encrypted under `passphrase`.
@@ -271,7 +272,7 @@ pub fn import_keys(
                 fingerprint: k.key.public().fingerprint(),
                 icure_fingerprint: icure.v1(),
                 icure_fingerprint_v2: icure.v2(),
-                created_owner: created,
+                new_owner: created,
             });
         }
         Ok(out)
@@ -300,7 +301,8 @@ pub struct KeyReport {
 pub struct OwnerImport {
     pub id: String,
     pub kind: OwnerKind,
-    pub created: bool,
+    /// The owner was created by this import (it was not in the keystore).
+    pub new: bool,
     pub keys: Vec<KeyReport>,
     pub exchange_keys: usize,
 }
@@ -367,7 +369,7 @@ pub fn import_owners(
             out.push(OwnerImport {
                 id: doc.id.to_string(),
                 kind: doc.kind,
-                created,
+                new: created,
                 keys: reports,
                 exchange_keys,
             });
