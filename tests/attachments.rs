@@ -487,3 +487,97 @@ fn decrypt_out_dir_restores_attachments_beside_the_record() {
     );
     assert!(!s.path("bad").exists());
 }
+
+#[test]
+fn backup_restore_and_emergency_carry_attachments() {
+    let s = Sandbox::new();
+    let (x, y) = (data(3 * CHUNK + 1, 9), data(10, 10));
+    encrypt(&s, "d.json", &[("scan.pdf", &x), ("notes.txt", &y)]);
+    let out = ok(
+        &mut s.ks("A"),
+        &[
+            "backup", "create", "--as", "A", "d.json", "-o", "bk", "--qr", "card.png", "--json",
+        ],
+    );
+    let report = json(&out);
+    let objects = report["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 3, "{report}");
+    let record = objects[0]["id"].as_str().unwrap();
+    for o in &objects[1..] {
+        assert_eq!(o["attachmentOf"], record, "{report}");
+    }
+    // The bucket shows no attachment name and no plaintext.
+    for e in fs::read_dir(s.path("bk/objects")).unwrap() {
+        let p = e.unwrap().path();
+        assert!(!p.to_string_lossy().contains("scan"));
+    }
+    let manifest = fs::read_to_string(s.path("bk/manifest.json")).unwrap();
+    assert!(!manifest.contains("scan.pdf"));
+
+    ok(
+        &mut s.ks("A"),
+        &[
+            "backup",
+            "restore",
+            "--qr",
+            "card.png",
+            "bk",
+            "--out-dir",
+            "restored",
+        ],
+    );
+    ok(
+        &mut s.ks("B"),
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bk",
+            "--signer",
+            "A",
+            "--as",
+            "B",
+            "--out-dir",
+            "em",
+        ],
+    );
+    for dir in ["restored", "em"] {
+        assert_eq!(
+            fs::read(s.path(&format!("{dir}/scan.pdf"))).unwrap(),
+            x,
+            "{dir}"
+        );
+        assert_eq!(
+            fs::read(s.path(&format!("{dir}/notes.txt"))).unwrap(),
+            y,
+            "{dir}"
+        );
+        let rec: Value = read_json(&s.path(&format!("{dir}/d.json")));
+        assert_eq!(rec["title"], "scan", "{dir}");
+    }
+    // Re-encryption into entities does not carry them yet: refused, nothing written.
+    let e = fails(
+        &mut s.ks("B"),
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bk",
+            "--signer",
+            "A",
+            "--as",
+            "B",
+            "--reencrypt-as",
+            "B",
+            "--kind",
+            "form",
+            "--out-dir",
+            "enc",
+        ],
+        7,
+    );
+    assert!(stderr(&e).contains("attachments"), "{}", stderr(&e));
+    assert!(!s.path("enc").exists());
+}

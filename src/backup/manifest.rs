@@ -46,6 +46,11 @@ pub struct ObjectName {
     /// The entity kind when the input was an ehrcrypt entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// For an attachment of an entity that was backed up (issue 13): the
+    /// object id of its record. Absent in buckets without attachments,
+    /// so older buckets read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<String>,
 }
 
 /// `manifest.json`.
@@ -472,11 +477,13 @@ mod tests {
                 id: objects[0].id.clone(),
                 name: "a.json".into(),
                 kind: None,
+                attachment_of: None,
             },
             ObjectName {
                 id: objects[1].id.clone(),
                 name: "b.json".into(),
                 kind: Some("contact".into()),
+                attachment_of: None,
             },
         ];
         let m = Manifest::new(&z, &id, stream::DEFAULT_CHUNK_SIZE, objects, &names).unwrap();

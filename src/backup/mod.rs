@@ -150,9 +150,35 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Unique restorable names (case-insensitively) for the objects of one
+/// bucket: records from their file names, attachments from theirs.
+#[derive(Default)]
+struct Namer {
+    seen: HashSet<String>,
+}
+
+impl Namer {
+    fn name(&mut self, raw: &str) -> String {
+        let base = manifest::sanitise_name(raw);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.seen.insert(name.to_ascii_lowercase()) {
+            let (stem, ext) = match base.rfind('.') {
+                Some(i) if i > 0 => (&base[..i], &base[i..]),
+                _ => (base.as_str(), ""),
+            };
+            name = format!(
+                "{}-{n}{ext}",
+                &stem[..stem.len().min(manifest::MAX_NAME - 24)]
+            );
+            n += 1;
+        }
+        name
+    }
+}
+
 /// Unique restorable names for `paths`, from their file names.
-fn object_names(paths: &[PathBuf]) -> Vec<String> {
-    let mut seen = HashSet::new();
+fn object_names(paths: &[PathBuf], namer: &mut Namer) -> Vec<String> {
     paths
         .iter()
         .map(|p| {
@@ -160,23 +186,18 @@ fn object_names(paths: &[PathBuf]) -> Vec<String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let base = manifest::sanitise_name(&raw);
-            let mut name = base.clone();
-            let mut n = 2;
-            while !seen.insert(name.to_ascii_lowercase()) {
-                let (stem, ext) = match base.rfind('.') {
-                    Some(i) if i > 0 => (&base[..i], &base[i..]),
-                    _ => (base.as_str(), ""),
-                };
-                name = format!(
-                    "{}-{n}{ext}",
-                    &stem[..stem.len().min(manifest::MAX_NAME - 24)]
-                );
-                n += 1;
-            }
-            name
+            namer.name(&raw)
         })
         .collect()
+}
+
+/// The attachments of an entity input (issue 13), each carried into the
+/// bucket as an object of its own, streamed from its sidecar.
+pub struct Attached {
+    entity: Entity,
+    key: SymmetricKey,
+    file: PathBuf,
+    list: Vec<(String, entity::attachment::Attachment)>,
 }
 
 /// One input, ready to be encrypted.
@@ -186,6 +207,8 @@ pub enum Loaded {
         bytes: Zeroizing<Vec<u8>>,
         /// The entity kind when the input was an entity.
         kind: Option<EntityKind>,
+        /// Its attachments, if it has any.
+        attached: Option<Box<Attached>>,
     },
     /// A large plaintext record, streamed.
     Stream(File),
@@ -224,22 +247,32 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
     let value: Value = crate::format::parse_strict(&bytes, &source, "record")?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
-        if e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
-            // A backup holds what it can restore: leaving the attachments
-            // behind silently would lose them.
-            return Err(Error::refused(format!(
-                "{source}: entity {} has attachments, which backups do not carry yet",
-                e.id_text()
-            ))
-            .hint("back up the record and its decrypted attachments as plain files"));
-        }
         let plain = entity::decrypt_bytes(session, me, &e, &source)?;
+        // The list was authenticated with the record just opened.
+        let attached = match e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
+            false => None,
+            true => {
+                let key = e.entity_key(session, me, &source)?;
+                let list = e.attachments(&key, &source)?;
+                Some(Box::new(Attached {
+                    entity: e.clone(),
+                    key,
+                    file: path.to_path_buf(),
+                    list,
+                }))
+            }
+        };
         return Ok(Loaded::Memory {
             bytes: plain,
             kind: Some(e.kind),
+            attached,
         });
     }
-    Ok(Loaded::Memory { bytes, kind: None })
+    Ok(Loaded::Memory {
+        bytes,
+        kind: None,
+        attached: None,
+    })
 }
 
 /// Wraps a streamed input and watches for `"encryptedSelf"`, so that an
@@ -422,19 +455,27 @@ fn encrypt_inputs(
         reports: Vec::new(),
         written: Vec::new(),
     };
-    for (path, name) in paths.iter().zip(object_names(paths)) {
+    let mut namer = Namer::default();
+    let names = object_names(paths, &mut namer);
+    for (path, name) in paths.iter().zip(names) {
         let source = path.display().to_string();
         let loaded = load_input(session, me, path)?;
         let (oid, _) = random_hex16();
         let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
         let mut file = create_file(&dest, false)?;
+        let mut attachments = None;
         let (info, kind) = match loaded {
-            Loaded::Memory { bytes, kind } => {
+            Loaded::Memory {
+                bytes,
+                kind,
+                attached,
+            } => {
                 let mut input = &bytes[..];
                 let info = stream::encrypt(
                     z, backup_id, &oid, chunk_size, &mut input, &mut file, progress,
                 )
                 .map_err(|e| stream_error(e, &source))?;
+                attachments = attached;
                 (info, kind)
             }
             Loaded::Stream(f) => {
@@ -465,16 +506,73 @@ fn encrypt_inputs(
             id: oid.clone(),
             name: name.clone(),
             kind: kind.clone(),
+            attachment_of: None,
+        });
+        out.reports.push(ObjectReport {
+            id: oid.clone(),
+            name,
+            size: info.size,
+            plaintext_size: info.plaintext_size,
+            kind,
+            attachment_of: None,
+        });
+        if let Some(a) = attachments {
+            encrypt_attachments(
+                &a, &oid, z, backup_id, chunk_size, dir, &mut namer, &mut out, progress,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// Each attachment of the record backed up as object `record`: streamed
+/// from its sidecar (authenticated chunk by chunk) into an object of its
+/// own, named after the attachment, bound to the bucket like every object.
+#[allow(clippy::too_many_arguments)]
+fn encrypt_attachments(
+    a: &Attached,
+    record: &str,
+    z: &SymmetricKey,
+    backup_id: &[u8; 16],
+    chunk_size: usize,
+    dir: &Path,
+    namer: &mut Namer,
+    out: &mut Encrypted,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    for (raw, att) in &a.list {
+        let (oid, _) = random_hex16();
+        let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
+        let mut file = create_file(&dest, false)?;
+        out.written.push(dest);
+        let what = format!("{} attachment {raw:?}", a.file.display());
+        let info = a.entity.attachment_reader(&a.key, &a.file, att, |r| {
+            stream::encrypt(z, backup_id, &oid, chunk_size, r, &mut file, progress)
+                .map_err(|e| stream_error(e, &what))
+        })?;
+        let name = namer.name(raw);
+        out.entries.push(ObjectEntry {
+            id: oid.clone(),
+            size: info.size,
+            chunks: info.chunks,
+            sha256: hex(&info.sha256),
+        });
+        out.names.push(ObjectName {
+            id: oid.clone(),
+            name: name.clone(),
+            kind: None,
+            attachment_of: Some(record.to_string()),
         });
         out.reports.push(ObjectReport {
             id: oid,
             name,
             size: info.size,
             plaintext_size: info.plaintext_size,
-            kind,
+            kind: None,
+            attachment_of: Some(record.to_string()),
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 // ---------------------------------------------------------------- create
@@ -503,6 +601,9 @@ pub struct ObjectReport {
     pub plaintext_size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// An attachment: the object id of its record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<String>,
 }
 
 pub struct Created {
@@ -1205,9 +1306,19 @@ impl Opened {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
         let mut jobs = self.jobs();
+        if matches!(mode, OutputMode::Transform(_)) {
+            if let Some(j) = jobs.iter().find(|j| j.name.attachment_of.is_some()) {
+                return Err(Error::refused(format!(
+                    "the backup carries attachments ({} is one), which --reencrypt-as does not re-encrypt yet; nothing was written",
+                    j.name.name
+                ))
+                .hint("decrypt without --reencrypt-as, then encrypt the records with their attachments (`entity encrypt --attach`)"));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for j in &mut jobs {
-            if let Some(name) = j.rel.file_name() {
+            // An attachment keeps its name as it is (it is no record).
+            if let Some(name) = j.rel.file_name().filter(|_| j.name.attachment_of.is_none()) {
                 let renamed = match mode {
                     OutputMode::Plain => crate::format::names::decrypted(name),
                     OutputMode::Transform(_) => crate::format::names::encrypted(name),
@@ -1561,7 +1672,7 @@ mod tests {
             .iter()
             .map(PathBuf::from)
             .collect();
-        let names = object_names(&paths);
+        let names = object_names(&paths, &mut Namer::default());
         assert_eq!(names, ["x.json", "x-2.json", "X-3.json", "hidden.json"]);
         assert!(names.iter().all(|n| manifest::valid_name(n)));
     }

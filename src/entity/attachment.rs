@@ -384,7 +384,7 @@ impl Entity {
     /// (so any writer, `Send` or not, can receive it). `consume` sees the
     /// end of its input only once the whole stream authenticated; if it
     /// did not, the read fails instead.
-    fn piped<T>(
+    pub fn attachment_reader<T>(
         &self,
         key: &SymmetricKey,
         entity_file: &Path,
@@ -433,7 +433,7 @@ impl Entity {
         entity_file: &Path,
         att: &Attachment,
     ) -> Result<Attachment> {
-        self.piped(old, entity_file, att, |r| {
+        self.attachment_reader(old, entity_file, att, |r| {
             self.write_attachment(new, entity_file, r)
         })
     }
@@ -447,7 +447,7 @@ impl Entity {
         att: &Attachment,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.piped(key, entity_file, att, |r| {
+        self.attachment_reader(key, entity_file, att, |r| {
             std::io::copy(r, out)
                 .map(|_| ())
                 .map_err(|e| Error::io(&sidecar_path(entity_file, &att.id), "copy", e))
