@@ -581,3 +581,32 @@ fn backup_restore_and_emergency_carry_attachments() {
     assert!(stderr(&e).contains("attachments"), "{}", stderr(&e));
     assert!(!s.path("enc").exists());
 }
+
+#[test]
+fn encrypting_over_an_entity_with_attachments_removes_its_sidecars() {
+    let s = Sandbox::new();
+    let old = encrypt(&s, "d.json", &[("x", &data(10, 1)), ("y", &data(10, 2))]);
+    let f = s.write("z.src", data(CHUNK + 1, 3));
+    let z = format!("z={}", f.display());
+    ok(
+        &mut s.ks("A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "form",
+            "--attach",
+            &z,
+            "d.json.plain",
+            "-o",
+            "d.json",
+            "--force",
+        ],
+    );
+    let now = sidecars(&s, "d.json");
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(!old.contains(&now[0]));
+    assert_eq!(get(&s, "A", "d.json", "z").stdout, data(CHUNK + 1, 3));
+}

@@ -423,6 +423,8 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
         }
         return Err(e);
     }
+    // --force over an entity with attachments: its sidecars go.
+    entity::attachment::remove_unlisted(std::slice::from_ref(&out));
     env.out.note(format!(
         "encrypted {} with {} attachment(s) as {}",
         out.display(),
