@@ -82,7 +82,7 @@ fn main() {
     let enc = scratch.join("record.enc.json");
     let encrypt = |keystore: &Path, out: &Path| {
         let mut args: Vec<OsString> = [
-            "-v", "entity", "encrypt", "--as", "hcp-000", "--kind", "patient",
+            "-v", "entity", "encrypt", "--force", "--as", "hcp-000", "--kind", "patient",
         ]
         .map(OsString::from)
         .to_vec();
@@ -122,6 +122,7 @@ fn main() {
             .arg(&age_enc)
             .arg(&plain))
     });
+    let a_enc = a.clone();
     pair(&mut t, "encrypt for 5 recipients", (e, a), "age -r ×5", mb);
 
     progress("decrypt as one recipient");
@@ -131,6 +132,7 @@ fn main() {
             [
                 OsString::from("entity"),
                 "decrypt".into(),
+                "--force".into(),
                 "--as".into(),
                 "hcp-001".into(),
                 enc.clone().into(),
@@ -148,6 +150,7 @@ fn main() {
             .arg(&out)
             .arg(&age_enc))
     });
+    let a_dec = a.clone();
     pair(&mut t, "decrypt as one recipient", (e, a), "age -d", mb);
 
     progress("give one more recipient access");
@@ -220,6 +223,144 @@ fn main() {
     for n in notes {
         println!("- {n}");
     }
+    println!();
+
+    // Issue 13: the same bytes as an attachment of a 1 KB record, streamed
+    // into a sidecar; sharing touches only the small entity file.
+    progress("attachments");
+    let small = scratch.join("small.json");
+    fs::write(&small, br#"{"id": "doc-1", "title": "scan"}"#).expect("write record");
+    let n = std::cell::Cell::new(0u32);
+    let att_enc = |keystore: &Path| -> (Run, std::path::PathBuf) {
+        n.set(n.get() + 1);
+        let out = scratch.join(&format!("att-{}.enc.json", n.get()));
+        let mut args: Vec<OsString> = [
+            "entity", "encrypt", "--as", "hcp-000", "--kind", "form", "--attach",
+        ]
+        .map(OsString::from)
+        .to_vec();
+        let mut spec = OsString::from("data=");
+        spec.push(&plain);
+        args.push(spec);
+        args.extend(share_with.iter().cloned());
+        args.extend([small.clone().into(), "-o".into(), out.clone().into()]);
+        (ehrcrypt(keystore, args), out)
+    };
+    let mut t = Table::new(&[
+        "operation",
+        "tool",
+        "median time (min–max, n)",
+        "MB/s",
+        "peak RSS",
+        "ratio",
+    ]);
+    let e = measure(&mut || att_enc(&writer).0);
+    let (_, att) = att_enc(&writer);
+    pair(
+        &mut t,
+        "encrypt, as an attachment",
+        (e, a_enc.clone()),
+        "age -r ×5",
+        mb,
+    );
+    let e = measure(&mut || {
+        let _ = fs::remove_file(&out);
+        ehrcrypt(
+            &reader,
+            [
+                OsString::from("entity"),
+                "decrypt".into(),
+                "--as".into(),
+                "hcp-001".into(),
+                "--attachment".into(),
+                "data".into(),
+                att.clone().into(),
+                "-o".into(),
+                out.clone().into(),
+            ],
+        )
+    });
+    pair(
+        &mut t,
+        "decrypt the attachment",
+        (e, a_dec.clone()),
+        "age -d",
+        mb,
+    );
+    let share = |entity: &Path| {
+        let copy = scratch.join("share-copy.enc.json");
+        fs::copy(entity, &copy).expect("copy");
+        ehrcrypt(
+            &writer,
+            [
+                OsString::from("delegation"),
+                "share".into(),
+                "--as".into(),
+                "hcp-000".into(),
+                "--with".into(),
+                owner_id(RECIPIENTS).as_str().into(),
+                copy.into(),
+            ],
+        )
+    };
+    let small_enc = scratch.join("small.enc.json");
+    let mut args: Vec<OsString> = ["entity", "encrypt", "--as", "hcp-000", "--kind", "form"]
+        .map(OsString::from)
+        .to_vec();
+    args.extend(share_with.iter().cloned());
+    args.extend([small.clone().into(), "-o".into(), small_enc.clone().into()]);
+    ehrcrypt(&writer, args);
+    let s_small = measure(&mut || share(&small_enc));
+    let s_big = measure(&mut || share(&att));
+    for (what, (s, rss), ratio) in [
+        (
+            "give a 6th recipient access, 1 KB record",
+            &s_small,
+            String::from("1 (baseline)"),
+        ),
+        (
+            "give a 6th recipient access, record with the attachment",
+            &s_big,
+            format!(
+                "**{}** × the 1 KB share; age's decrypt + re-encrypt takes **{}** × as long",
+                fmt3(s_big.0.median() / s_small.0.median()),
+                fmt3(a.0.median() / s_big.0.median())
+            ),
+        ),
+    ] {
+        t.row(vec![
+            what.into(),
+            "ehrcrypt".into(),
+            s.ms(),
+            String::new(),
+            format!("{} MiB", fmt3(*rss)),
+            ratio,
+        ]);
+    }
+    let stored: u64 = fs::read_dir(scratch.join(""))
+        .expect("list")
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = att.file_name().unwrap().to_string_lossy().into_owned();
+            name == stem || (name.starts_with(&format!("{stem}.")) && name.ends_with(".ehrat"))
+        })
+        .map(|e| e.metadata().expect("stat").len())
+        .sum();
+    let age_size = fs::metadata(&age_enc).expect("stat").len();
+    t.row(vec![
+        "stored size".into(),
+        "ehrcrypt (entity + sidecar)".into(),
+        format!("{stored} bytes"),
+        String::new(),
+        String::new(),
+        format!(
+            "+{} % of the plaintext; age +{} %",
+            fmt3((stored as f64 / mb as f64 - 1.0) * 100.0),
+            fmt3((age_size as f64 / mb as f64 - 1.0) * 100.0)
+        ),
+    ]);
+    t.print();
     println!();
 }
 

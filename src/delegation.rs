@@ -301,17 +301,22 @@ impl RevokeOutcome {
 /// re-encrypted under it, and every entry of every role rebuilt as
 /// `me→delegate` under {me delegate} for the same delegates as before, so
 /// the old entity key no longer opens the file. The secret id and parent id
-/// keep their values, so children and parents still resolve.
+/// keep their values, so children and parents still resolve. The
+/// attachments of a v2 entity, in sidecars beside `file`, are re-encrypted
+/// under the fresh key into new sidecars, complete and synced before this
+/// returns; the caller writes the entity (the switch) and then removes the
+/// old sidecars ([`crate::entity::attachment::remove_unlisted`]).
 pub fn revoke(
     entity: &mut Entity,
     session: &Session,
     me: &OwnerId,
     from: &[OwnerId],
     rekey: Option<&Grants>,
+    file: Option<&Path>,
     source: &str,
 ) -> Result<RevokeOutcome> {
     if entity.v2.is_some() {
-        return revoke_v2(entity, session, me, from, rekey, source);
+        return revoke_v2(entity, session, me, from, rekey, file, source);
     }
     let opened = Opened::open(entity, session, me, source)?;
     let mut out = RevokeOutcome::default();
@@ -379,6 +384,7 @@ fn revoke_v2(
     me: &OwnerId,
     from: &[OwnerId],
     rekey: Option<&Grants>,
+    file: Option<&Path>,
     source: &str,
 ) -> Result<RevokeOutcome> {
     let values = entity.v2_open(session, me, source)?;
@@ -421,27 +427,26 @@ fn revoke_v2(
     if entity.encrypted_self.is_empty() {
         return Err(Error::internal("rekey needs encryptedSelf loaded"));
     }
-    if entity
+    let attachments = entity
         .v2
         .as_ref()
-        .is_some_and(|m| !m.attachments.is_empty())
-    {
-        // Their streams are keyed from the entity key: a rekey must
-        // re-encrypt them, which this version does not do yet.
-        return Err(Error::refused(format!(
-            "{source}: entity {} has attachments, which --rekey does not re-encrypt yet",
-            entity.id_text()
-        ))
-        .hint("revoke without --rekey, or decrypt the attachments and encrypt the record again"));
-    }
+        .is_some_and(|m| !m.attachments.is_empty());
+    let file = match file {
+        Some(f) => f,
+        None if !attachments => Path::new(""),
+        None => {
+            return Err(Error::usage(format!(
+                "{source}: entity {} has attachments; a rekey re-encrypts them beside the entity file, so it needs the file, not standard input",
+                entity.id_text()
+            )))
+        }
+    };
     let plaintext = entity.open_self(&values.entity_key, source)?;
     let fresh = EntryValues {
         entity_key: SymmetricKey::generate(),
         secret_id: values.secret_id.clone(),
         parent_id: values.parent_id.clone(),
     };
-    entity.seal_self(&fresh.entity_key, &plaintext);
-    drop(plaintext);
     let delegates: BTreeSet<OwnerId> = dir.iter().map(|i| i.delegate.clone()).collect();
     for d in &delegates {
         if dir.iter().any(|i| &i.delegate == d && &i.delegator != me) {
@@ -455,6 +460,13 @@ fn revoke_v2(
         new_dir.push(entity.v2_add_entry(&grants.pair(d)?, &fresh)?);
     }
     entity.v2_seal_directory(&fresh.entity_key, new_dir)?;
+    // Last, once nothing else can fail: the attachments are re-encrypted
+    // into new sidecars (the list that `encryptedSelf` covers changes).
+    if attachments {
+        entity.rekey_attachments(&values.entity_key, &fresh.entity_key, file, source)?;
+    }
+    entity.seal_self(&fresh.entity_key, &plaintext);
+    drop(plaintext);
     out.rekeyed = true;
     Ok(out)
 }
@@ -1180,19 +1192,19 @@ mod tests {
         let secret = e.secret_id(&s, &id("A"), "t").unwrap();
 
         let mut plain_revoke = e.clone();
-        let out = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
+        let out = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, None, "t").unwrap();
         assert_eq!(out.removed, vec![id("C")]);
         assert_eq!(plain_revoke.v2.as_ref().unwrap().access.len(), 2);
         let dir = plain_revoke.v2_directory(&old_key, "t").unwrap();
         assert!(dir.iter().all(|i| i.delegate != id("C")));
         assert_eq!(plain_revoke.encrypted_self, e.encrypted_self);
-        let none = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, "t").unwrap();
+        let none = revoke(&mut plain_revoke, &s, &id("A"), &[id("C")], None, None, "t").unwrap();
         assert_eq!((none.changed(), none.had_no_access), (false, vec![id("C")]));
 
         let remaining = remaining_delegates(&e, &s, &id("A"), &[id("C")], "t").unwrap();
         assert_eq!(remaining, [id("A"), id("B")].into_iter().collect());
         let rk = Grants::resolve(&mut s, &id("A"), &remaining, false).unwrap();
-        let out = revoke(&mut e, &s, &id("A"), &[id("C")], Some(&rk), "t").unwrap();
+        let out = revoke(&mut e, &s, &id("A"), &[id("C")], Some(&rk), None, "t").unwrap();
         assert!(out.rekeyed);
         let new_key = e.entity_key(&s, &id("A"), "t").unwrap();
         assert_ne!(new_key, old_key);
@@ -1211,11 +1223,11 @@ mod tests {
         let mut s = session(dir.path(), "A");
         let mut e = encrypt(&mut s, EntityKind::Patient, None);
         let e0 = e.clone();
-        let err = revoke(&mut e, &s, &id("A"), &[id("A"), id("B")], None, "t").unwrap_err();
+        let err = revoke(&mut e, &s, &id("A"), &[id("A"), id("B")], None, None, "t").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Refused);
         // Revoking oneself while another reader remains is allowed.
         let mut e = e0;
-        revoke(&mut e, &s, &id("A"), &[id("A")], None, "t").unwrap();
+        revoke(&mut e, &s, &id("A"), &[id("A")], None, None, "t").unwrap();
         assert_eq!(e.v2.as_ref().unwrap().access.len(), 1);
     }
 

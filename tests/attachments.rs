@@ -263,21 +263,350 @@ fn share_and_revoke_never_touch_a_sidecar() {
     assert_eq!(sidecars(&s, "d.json"), cars);
     let out = get(&s, "B", "d.json", "big.bin");
     assert!(out.stdout == big, "{}", stderr(&out));
-    // --rekey would have to re-encrypt it: refused for now, nothing changed.
-    let e = fails(
+    // --rekey re-encrypts it under the new key into a new sidecar; the old
+    // one is gone and the revoked B, keeping the old entity file (and so
+    // the old key), cannot open the new one.
+    let old_entity = fs::read(s.path("d.json")).unwrap();
+    ok(&mut s.ks("A"), &rekey_args("B"));
+    let now = sidecars(&s, "d.json");
+    assert_eq!(now.len(), 1);
+    assert_ne!(now, cars, "a new attachment id, so a new name");
+    assert!(!cars[0].exists());
+    assert_ne!(stamp(&now[0]).2, before.2, "sidecar bytes differ");
+    let out = get(&s, "A", "d.json", "big.bin");
+    assert!(out.stdout == big, "{}", stderr(&out));
+    fails(
+        &mut s.ks("B"),
+        &["entity", "decrypt", "--as", "B", "d.json"],
+        8,
+    );
+    s.write("stolen.json", &old_entity);
+    fs::copy(
+        &now[0],
+        s.path(&format!("stolen.json.{}", sidecar_tail(&cars[0]))),
+    )
+    .unwrap();
+    let out = get(&s, "B", "stolen.json", "big.bin");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}
+
+fn rekey_args(from: &str) -> Vec<&str> {
+    vec![
+        "delegation",
+        "revoke",
+        "--as",
+        "A",
+        "--from",
+        from,
+        "--rekey",
+        "d.json",
+    ]
+}
+
+/// `<id>.ehrat` of a sidecar path.
+fn sidecar_tail(p: &Path) -> String {
+    let n = p.file_name().unwrap().to_string_lossy().into_owned();
+    n.strip_prefix("d.json.").unwrap().to_string()
+}
+
+/// Files of the sandbox named like a temporary file of a killed run.
+fn temp_files(s: &Sandbox) -> Vec<String> {
+    fs::read_dir(s.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+/// Whether `who` reads the record and both attachments of `d.json` whole.
+fn reads_whole(s: &Sandbox, who: &str, x: &[u8], y: &[u8]) -> bool {
+    let rec = s
+        .ks(who)
+        .args(["entity", "decrypt", "--as", who, "d.json"])
+        .output()
+        .unwrap();
+    if !rec.status.success() {
+        return false;
+    }
+    let (gx, gy) = (get(s, who, "d.json", "x"), get(s, who, "d.json", "y"));
+    assert!(gx.status.success(), "x as {who}: {}", stderr(&gx));
+    assert!(gy.status.success(), "y as {who}: {}", stderr(&gy));
+    assert!(gx.stdout == x && gy.stdout == y, "{who}: content");
+    true
+}
+
+#[test]
+fn rekey_killed_at_any_point_leaves_the_old_or_the_new_record_whole() {
+    #[cfg(unix)]
+    use std::os::unix::process::ExitStatusExt;
+    let (x, y) = (data(3 * CHUNK + 9, 3), data(CHUNK, 4));
+    for (point, switched) in [
+        ("rekey-sidecar", false),
+        ("rekey-written", false),
+        ("rekey-switched", true),
+    ] {
+        let s = Sandbox::new();
+        let old = encrypt(&s, "d.json", &[("x", &x), ("y", &y)]);
+        let old_entity = fs::read(s.path("d.json")).unwrap();
+        let out = s
+            .ks("A")
+            .env("EHRCRYPT_TEST_KILL_AT", point)
+            .args(rekey_args("B"))
+            .output()
+            .unwrap();
+        #[cfg(unix)]
+        assert_eq!(out.status.signal(), Some(9), "{point}: {}", stderr(&out));
+        // Old (B still reads it, same file) or new (B does not), whole.
+        assert!(reads_whole(&s, "A", &x, &y), "{point}: A reads it");
+        let b_reads = reads_whole(&s, "B", &x, &y);
+        assert_eq!(b_reads, !switched, "{point}");
+        assert_eq!(fs::read(s.path("d.json")).unwrap() == old_entity, !switched);
+        let listed: Value = read_json(&s.path("d.json"));
+        for a in listed["attachments"].as_array().unwrap() {
+            let id = a["id"].as_str().unwrap();
+            assert!(s.path(&format!("d.json.{id}.ehrat")).exists(), "{point}");
+        }
+        // The next run finishes the job and removes every leftover: only
+        // the listed sidecars remain, no temporary file.
+        ok(&mut s.ks("A"), &rekey_args("B"));
+        let listed: Value = read_json(&s.path("d.json"));
+        let ids: Vec<&str> = listed["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
+        let now = sidecars(&s, "d.json");
+        assert_eq!(now.len(), 2, "{point}: {now:?}");
+        for c in &now {
+            assert!(ids.iter().any(|id| c.to_string_lossy().contains(id)));
+            assert!(!old.contains(c));
+        }
+        assert!(temp_files(&s).is_empty(), "{point}: {:?}", temp_files(&s));
+        assert!(reads_whole(&s, "A", &x, &y));
+        assert!(!reads_whole(&s, "B", &x, &y));
+    }
+}
+
+#[test]
+fn rekey_of_a_damaged_sidecar_fails_and_changes_nothing() {
+    let s = Sandbox::new();
+    let (x, y) = (data(2 * CHUNK, 5), data(2 * CHUNK + 1, 6));
+    let cars = encrypt(&s, "d.json", &[("x", &x), ("y", &y)]);
+    let before = fs::read(s.path("d.json")).unwrap();
+    let mut m = fs::read(&cars[1]).unwrap();
+    let at = m.len() - 20;
+    m[at] ^= 1;
+    fs::write(&cars[1], &m).unwrap();
+    let e = fails(&mut s.ks("A"), &rekey_args("B"), 5);
+    assert!(stderr(&e).contains(".ehrat"), "{}", stderr(&e));
+    assert_eq!(fs::read(s.path("d.json")).unwrap(), before);
+    assert_eq!(sidecars(&s, "d.json"), cars);
+    assert!(temp_files(&s).is_empty(), "{:?}", temp_files(&s));
+}
+
+#[test]
+fn decrypt_out_dir_restores_attachments_beside_the_record() {
+    let s = Sandbox::new();
+    let (x, y) = (data(2 * CHUNK + 3, 7), data(0, 8));
+    encrypt(&s, "d.json", &[("scan.pdf", &x), ("empty.bin", &y)]);
+    let decrypt = |force: bool| {
+        let mut args = vec![
+            "entity",
+            "decrypt",
+            "--as",
+            "B",
+            "d.json",
+            "--out-dir",
+            "out",
+        ];
+        if force {
+            args.push("--force");
+        }
+        s.ks("B").args(&args).output().unwrap()
+    };
+    let out = decrypt(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read(s.path("out/scan.pdf")).unwrap(), x);
+    assert_eq!(fs::read(s.path("out/empty.bin")).unwrap(), y);
+    assert!(s.path("out/d.json").exists());
+    assert_eq!(mode(&s.path("out/scan.pdf")) & 0o777, 0o600);
+    // Into a directory where a name is taken: refused (exit 7), nothing
+    // written; --force replaces.
+    fs::remove_file(s.path("out/d.json")).unwrap();
+    fs::write(s.path("out/scan.pdf"), b"mine").unwrap();
+    let out = decrypt(false);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(stderr(&out).contains("scan.pdf"), "{}", stderr(&out));
+    assert!(!s.path("out/d.json").exists());
+    assert_eq!(fs::read(s.path("out/scan.pdf")).unwrap(), b"mine");
+    let out = decrypt(true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read(s.path("out/scan.pdf")).unwrap(), x);
+
+    // Two records whose attachments share a name, into one directory:
+    // refused even with --force (one would silently replace the other).
+    encrypt(&s, "e.json", &[("scan.pdf", &y)]);
+    let out = s
+        .ks("B")
+        .args([
+            "entity",
+            "decrypt",
+            "--as",
+            "B",
+            "d.json",
+            "e.json",
+            "--out-dir",
+            "two",
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(!s.path("two").exists());
+
+    // A damaged sidecar: exit 5, no directory.
+    let car = sidecars(&s, "e.json").remove(0);
+    let mut m = fs::read(&car).unwrap();
+    let last = m.len() - 1;
+    m[last] ^= 1;
+    fs::write(&car, &m).unwrap();
+    fails(
+        &mut s.ks("B"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "B",
+            "e.json",
+            "--out-dir",
+            "bad",
+        ],
+        5,
+    );
+    assert!(!s.path("bad").exists());
+}
+
+#[test]
+fn backup_restore_and_emergency_carry_attachments() {
+    let s = Sandbox::new();
+    let (x, y) = (data(3 * CHUNK + 1, 9), data(10, 10));
+    encrypt(&s, "d.json", &[("scan.pdf", &x), ("notes.txt", &y)]);
+    let out = ok(
         &mut s.ks("A"),
         &[
-            "delegation",
-            "revoke",
-            "--as",
+            "backup", "create", "--as", "A", "d.json", "-o", "bk", "--qr", "card.png", "--json",
+        ],
+    );
+    let report = json(&out);
+    let objects = report["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 3, "{report}");
+    let record = objects[0]["id"].as_str().unwrap();
+    for o in &objects[1..] {
+        assert_eq!(o["attachmentOf"], record, "{report}");
+    }
+    // The bucket shows no attachment name and no plaintext.
+    for e in fs::read_dir(s.path("bk/objects")).unwrap() {
+        let p = e.unwrap().path();
+        assert!(!p.to_string_lossy().contains("scan"));
+    }
+    let manifest = fs::read_to_string(s.path("bk/manifest.json")).unwrap();
+    assert!(!manifest.contains("scan.pdf"));
+
+    ok(
+        &mut s.ks("A"),
+        &[
+            "backup",
+            "restore",
+            "--qr",
+            "card.png",
+            "bk",
+            "--out-dir",
+            "restored",
+        ],
+    );
+    ok(
+        &mut s.ks("B"),
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bk",
+            "--signer",
             "A",
-            "--from",
+            "--as",
             "B",
-            "--rekey",
-            "d.json",
+            "--out-dir",
+            "em",
+        ],
+    );
+    for dir in ["restored", "em"] {
+        assert_eq!(
+            fs::read(s.path(&format!("{dir}/scan.pdf"))).unwrap(),
+            x,
+            "{dir}"
+        );
+        assert_eq!(
+            fs::read(s.path(&format!("{dir}/notes.txt"))).unwrap(),
+            y,
+            "{dir}"
+        );
+        let rec: Value = read_json(&s.path(&format!("{dir}/d.json")));
+        assert_eq!(rec["title"], "scan", "{dir}");
+    }
+    // Re-encryption into entities does not carry them yet: refused, nothing written.
+    let e = fails(
+        &mut s.ks("B"),
+        &[
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bk",
+            "--signer",
+            "A",
+            "--as",
+            "B",
+            "--reencrypt-as",
+            "B",
+            "--kind",
+            "form",
+            "--out-dir",
+            "enc",
         ],
         7,
     );
     assert!(stderr(&e).contains("attachments"), "{}", stderr(&e));
-    assert_eq!(stamp(&cars[0]), before);
+    assert!(!s.path("enc").exists());
+}
+
+#[test]
+fn encrypting_over_an_entity_with_attachments_removes_its_sidecars() {
+    let s = Sandbox::new();
+    let old = encrypt(&s, "d.json", &[("x", &data(10, 1)), ("y", &data(10, 2))]);
+    let f = s.write("z.src", data(CHUNK + 1, 3));
+    let z = format!("z={}", f.display());
+    ok(
+        &mut s.ks("A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "form",
+            "--attach",
+            &z,
+            "d.json.plain",
+            "-o",
+            "d.json",
+            "--force",
+        ],
+    );
+    let now = sidecars(&s, "d.json");
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(!old.contains(&now[0]));
+    assert_eq!(get(&s, "A", "d.json", "z").stdout, data(CHUNK + 1, 3));
 }

@@ -46,9 +46,14 @@ pub struct ObjectName {
     /// The entity kind when the input was an ehrcrypt entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// For an attachment of an entity that was backed up (issue 13): the
+    /// object id of its record. Absent in buckets without attachments,
+    /// so older buckets read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<String>,
     /// When the input was an entity: what re-encrypting it keeps (clear
     /// fields, secret id, parent link). Sealed like the names; absent in
-    /// backups made before ehrcrypt 0.2 (FORMAT.md §6).
+    /// backups made before ehrcrypt 0.2 (FORMAT.md §9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<crate::entity::Preserved>,
 }
@@ -477,12 +482,14 @@ mod tests {
                 id: objects[0].id.clone(),
                 name: "a.json".into(),
                 kind: None,
+                attachment_of: None,
                 entity: None,
             },
             ObjectName {
                 id: objects[1].id.clone(),
                 name: "b.json".into(),
                 kind: Some("contact".into()),
+                attachment_of: None,
                 entity: Some(crate::entity::Preserved {
                     clear: vec!["name.family".into()],
                     secret_id: "s".into(),

@@ -150,9 +150,35 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Unique restorable names (case-insensitively) for the objects of one
+/// bucket: records from their file names, attachments from theirs.
+#[derive(Default)]
+struct Namer {
+    seen: HashSet<String>,
+}
+
+impl Namer {
+    fn name(&mut self, raw: &str) -> String {
+        let base = manifest::sanitise_name(raw);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.seen.insert(name.to_ascii_lowercase()) {
+            let (stem, ext) = match base.rfind('.') {
+                Some(i) if i > 0 => (&base[..i], &base[i..]),
+                _ => (base.as_str(), ""),
+            };
+            name = format!(
+                "{}-{n}{ext}",
+                &stem[..stem.len().min(manifest::MAX_NAME - 24)]
+            );
+            n += 1;
+        }
+        name
+    }
+}
+
 /// Unique restorable names for `paths`, from their file names.
-fn object_names(paths: &[PathBuf]) -> Vec<String> {
-    let mut seen = HashSet::new();
+fn object_names(paths: &[PathBuf], namer: &mut Namer) -> Vec<String> {
     paths
         .iter()
         .map(|p| {
@@ -160,23 +186,18 @@ fn object_names(paths: &[PathBuf]) -> Vec<String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let base = manifest::sanitise_name(&raw);
-            let mut name = base.clone();
-            let mut n = 2;
-            while !seen.insert(name.to_ascii_lowercase()) {
-                let (stem, ext) = match base.rfind('.') {
-                    Some(i) if i > 0 => (&base[..i], &base[i..]),
-                    _ => (base.as_str(), ""),
-                };
-                name = format!(
-                    "{}-{n}{ext}",
-                    &stem[..stem.len().min(manifest::MAX_NAME - 24)]
-                );
-                n += 1;
-            }
-            name
+            namer.name(&raw)
         })
         .collect()
+}
+
+/// The attachments of an entity input (issue 13), each carried into the
+/// bucket as an object of its own, streamed from its sidecar.
+pub struct Attached {
+    entity: Entity,
+    key: SymmetricKey,
+    file: PathBuf,
+    list: Vec<(String, entity::attachment::Attachment)>,
 }
 
 /// One input, ready to be encrypted.
@@ -186,6 +207,8 @@ pub enum Loaded {
         bytes: Zeroizing<Vec<u8>>,
         /// The entity kind when the input was an entity.
         kind: Option<EntityKind>,
+        /// Its attachments, if it has any.
+        attached: Option<Box<Attached>>,
         /// What re-encryption keeps, when the input was an entity.
         entity: Option<Box<EntityFacts>>,
     },
@@ -226,16 +249,21 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
     let value: Value = crate::format::parse_strict(&bytes, &source, "record")?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
-        if e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
-            // A backup holds what it can restore: leaving the attachments
-            // behind silently would lose them.
-            return Err(Error::refused(format!(
-                "{source}: entity {} has attachments, which backups do not carry yet",
-                e.id_text()
-            ))
-            .hint("back up the record and its decrypted attachments as plain files"));
-        }
         let plain = entity::decrypt_bytes(session, me, &e, &source)?;
+        // The list was authenticated with the record just opened.
+        let attached = match e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
+            false => None,
+            true => {
+                let key = e.entity_key(session, me, &source)?;
+                let list = e.attachments(&key, &source)?;
+                Some(Box::new(Attached {
+                    entity: e.clone(),
+                    key,
+                    file: path.to_path_buf(),
+                    list,
+                }))
+            }
+        };
         let facts = EntityFacts {
             id: e.id_text(),
             preserved: entity::Preserved {
@@ -252,12 +280,14 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
         return Ok(Loaded::Memory {
             bytes: plain,
             kind: Some(facts.envelope.kind),
+            attached,
             entity: Some(Box::new(facts)),
         });
     }
     Ok(Loaded::Memory {
         bytes,
         kind: None,
+        attached: None,
         entity: None,
     })
 }
@@ -275,17 +305,17 @@ pub struct EntityFacts {
 
 /// Keeps a child's link to its patient when the patient is backed up too
 /// and the child's link authenticates under that patient's secret id (the
-/// sealed parent id alone could be a claim). Returns the ids of children
-/// whose parent is not in the backup: re-encrypted, they stand alone.
-fn link_parents(facts: &mut [Option<Box<EntityFacts>>]) -> Vec<String> {
+/// sealed parent id alone could be a claim). `facts` are (index of the
+/// object name, facts). Returns the ids of children whose parent is not in
+/// the backup: re-encrypted, they stand alone.
+fn link_parents(facts: &mut [(usize, Box<EntityFacts>)]) -> Vec<String> {
     let patients: Vec<(String, String)> = facts
         .iter()
-        .flatten()
-        .filter(|f| f.envelope.kind == EntityKind::Patient)
-        .map(|f| (f.id.clone(), f.preserved.secret_id.clone()))
+        .filter(|(_, f)| f.envelope.kind == EntityKind::Patient)
+        .map(|(_, f)| (f.id.clone(), f.preserved.secret_id.clone()))
         .collect();
     let mut unlinked = Vec::new();
-    for f in facts.iter_mut().flatten() {
+    for (_, f) in facts.iter_mut() {
         let Some(pid) = &f.parent_id else { continue };
         let parent = patients
             .iter()
@@ -486,25 +516,31 @@ fn encrypt_inputs(
         written: Vec::new(),
         unlinked: Vec::new(),
     };
-    let mut facts = Vec::with_capacity(paths.len());
-    for (path, name) in paths.iter().zip(object_names(paths)) {
+    let mut facts = Vec::new();
+    let mut namer = Namer::default();
+    let names = object_names(paths, &mut namer);
+    for (path, name) in paths.iter().zip(names) {
         let source = path.display().to_string();
         let loaded = load_input(session, me, path)?;
         let (oid, _) = random_hex16();
         let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
         let mut file = create_file(&dest, false)?;
+        let mut attachments = None;
+        let mut entity_facts = None;
         let (info, kind) = match loaded {
             Loaded::Memory {
                 bytes,
                 kind,
+                attached,
                 entity,
             } => {
-                facts.push(entity);
+                entity_facts = entity;
                 let mut input = &bytes[..];
                 let info = stream::encrypt(
                     z, backup_id, &oid, chunk_size, &mut input, &mut file, progress,
                 )
                 .map_err(|e| stream_error(e, &source))?;
+                attachments = attached;
                 (info, kind)
             }
             Loaded::Stream(f) => {
@@ -520,7 +556,6 @@ fn encrypt_inputs(
                     ))
                     .hint("decrypt it first with `ehrcrypt entity decrypt`, then back up the record"));
                 }
-                facts.push(None);
                 (info, None)
             }
         };
@@ -536,6 +571,70 @@ fn encrypt_inputs(
             id: oid.clone(),
             name: name.clone(),
             kind: kind.clone(),
+            attachment_of: None,
+            entity: None,
+        });
+        if let Some(f) = entity_facts {
+            facts.push((out.names.len() - 1, f));
+        }
+        out.reports.push(ObjectReport {
+            id: oid.clone(),
+            name,
+            size: info.size,
+            plaintext_size: info.plaintext_size,
+            kind,
+            attachment_of: None,
+        });
+        if let Some(a) = attachments {
+            encrypt_attachments(
+                &a, &oid, z, backup_id, chunk_size, dir, &mut namer, &mut out, progress,
+            )?;
+        }
+    }
+    out.unlinked = link_parents(&mut facts);
+    for (i, f) in facts {
+        out.names[i].entity = Some(f.preserved);
+    }
+    Ok(out)
+}
+
+/// Each attachment of the record backed up as object `record`: streamed
+/// from its sidecar (authenticated chunk by chunk) into an object of its
+/// own, named after the attachment, bound to the bucket like every object.
+#[allow(clippy::too_many_arguments)]
+fn encrypt_attachments(
+    a: &Attached,
+    record: &str,
+    z: &SymmetricKey,
+    backup_id: &[u8; 16],
+    chunk_size: usize,
+    dir: &Path,
+    namer: &mut Namer,
+    out: &mut Encrypted,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    for (raw, att) in &a.list {
+        let (oid, _) = random_hex16();
+        let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
+        let mut file = create_file(&dest, false)?;
+        out.written.push(dest);
+        let what = format!("{} attachment {raw:?}", a.file.display());
+        let info = a.entity.attachment_reader(&a.key, &a.file, att, |r| {
+            stream::encrypt(z, backup_id, &oid, chunk_size, r, &mut file, progress)
+                .map_err(|e| stream_error(e, &what))
+        })?;
+        let name = namer.name(raw);
+        out.entries.push(ObjectEntry {
+            id: oid.clone(),
+            size: info.size,
+            chunks: info.chunks,
+            sha256: hex(&info.sha256),
+        });
+        out.names.push(ObjectName {
+            id: oid.clone(),
+            name: name.clone(),
+            kind: None,
+            attachment_of: Some(record.to_string()),
             entity: None,
         });
         out.reports.push(ObjectReport {
@@ -543,14 +642,11 @@ fn encrypt_inputs(
             name,
             size: info.size,
             plaintext_size: info.plaintext_size,
-            kind,
+            kind: None,
+            attachment_of: Some(record.to_string()),
         });
     }
-    out.unlinked = link_parents(&mut facts);
-    for (name, f) in out.names.iter_mut().zip(facts) {
-        name.entity = f.map(|f| f.preserved);
-    }
-    Ok(out)
+    Ok(())
 }
 
 // ---------------------------------------------------------------- create
@@ -579,6 +675,9 @@ pub struct ObjectReport {
     pub plaintext_size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// An attachment: the object id of its record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<String>,
 }
 
 pub struct Created {
@@ -1286,9 +1385,19 @@ impl Opened {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
         let mut jobs = self.jobs();
+        if matches!(mode, OutputMode::Transform(_)) {
+            if let Some(j) = jobs.iter().find(|j| j.name.attachment_of.is_some()) {
+                return Err(Error::refused(format!(
+                    "the backup carries attachments ({} is one), which --reencrypt-as does not re-encrypt yet; nothing was written",
+                    j.name.name
+                ))
+                .hint("decrypt without --reencrypt-as, then encrypt the records with their attachments (`entity encrypt --attach`)"));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for j in &mut jobs {
-            if let Some(name) = j.rel.file_name() {
+            // An attachment keeps its name as it is (it is no record).
+            if let Some(name) = j.rel.file_name().filter(|_| j.name.attachment_of.is_none()) {
                 let renamed = match mode {
                     OutputMode::Plain => crate::format::names::decrypted(name),
                     OutputMode::Transform(_) => crate::format::names::encrypted(name),
@@ -1651,7 +1760,7 @@ mod tests {
             .iter()
             .map(PathBuf::from)
             .collect();
-        let names = object_names(&paths);
+        let names = object_names(&paths, &mut Namer::default());
         assert_eq!(names, ["x.json", "x-2.json", "X-3.json", "hidden.json"]);
         assert!(names.iter().all(|n| manifest::valid_name(n)));
     }

@@ -514,7 +514,7 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     // and the locked rewrite adds a delegate they do not cover: nothing is
     // written then, and the keys are prepared again from the file as it is.
     let mut attempts = 0;
-    let (grants, reports) = loop {
+    let done = loop {
         let grants = if a.rekey {
             let remaining = inputs
                 .par_iter()
@@ -536,18 +536,22 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
             }
             let source = file.source().to_string();
             let e = file.entity_mut();
+            let file = (path.as_os_str() != "-").then_some(path);
             let outcome =
-                delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), &source)?;
+                delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), file, &source)?;
             let changed = outcome.changed();
             Ok((changed, Report::new(path, e, changed, outcome)))
         });
         attempts += 1;
         match done {
             Err(e) if delegation::is_unprepared(&e) && attempts < 5 => continue,
-            Err(e) => return Err(e),
-            Ok(reports) => break (grants, reports),
+            Err(e) => break Err(e),
+            Ok(reports) => break Ok((grants, reports)),
         }
     };
+    // After the switch (or a failure): the sidecars no entity lists go.
+    ehrcrypt::entity::attachment::remove_unlisted(&inputs);
+    let (grants, reports) = done?;
     if let Some(g) = &grants {
         warn_unverified(env, g);
     }

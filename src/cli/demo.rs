@@ -557,6 +557,46 @@ fn more_steps(d: &mut Demo) -> Result<()> {
     )?;
 
     d.section(
+        "An X-ray travels beside its report",
+        "Large files are attachments: streamed into a sidecar beside the entity, under a\nkey derived from the entity key, their names sealed. Sharing never touches them;\n--out-dir restores them beside the record.",
+    )?;
+    d.write(
+        "xray-report.json",
+        r#"{"id": "xray-1", "title": "Chest X-ray", "finding": "no consolidation"}"#,
+    )?;
+    d.write("chest-xray.png", "(the image's bytes)")?;
+    d.run(
+        "alice",
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "dr-alice",
+            "--kind",
+            "form",
+            "--share-with",
+            "dr-bob",
+            "--attach",
+            "chest-xray.png",
+            "xray-report.json",
+            "-o",
+            "xray-report.enc.json",
+        ],
+    )?;
+    d.run(
+        "bob",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-bob",
+            "--out-dir",
+            "xray-restored",
+            "xray-report.enc.json",
+        ],
+    )?;
+
+    d.section(
         "John Keats backs up his records to a bucket and a signed QR card",
         "R2D Backup: a fresh key encrypts the records; the card holds that key and\nJohn's RSA-PSS signature over it and over the bucket's manifest.",
     )?;

@@ -27,7 +27,7 @@ pub enum EntityCommand {
     Encrypt(EncryptArgs),
     /// Decrypt entities back into the original JSON records
     #[command(
-        after_help = "Examples:\n  ehrcrypt entity decrypt --as bob keats.enc.json\n  ehrcrypt entity decrypt --as bob records/ --out-dir plain/   # keats.enc.json -> keats.json"
+        after_help = "Examples:\n  ehrcrypt entity decrypt --as bob keats.enc.json\n  ehrcrypt entity decrypt --as bob records/ --out-dir plain/   # keats.enc.json -> keats.json, attachments beside it under their names\n  ehrcrypt entity decrypt --as bob --attachment scan.pdf scan.enc.json -o scan.pdf"
     )]
     Decrypt(DecryptArgs),
     /// List the entities in DIR… linked to a patient (via its secret id)
@@ -242,20 +242,28 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
     let batch = a.output.batch(Mode::Private)?;
-    files::process_all(
+    // --out-dir: attachments are restored beside their records.
+    let taken = std::sync::Mutex::new(dests.iter().cloned().collect());
+    files::process_all_with(
         env,
         "decrypting",
         &inputs,
         &dests,
         batch,
         Mode::Private,
-        |input| {
+        |input, batch| {
             let source = ehrcrypt::error::display_path(input);
             let file = atomic_file::read(input)?;
+            let attachments = match &a.output.out_dir {
+                Some(dir) => entity::attachment::stage_restore(
+                    &session, &a.me, &file, input, dir, batch, &taken, &source,
+                )?,
+                None => Vec::new(),
+            };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
             let bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
-            Ok((Some(bytes), ()))
+            Ok((Some(bytes), attachments, ()))
         },
     )?;
     print_written(env, &inputs, &dests);
@@ -415,6 +423,8 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
         }
         return Err(e);
     }
+    // --force over an entity with attachments: its sidecars go.
+    entity::attachment::remove_unlisted(std::slice::from_ref(&out));
     env.out.note(format!(
         "encrypted {} with {} attachment(s) as {}",
         out.display(),

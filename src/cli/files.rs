@@ -10,7 +10,7 @@ use clap::Args;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite};
+use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite, Staged};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
 use ehrcrypt::{Error, Result};
@@ -198,9 +198,26 @@ pub fn process_all<T: Emit, R: Send>(
     what: &str,
     inputs: &[PathBuf],
     dests: &[PathBuf],
-    mut batch: Batch,
+    batch: Batch,
     mode: Mode,
     work: impl Fn(&Path) -> Result<(Option<T>, R)> + Sync,
+) -> Result<Vec<R>> {
+    process_all_with(env, what, inputs, dests, batch, mode, |input, _| {
+        work(input).map(|(out, r)| (out, Vec::new(), r))
+    })
+}
+
+/// [`process_all`] where `work` may also stage outputs of its own into the
+/// batch (the attachments `entity decrypt --out-dir` restores beside a
+/// record): they are committed with the rest, or not at all.
+pub fn process_all_with<T: Emit, R: Send>(
+    env: &Env,
+    what: &str,
+    inputs: &[PathBuf],
+    dests: &[PathBuf],
+    mut batch: Batch,
+    mode: Mode,
+    work: impl Fn(&Path, &Batch) -> Result<(Option<T>, Vec<Staged>, R)> + Sync,
 ) -> Result<Vec<R>> {
     let started = std::time::Instant::now();
     let pb = env.out.progress(inputs.len() as u64, what);
@@ -210,13 +227,10 @@ pub fn process_all<T: Emit, R: Send>(
         .par_iter()
         .zip(dests.par_iter())
         .map(|(input, dest)| {
-            let (output, report) = work(input)?;
-            let staged = match output {
-                Some(out) => {
-                    Some(batch.stage_with(dest, keep_private(dest, mode), |w| out.emit(w))?)
-                }
-                None => None,
-            };
+            let (output, mut staged, report) = work(input, &batch)?;
+            if let Some(out) = output {
+                staged.push(batch.stage_with(dest, keep_private(dest, mode), |w| out.emit(w))?);
+            }
             pb.inc(1);
             Ok((staged, report))
         })
@@ -231,7 +245,7 @@ pub fn process_all<T: Emit, R: Send>(
     })?;
     let mut reports = Vec::with_capacity(done.len());
     for (staged, report) in done {
-        if let Some(s) = staged {
+        for s in staged {
             batch.push(s);
         }
         reports.push(report);

@@ -10,8 +10,13 @@
 //! sealed in `attachmentNames`, so no original file name shows. Share,
 //! revoke and list never open a sidecar.
 
-use std::io::{Read, Write};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use zeroize::Zeroizing;
 
 use serde::{Deserialize, Serialize};
 
@@ -276,4 +281,361 @@ impl Entity {
         }
         Ok(())
     }
+}
+
+/// Test hook of the crash tests (tests/attachments.rs): when the
+/// environment variable `EHRCRYPT_TEST_KILL_AT` names `point`, the process
+/// kills itself with SIGKILL there, as a crash or a power loss would stop
+/// it (no destructor runs, temporary files stay). Points: `rekey-sidecar`
+/// (the first new sidecar of a rekey renamed into place), `rekey-written`
+/// (all of them, before the entity is switched), `rekey-switched` (the
+/// entity switched, before the old sidecars are removed).
+pub fn crash_point(point: &str) {
+    #[cfg(unix)]
+    if std::env::var_os("EHRCRYPT_TEST_KILL_AT").is_some_and(|v| v == point) {
+        // SAFETY: sends a signal to this process; nothing is borrowed.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = point;
+}
+
+/// A piece of plaintext handed from the thread that decrypts an old
+/// sidecar to the one that encrypts the new one; `End` only once the old
+/// stream authenticated whole (digest included).
+enum Piece {
+    Data(Zeroizing<Vec<u8>>),
+    End,
+}
+
+/// Plaintext pieces in flight between the two threads of a re-encryption:
+/// with the stream's own batches (about 1 MiB), memory stays bounded.
+const PIECES_IN_FLIGHT: usize = 2;
+
+struct ToChannel {
+    tx: SyncSender<Piece>,
+    /// The reading side stopped (the new sidecar could not be written).
+    closed: bool,
+}
+
+impl Write for ToChannel {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self
+            .tx
+            .send(Piece::Data(Zeroizing::new(buf.to_vec())))
+            .is_err()
+        {
+            self.closed = true;
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the new sidecar stopped being written",
+            ));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+struct FromChannel {
+    rx: Receiver<Piece>,
+    cur: Zeroizing<Vec<u8>>,
+    pos: usize,
+    done: bool,
+}
+
+impl Read for FromChannel {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.cur.len() {
+                let n = out.len().min(self.cur.len() - self.pos);
+                out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Piece::Data(v)) => {
+                    self.cur = v;
+                    self.pos = 0;
+                }
+                Ok(Piece::End) => self.done = true,
+                // Never a short end: a stream that stopped before it
+                // authenticated must not become a complete new sidecar.
+                Err(_) => {
+                    return Err(io::Error::other(
+                        "the old sidecar stopped before it authenticated",
+                    ))
+                }
+            }
+        }
+    }
+}
+
+impl Entity {
+    /// Runs [`Entity::read_attachment`] on a helper thread, its plaintext
+    /// handed through a bounded channel to `consume`, which reads it here
+    /// (so any writer, `Send` or not, can receive it). `consume` sees the
+    /// end of its input only once the whole stream authenticated; if it
+    /// did not, the read fails instead.
+    pub fn attachment_reader<T>(
+        &self,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        att: &Attachment,
+        consume: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
+        let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
+        std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                let mut w = ToChannel { tx, closed: false };
+                let read = self
+                    .read_attachment(key, entity_file, att, &mut w)
+                    .and_then(|()| {
+                        w.tx.send(Piece::End)
+                            .map_err(|_| Error::internal("attachment copy stopped"))
+                    });
+                (read, w.closed)
+            });
+            let mut r = FromChannel {
+                rx,
+                cur: Zeroizing::new(Vec::new()),
+                pos: 0,
+                done: false,
+            };
+            let consumed = consume(&mut r);
+            drop(r);
+            let (read, closed) = reader
+                .join()
+                .map_err(|_| Error::internal("attachment reader panicked"))?;
+            match (read, consumed) {
+                // The consuming side failed first: its error says why.
+                (Err(_), Err(c)) if closed => Err(c),
+                (Err(r), _) => Err(r),
+                (Ok(()), c) => c,
+            }
+        })
+    }
+
+    /// Re-encrypts attachment `att` from `old` (this entity's key) to
+    /// `new`, streamed (bounded memory), into a new sidecar with a new id,
+    /// complete and synced when this returns. The old one is untouched.
+    fn reencrypt_attachment(
+        &self,
+        old: &SymmetricKey,
+        new: &SymmetricKey,
+        entity_file: &Path,
+        att: &Attachment,
+    ) -> Result<Attachment> {
+        self.attachment_reader(old, entity_file, att, |r| {
+            self.write_attachment(new, entity_file, r)
+        })
+    }
+
+    /// Streams attachment `att` into `out` (any writer), each chunk
+    /// authenticated before it is written.
+    pub fn copy_attachment(
+        &self,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        att: &Attachment,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        self.attachment_reader(key, entity_file, att, |r| {
+            std::io::copy(r, out)
+                .map(|_| ())
+                .map_err(|e| Error::io(&sidecar_path(entity_file, &att.id), "copy", e))
+        })
+    }
+
+    /// `entity decrypt --out-dir DIR`: stages into `batch` every
+    /// attachment of this entity (opened with `key`; the record must have
+    /// been opened, which authenticates the list) as `DIR/NAME`, streamed.
+    /// A name that is not a plain file name (a path separator, `.` or
+    /// `..`, a control character: a co-delegate could have sealed any) is
+    /// refused, exit 5; so is a second output of the same name in this run
+    /// (`taken`, which holds the records' own outputs), exit 7. An existing
+    /// file is the batch's to refuse (unless `--force`).
+    pub fn stage_attachments(
+        &self,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        dir: &Path,
+        batch: &crate::store::atomic_file::Batch,
+        taken: &std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+        source: &str,
+    ) -> Result<Vec<crate::store::atomic_file::Staged>> {
+        let mut staged = Vec::new();
+        for (name, att) in self.attachments(key, source)? {
+            check_name(&name).map_err(|_| {
+                Error::integrity(format!(
+                    "{source}: attachment name {name:?} is not a plain file name; nothing was written"
+                ))
+                .hint("decrypt it under a name of your choice with --attachment NAME -o FILE")
+            })?;
+            let dest = dir.join(&name);
+            let fresh = taken
+                .lock()
+                .map_err(|_| Error::internal("output names lock"))?
+                .insert(dest.clone());
+            if !fresh {
+                return Err(Error::refused(format!(
+                    "{}: two outputs of this run would have this name (attachment {name:?} of {source})",
+                    dest.display()
+                ))
+                .hint("decrypt the entities into different directories"));
+            }
+            let mut failed = None;
+            let s = batch.stage_with(&dest, crate::store::Mode::Private, |w| {
+                self.copy_attachment(key, entity_file, &att, w)
+                    .map_err(|e| {
+                        let io = std::io::Error::other(e.message().to_string());
+                        failed = Some(e);
+                        io
+                    })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            staged.push(s?);
+        }
+        Ok(staged)
+    }
+
+    /// For a rekey (`delegation revoke --rekey`): re-encrypts every
+    /// attachment from `old`, this entity's key, to `new`, each into a new
+    /// sidecar (a new id, so old and new never share a name) written to a
+    /// temporary file, synced and renamed into place, then lists the new
+    /// ones (call before `seal_self` under `new`). The old sidecars stay
+    /// until the entity file is switched; [`remove_unlisted`] removes them
+    /// after. If anything fails, the new sidecars made are removed.
+    pub fn rekey_attachments(
+        &mut self,
+        old: &SymmetricKey,
+        new: &SymmetricKey,
+        entity_file: &Path,
+        source: &str,
+    ) -> Result<()> {
+        let list = self.attachments(old, source)?;
+        if list.is_empty() {
+            return Ok(());
+        }
+        let mut fresh = Vec::with_capacity(list.len());
+        for (name, att) in list {
+            match self.reencrypt_attachment(old, new, entity_file, &att) {
+                Ok(a) => fresh.push((name, a)),
+                Err(e) => {
+                    for (_, a) in &fresh {
+                        let _ = std::fs::remove_file(sidecar_path(entity_file, &a.id));
+                    }
+                    return Err(e);
+                }
+            }
+            crash_point("rekey-sidecar");
+        }
+        crash_point("rekey-written");
+        self.set_attachments(new, fresh)
+    }
+}
+
+/// `entity decrypt --out-dir DIR` of the entity file `entity_file` (read
+/// as `bytes`): its attachments, if any, staged into `batch` as `DIR/NAME`
+/// ([`Entity::stage_attachments`]), opened as `me`.
+#[allow(clippy::too_many_arguments)]
+pub fn stage_restore(
+    session: &crate::session::Session,
+    me: &crate::owner::OwnerId,
+    bytes: &[u8],
+    entity_file: &Path,
+    dir: &Path,
+    batch: &crate::store::atomic_file::Batch,
+    taken: &std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    source: &str,
+) -> Result<Vec<crate::store::atomic_file::Staged>> {
+    // Most records have none: no second parse for them.
+    if memchr::memmem::find(bytes, b"\"attachments\"").is_none() {
+        return Ok(Vec::new());
+    }
+    let e = Entity::from_slice(bytes, source)?;
+    if e.v2.as_ref().is_none_or(|m| m.attachments.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let key = e.entity_key(session, me, source)?;
+    // The list is authenticated with the record.
+    e.open_self(&key, source)?;
+    e.stage_attachments(&key, entity_file, dir, batch, taken, source)
+}
+
+/// The attachment id in a sidecar name `ENTITY.<32 hex>.ehrat`, with the
+/// entity file's name.
+fn parse_sidecar_name(name: &str) -> Option<(&str, [u8; 16])> {
+    let stem = name.strip_suffix(".ehrat")?;
+    let (entity, id) = stem.rsplit_once('.')?;
+    if entity.is_empty() || id.len() != 32 || id.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    Some((entity, crate::crypto::unhex::<16>(id)?))
+}
+
+/// Removes the sidecars beside each of `entity_files` that its entity does
+/// not list: an old version's after a rekey switched the entity, and what
+/// a rekey killed before the switch left. Each entity that has such files
+/// is locked as [`crate::store::Store::update`] locks it while its list is
+/// compared, so a rekey in progress is never disturbed. Best effort (an
+/// entity that cannot be read keeps every sidecar); one directory listing
+/// per directory. Returns what was removed.
+pub fn remove_unlisted(entity_files: &[PathBuf]) -> Vec<PathBuf> {
+    crash_point("rekey-switched");
+    let mut dirs: BTreeMap<PathBuf, BTreeMap<OsString, Vec<[u8; 16]>>> = BTreeMap::new();
+    let mut removed = Vec::new();
+    for file in entity_files {
+        let Some(name) = file.file_name().filter(|_| file.as_os_str() != "-") else {
+            continue;
+        };
+        let dir = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let cars = dirs.entry(dir.clone()).or_insert_with(|| {
+            let mut m: BTreeMap<OsString, Vec<[u8; 16]>> = BTreeMap::new();
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let n = entry.file_name();
+                if let Some((entity, id)) = parse_sidecar_name(&n.to_string_lossy()) {
+                    m.entry(OsString::from(entity)).or_default().push(id);
+                }
+            }
+            m
+        });
+        let Some(ids) = cars.get(name) else {
+            continue;
+        };
+        let Ok(lock) = crate::store::local::Locked::acquire(file) else {
+            continue;
+        };
+        let Ok(bytes) = lock.read() else {
+            continue;
+        };
+        let Ok(entity) = Entity::from_slice(&bytes, &crate::error::display_path(file)) else {
+            continue;
+        };
+        let listed: Vec<[u8; 16]> = entity
+            .v2
+            .as_ref()
+            .map(|m| m.attachments.iter().map(|a| a.id).collect())
+            .unwrap_or_default();
+        for id in ids.iter().filter(|id| !listed.contains(id)) {
+            let p = sidecar_path(file, id);
+            if std::fs::remove_file(&p).is_ok() {
+                removed.push(p);
+            }
+        }
+        drop(lock);
+    }
+    removed
 }
