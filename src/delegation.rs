@@ -34,6 +34,7 @@ use crate::entity::{Delegations, Entity, EntityKind, Role};
 use crate::error::{Error, Result};
 use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
+use crate::store::Location;
 
 /// The exchange key {me→delegate} that new entries are wrapped under.
 struct Grant {
@@ -745,6 +746,11 @@ impl EntityFile {
         Self::parse(crate::atomic_file::read(path)?, source)
     }
 
+    /// Reads and parses the entity at `loc` (a file, stdin, an object).
+    pub fn open(loc: &Location) -> Result<Self> {
+        Self::parse(crate::store::read(loc)?, loc.to_string())
+    }
+
     /// Parses an entity file's bytes; `source` names it in messages.
     pub fn parse(bytes: Vec<u8>, source: String) -> Result<Self> {
         let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
@@ -896,35 +902,35 @@ impl<'de> Deserialize<'de> for SelfText<'de> {
 }
 
 /// The access list of an entity file, read without decrypting anything.
-pub fn read_access_list(path: &Path) -> Result<AccessList> {
-    EntityFile::read(path).map(|f| access_list(f.entity()))
+pub fn read_access_list(path: &Location) -> Result<AccessList> {
+    EntityFile::open(path).map(|f| access_list(f.entity()))
 }
 
 /// The delegates, other than `from`, that hold entries in the entity file
 /// at `path` (see [`remaining_delegates`]).
 pub fn read_remaining_delegates(
-    path: &Path,
+    path: &Location,
     session: &Session,
     me: &OwnerId,
     from: &[OwnerId],
 ) -> Result<BTreeSet<OwnerId>> {
-    let f = EntityFile::read(path)?;
+    let f = EntityFile::open(path)?;
     remaining_delegates(f.entity(), session, me, from, f.source())
 }
 
 /// What [`upgrade_needs`] says of the entity file at `path`.
 pub fn read_upgrade_needs(
-    path: &Path,
+    path: &Location,
     session: &Session,
     me: &OwnerId,
 ) -> Result<BTreeSet<OwnerId>> {
-    EntityFile::read(path).map(|f| upgrade_needs(f.entity(), session, me))
+    EntityFile::open(path).map(|f| upgrade_needs(f.entity(), session, me))
 }
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
-pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
-    let f = EntityFile::read(path)?;
+pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Location) -> Result<Option<String>> {
+    let f = EntityFile::open(path)?;
     if f.entity().v2.is_none() && f.entity().delegations.is_empty() {
         return Ok(None);
     }
@@ -934,8 +940,8 @@ pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Op
 /// Whether the file at `path` is an entity linked, through its
 /// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
 /// entity (or not readable as one) is not linked.
-pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
-    EntityFile::read(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
+pub fn is_linked(path: &Location, secret_ids: &BTreeSet<String>) -> bool {
+    EntityFile::open(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
 }
 
 /// Whether an error means "this owner cannot read that entity".
@@ -1109,7 +1115,7 @@ mod tests {
         let e = encrypt(&mut s, EntityKind::Patient, None);
         let p = dir.path().join("e.json");
         std::fs::write(&p, e.to_bytes()).unwrap();
-        let list = read_access_list(&p).unwrap();
+        let list = read_access_list(&Location::Local(p.clone())).unwrap();
         assert!(list.readers.is_empty() && !list.revealed);
         assert_eq!(list.entries, 2);
         let list = access_list_as(&e, &s, &id("A"), "t").unwrap();
@@ -1119,9 +1125,9 @@ mod tests {
         let mut v = e.to_value();
         v["encryptedSelf"] = Value::from(3);
         std::fs::write(&p, v.to_string()).unwrap();
-        let err = read_access_list(&p).unwrap_err();
+        let err = read_access_list(&Location::Local(p.clone())).unwrap_err();
         assert!(err.message().contains("malformed entity"), "{err:?}");
         std::fs::write(&p, "{\"id\": 1}").unwrap();
-        assert!(read_access_list(&p).is_err());
+        assert!(read_access_list(&Location::Local(p.clone())).is_err());
     }
 }

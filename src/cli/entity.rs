@@ -13,6 +13,7 @@ use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::delegation::Grants;
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::{self, Location, Store};
 use ehrcrypt::{Error, Result};
 
 use super::files::{self, OutputArgs};
@@ -39,10 +40,11 @@ pub enum EntityCommand {
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The patient entity
-        patient: PathBuf,
-        /// Directories (or files) to search
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        patient: Location,
+        /// Directories, s3://BUCKET/PREFIX/ or files to search
+        #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+        dirs: Vec<Location>,
     },
     /// Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)
     #[command(after_help = "Examples:\n  ehrcrypt entity upgrade --as alice records/")]
@@ -54,10 +56,11 @@ pub enum EntityCommand {
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The contact, form or health element
-        entity: PathBuf,
-        /// Directories (or files) to search
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        entity: Location,
+        /// Directories, s3://BUCKET/PREFIX/ or files to search
+        #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+        dirs: Vec<Location>,
     },
 }
 
@@ -89,8 +92,8 @@ pub struct EncryptArgs {
     #[arg(long, value_enum)]
     pub kind: KindArg,
     /// The patient entity these records belong to (contacts, forms, health elements)
-    #[arg(long, value_name = "PATIENT_FILE")]
-    pub parent: Option<PathBuf>,
+    #[arg(long, value_name = "PATIENT_FILE", value_hint = clap::ValueHint::FilePath)]
+    pub parent: Option<Location>,
     /// Also give this data owner access (repeatable)
     #[arg(long, value_name = "OWNER")]
     pub share_with: Vec<OwnerId>,
@@ -112,7 +115,7 @@ pub struct EncryptArgs {
     #[arg(long, value_name = "[NAME=]FILE")]
     pub attach: Vec<String>,
     /// Plaintext JSON files or directories (- for stdin)
-    #[arg(required = true)]
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -126,9 +129,9 @@ pub struct UpgradeArgs {
     /// Allow new exchange keys for unverified delegate keys (prints a warning)
     #[arg(long)]
     pub allow_unverified: bool,
-    /// Entity files or directories, rewritten in place
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/, rewritten in place
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
 }
 
 #[derive(Args, Debug)]
@@ -139,9 +142,9 @@ pub struct DecryptArgs {
     /// Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)
     #[arg(long, value_name = "NAME")]
     pub attachment: Option<String>,
-    /// Entity files or directories (- for stdin)
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/ (- for stdin)
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -160,7 +163,14 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     if !a.attach.is_empty() {
         return encrypt_with_attachments(env, a);
     }
-    let inputs = files::expand(&a.inputs)?;
+    // Plaintext comes from the local disk only: it never sits on an
+    // object store.
+    let locals: Vec<Location> = a
+        .inputs
+        .iter()
+        .map(|p| Location::from(p.as_path()))
+        .collect();
+    let inputs = files::expand(&locals)?;
     let kind: EntityKind = a.kind.into();
     let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
     clear.extend(a.clear.iter().cloned());
@@ -170,8 +180,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
             let v = read_json(p, "parent entity")?;
             if !entity::is_entity(&v) {
                 return Err(Error::usage(format!(
-                    "{}: --parent must be the patient's entity (ehrcrypt/entity/v1), and this is not one",
-                    p.display()
+                    "{p}: --parent must be the patient's entity (ehrcrypt/entity/v1), and this is not one"
                 ))
                 .hint("encrypt the patient first (`ehrcrypt entity encrypt --kind patient ... -o keats.enc.json`) and pass that file"));
             }
@@ -191,10 +200,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let enc = Encryptor::new(&mut session, &a.me, &opts).map_err(|e| match &a.parent {
         // The library names the parent "parent"; the user named a file.
         Some(p) if e.message().starts_with("parent") || e.message().contains("the parent") => {
-            let named = Error::new(
-                e.kind(),
-                format!("{} (--parent): {}", p.display(), e.message()),
-            );
+            let named = Error::new(e.kind(), format!("{p} (--parent): {}", e.message()));
             match e.hint_text() {
                 Some(h) => named.hint(h),
                 None => named,
@@ -214,9 +220,9 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Public,
-        |input| {
-            let source = ehrcrypt::error::display_path(input);
-            let bytes = Zeroizing::new(atomic_file::read(input)?);
+        |input, bytes| {
+            let source = input.to_string();
+            let bytes = Zeroizing::new(bytes);
             check_clear_fields(&bytes, &explicit_clear, &source)?;
             Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
         },
@@ -249,9 +255,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Private,
-        |input| {
-            let source = ehrcrypt::error::display_path(input);
-            let file = atomic_file::read(input)?;
+        |input, file| {
+            let source = input.to_string();
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
             let bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
@@ -274,7 +279,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
 /// One file's result of `entity upgrade`.
 #[derive(serde::Serialize)]
 struct Upgraded {
-    file: PathBuf,
+    file: String,
     id: Value,
     kind: EntityKind,
     /// Rewritten from v1 (false: it was v2 already, left untouched).
@@ -303,7 +308,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
         Ok((
             upgraded,
             Upgraded {
-                file: path.to_path_buf(),
+                file: path.to_string(),
                 id: e.id.clone(),
                 kind: e.kind,
                 upgraded,
@@ -316,7 +321,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
         for r in &reports {
             env.out.line(format!(
                 "{}: {}",
-                ehrcrypt::error::display_path(&r.file),
+                r.file,
                 if r.upgraded {
                     "upgraded to ehrcrypt/entity/v2"
                 } else {
@@ -336,9 +341,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
 fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
     let out =
         match (&a.inputs[..], &a.output.output, &a.output.out_dir) {
-            ([input], Some(out), None) if out.as_os_str() != "-" && input.as_os_str() != "-" => {
-                out.clone()
-            }
+            ([input], Some(Location::Local(out)), None) if input.as_os_str() != "-" => out.clone(),
             _ => return Err(Error::usage(
                 "--attach takes one input file and -o FILE (attachments go beside the entity file)",
             )),
@@ -427,14 +430,13 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
 
 /// `entity decrypt --attachment NAME`: one attachment streamed to `-o`.
 fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
-    let (input, out) = match (&a.inputs[..], &a.output.out_dir) {
-        ([input], None) if input.as_os_str() != "-" => (
-            input.clone(),
-            a.output
-                .output
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-")),
-        ),
+    let (input, out) = match (&a.inputs[..], &a.output.out_dir, &a.output.output) {
+        ([Location::Local(input)], None, None | Some(Location::Stdio)) => {
+            (input.clone(), PathBuf::from("-"))
+        }
+        ([Location::Local(input)], None, Some(Location::Local(out))) => {
+            (input.clone(), out.clone())
+        }
         _ => {
             return Err(Error::usage(
                 "--attachment takes one entity file (not stdin) and -o FILE or - for stdout",
@@ -529,22 +531,21 @@ fn check_clear_fields(bytes: &[u8], explicit: &[String], source: &str) -> Result
 
 /// Under `--json`, the files written: `[{"input", "file"}]`. Output on
 /// stdout is the data itself (an entity, a record), never a report.
-fn print_written(env: &Env, inputs: &[PathBuf], dests: &[PathBuf]) {
-    if !env.out.json || dests.iter().any(|d| d.as_os_str() == "-") {
+fn print_written(env: &Env, inputs: &[Location], dests: &[Location]) {
+    if !env.out.json || dests.contains(&Location::Stdio) {
         return;
     }
     let v: Vec<Value> = inputs
         .iter()
         .zip(dests)
-        .map(|(i, d)| json!({"input": i, "file": d}))
+        .map(|(i, d)| json!({"input": i.to_string(), "file": d.to_string()}))
         .collect();
     env.out.json(&v);
 }
 
-fn read_json(path: &Path, what: &str) -> Result<Value> {
-    let source = ehrcrypt::error::display_path(path);
-    serde_json::from_slice(&atomic_file::read(path)?)
-        .map_err(|e| ehrcrypt::format::json_error(&source, what, &e))
+fn read_json(loc: &Location, what: &str) -> Result<Value> {
+    serde_json::from_slice(&store::read(loc)?)
+        .map_err(|e| ehrcrypt::format::json_error(&loc.to_string(), what, &e))
 }
 
 /// Clear fields for `kind` from the config file, if there is one.
@@ -558,31 +559,78 @@ fn config_clear_fields(explicit: Option<&Path>, kind: EntityKind) -> Result<Vec<
             _ => return Ok(Vec::new()),
         },
     };
-    let v = read_json(&path, "config")?;
+    let v = read_json(&Location::Local(path.clone()), "config")?;
     entity::default_clear_fields(&v, kind, &path.display().to_string())
 }
 
 /// Parses every entity under `dirs`; files that are not entities are skipped.
-fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
+fn scan(dirs: &[Location]) -> Result<Vec<(Location, Entity)>> {
     let files = files::expand(dirs)?;
-    Ok(files
-        .par_iter()
-        .filter_map(|p| {
-            let bytes = std::fs::read(p).ok()?;
-            let v: Value = serde_json::from_slice(&bytes).ok()?;
-            entity::is_entity(&v).then_some(())?;
-            Entity::parse(&v, &p.display().to_string())
-                .ok()
-                .map(|e| (p.clone(), e))
-        })
-        .collect())
+    let mut found = Vec::new();
+    for chunk in files.chunks(1024) {
+        let bytes = read_many(chunk);
+        found.extend(
+            chunk
+                .par_iter()
+                .zip(bytes)
+                .filter_map(|(p, bytes)| {
+                    let v: Value = serde_json::from_slice(&bytes.ok()?).ok()?;
+                    entity::is_entity(&v).then_some(())?;
+                    Entity::parse(&v, &p.to_string())
+                        .ok()
+                        .map(|e| (p.clone(), e))
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(found)
 }
 
-fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result<()> {
+/// Reads every location, objects of one S3 bucket many at a time.
+fn read_many(locs: &[Location]) -> Vec<Result<Vec<u8>>> {
+    match locs.first() {
+        Some(Location::S3 { bucket, .. })
+            if locs
+                .iter()
+                .all(|l| matches!(l, Location::S3 { bucket: b, .. } if b == bucket)) =>
+        {
+            let keys: Vec<String> = locs
+                .iter()
+                .filter_map(|l| match l {
+                    Location::S3 { key, .. } => Some(key.clone()),
+                    _ => None,
+                })
+                .collect();
+            match store::s3::S3Store::open(bucket) {
+                Ok(s) => s
+                    .get_many(&keys)
+                    .into_iter()
+                    .map(|r| r.map(|o| o.bytes))
+                    .collect(),
+                Err(e) => {
+                    let msg = e.message().to_string();
+                    locs.iter()
+                        .map(|_| Err(Error::new(e.kind(), msg.clone())))
+                        .collect()
+                }
+            }
+        }
+        _ => locs.par_iter().map(store::read).collect(),
+    }
+}
+
+/// Reads and parses one entity.
+fn read_entity(loc: &Location) -> Result<(Entity, String)> {
+    let source = loc.to_string();
+    let bytes = store::read(loc)?;
+    Ok((Entity::from_slice(&bytes, &source)?, source))
+}
+
+fn children(env: &Env, me: &OwnerId, patient: &Location, dirs: &[Location]) -> Result<()> {
     let session = env.session()?;
-    let (p, source) = Entity::read(patient)?;
+    let (p, source) = read_entity(patient)?;
     let secret = p.secret_id(&session, me, &source)?;
-    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
+    let found: Vec<(Location, Entity)> = scan(dirs)?
         .into_iter()
         .filter(|(_, e)| e.is_child_of(&secret))
         .collect();
@@ -596,16 +644,16 @@ fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result
     Ok(())
 }
 
-fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> {
+fn parent(env: &Env, me: &OwnerId, path: &Location, dirs: &[Location]) -> Result<()> {
     let session = env.session()?;
-    let (e, source) = Entity::read(path)?;
+    let (e, source) = read_entity(path)?;
     let Some(parent_id) = e.parent_id(&session, me, &source)? else {
         return Err(Error::not_found(format!(
             "{source}: entity {} has no parent link",
             e.id_text()
         )));
     };
-    let found: Vec<(PathBuf, Entity)> = scan(dirs)?
+    let found: Vec<(Location, Entity)> = scan(dirs)?
         .into_iter()
         .filter(|(f, p)| {
             p.kind == EntityKind::Patient
@@ -613,7 +661,7 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
                 // v2 links are authenticated: the candidate is the parent
                 // only if its secret id gives this entity's link tag.
                 && (e.v2.is_none()
-                    || p.secret_id(&session, me, &f.display().to_string())
+                    || p.secret_id(&session, me, &f.to_string())
                         .is_ok_and(|s| e.is_child_of(&s)))
         })
         .collect();
@@ -627,17 +675,16 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
     Ok(())
 }
 
-fn print_entities(env: &Env, found: &[(PathBuf, Entity)]) {
+fn print_entities(env: &Env, found: &[(Location, Entity)]) {
     if env.out.json {
         let v: Vec<Value> = found
             .iter()
-            .map(|(p, e)| json!({"file": p, "id": e.id, "kind": e.kind}))
+            .map(|(p, e)| json!({"file": p.to_string(), "id": e.id, "kind": e.kind}))
             .collect();
         env.out.json(&v);
     } else {
         for (p, e) in found {
-            env.out
-                .line(format!("{}\t{}\t{}", p.display(), e.kind, e.id_text()));
+            env.out.line(format!("{p}\t{}\t{}", e.kind, e.id_text()));
         }
     }
 }

@@ -198,3 +198,15 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).expect("stat").permissions().mode() & 0o777
 }
+
+/// The owners who can read the entity `file` (`delegation list --json`),
+/// asked with `cmd`.
+pub fn readers(cmd: &mut Command, file: &str) -> Vec<String> {
+    let out = ok(cmd, &["--json", "delegation", "list", file]);
+    json(&out)[0]["readers"]
+        .as_array()
+        .expect("readers")
+        .iter()
+        .map(|v| v.as_str().expect("owner id").to_string())
+        .collect()
+}
