@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::access_log::{self, AccessRecord, Signer};
-use super::{ACCESS_LOG_FILE, MANIFEST_FILE, SIGNATURE_FILE};
+use super::{ACCESS_LOG_FILE, APPENDIX_DIR, APPENDIX_FILE, MANIFEST_FILE, SIGNATURE_FILE};
 use crate::crypto::SymmetricKey;
 use crate::error::{Error, Result};
 use crate::store::{self, Fill, Location, Mode, PutMode, Store};
@@ -92,9 +92,27 @@ pub fn upload(dir: &Path, dest: &Location) -> Result<()> {
             .hint("a backup is never written over another: pick a new prefix"));
     }
     let names = files_below(dir)?;
-    let last = [SIGNATURE_FILE, MANIFEST_FILE];
+    put_in_order(
+        store.as_ref(),
+        dir,
+        &prefix,
+        &names,
+        &[SIGNATURE_FILE, MANIFEST_FILE],
+    )
+}
+
+/// Uploads the files `names` of `dir` under `prefix`: all but `last` in
+/// parallel (each streamed in parts), then `last` in order, each created
+/// (never replacing). On failure, what was put is removed again.
+fn put_in_order(
+    store: &dyn Store,
+    dir: &Path,
+    prefix: &str,
+    names: &[String],
+    last: &[&str],
+) -> Result<()> {
     let up = Uploaded {
-        store: store.as_ref(),
+        store,
         keys: Mutex::new(Vec::new()),
         done: false,
     };
@@ -110,17 +128,42 @@ pub fn upload(dir: &Path, dest: &Location) -> Result<()> {
         }
         Ok(())
     };
-    // Objects in parallel: each streams in parts, so memory stays bounded.
     names
         .par_iter()
         .with_max_len(1)
         .filter(|n| !last.contains(&n.as_str()))
         .try_for_each(|n| put(n, PutMode::Overwrite))?;
-    put(SIGNATURE_FILE, PutMode::Create)?;
-    put(MANIFEST_FILE, PutMode::Create)?;
+    for l in last {
+        put(l, PutMode::Create)?;
+    }
     let mut up = up;
     up.done = true;
     Ok(())
+}
+
+/// Publishes the appendix `aid` that was appended to the local copy `dir`
+/// of the bucket at `dest`: its objects, then its `appendix.json` (which
+/// publishes it: readers skip an appendix without one). Returns the keys
+/// put, for [`remove`] if the access cannot be logged.
+pub fn upload_appendix(dir: &Path, aid: &str, dest: &Location) -> Result<Vec<String>> {
+    let (store, prefix) = bucket(dest)?;
+    let rel = format!("{APPENDIX_DIR}/{aid}/");
+    let names: Vec<String> = files_below(&dir.join(&rel))?
+        .into_iter()
+        .map(|n| format!("{rel}{n}"))
+        .collect();
+    let description = format!("{rel}{APPENDIX_FILE}");
+    put_in_order(store.as_ref(), dir, &prefix, &names, &[&description])?;
+    Ok(names.iter().map(|n| format!("{prefix}{n}")).collect())
+}
+
+/// Removes the objects `keys` of the store of `loc` (best effort).
+pub fn remove(loc: &Location, keys: &[String]) {
+    if let Ok((store, _)) = loc.store() {
+        for k in keys {
+            let _ = store.delete(k);
+        }
+    }
 }
 
 /// Downloads the bucket at `src` into `into` (a new private folder). A
@@ -133,6 +176,28 @@ pub fn download(src: &Location, into: &Path) -> Result<()> {
         return Err(Error::not_found(format!("{src}: no backup here (no {MANIFEST_FILE})"))
             .hint("a bucket is published by its manifest, written last: an upload that did not finish published nothing"));
     }
+    // An appendix is published by its description, uploaded last: one
+    // without it is still uploading (or failed) and is not part of the
+    // bucket yet.
+    let adir = format!("{prefix}{APPENDIX_DIR}/");
+    let published: std::collections::HashSet<&str> = listed
+        .iter()
+        .filter_map(|m| {
+            m.key
+                .strip_prefix(&adir)?
+                .strip_suffix(&format!("/{APPENDIX_FILE}"))
+        })
+        .collect();
+    let listed: Vec<_> = listed
+        .iter()
+        .filter(|m| match m.key.strip_prefix(&adir) {
+            Some(rest) => rest
+                .split('/')
+                .next()
+                .is_some_and(|aid| published.contains(aid)),
+            None => true,
+        })
+        .collect();
     crate::atomic_file::create_private_dir(into)?;
     let local = |key: &str| -> Result<PathBuf> {
         let rel = key.strip_prefix(&prefix).unwrap_or(key);
@@ -155,7 +220,7 @@ pub fn download(src: &Location, into: &Path) -> Result<()> {
     };
     // Small objects many at a time (the store keeps many requests in
     // flight), large ones in ranges, so memory stays bounded.
-    let (small, large): (Vec<_>, Vec<_>) = listed.iter().partition(|m| m.size <= RANGE);
+    let (small, large): (Vec<_>, Vec<_>) = listed.into_iter().partition(|m| m.size <= RANGE);
     for chunk in small.chunks(256) {
         let keys: Vec<String> = chunk.iter().map(|m| m.key.clone()).collect();
         for (k, got) in keys.iter().zip(store.get_many(&keys)) {

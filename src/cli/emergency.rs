@@ -187,13 +187,6 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
 }
 
 fn append(env: &Env, a: AppendArgs) -> Result<()> {
-    if a.backup.is_s3() {
-        return Err(Error::usage(format!(
-            "{}: emergency append works on a bucket folder",
-            a.backup
-        ))
-        .hint("appending to a bucket on an object store is not supported yet"));
-    }
     let session = env.session()?;
     let bucket = BucketDir::new(&a.backup)?;
     let opened = open_bucket(
@@ -207,6 +200,9 @@ fn append(env: &Env, a: AppendArgs) -> Result<()> {
     let pb = byte_progress(env, backup::total_size(&inputs), "encrypting");
     let appended = backup::append(&session, &opened, &a.me, &inputs, &mut |n| pb.inc(n))?;
     pb.finish_and_clear();
+    if a.backup.is_s3() {
+        publish_appendix(&session, &a, &opened, &bucket.path, &appended)?;
+    }
     if env.out.json {
         env.out.json(&json!({
             "backup": opened.manifest.id,
@@ -224,5 +220,37 @@ fn append(env: &Env, a: AppendArgs) -> Result<()> {
         ));
     }
     env.report_stats(&session);
+    Ok(())
+}
+
+/// On an object store, the appendix made in the downloaded copy is
+/// uploaded (its description last, which publishes it) and the append is
+/// logged in the bucket's own access log; if it cannot be logged, the
+/// appendix is taken back, as on a local bucket.
+fn publish_appendix(
+    session: &ehrcrypt::session::Session,
+    a: &AppendArgs,
+    opened: &backup::Opened,
+    copy: &std::path::Path,
+    appended: &backup::Appended,
+) -> Result<()> {
+    let key = session.current_private_key(session.keystore().local_owner(&a.me)?)?;
+    let put = remote::upload_appendix(copy, &appended.appendix, &a.backup)?;
+    let logged = remote::append_log(
+        &a.backup,
+        &opened.card.key,
+        &opened.card.backup_id,
+        "emergency-append",
+        appended.objects.iter().map(|o| o.id.clone()).collect(),
+        Some(appended.appendix.clone()),
+        access_log::Signer::Professional {
+            owner: a.me.as_str(),
+            key: &key,
+        },
+    );
+    if let Err(e) = logged {
+        remote::remove(&a.backup, &put);
+        return Err(e.hint("nothing was appended: every append is logged in the bucket"));
+    }
     Ok(())
 }
