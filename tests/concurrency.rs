@@ -84,7 +84,7 @@ fn concurrent_shares_and_rekeying_revokes_lose_nothing() {
         })
         .collect();
     all_at_once(&sb, &shares);
-    let r = readers(&mut sb.ks("A"), "p.enc.json");
+    let r = readers(&mut sb.ks("A"), "A", "p.enc.json");
     for d in &ds {
         assert!(r.contains(d), "{d} lost its share: readers {r:?}");
     }
@@ -108,7 +108,7 @@ fn concurrent_shares_and_rekeying_revokes_lose_nothing() {
         })
         .collect();
     all_at_once(&sb, &revokes);
-    let r = readers(&mut sb.ks("A"), "p.enc.json");
+    let r = readers(&mut sb.ks("A"), "A", "p.enc.json");
     for d in revoked {
         assert!(!r.contains(d), "{d}'s revocation was lost: readers {r:?}");
         fails(

@@ -202,7 +202,7 @@ fn records_and_backups_on_s3() {
         let o = c.wait_with_output().unwrap();
         assert!(o.status.success(), "share: {}", stderr(&o));
     }
-    let r = readers(&mut s.cmd(&sb, "A"), &obj);
+    let r = readers(&mut s.cmd(&sb, "A"), "A", &obj);
     for d in &ds {
         assert!(r.contains(d), "{d} lost its share: {r:?}");
     }
@@ -228,7 +228,7 @@ fn records_and_backups_on_s3() {
         let o = c.wait_with_output().unwrap();
         assert!(o.status.success(), "revoke: {}", stderr(&o));
     }
-    let r = readers(&mut s.cmd(&sb, "A"), &obj);
+    let r = readers(&mut s.cmd(&sb, "A"), "A", &obj);
     for d in &ds[..3] {
         assert!(!r.contains(d), "{d}'s revocation was lost: {r:?}");
         fails(

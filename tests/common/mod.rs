@@ -200,9 +200,10 @@ pub fn mode(path: &Path) -> u32 {
 }
 
 /// The owners who can read the entity `file` (`delegation list --json`),
-/// asked with `cmd`.
-pub fn readers(cmd: &mut Command, file: &str) -> Vec<String> {
-    let out = ok(cmd, &["--json", "delegation", "list", file]);
+/// asked with `cmd` as `me` (v2 entities show their readers only to the
+/// keys of `--as`).
+pub fn readers(cmd: &mut Command, me: &str, file: &str) -> Vec<String> {
+    let out = ok(cmd, &["--json", "delegation", "list", "--as", me, file]);
     json(&out)[0]["readers"]
         .as_array()
         .expect("readers")
