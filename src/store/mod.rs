@@ -266,7 +266,7 @@ impl std::str::FromStr for Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::Stdio => f.write_str("<stdin/stdout>"),
+            Location::Stdio => f.write_str(&crate::error::display_path(Path::new("-"))),
             Location::Local(p) => write!(f, "{}", p.display()),
             Location::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
         }
