@@ -193,7 +193,7 @@ fn records_and_backups_on_s3() {
             &["-q", "keygen", "--name", d, "--kind", "device", "--id", d],
         );
     }
-    let obj = s.url("clinic/records/p0.json");
+    let obj = s.url("clinic/records/p0.enc.json");
     let children: Vec<Child> = ds
         .iter()
         .map(|d| s.spawn(&sb, &["share", "--as", "A", "--with", d, &obj]))
