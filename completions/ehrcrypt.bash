@@ -34,11 +34,17 @@ _ehrcrypt() {
             ehrcrypt,entity)
                 cmd="ehrcrypt__subcmd__entity"
                 ;;
+            ehrcrypt,fhir)
+                cmd="ehrcrypt__subcmd__fhir"
+                ;;
             ehrcrypt,hcp-key)
                 cmd="ehrcrypt__subcmd__hcp__subcmd__key"
                 ;;
             ehrcrypt,help)
                 cmd="ehrcrypt__subcmd__help"
+                ;;
+            ehrcrypt,icure)
+                cmd="ehrcrypt__subcmd__icure"
                 ;;
             ehrcrypt,key)
                 cmd="ehrcrypt__subcmd__key"
@@ -52,11 +58,23 @@ _ehrcrypt() {
             ehrcrypt,owner)
                 cmd="ehrcrypt__subcmd__owner"
                 ;;
+            ehrcrypt,pair)
+                cmd="ehrcrypt__subcmd__pair"
+                ;;
+            ehrcrypt,receive)
+                cmd="ehrcrypt__subcmd__receive"
+                ;;
             ehrcrypt,research)
                 cmd="ehrcrypt__subcmd__research"
                 ;;
+            ehrcrypt,send)
+                cmd="ehrcrypt__subcmd__send"
+                ;;
             ehrcrypt,share)
                 cmd="ehrcrypt__subcmd__share"
+                ;;
+            ehrcrypt,trust)
+                cmd="ehrcrypt__subcmd__trust"
                 ;;
             ehrcrypt__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__backup__subcmd__create"
@@ -160,6 +178,24 @@ _ehrcrypt() {
             ehrcrypt__subcmd__entity__subcmd__help,upgrade)
                 cmd="ehrcrypt__subcmd__entity__subcmd__help__subcmd__upgrade"
                 ;;
+            ehrcrypt__subcmd__fhir,export)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__export"
+                ;;
+            ehrcrypt__subcmd__fhir,help)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__fhir,import)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__fhir__subcmd__help,export)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__help__subcmd__export"
+                ;;
+            ehrcrypt__subcmd__fhir__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__fhir__subcmd__help,import)
+                cmd="ehrcrypt__subcmd__fhir__subcmd__help__subcmd__import"
+                ;;
             ehrcrypt__subcmd__hcp__subcmd__key,check)
                 cmd="ehrcrypt__subcmd__hcp__subcmd__key__subcmd__check"
                 ;;
@@ -208,11 +244,17 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,entity)
                 cmd="ehrcrypt__subcmd__help__subcmd__entity"
                 ;;
+            ehrcrypt__subcmd__help,fhir)
+                cmd="ehrcrypt__subcmd__help__subcmd__fhir"
+                ;;
             ehrcrypt__subcmd__help,hcp-key)
                 cmd="ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key"
                 ;;
             ehrcrypt__subcmd__help,help)
                 cmd="ehrcrypt__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__help,icure)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure"
                 ;;
             ehrcrypt__subcmd__help,key)
                 cmd="ehrcrypt__subcmd__help__subcmd__key"
@@ -226,11 +268,23 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help,owner)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner"
                 ;;
+            ehrcrypt__subcmd__help,pair)
+                cmd="ehrcrypt__subcmd__help__subcmd__pair"
+                ;;
+            ehrcrypt__subcmd__help,receive)
+                cmd="ehrcrypt__subcmd__help__subcmd__receive"
+                ;;
             ehrcrypt__subcmd__help,research)
                 cmd="ehrcrypt__subcmd__help__subcmd__research"
                 ;;
+            ehrcrypt__subcmd__help,send)
+                cmd="ehrcrypt__subcmd__help__subcmd__send"
+                ;;
             ehrcrypt__subcmd__help,share)
                 cmd="ehrcrypt__subcmd__help__subcmd__share"
+                ;;
+            ehrcrypt__subcmd__help,trust)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust"
                 ;;
             ehrcrypt__subcmd__help__subcmd__backup,create)
                 cmd="ehrcrypt__subcmd__help__subcmd__backup__subcmd__create"
@@ -271,6 +325,12 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__entity,upgrade)
                 cmd="ehrcrypt__subcmd__help__subcmd__entity__subcmd__upgrade"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__fhir,export)
+                cmd="ehrcrypt__subcmd__help__subcmd__fhir__subcmd__export"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__fhir,import)
+                cmd="ehrcrypt__subcmd__help__subcmd__fhir__subcmd__import"
+                ;;
             ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key,check)
                 cmd="ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key__subcmd__check"
                 ;;
@@ -283,6 +343,24 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key,show)
                 cmd="ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key__subcmd__show"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__icure,check)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,decrypt)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,import-key)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,import-owner)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,migrate)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__icure,share)
+                cmd="ehrcrypt__subcmd__help__subcmd__icure__subcmd__share"
+                ;;
             ehrcrypt__subcmd__help__subcmd__key,add)
                 cmd="ehrcrypt__subcmd__help__subcmd__key__subcmd__add"
                 ;;
@@ -292,6 +370,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__key,import-private)
                 cmd="ehrcrypt__subcmd__help__subcmd__key__subcmd__import__subcmd__private"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__owner,csr)
+                cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__help__subcmd__owner,export)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__export"
                 ;;
@@ -300,6 +381,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__help__subcmd__owner,import)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__owner,import-cert)
+                cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__help__subcmd__owner,list)
                 cmd="ehrcrypt__subcmd__help__subcmd__owner__subcmd__list"
@@ -334,6 +418,63 @@ _ehrcrypt() {
             ehrcrypt__subcmd__help__subcmd__research,revoke)
                 cmd="ehrcrypt__subcmd__help__subcmd__research__subcmd__revoke"
                 ;;
+            ehrcrypt__subcmd__help__subcmd__trust,add)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,crl)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,list)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust,remove)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__icure,check)
+                cmd="ehrcrypt__subcmd__icure__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__icure,decrypt)
+                cmd="ehrcrypt__subcmd__icure__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__icure,help)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__icure,import-key)
+                cmd="ehrcrypt__subcmd__icure__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__icure,import-owner)
+                cmd="ehrcrypt__subcmd__icure__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__icure,migrate)
+                cmd="ehrcrypt__subcmd__icure__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__icure,share)
+                cmd="ehrcrypt__subcmd__icure__subcmd__share"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,check)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__check"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,decrypt)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__decrypt"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,import-key)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__key"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,import-owner)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__owner"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,migrate)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__migrate"
+                ;;
+            ehrcrypt__subcmd__icure__subcmd__help,share)
+                cmd="ehrcrypt__subcmd__icure__subcmd__help__subcmd__share"
+                ;;
             ehrcrypt__subcmd__key,add)
                 cmd="ehrcrypt__subcmd__key__subcmd__add"
                 ;;
@@ -358,6 +499,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__key__subcmd__help,import-private)
                 cmd="ehrcrypt__subcmd__key__subcmd__help__subcmd__import__subcmd__private"
                 ;;
+            ehrcrypt__subcmd__owner,csr)
+                cmd="ehrcrypt__subcmd__owner__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__owner,export)
                 cmd="ehrcrypt__subcmd__owner__subcmd__export"
                 ;;
@@ -369,6 +513,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__owner,import)
                 cmd="ehrcrypt__subcmd__owner__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__owner,import-cert)
+                cmd="ehrcrypt__subcmd__owner__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__owner,list)
                 cmd="ehrcrypt__subcmd__owner__subcmd__list"
@@ -382,6 +529,9 @@ _ehrcrypt() {
             ehrcrypt__subcmd__owner,verify)
                 cmd="ehrcrypt__subcmd__owner__subcmd__verify"
                 ;;
+            ehrcrypt__subcmd__owner__subcmd__help,csr)
+                cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__csr"
+                ;;
             ehrcrypt__subcmd__owner__subcmd__help,export)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__export"
                 ;;
@@ -393,6 +543,9 @@ _ehrcrypt() {
                 ;;
             ehrcrypt__subcmd__owner__subcmd__help,import)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__import"
+                ;;
+            ehrcrypt__subcmd__owner__subcmd__help,import-cert)
+                cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__import__subcmd__cert"
                 ;;
             ehrcrypt__subcmd__owner__subcmd__help,list)
                 cmd="ehrcrypt__subcmd__owner__subcmd__help__subcmd__list"
@@ -454,6 +607,51 @@ _ehrcrypt() {
             ehrcrypt__subcmd__research__subcmd__help,revoke)
                 cmd="ehrcrypt__subcmd__research__subcmd__help__subcmd__revoke"
                 ;;
+            ehrcrypt__subcmd__trust,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust,crl)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__trust,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust,list)
+                cmd="ehrcrypt__subcmd__trust__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__trust,remove)
+                cmd="ehrcrypt__subcmd__trust__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,crl)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,help)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__help"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,list)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__list"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help,remove)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__remove"
+                ;;
+            ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl,add)
+                cmd="ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl__subcmd__add"
+                ;;
             *)
                 ;;
         esac
@@ -461,7 +659,7 @@ _ehrcrypt() {
 
     case "${cmd}" in
         ehrcrypt)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1414,6 +1612,156 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__fhir)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version import export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__export)
+            opts="-o -q -v -h -V --as --patient --ndjson --output --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patient)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__help)
+            opts="import export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__fhir__subcmd__import)
+            opts="-q -v -h -V --as --share-with --allow-unverified --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share-with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__hcp__subcmd__key)
             opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version exchange check list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1625,7 +1973,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help)
-            opts="keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help"
+            opts="keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,6 +2252,48 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__help__subcmd__fhir)
+            opts="import export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__fhir__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__fhir__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__help__subcmd__hcp__subcmd__key)
             opts="exchange check list show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1977,6 +2367,104 @@ _ehrcrypt() {
         ehrcrypt__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure)
+            opts="import-key import-owner decrypt check migrate share"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__import__subcmd__owner)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__icure__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2073,8 +2561,22 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__owner)
-            opts="list show export import verify fingerprint remove"
+            opts="list show export import verify fingerprint csr import-cert remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__owner__subcmd__csr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2115,6 +2617,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__help__subcmd__owner__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__owner__subcmd__import__subcmd__cert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2173,6 +2689,34 @@ _ehrcrypt() {
         ehrcrypt__subcmd__help__subcmd__owner__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__pair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__receive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2296,6 +2840,20 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__help__subcmd__share)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2303,6 +2861,424 @@ _ehrcrypt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust)
+            opts="add list remove crl"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl)
+            opts="add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__crl__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__help__subcmd__trust__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version import-key import-owner decrypt check migrate share help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__check)
+            opts="-q -v -h -V --as --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__decrypt)
+            opts="-o -q -v -h -V --as --type --output --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help)
+            opts="import-key import-owner decrypt check migrate share help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__import__subcmd__owner)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__help__subcmd__share)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__import__subcmd__key)
+            opts="-q -v -h -V --id --name --kind --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "hcp patient device" -- "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__import__subcmd__owner)
+            opts="-q -v -h -V --kind --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "hcp patient device" -- "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__migrate)
+            opts="-o -q -v -h -V --as --out-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__icure__subcmd__share)
+            opts="-o -q -v -h -V --as --with --i-know-it-is-unauthenticated --output --owner-out --force --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2545,12 +3521,46 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner)
-            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version list show export import verify fingerprint remove help"
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version list show export import verify fingerprint csr import-cert remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__csr)
+            opts="-o -q -v -h -V --subject --output --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2623,8 +3633,22 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__help)
-            opts="list show export import verify fingerprint remove help"
+            opts="list show export import verify fingerprint csr import-cert remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__help__subcmd__csr)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2679,6 +3703,20 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__owner__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__help__subcmd__import__subcmd__cert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2750,6 +3788,28 @@ _ehrcrypt() {
             ;;
         ehrcrypt__subcmd__owner__subcmd__import)
             opts="-q -v -h -V --replace --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__owner__subcmd__import__subcmd__cert)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2844,6 +3904,106 @@ _ehrcrypt() {
             fi
             case "${prev}" in
                 --fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__pair)
+            opts="-q -v -h -V --as --listen --code --timeout --wait --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__receive)
+            opts="-q -v -h -V --as --from --out-dir --max-size --listen --code --timeout --wait --connect --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3244,6 +4404,56 @@ _ehrcrypt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ehrcrypt__subcmd__send)
+            opts="-q -v -h -V --as --to --listen --code --timeout --wait --connect --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ehrcrypt__subcmd__share)
             opts="-q -v -h -V --as --with --with-children --allow-unverified --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3263,6 +4473,278 @@ _ehrcrypt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version add list remove crl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__add)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__add)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help)
+            opts="add help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__crl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help)
+            opts="add list remove crl help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl)
+            opts="add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__crl__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__list)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ehrcrypt__subcmd__trust__subcmd__remove)
+            opts="-q -v -h -V --keystore --passphrase-file --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

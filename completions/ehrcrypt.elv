@@ -39,9 +39,15 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand fhir 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
+            cand pair 'Pair with another device: a one-time code, and each side''s key verified'
+            cand send 'Pair with another device and send it records (shared, not re-encrypted)'
+            cand receive 'Pair with another device and receive records into a directory'
+            cand icure 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
+            cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;keygen'= {
@@ -78,6 +84,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -166,6 +174,35 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;owner;csr'= {
+            cand --subject 'Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE" [default: CN=<name>,UID=<id>]'
+            cand -o 'Output file, or - for stdout'
+            cand --output 'Output file, or - for stdout'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;owner;import-cert'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ehrcrypt;owner;remove'= {
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
@@ -187,6 +224,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -201,6 +240,10 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;owner;help;verify'= {
         }
         &'ehrcrypt;owner;help;fingerprint'= {
+        }
+        &'ehrcrypt;owner;help;csr'= {
+        }
+        &'ehrcrypt;owner;help;import-cert'= {
         }
         &'ehrcrypt;owner;help;remove'= {
         }
@@ -912,6 +955,270 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;research;help;help'= {
         }
+        &'ehrcrypt;fhir'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;fhir;import'= {
+            cand --as 'The data owner who encrypts (its private key must be here)'
+            cand --share-with 'Also give this data owner access (repeatable)'
+            cand --out-dir 'Directory for the entities (created whole if it does not exist)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --allow-unverified 'Allow new exchange keys for unverified delegate keys'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;fhir;export'= {
+            cand --as 'The data owner who decrypts'
+            cand --patient 'Only this patient''s compartment (the Patient''s FHIR id)'
+            cand -o 'Output file (- for stdout, the default)'
+            cand --output 'Output file (- for stdout, the default)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --ndjson 'One resource per line instead of a Bundle'
+            cand --force 'Replace an existing output file'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;fhir;help'= {
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;fhir;help;import'= {
+        }
+        &'ehrcrypt;fhir;help;export'= {
+        }
+        &'ehrcrypt;fhir;help;help'= {
+        }
+        &'ehrcrypt;pair'= {
+            cand --as 'The data owner on this device (its private key is held here)'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;send'= {
+            cand --as 'The data owner who sends; it must be able to read every entity'
+            cand --to 'The data owner on the other device; anyone else is refused'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --connect 'With --code: the listening side''s HOST:PORT'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;receive'= {
+            cand --as 'The data owner who receives (its private key is held here)'
+            cand --from 'Accept records only from this data owner'
+            cand --out-dir 'Directory for the records: created, or an existing one (nothing in it is overwritten)'
+            cand --max-size 'Refuse a transfer larger than SIZE (bytes, or with K, M, G)'
+            cand --listen 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection'
+            cand --code 'The one-time code the listening side shows (- reads it from stdin)'
+            cand --timeout 'Seconds to wait for the other side''s next message'
+            cand --wait 'With --listen: seconds the code stays valid (at most 300)'
+            cand --connect 'With --code: the listening side''s HOST:PORT'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;icure;import-key'= {
+            cand --id 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)'
+            cand --name 'Display name if the owner is new'
+            cand --kind 'Kind if the owner is new'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;import-owner'= {
+            cand --kind 'The owners'' kind [default: guessed from the document]'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;decrypt'= {
+            cand --as 'The data owner to read as (its private key must be in the keystore)'
+            cand --type 'The record''s type [default: from `_type`]'
+            cand -o 'Output file (- for stdout, the default); written 0600'
+            cand --output 'Output file (- for stdout, the default); written 0600'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --force 'Overwrite an existing output file'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;check'= {
+            cand --as 'Also open the records as this owner (entity key sizes, ids sealed in delegations)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;migrate'= {
+            cand --as 'The owner to read and re-encrypt as'
+            cand -o 'New folder for the ehrcrypt entities (must not exist)'
+            cand --out-dir 'New folder for the ehrcrypt entities (must not exist)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;share'= {
+            cand --as 'The delegator (a delegate of the record, key in this keystore)'
+            cand --with 'The new delegate'
+            cand -o 'Output file for the record (- for stdout)'
+            cand --output 'Output file for the record (- for stdout)'
+            cand --owner-out 'Where to write your updated owner document if a new exchange key is made (upload it too)'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --i-know-it-is-unauthenticated 'Required: you accept that the format has no integrity protection'
+            cand --force 'Overwrite existing output files'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;icure;help'= {
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;icure;help;import-key'= {
+        }
+        &'ehrcrypt;icure;help;import-owner'= {
+        }
+        &'ehrcrypt;icure;help;decrypt'= {
+        }
+        &'ehrcrypt;icure;help;check'= {
+        }
+        &'ehrcrypt;icure;help;migrate'= {
+        }
+        &'ehrcrypt;icure;help;share'= {
+        }
+        &'ehrcrypt;icure;help;help'= {
+        }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
             cand --store 'Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder'
@@ -953,6 +1260,119 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ehrcrypt;trust'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;add'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;list'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;remove'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;crl'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;crl;add'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;trust;crl;help'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;crl;help;add'= {
+        }
+        &'ehrcrypt;trust;crl;help;help'= {
+        }
+        &'ehrcrypt;trust;help'= {
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;trust;help;add'= {
+        }
+        &'ehrcrypt;trust;help;list'= {
+        }
+        &'ehrcrypt;trust;help;remove'= {
+        }
+        &'ehrcrypt;trust;help;crl'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+        }
+        &'ehrcrypt;trust;help;crl;add'= {
+        }
+        &'ehrcrypt;trust;help;help'= {
+        }
         &'ehrcrypt;help'= {
             cand keygen 'Generate an RSA-2048 key pair for a new data owner'
             cand owner 'List, show, export, import and verify data owners'
@@ -964,9 +1384,15 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand backup 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
             cand emergency 'Read (and add to) a patient''s backup with their card (R2D Emergency)'
             cand research 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+            cand fhir 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
+            cand pair 'Pair with another device: a one-time code, and each side''s key verified'
+            cand send 'Pair with another device and send it records (shared, not re-encrypted)'
+            cand receive 'Pair with another device and receive records into a directory'
+            cand icure 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
             cand demo 'Run the whole flow on a throw-away keystore and narrate it'
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
+            cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;help;keygen'= {
@@ -978,6 +1404,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand import 'Merge an owner document into this keystore (its keys start unverified)'
             cand verify 'Mark a key verified after comparing its fingerprint out of band'
             cand fingerprint 'Print the fingerprint of the owner''s current key (--all: every key)'
+            cand csr 'Write a PKCS#10 certificate request for the owner''s current key, signed with it'
+            cand import-cert 'Attach the certificate a CA issued for one of the owner''s keys (verifies the key if it chains to a trust anchor)'
             cand remove 'Remove an owner from the keystore'
         }
         &'ehrcrypt;help;owner;list'= {
@@ -991,6 +1419,10 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;help;owner;verify'= {
         }
         &'ehrcrypt;help;owner;fingerprint'= {
+        }
+        &'ehrcrypt;help;owner;csr'= {
+        }
+        &'ehrcrypt;help;owner;import-cert'= {
         }
         &'ehrcrypt;help;owner;remove'= {
         }
@@ -1091,11 +1523,62 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;help;research;reidentify'= {
         }
+        &'ehrcrypt;help;fhir'= {
+            cand import 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+            cand export 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+        }
+        &'ehrcrypt;help;fhir;import'= {
+        }
+        &'ehrcrypt;help;fhir;export'= {
+        }
+        &'ehrcrypt;help;pair'= {
+        }
+        &'ehrcrypt;help;send'= {
+        }
+        &'ehrcrypt;help;receive'= {
+        }
+        &'ehrcrypt;help;icure'= {
+            cand import-key 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+            cand import-owner 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+            cand decrypt 'Decrypt a legacy iCure record as the SDK would return it'
+            cand check 'Report the weaknesses found in a folder of iCure data'
+            cand migrate 'Move legacy iCure records to authenticated ehrcrypt entities'
+            cand share 'Add a delegate to an iCure record in its own (unauthenticated) format'
+        }
+        &'ehrcrypt;help;icure;import-key'= {
+        }
+        &'ehrcrypt;help;icure;import-owner'= {
+        }
+        &'ehrcrypt;help;icure;decrypt'= {
+        }
+        &'ehrcrypt;help;icure;check'= {
+        }
+        &'ehrcrypt;help;icure;migrate'= {
+        }
+        &'ehrcrypt;help;icure;share'= {
+        }
         &'ehrcrypt;help;demo'= {
         }
         &'ehrcrypt;help;completions'= {
         }
         &'ehrcrypt;help;man-pages'= {
+        }
+        &'ehrcrypt;help;trust'= {
+            cand add 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+            cand list 'List the trust anchors and CRLs'
+            cand remove 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+            cand crl 'Certificate revocation lists'
+        }
+        &'ehrcrypt;help;trust;add'= {
+        }
+        &'ehrcrypt;help;trust;list'= {
+        }
+        &'ehrcrypt;help;trust;remove'= {
+        }
+        &'ehrcrypt;help;trust;crl'= {
+            cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+        }
+        &'ehrcrypt;help;trust;crl;add'= {
         }
         &'ehrcrypt;help;help'= {
         }

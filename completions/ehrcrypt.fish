@@ -41,9 +41,15 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "share" -d 'Short 
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "fhir" -d 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "pair" -d 'Pair with another device: a one-time code, and each side\'s key verified'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "send" -d 'Pair with another device and send it records (shared, not re-encrypted)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "receive" -d 'Pair with another device and receive records into a directory'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "icure" -d 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "completions" -d 'Print shell completions generated from this command line'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "man-pages" -d 'Write one man page per command into DIR (for scripts/update-completions)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "trust" -d 'Certificate authorities this keystore trusts, and their revocation lists'
 complete -c ehrcrypt -n "__fish_ehrcrypt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l name -d 'Display name of the data owner' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -l kind -d 'Kind of data owner: hcp, patient or device' -r -f -a "hcp\t''
@@ -57,21 +63,23 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s q -l quiet 
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s h -l help -d 'Print help'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "list" -d 'List the data owners in the keystore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "remove" -d 'Remove an owner from the keystore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "list" -d 'List the data owners in the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "csr" -d 'Write a PKCS#10 certificate request for the owner\'s current key, signed with it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "import-cert" -d 'Attach the certificate a CA issued for one of the owner\'s keys (verifies the key if it chains to a trust anchor)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "remove" -d 'Remove an owner from the keystore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and not __fish_seen_subcommand_from list show export import verify fingerprint csr import-cert remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
@@ -120,6 +128,22 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from fingerprint" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -l subject -d 'Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE" [default: CN=<name>,UID=<id>]' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -s o -l output -d 'Output file, or - for stdout' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from csr" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from import-cert" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from remove" -l force -d 'Also when the owner\'s private keys are held here (destroys them)'
@@ -134,6 +158,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "csr" -d 'Write a PKCS#10 certificate request for the owner\'s current key, signed with it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "import-cert" -d 'Attach the certificate a CA issued for one of the owner\'s keys (verifies the key if it chains to a trust anchor)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an owner from the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand owner; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand key; and not __fish_seen_subcommand_from export-private import-private add help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
@@ -555,6 +581,168 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand research; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -f -a "import" -d 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -f -a "export" -d 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l as -d 'The data owner who encrypts (its private key must be here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l share-with -d 'Also give this data owner access (repeatable)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l out-dir -d 'Directory for the entities (created whole if it does not exist)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l as -d 'The data owner who decrypts' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l patient -d 'Only this patient\'s compartment (the Patient\'s FHIR id)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -s o -l output -d 'Output file (- for stdout, the default)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l ndjson -d 'One resource per line instead of a Bundle'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l force -d 'Replace an existing output file'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from help" -f -a "import" -d 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from help" -f -a "export" -d 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l as -d 'The data owner on this device (its private key is held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l listen -d 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l code -d 'The one-time code the listening side shows (- reads it from stdin)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l timeout -d 'Seconds to wait for the other side\'s next message' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l wait -d 'With --listen: seconds the code stays valid (at most 300)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand pair" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l as -d 'The data owner who sends; it must be able to read every entity' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l to -d 'The data owner on the other device; anyone else is refused' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l listen -d 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l code -d 'The one-time code the listening side shows (- reads it from stdin)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l timeout -d 'Seconds to wait for the other side\'s next message' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l wait -d 'With --listen: seconds the code stays valid (at most 300)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l connect -d 'With --code: the listening side\'s HOST:PORT' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand send" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l as -d 'The data owner who receives (its private key is held here)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l from -d 'Accept records only from this data owner' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l out-dir -d 'Directory for the records: created, or an existing one (nothing in it is overwritten)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l max-size -d 'Refuse a transfer larger than SIZE (bytes, or with K, M, G)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l listen -d 'Listen on ADDR (HOST or HOST:PORT; default 127.0.0.1, any free port), print a one-time code, and wait for one connection' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l code -d 'The one-time code the listening side shows (- reads it from stdin)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l timeout -d 'Seconds to wait for the other side\'s next message' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l wait -d 'With --listen: seconds the code stays valid (at most 300)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l connect -d 'With --code: the listening side\'s HOST:PORT' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand receive" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and not __fish_seen_subcommand_from import-key import-owner decrypt check migrate share help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l id -d 'The data owner the key belongs to (needed for hex; selects one owner of a storage dump)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l name -d 'Display name if the owner is new' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l kind -d 'Kind if the owner is new' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-key" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l kind -d 'The owners\' kind [default: guessed from the document]' -r -f -a "hcp\t''
+patient\t''
+device\t''"
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from import-owner" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner to read as (its private key must be in the keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l type -d 'The record\'s type [default: from `_type`]' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file (- for stdout, the default); written 0600' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l force -d 'Overwrite an existing output file'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l as -d 'Also open the records as this owner (entity key sizes, ids sealed in delegations)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l as -d 'The owner to read and re-encrypt as' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'New folder for the ehrcrypt entities (must not exist)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l as -d 'The delegator (a delegate of the record, key in this keystore)' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l with -d 'The new delegate' -r
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s o -l output -d 'Output file for the record (- for stdout)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l owner-out -d 'Where to write your updated owner document if a new exchange key is made (upload it too)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l i-know-it-is-unauthenticated -d 'Required: you accept that the format has no integrity protection'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l force -d 'Overwrite existing output files'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from share" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l store -d 'Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
@@ -578,26 +766,81 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s q -l qui
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand man-pages" -s V -l version -d 'Print version'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "owner" -d 'List, show, export, import and verify data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "share" -d 'Short for `delegation share`'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "completions" -d 'Print shell completions generated from this command line'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "man-pages" -d 'Write one man page per command into DIR (for scripts/update-completions)'
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research demo completions man-pages help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -f -a "add" -d 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -f -a "list" -d 'List the trust anchors and CRLs'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -f -a "remove" -d 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -f -a "crl" -d 'Certificate revocation lists'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and not __fish_seen_subcommand_from add list remove crl help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -s h -l help -d 'Print help'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -s V -l version -d 'Print version'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -f -a "add" -d 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from crl" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "add" -d 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the trust anchors and CRLs'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "crl" -d 'Certificate revocation lists'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "keygen" -d 'Generate an RSA-2048 key pair for a new data owner'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "owner" -d 'List, show, export, import and verify data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "key" -d 'Administer private keys by hand (PEM that openssl reads)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "hcp-key" -d 'Pairwise exchange keys ("hcp keys") between data owners'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "entity" -d 'Encrypt, decrypt and link patients, contacts, forms and health elements'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "delegation" -d 'Share entities with other data owners, list who has access, revoke it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "share" -d 'Short for `delegation share`'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "backup" -d 'Emergency backups to a QR card (R2D Backup): create, inspect, restore'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "emergency" -d 'Read (and add to) a patient\'s backup with their card (R2D Emergency)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "research" -d 'Research sharing: pseudonymised studies re-encrypted by proxies for researchers'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "fhir" -d 'FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "pair" -d 'Pair with another device: a one-time code, and each side\'s key verified'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "send" -d 'Pair with another device and send it records (shared, not re-encrypted)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "receive" -d 'Pair with another device and receive records into a directory'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "icure" -d 'Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "demo" -d 'Run the whole flow on a throw-away keystore and narrate it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "completions" -d 'Print shell completions generated from this command line'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "man-pages" -d 'Write one man page per command into DIR (for scripts/update-completions)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "trust" -d 'Certificate authorities this keystore trusts, and their revocation lists'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and not __fish_seen_subcommand_from keygen owner key hcp-key entity delegation share backup emergency research fhir pair send receive icure demo completions man-pages trust help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "list" -d 'List the data owners in the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "show" -d 'Show one owner: keys, fingerprints, trust, exchange keys (never key bytes)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "export" -d 'Write the owner\'s public document (public keys and exchange keys, never a private key)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "import" -d 'Merge an owner document into this keystore (its keys start unverified)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "verify" -d 'Mark a key verified after comparing its fingerprint out of band'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "fingerprint" -d 'Print the fingerprint of the owner\'s current key (--all: every key)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "csr" -d 'Write a PKCS#10 certificate request for the owner\'s current key, signed with it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "import-cert" -d 'Attach the certificate a CA issued for one of the owner\'s keys (verifies the key if it chains to a trust anchor)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from owner" -f -a "remove" -d 'Remove an owner from the keystore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export-private" -d 'Write an owner\'s private key as encrypted PKCS#8 PEM (file created 0600)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import-private" -d 'Import a PKCS#8 PEM private key (encrypted or not) for an owner'
@@ -626,3 +869,15 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "open" -d 'Open the records of a study granted to you, from the proxies\' capsule fragments'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "revoke" -d 'Withdraw a researcher\'s grants (consent withdrawn); new records go to a new key'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from research" -f -a "reidentify" -d 'The patient id behind a study pseudonym (the clinic only)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from fhir" -f -a "import" -d 'Encrypt each resource of FHIR Bundles or ndjson files as an entity, linked to its patient'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from fhir" -f -a "export" -d 'Decrypt the FHIR records you can read back into one Bundle (or ndjson)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "import-key" -d 'Import a private key as iCure or Cardinal stores it (hex PKCS#8, SDK key storage JSON)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "import-owner" -d 'Import data owner documents as the iCure REST API returns them (keys arrive unverified)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "decrypt" -d 'Decrypt a legacy iCure record as the SDK would return it'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "check" -d 'Report the weaknesses found in a folder of iCure data'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "migrate" -d 'Move legacy iCure records to authenticated ehrcrypt entities'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from icure" -f -a "share" -d 'Add a delegate to an iCure record in its own (unauthenticated) format'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust a CA certificate (a root) as an anchor: keys it certifies become verified'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List the trust anchors and CRLs'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "remove" -d 'Stop trusting an anchor (by the fingerprint `trust list` shows)'
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "crl" -d 'Certificate revocation lists'

@@ -59,7 +59,7 @@ figure() { # NAME TITLE-IF-MISSING
     return
   fi
   echo "running bench $name..." >&2
-  if [[ "$name" =~ ^(baseline|bulk|scaling|keys|versus_age)$ ]]; then
+  if [[ "$name" =~ ^(baseline|bulk|scaling|keys|versus_age|v2_lookup|fhir|d2d|pki|icure)$ ]]; then
     out=$(cargo bench --quiet --bench "$name" -- "${quick[@]}") || { status=1; out+=$'\n\n**This bench failed; see its stderr.**\n'; }
   else
     # Another issue's bench: its own format, its own options.
@@ -78,4 +78,10 @@ figure share "4. Share"
 figure backup "5. Backup and emergency decrypt"
 figure keys "6. Key work"
 figure versus_age "7. Against age"
+figure v2_lookup "8. Entity v2: a reader holding 100 exchange keys"
+figure fhir "9. FHIR bulk import and export"
+figure d2d "10. Device to device"
+figure pki "11. Certificates"
+figure icure "12. iCure interop"
+figure research "13. Research sharing"
 exit $status

@@ -753,13 +753,9 @@ impl EntityFile {
 
     /// Parses an entity file's bytes; `source` names it in messages.
     pub fn parse(bytes: Vec<u8>, source: String) -> Result<Self> {
-        let Envelope { map, raw_self } = serde_json::from_slice(&bytes).map_err(|e| {
-            if e.is_data() {
-                Error::format(format!("{source}: malformed entity: {e}"))
-            } else {
-                crate::format::json_error(&source, "entity", &e)
-            }
-        })?;
+        crate::format::reject_duplicate_keys(&bytes, &source, "entity")?;
+        let Envelope { map, raw_self } = serde_json::from_slice(&bytes)
+            .map_err(|e| crate::format::malformed(&source, "entity", &e))?;
         // A string borrowed from the input had no escapes: its text in the
         // file is its value, so it can be written back byte for byte.
         let raw_self = raw_self.map(|s| {
@@ -901,9 +897,100 @@ impl<'de> Deserialize<'de> for SelfText<'de> {
     }
 }
 
-/// The access list of an entity file, read without decrypting anything.
+/// An entity file's metadata, streamed from the file: `encryptedSelf` is
+/// scanned and skipped, never held (issue 11, defect 10: a 1 GB
+/// `encryptedSelf` made `delegation list` use 1 GB). The entity's
+/// `encrypted_self` is empty. Duplicate keys are refused as by
+/// [`crate::format::parse_strict`]. Standard input and objects on an
+/// object store are read whole (one GET), through the same strict parser.
+pub fn read_metadata(loc: &Location) -> Result<(Entity, String)> {
+    let Location::Local(path) = loc else {
+        let f = EntityFile::open(loc)?;
+        return Ok((f.entity, loc.to_string()));
+    };
+    let source = crate::error::display_path(path);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    let last = std::rc::Rc::new(std::cell::Cell::new(0u8));
+    let tap = Tap {
+        inner: std::io::BufReader::new(file),
+        last: last.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(tap);
+    let map = serde::de::DeserializeSeed::deserialize(MetadataSeed(last), &mut de)
+        .and_then(|m| de.end().map(|()| m))
+        .map_err(|e| {
+            if e.is_io() {
+                Error::io(path, "read", std::io::Error::other(e.to_string()))
+            } else {
+                crate::format::malformed(&source, "entity", &e)
+            }
+        })?;
+    Ok((Entity::from_value(Value::Object(map), &source)?, source))
+}
+
+/// A reader that remembers the last byte it handed out: serde_json reads
+/// byte by byte, so after skipping a value the last byte says what it was
+/// (a string ends with `"`; a number, literal, array or object cannot).
+struct Tap<R> {
+    inner: R,
+    last: std::rc::Rc<std::cell::Cell<u8>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last.set(buf[n - 1]);
+        }
+        Ok(n)
+    }
+}
+
+/// The top-level object of an entity, `encryptedSelf` skipped (kept as
+/// `""`, after checking it was a string), every other value parsed
+/// strictly.
+struct MetadataSeed(std::rc::Rc<std::cell::Cell<u8>>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for MetadataSeed {
+    type Value = Map<String, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MetadataSeed {
+    type Value = Map<String, Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        let mut map = Map::new();
+        while let Some(k) = a.next_key::<String>()? {
+            if map.contains_key(&k) {
+                let shown: String = k.chars().take(64).collect();
+                return Err(A::Error::custom(format_args!("duplicate key {shown:?}")));
+            }
+            let v = if k == "encryptedSelf" {
+                a.next_value::<serde::de::IgnoredAny>()?;
+                if self.0.get() != b'"' {
+                    return Err(A::Error::custom("encryptedSelf is not a string"));
+                }
+                Value::String(String::new())
+            } else {
+                let raw: Box<serde_json::value::RawValue> = a.next_value()?;
+                crate::format::strict_value(&raw).map_err(A::Error::custom)?
+            };
+            map.insert(k, v);
+        }
+        Ok(map)
+    }
+}
+
+/// The access list of an entity file, read without decrypting anything
+/// and without holding `encryptedSelf`.
 pub fn read_access_list(path: &Location) -> Result<AccessList> {
-    EntityFile::open(path).map(|f| access_list(f.entity()))
+    read_metadata(path).map(|(e, _)| access_list(&e))
 }
 
 /// The delegates, other than `from`, that hold entries in the entity file
@@ -914,8 +1001,8 @@ pub fn read_remaining_delegates(
     me: &OwnerId,
     from: &[OwnerId],
 ) -> Result<BTreeSet<OwnerId>> {
-    let f = EntityFile::open(path)?;
-    remaining_delegates(f.entity(), session, me, from, f.source())
+    let (e, source) = read_metadata(path)?;
+    remaining_delegates(&e, session, me, from, &source)
 }
 
 /// What [`upgrade_needs`] says of the entity file at `path`.
@@ -924,24 +1011,93 @@ pub fn read_upgrade_needs(
     session: &Session,
     me: &OwnerId,
 ) -> Result<BTreeSet<OwnerId>> {
-    EntityFile::open(path).map(|f| upgrade_needs(f.entity(), session, me))
+    read_metadata(path).map(|(e, _)| upgrade_needs(&e, session, me))
 }
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
 pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Location) -> Result<Option<String>> {
-    let f = EntityFile::open(path)?;
-    if f.entity().v2.is_none() && f.entity().delegations.is_empty() {
+    let (e, source) = read_metadata(path)?;
+    if e.v2.is_none() && e.delegations.is_empty() {
         return Ok(None);
     }
-    f.entity().secret_id(session, me, f.source()).map(Some)
+    e.secret_id(session, me, &source).map(Some)
 }
 
-/// Whether the file at `path` is an entity linked, through its
-/// `secretForeignKeys`, to one of `secret_ids`. A file that is not an
-/// entity (or not readable as one) is not linked.
+/// Whether the file at `path` is an entity that claims a link to one of
+/// `secret_ids` ([`Entity::is_child_of`]): a first cut, before
+/// [`authenticated_link`]. A file that is not an entity (or not readable
+/// as one) is not linked.
 pub fn is_linked(path: &Location, secret_ids: &BTreeSet<String>) -> bool {
-    EntityFile::open(path).is_ok_and(|f| secret_ids.iter().any(|s| f.entity().is_child_of(s)))
+    read_metadata(path).is_ok_and(|(e, _)| secret_ids.iter().any(|s| e.is_child_of(s)))
+}
+
+/// Whether `child` is linked to an entity whose secret id is one of
+/// `parent_secrets`, with the link authenticated as `me` (issue 11, defect
+/// 2: `secretForeignKeys` is in clear, so anyone who can write the folder
+/// can copy a patient's secret id into an unrelated record).
+///
+/// - `Ok(false)`: the child does not claim such a link;
+/// - `Ok(true)`: it claims one and the claim authenticates;
+/// - `Err` (integrity): it claims one that does not authenticate;
+/// - `Err` (no access): `me` cannot open the child to check.
+///
+/// The claim is [`Entity::is_child_of`] (v1: the clear
+/// `secretForeignKeys`; v2: the link tag). entity/v1 authenticates it only
+/// through `encryptedSelf`'s associated data, which covers
+/// `secretForeignKeys`, so the child's `encryptedSelf` must be loaded, and
+/// is opened (the plaintext dropped at once); the same opening checks a v2
+/// child's associated data, which covers its link tag and salt.
+pub fn authenticated_link(
+    child: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    parent_secrets: &BTreeSet<String>,
+    source: &str,
+) -> Result<bool> {
+    if !parent_secrets.iter().any(|s| child.is_child_of(s)) {
+        return Ok(false);
+    }
+    if child.encrypted_self.is_empty() {
+        return Err(Error::internal(
+            "checking a link needs encryptedSelf loaded",
+        ));
+    }
+    let key = child.entity_key(session, me, source)?;
+    child.open_self(&key, source).map_err(|e| {
+        Error::integrity(format!(
+            "{source}: entity {} claims a link to the parent but it does not authenticate: {}",
+            child.id_text(),
+            e.message()
+        ))
+        .hint(
+            "the file was modified (possibly relinked to another patient); restore it or remove it",
+        )
+    })?;
+    Ok(true)
+}
+
+/// Whether `candidate` is the parent `child` links to, both checked as `me`:
+/// the parent id `me` opens from the child's `cryptedForeignKeys` names the
+/// candidate, the candidate's secret id opens under its own id and kind,
+/// and it is one the child's authenticated `secretForeignKeys` hold. The
+/// child's `encryptedSelf` must be loaded (see [`authenticated_link`]).
+pub fn authenticated_parent(
+    child: &Entity,
+    candidate: &Entity,
+    session: &Session,
+    me: &OwnerId,
+    source: &str,
+    candidate_source: &str,
+) -> Result<bool> {
+    let Some(parent_id) = child.parent_id(session, me, source)? else {
+        return Ok(false);
+    };
+    if candidate.kind != EntityKind::Patient || candidate.id_text() != parent_id {
+        return Ok(false);
+    }
+    let secret = candidate.secret_id(session, me, candidate_source)?;
+    authenticated_link(child, session, me, &BTreeSet::from([secret]), source)
 }
 
 /// Whether an error means "this owner cannot read that entity".

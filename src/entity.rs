@@ -190,13 +190,7 @@ impl Entity {
     /// Parses an entity straight from a file's bytes, into typed fields
     /// without an intermediate JSON tree: the bulk decryption path.
     pub fn from_slice(bytes: &[u8], source: &str) -> Result<Self> {
-        let raw: RawEntity = serde_json::from_slice(bytes).map_err(|e| {
-            if e.is_syntax() || e.is_eof() {
-                crate::format::json_error(source, "entity", &e)
-            } else {
-                Error::format(format!("{source}: malformed entity: {e}"))
-            }
-        })?;
+        let raw: RawEntity = crate::format::parse_strict(bytes, source, "entity")?;
         raw.into_entity(source)
     }
 
@@ -204,17 +198,12 @@ impl Entity {
     /// delegations are kept, the others' are checked as JSON and skipped.
     /// Private so that such a partial entity can never be written back.
     fn from_slice_for(bytes: &[u8], source: &str, me: &OwnerId) -> Result<Self> {
+        crate::format::reject_duplicate_keys(bytes, source, "entity")?;
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let raw = RawSeed { only: Some(me) }
             .deserialize(&mut de)
             .and_then(|r| de.end().map(|()| r))
-            .map_err(|e| {
-                if e.is_syntax() || e.is_eof() {
-                    crate::format::json_error(source, "entity", &e)
-                } else {
-                    Error::format(format!("{source}: malformed entity: {e}"))
-                }
-            })?;
+            .map_err(|e| crate::format::malformed(source, "entity", &e))?;
         raw.into_entity(source)
     }
 
@@ -1009,6 +998,7 @@ impl Encryptor {
     fn record_head(&self, plaintext: &[u8], source: &str) -> Result<Value> {
         let mut wanted = vec!["id", "format", "encryptedSelf"];
         wanted.extend(self.clear.iter().map(|p| p[0].as_str()));
+        crate::format::reject_duplicate_keys(plaintext, source, "record")?;
         let mut de = serde_json::Deserializer::from_slice(plaintext);
         HeadSeed(&wanted)
             .deserialize(&mut de)
@@ -1147,8 +1137,7 @@ pub fn decrypt_file_bytes(
 pub fn decrypt(session: &Session, me: &OwnerId, entity: &Value, source: &str) -> Result<Value> {
     let e = Entity::parse(entity, source)?;
     let bytes = decrypt_bytes(session, me, &e, source)?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| Error::format(format!("{source}: decrypted content is not JSON")))
+    crate::format::parse_strict(&bytes, source, "decrypted record")
 }
 
 /// Splits a dotted path; each segment must be non-empty.

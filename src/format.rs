@@ -59,6 +59,149 @@ pub fn json_error(source: &str, what: &str, e: &serde_json::Error) -> Error {
     Error::format(msg)
 }
 
+/// The one JSON parser for untrusted documents (keystores, owner
+/// documents, entities, manifests, access logs, records, and every format
+/// added later): a syntax error is a one-line format error, and so is a
+/// key that appears twice in one object, at any depth.
+///
+/// serde_json alone lets the last duplicate win in maps and
+/// `serde_json::Value`, but refuses it in derived structs: two commands
+/// reading the same file could then see different documents (issue 11,
+/// defect 8). One rule everywhere: duplicates are malformed.
+///
+/// `T` is [`serde_json::Value`] or any `DeserializeOwned` type; a `T` that
+/// does not match the JSON is a format error naming `what`.
+pub fn parse_strict<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    source: &str,
+    what: &str,
+) -> Result<T> {
+    reject_duplicate_keys(bytes, source, what)?;
+    serde_json::from_slice(bytes).map_err(|e| malformed(source, what, &e))
+}
+
+/// The checks of [`parse_strict`] without building anything: for readers
+/// that take a document apart with their own `DeserializeSeed` (the
+/// entity reader keeps only the caller's delegations). Allocates only the
+/// keys of the object being walked that contain escapes.
+pub fn reject_duplicate_keys(bytes: &[u8], source: &str, what: &str) -> Result<()> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| malformed(source, what, &e))
+}
+
+/// One JSON value out of a larger document, parsed under the rules of
+/// [`parse_strict`]; for readers that stream a document and take its
+/// parts as [`serde_json::value::RawValue`]s.
+pub fn strict_value(
+    raw: &serde_json::value::RawValue,
+) -> std::result::Result<serde_json::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut de)?;
+    serde_json::from_str(raw.get())
+}
+
+/// A serde_json error as a one-line format error: syntax and truncation
+/// as [`json_error`] says them, anything else (a duplicate key, a wrong
+/// type) as "malformed".
+pub fn malformed(source: &str, what: &str, e: &serde_json::Error) -> Error {
+    if e.is_syntax() || e.is_eof() {
+        json_error(source, what, e)
+    } else {
+        Error::format(format!("{source}: malformed {what}: {e}"))
+    }
+}
+
+/// Walks any JSON value and fails on the first object with a repeated key.
+/// Depth is bounded by serde_json's recursion limit (128).
+#[derive(Clone, Copy)]
+struct UniqueKeys;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            if seen.contains(&key) {
+                // Debug quoting escapes control characters: the key comes
+                // from the attacker and the message must stay one line.
+                let shown: String = key.chars().take(64).collect();
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key {shown:?}"
+                )));
+            }
+            seen.insert(key);
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct KeyText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyText {
+    type Value = std::borrow::Cow<'de, str>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyText {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +220,35 @@ mod tests {
         let other = json!({"format": "ehrcrypt/entity/v1"});
         assert!(check_format(&other, "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
         assert!(check_format(&json!([1]), "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
+    }
+
+    #[test]
+    fn parse_strict_refuses_duplicates_at_any_depth() {
+        let ok: serde_json::Value =
+            parse_strict(br#"{"a": {"b": [{"c": 1}, {"c": 2}]}, "b": 1}"#, "f", "doc").unwrap();
+        assert_eq!(ok["a"]["b"][1]["c"], 2);
+        for bad in [
+            &br#"{"a": 1, "a": 2}"#[..],
+            br#"{"x": {"k": "1", "k": "2"}}"#,
+            br#"[{"k": 1, "\u006b": 2}]"#,
+        ] {
+            let e = parse_strict::<serde_json::Value>(bad, "f", "doc").unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Format, "{e}");
+            assert!(e.message().contains("duplicate key"), "{e}");
+            assert!(!e.message().contains('\n'));
+        }
+        // Typed targets get the same rule, even maps that would keep the last.
+        let e = parse_strict::<std::collections::BTreeMap<String, u8>>(
+            br#"{"k": 1, "k": 2}"#,
+            "f",
+            "doc",
+        )
+        .unwrap_err();
+        assert!(e.message().contains("duplicate key \"k\""), "{e}");
+        let e = parse_strict::<serde_json::Value>(br#"{"a": 1"#, "f", "doc").unwrap_err();
+        assert!(e.message().contains("truncated"), "{e}");
+        let e = parse_strict::<Vec<u8>>(br#"{"a": 1}"#, "f", "doc").unwrap_err();
+        assert!(e.message().starts_with("f: malformed doc:"), "{e}");
     }
 }
 

@@ -143,7 +143,7 @@ impl HcPartyKey {
             return Err(Error::integrity(format!("{}: bad signature", what()))
                 .hint("the record was altered after its creator signed it"));
         }
-        Ok(if entry.verified {
+        Ok(if entry.is_verified() {
             SignerTrust::Verified
         } else {
             SignerTrust::Unverified

@@ -1,6 +1,10 @@
-//! The local JSON keystore: data owners, their keys and exchange keys.
+//! The local JSON keystore: data owners, their keys and exchange keys,
+//! and (format v2) the trust anchors and CRLs that let certificates verify
+//! keys.
 //!
-//! One file, `ehrcrypt/keystore/v1`, created 0600. Every change goes through
+//! One file, `ehrcrypt/keystore/v1` (or `v2` once it holds certificates,
+//! anchors or CRLs, so that older ehrcrypt builds refuse it instead of
+//! silently dropping them), created 0600. Every change goes through
 //! [`Keystore::update`], which takes an exclusive lock on a sibling
 //! `.lock` file, re-reads the keystore, applies the change and writes it
 //! back atomically, so concurrent ehrcrypt processes never lose an update
@@ -17,15 +21,22 @@ use crate::crypto::Fingerprint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hcp_key::HcPartyKey;
 use crate::owner::{Owner, OwnerDocument, OwnerId, PublicKeyEntry, OWNER_FORMAT};
+use crate::pki::trust::{CrlAdded, LazyCertification};
+use crate::pki::{Cert, Certification, Crl, TrustStore};
 
 pub const KEYSTORE_FORMAT: &str = "ehrcrypt/keystore/v1";
+/// The format of a keystore that holds certificates, anchors or CRLs.
+pub const KEYSTORE_FORMAT_V2: &str = "ehrcrypt/keystore/v2";
 const FORMAT_PREFIX: &str = "ehrcrypt/keystore/";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Keystore {
     format: String,
     owners: Vec<Owner>,
+    /// Trust anchors and CRLs (v2).
+    #[serde(default, skip_serializing_if = "TrustStore::is_empty")]
+    trust: TrustStore,
 }
 
 impl Default for Keystore {
@@ -33,6 +44,7 @@ impl Default for Keystore {
         Keystore {
             format: KEYSTORE_FORMAT.to_string(),
             owners: Vec::new(),
+            trust: TrustStore::default(),
         }
     }
 }
@@ -58,7 +70,74 @@ pub struct ImportReport {
     pub exchange_keys_added: usize,
     /// Research keys new to this keystore.
     pub pre_keys_added: usize,
+    /// The name the document states. Like `kind` and the keys' `created`
+    /// dates, no signature covers it (owner/v1 signs only exchange-key
+    /// records), so it is shown as unverified (issue 11, defect 10).
+    pub name: String,
+    /// The document's fields that no signature covers.
+    pub unsigned: Vec<&'static str>,
+    /// What the certificates the document brought say about its keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<CertificateVerdict>,
 }
+
+/// What a key's certificate says, for reports and `--json`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateVerdict {
+    pub owner: OwnerId,
+    pub fingerprint: Fingerprint,
+    /// Whether the key is now verified (by a person or the certificate).
+    pub verified: bool,
+    /// The certificate vouches for the key until then (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// Why the certificate does not vouch for it (a stable token) ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// ... and the one-line explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl CertificateVerdict {
+    pub fn of(owner: &OwnerId, k: &PublicKeyEntry) -> Self {
+        let (until, anchor, reason, problem) = match k.certification() {
+            Certification::Valid(c) => (
+                Some(crate::pki::rfc3339(c.until)),
+                Some(c.anchor.clone()),
+                None,
+                None,
+            ),
+            Certification::Invalid(r) => {
+                (None, None, Some(r.reason.code()), Some(r.detail.clone()))
+            }
+            Certification::None => (None, None, None, None),
+        };
+        CertificateVerdict {
+            owner: owner.clone(),
+            fingerprint: k.fingerprint,
+            verified: k.is_verified(),
+            verified_until: until,
+            anchor,
+            reason,
+            problem,
+        }
+    }
+}
+
+/// Keys whose verified status a trust change flipped.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustChanges {
+    pub now_verified: Vec<CertificateVerdict>,
+    pub no_longer_verified: Vec<CertificateVerdict>,
+}
+
+/// The fields of an owner/v1 document that no signature covers.
+pub const UNSIGNED_OWNER_FIELDS: [&str; 3] = ["name", "kind", "publicKeys[].created"];
 
 impl Keystore {
     /// Reads a keystore; a missing file is `NotFound` with a hint.
@@ -85,13 +164,166 @@ impl Keystore {
     }
 
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "keystore", &e))?;
+        let value: serde_json::Value = crate::format::parse_strict(bytes, source, "keystore")?;
         crate::format::check_format(&value, FORMAT_PREFIX, FORMAT_VERSION, source, "keystore")?;
-        let ks: Keystore = serde_json::from_value(value)
+        let mut ks: Keystore = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed keystore: {e}")))?;
         ks.validate().map_err(|e| e.context(source))?;
+        ks.refresh_trust();
         Ok(ks)
+    }
+
+    /// Re-evaluates every key's certificate chain against the anchors and
+    /// CRLs, now. Called on load and after every change to certificates
+    /// or trust, so [`PublicKeyEntry::is_verified`] is always current.
+    pub fn refresh_trust(&mut self) {
+        let now = std::time::SystemTime::now();
+        let any = self
+            .owners
+            .iter()
+            .flat_map(|o| &o.public_keys)
+            .any(|k| !k.certificates.is_empty());
+        // Anchors and CRLs are parsed only when some key has a certificate;
+        // each key's chain is validated only when the key is consulted.
+        let validator = any.then(|| std::sync::Arc::new(self.trust.validator()));
+        for k in self.owners.iter_mut().flat_map(|o| &mut o.public_keys) {
+            k.lazy_certification = match &validator {
+                Some(v) => LazyCertification::new(v.clone(), now),
+                None => LazyCertification::default(),
+            };
+        }
+    }
+
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    fn verified_keys(&self) -> std::collections::HashSet<(OwnerId, Fingerprint)> {
+        self.owners
+            .iter()
+            .flat_map(|o| {
+                o.public_keys
+                    .iter()
+                    .filter(|k| k.is_verified())
+                    .map(|k| (o.id.clone(), k.fingerprint))
+            })
+            .collect()
+    }
+
+    /// Applies a change to the trust store, re-evaluates, and reports which
+    /// keys gained or lost verification through it.
+    fn change_trust<T>(
+        &mut self,
+        change: impl FnOnce(&mut TrustStore, &[&Cert]) -> Result<T>,
+    ) -> Result<(T, TrustChanges)> {
+        let before = self.verified_keys();
+        let cas: Vec<Cert> = self.ca_certificates().into_iter().cloned().collect();
+        let refs: Vec<&Cert> = cas.iter().collect();
+        let out = change(&mut self.trust, &refs)?;
+        self.refresh_trust();
+        let after = self.verified_keys();
+        let mut changes = TrustChanges::default();
+        for o in &self.owners {
+            for k in &o.public_keys {
+                let key = (o.id.clone(), k.fingerprint);
+                match (before.contains(&key), after.contains(&key)) {
+                    (false, true) => changes.now_verified.push(CertificateVerdict::of(&o.id, k)),
+                    (true, false) => changes
+                        .no_longer_verified
+                        .push(CertificateVerdict::of(&o.id, k)),
+                    _ => {}
+                }
+            }
+        }
+        Ok((out, changes))
+    }
+
+    /// The certificates that may sign a CRL this keystore accepts: the
+    /// anchors, and the CA certificates of owner chains that reach an
+    /// anchor (valid ones, and revoked ones: webpki checks revocation only
+    /// on a path it completed). A CA certificate that merely arrived in a
+    /// document is not enough: anyone can name theirs after a real CA.
+    fn ca_certificates(&self) -> Vec<&Cert> {
+        let mut out: Vec<&Cert> = self.trust.anchors.iter().map(|a| &a.certificate).collect();
+        let reached_anchor = |k: &&PublicKeyEntry| match k.certification() {
+            Certification::Valid(_) => true,
+            Certification::Invalid(r) => r.reason == crate::pki::Reason::Revoked,
+            Certification::None => false,
+        };
+        for k in self
+            .owners
+            .iter()
+            .flat_map(|o| &o.public_keys)
+            .filter(reached_anchor)
+        {
+            for c in k.certificates.iter().skip(1).filter(|c| c.is_ca()) {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// `trust add`: trusts a CA certificate as an anchor.
+    pub fn add_anchor(&mut self, cert: Cert) -> Result<(bool, TrustChanges)> {
+        self.change_trust(|t, _| t.add_anchor(cert))
+    }
+
+    /// `trust remove`: stops trusting the anchor with that fingerprint.
+    pub fn remove_anchor(&mut self, prefix: &str) -> Result<(Cert, TrustChanges)> {
+        self.change_trust(|t, _| t.remove_anchor(prefix).map(|a| a.certificate))
+    }
+
+    /// `trust crl add`: a CRL signed by an anchor or a known intermediate.
+    pub fn add_crl(&mut self, crl: Crl) -> Result<(CrlAdded, TrustChanges)> {
+        self.change_trust(|t, cas| t.add_crl(crl, cas))
+    }
+
+    /// `owner import-cert`: attaches `chain` (leaf first) to the key of
+    /// owner `id` that its leaf certifies, if the chain vouches for it now.
+    /// A chain that does not is refused with its reason, and nothing is
+    /// changed: a certificate is only kept where it verifies.
+    pub fn attach_certificate(
+        &mut self,
+        id: &OwnerId,
+        chain: Vec<Cert>,
+    ) -> Result<CertificateVerdict> {
+        let leaf = chain
+            .first()
+            .ok_or_else(|| Error::format("no certificate given"))?;
+        let certified = leaf.key_fingerprint()?;
+        let owner = self.owner(id)?;
+        if owner.public_key(&certified).is_none() {
+            return Err(Error::refused(format!(
+                "the certificate of {} certifies key {}, which is not a key of {id}",
+                leaf.subject(),
+                certified.short()
+            ))
+            .hint(format!(
+                "`ehrcrypt owner fingerprint {id} --all` lists its keys; the CA must certify one of them"
+            )));
+        }
+        crate::owner::check_certificates(&chain, certified)?;
+        if let Certification::Invalid(r) =
+            self.trust
+                .evaluate(&chain, certified, std::time::SystemTime::now())
+        {
+            return Err(r.to_error());
+        }
+        let owner = self.owner_mut(id)?;
+        let entry = owner
+            .public_keys
+            .iter_mut()
+            .find(|k| k.fingerprint == certified)
+            .ok_or_else(|| Error::internal("key vanished"))?;
+        entry.certificates = chain;
+        self.refresh_trust();
+        let entry = self
+            .owner(id)?
+            .public_key(&certified)
+            .ok_or_else(|| Error::internal("key vanished"))?;
+        Ok(CertificateVerdict::of(id, entry))
     }
 
     fn validate(&self) -> Result<()> {
@@ -105,6 +337,8 @@ impl Keystore {
             }
             for k in &o.public_keys {
                 k.key().map_err(|e| e.context(format!("owner {}", o.id)))?;
+                crate::owner::check_certificates(&k.certificates, k.fingerprint)
+                    .map_err(|e| e.context(format!("owner {}", o.id)))?;
             }
             for p in &o.private_keys {
                 if o.public_key(&p.fingerprint).is_none() {
@@ -122,6 +356,23 @@ impl Keystore {
 
     /// Writes the keystore atomically with mode 0600.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let uses_v2 = !self.trust.is_empty()
+            || self
+                .owners
+                .iter()
+                .flat_map(|o| &o.public_keys)
+                .any(|k| !k.certificates.is_empty());
+        let mut doc = self.clone();
+        doc.format = if uses_v2 {
+            KEYSTORE_FORMAT_V2
+        } else {
+            KEYSTORE_FORMAT
+        }
+        .to_string();
+        doc.write(path)
+    }
+
+    fn write(&self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
                 atomic_file::create_private_dir(dir)?;
@@ -236,6 +487,8 @@ impl Keystore {
             .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         let mut report = ImportReport {
             id: doc.id.to_string(),
+            name: doc.name.clone(),
+            unsigned: UNSIGNED_OWNER_FIELDS.to_vec(),
             ..Default::default()
         };
         let entries: Vec<PublicKeyEntry> = doc
@@ -246,6 +499,8 @@ impl Keystore {
                 fingerprint: k.fingerprint,
                 created: k.created.clone(),
                 verified: false,
+                certificates: k.certificates.clone(),
+                lazy_certification: Default::default(),
             })
             .collect();
         // Every exchange key in the document must be signed by one of the
@@ -297,6 +552,17 @@ impl Keystore {
                     .hint("check the new fingerprint with the owner out of band; if it is genuine, import again with --replace"));
                 }
                 report.new_keys = new.iter().map(|k| k.fingerprint).collect();
+                // Certificates are public and checked on every use: a
+                // document's newer ones replace what is held for its keys.
+                for e in entries.iter().filter(|e| !e.certificates.is_empty()) {
+                    if let Some(k) = owner
+                        .public_keys
+                        .iter_mut()
+                        .find(|k| k.fingerprint == e.fingerprint)
+                    {
+                        k.certificates = e.certificates.clone();
+                    }
+                }
                 if replace {
                     let keep: Vec<PublicKeyEntry> = owner
                         .public_keys
@@ -340,6 +606,15 @@ impl Keystore {
                 }
             }
         }
+        self.refresh_trust();
+        let owner = self.owner(&doc.id)?;
+        report.certificates = doc
+            .public_keys
+            .iter()
+            .filter(|k| !k.certificates.is_empty())
+            .filter_map(|k| owner.public_key(&k.fingerprint))
+            .map(|k| CertificateVerdict::of(&owner.id, k))
+            .collect();
         Ok(report)
     }
 }
@@ -601,6 +876,41 @@ mod tests {
             ks.verify(&id("Z"), &right).unwrap_err().kind(),
             ErrorKind::NotFound
         );
+    }
+
+    #[test]
+    fn a_keystore_without_certificates_or_trust_is_still_written_as_v1() {
+        // Older ehrcrypt builds keep reading it; only PKI content makes v2.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ks.json");
+        keystore("A").save(&p).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        assert_eq!(v["format"], KEYSTORE_FORMAT);
+        assert!(v.get("trust").is_none());
+        assert!(!std::fs::read_to_string(&p)
+            .unwrap()
+            .contains("certificates"));
+    }
+
+    #[test]
+    fn a_v2_keystore_loads_and_a_v3_one_is_refused() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        v["format"] = KEYSTORE_FORMAT_V2.into();
+        v["trust"] = serde_json::json!({});
+        Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap();
+        v["format"] = "ehrcrypt/keystore/v3".into();
+        let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+        assert_error(err, ErrorKind::Format, "newer");
+    }
+
+    #[test]
+    fn a_certificate_that_is_not_a_certificate_is_refused_on_load() {
+        let mut v: serde_json::Value = serde_json::from_slice(&fixture("A.keystore.json")).unwrap();
+        v["format"] = KEYSTORE_FORMAT_V2.into();
+        v["owners"][1]["publicKeys"][0]["certificates"] =
+            serde_json::json!(["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]);
+        let err = Keystore::parse(&serde_json::to_vec(&v).unwrap(), "ks").unwrap_err();
+        assert_error(err, ErrorKind::Format, "not an X.509 certificate");
     }
 
     #[test]

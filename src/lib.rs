@@ -10,17 +10,22 @@
 //! - [`delegation`]: sharing entities, revoking access, rekeying.
 //! - [`store`]: where records live (local files; one interface), crash-safe
 //!   writes and serialised read-modify-write.
+//! - [`d2d`]: pairing two devices with a one-time code, sending records.
 
 pub mod backup;
 pub mod crypto;
+pub mod d2d;
 pub mod delegation;
 pub mod entity;
 pub mod error;
+pub mod fhir;
 pub mod format;
 pub mod hcp_key;
+pub mod interop;
 pub mod keystore;
 pub mod owner;
 pub mod passphrase;
+pub mod pki;
 pub mod research;
 pub mod session;
 pub mod store;

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::{Fingerprint, PrivateKey, PublicKey};
 use crate::error::{Error, Result};
 use crate::hcp_key::HcPartyKey;
+use crate::pki::trust::LazyCertification;
+use crate::pki::{Cert, Certification, Certified};
 use crate::research::PreKey;
 
 /// The identifier of a data owner: 1 to 128 characters from
@@ -135,9 +137,20 @@ pub struct PublicKeyEntry {
     /// RFC 3339, UTC.
     pub created: String,
     /// Whether this keystore's user confirmed the fingerprint out of band
-    /// (or generated the key here). Only verified keys may receive new
-    /// exchange keys (Cardinal's rule).
+    /// (or generated the key here). This is the person's half of the
+    /// verified-key rule; read [`PublicKeyEntry::is_verified`], which adds
+    /// the certificate's half.
     pub verified: bool,
+    /// An X.509 certificate for this key and its intermediates, leaf
+    /// first (keystore format v2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Cert>,
+    /// What [`Self::certificates`] say against this keystore's trust
+    /// anchors and CRLs, evaluated on first use ([`Self::certification`]);
+    /// set up by the keystore when it is loaded or its trust changes,
+    /// never stored.
+    #[serde(skip)]
+    pub lazy_certification: LazyCertification,
 }
 
 impl PublicKeyEntry {
@@ -147,6 +160,34 @@ impl PublicKeyEntry {
             fingerprint: key.fingerprint(),
             created,
             verified,
+            certificates: Vec::new(),
+            lazy_certification: LazyCertification::default(),
+        }
+    }
+
+    /// The verified-key rule (Cardinal's, extended by issue 19), decided
+    /// here and nowhere else: a key is verified if a person confirmed its
+    /// fingerprint (or it was made here), or if its certificate chains to
+    /// a trust anchor of this keystore, is valid now, allows the key's
+    /// usage and is not revoked by a known CRL. Only verified keys receive
+    /// new exchange keys; any key may still open existing data.
+    pub fn is_verified(&self) -> bool {
+        self.verified || self.certification().is_valid()
+    }
+
+    /// What the key's certificate chain says now (validated once).
+    pub fn certification(&self) -> &Certification {
+        self.lazy_certification
+            .get(&self.certificates, self.fingerprint)
+    }
+
+    /// How the key is verified, for `owner show`: by a person, by a
+    /// certificate (until when), or not (with the certificate's problem).
+    pub fn trust(&self) -> KeyTrust<'_> {
+        match self.certification() {
+            c if self.verified => KeyTrust::Person(c),
+            Certification::Valid(c) => KeyTrust::Certificate(c),
+            other => KeyTrust::Unverified(other),
         }
     }
 
@@ -161,6 +202,17 @@ impl PublicKeyEntry {
         }
         Ok(k)
     }
+}
+
+/// Why a key counts as verified, or does not; see [`PublicKeyEntry::trust`].
+#[derive(Clone, Copy, Debug)]
+pub enum KeyTrust<'a> {
+    /// A person verified the fingerprint (the certificate, if any, as is).
+    Person(&'a Certification),
+    /// A certificate chain vouches for it.
+    Certificate(&'a Certified),
+    /// Neither; the certificate's problem if it has one.
+    Unverified(&'a Certification),
 }
 
 /// A private key held on this machine, encrypted under a passphrase.
@@ -290,6 +342,7 @@ impl Owner {
                     spki: k.spki.clone(),
                     fingerprint: k.fingerprint,
                     created: k.created.clone(),
+                    certificates: k.certificates.clone(),
                 })
                 .collect(),
             hc_party_keys: self.hc_party_keys.clone(),
@@ -302,8 +355,11 @@ pub const OWNER_FORMAT: &str = "ehrcrypt/owner/v1";
 
 /// What one keystore tells another about an owner. It has no field that
 /// could hold a private key, and no trust flag: trust is local.
+///
+/// Unknown fields are refused (issue 11, defect 10): a misspelt or renamed
+/// `hcPartyKeys` silently dropped every exchange key of the document.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OwnerDocument {
     pub format: String,
     pub id: OwnerId,
@@ -318,18 +374,22 @@ pub struct OwnerDocument {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DocumentKey {
     pub spki: String,
     pub fingerprint: Fingerprint,
     pub created: String,
+    /// The key's certificate and intermediates, leaf first (optional; a
+    /// reader that ignores it only loses the chance to verify by it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Cert>,
 }
 
 impl OwnerDocument {
     /// Parses and checks an owner document: format, keys, fingerprints.
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| crate::format::json_error(source, "owner document", &e))?;
+        let value: serde_json::Value =
+            crate::format::parse_strict(bytes, source, "owner document")?;
         crate::format::check_format(&value, "ehrcrypt/owner/", 1, source, "owner document")?;
         let doc: OwnerDocument = serde_json::from_value(value)
             .map_err(|e| Error::format(format!("{source}: malformed owner document: {e}")))?;
@@ -347,9 +407,34 @@ impl OwnerDocument {
                     k.fingerprint.short()
                 )));
             }
+            check_certificates(&k.certificates, k.fingerprint).map_err(|e| e.context(source))?;
         }
         Ok(doc)
     }
+}
+
+/// A key's certificates: at most [`crate::pki::cert::MAX_CHAIN`], and the
+/// first one certifies this very key (a certificate moved onto another key
+/// is tampering, whatever its chain).
+pub fn check_certificates(certs: &[Cert], key: Fingerprint) -> Result<()> {
+    if certs.len() > crate::pki::cert::MAX_CHAIN {
+        return Err(Error::format(format!(
+            "key {} carries more than {} certificates",
+            key.short(),
+            crate::pki::cert::MAX_CHAIN
+        )));
+    }
+    if let Some(leaf) = certs.first() {
+        let certified = leaf.key_fingerprint()?;
+        if certified != key {
+            return Err(Error::integrity(format!(
+                "the certificate attached to key {} certifies key {}",
+                key.short(),
+                certified.short()
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

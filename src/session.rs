@@ -147,6 +147,12 @@ impl Session {
         &self.keystore
     }
 
+    /// Reads the keystore file again (another writer changed it).
+    pub fn reload(&mut self) -> Result<()> {
+        self.keystore = Keystore::load(&self.path)?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -550,7 +556,7 @@ impl Session {
                 return None;
             }
             let entry = self.keystore.find(&w.owner)?.public_key(&w.fingerprint)?;
-            if !entry.verified {
+            if !entry.is_verified() {
                 if !allow_unverified || w.owner == r.delegator {
                     return None;
                 }
@@ -569,26 +575,37 @@ impl Session {
         let mut out = Vec::new();
         let mut unverified = Vec::new();
         let from = self.keystore.owner(delegator)?;
-        for k in from.public_keys.iter().filter(|k| k.verified) {
+        for k in from.public_keys.iter().filter(|k| k.is_verified()) {
             out.push((from.id.clone(), k.key()?));
         }
         if delegate != delegator {
             let to = self.keystore.owner(delegate)?;
-            let verified: Vec<_> = to.public_keys.iter().filter(|k| k.verified).collect();
+            let verified: Vec<_> = to.public_keys.iter().filter(|k| k.is_verified()).collect();
             if verified.is_empty() && !allow_unverified {
                 let fp = to
                     .current_key()
                     .map(|k| k.fingerprint.short())
                     .unwrap_or_default();
+                // A certificate that no longer vouches (revoked, expired)
+                // says why the key stopped being verified.
+                let why = to
+                    .public_keys
+                    .iter()
+                    .rev()
+                    .find_map(|k| match k.certification() {
+                        crate::pki::Certification::Invalid(r) => Some(format!(" ({})", r.detail)),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
                 return Err(Error::refused(format!(
-                    "no verified public key for {delegate}: a new exchange key is only wrapped for verified keys"
+                    "no verified public key for {delegate}: a new exchange key is only wrapped for verified keys{why}"
                 ))
                 .hint(format!(
-                    "ask {delegate} for their fingerprint over a channel you trust (this keystore has {fp}...), then run `ehrcrypt owner verify {delegate} --fingerprint FP`"
+                    "ask {delegate} for their fingerprint over a channel you trust (this keystore has {fp}...), then run `ehrcrypt owner verify {delegate} --fingerprint FP`; or import a current certificate from a CA you trust (`ehrcrypt owner import-cert`)"
                 )));
             }
             for k in &to.public_keys {
-                if k.verified {
+                if k.is_verified() {
                     out.push((to.id.clone(), k.key()?));
                 } else if allow_unverified {
                     unverified.push(k.fingerprint);

@@ -343,6 +343,22 @@ fn every_kind_of_tampering_is_refused_with_no_output() {
     });
     refused(&w, &b, &card, INTEGRITY, "manifest");
 
+    // Issue 11, defect 6: the digest is compared before the manifest is
+    // parsed; an unparseable manifest was a format error (6) first.
+    let b = damaged(&w, &bucket, "manifest-unparsed", |b| {
+        let p = b.join("manifest.json");
+        let mut text = fs::read(&p).unwrap();
+        text.splice(0..0, b"[".iter().copied());
+        fs::write(p, text).unwrap();
+    });
+    refused(
+        &w,
+        &b,
+        &card,
+        INTEGRITY,
+        "does not match the digest on the card",
+    );
+
     let b = damaged(&w, &bucket, "no-manifest", |b| {
         fs::remove_file(b.join("manifest.json")).unwrap();
     });
@@ -594,7 +610,18 @@ fn each_emergency_access_is_logged_and_inspect_shows_it() {
         .map(String::from)
         .collect();
     fs::write(&p, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
-    let v = inspect(&w, "P", &bucket);
+    // Reported in full, and a failure (issue 11, defect 7): exit 5.
+    let out = w
+        .cmd("P")
+        .args(["--json", "backup", "inspect"])
+        .arg(&bucket)
+        .assert()
+        .code(INTEGRITY)
+        .stderr(predicates::str::contains("chain broken"))
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["accessLog"][1]["chained"], false);
 }
 
@@ -941,4 +968,26 @@ fn zbarimg_reads_the_png_card_exactly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Issue 11, defect 7: `inspect` printed "INVALID signature" and exited 0.
+#[test]
+fn inspect_fails_on_an_invalid_signature() {
+    let w = World::new();
+    let (bucket, _, _) = w.backup("bk");
+    let sp = bucket.join("signature.json");
+    let mut sig: Value = serde_json::from_slice(&fs::read(&sp).unwrap()).unwrap();
+    let s = sig["signature"].as_str().unwrap().to_string();
+    let flipped = if s.starts_with('A') { "B" } else { "A" };
+    sig["signature"] = Value::from(format!("{flipped}{}", &s[1..]));
+    fs::write(&sp, serde_json::to_vec_pretty(&sig).unwrap()).unwrap();
+    w.cmd("P")
+        .args(["backup", "inspect"])
+        .arg(&bucket)
+        .assert()
+        .code(INTEGRITY)
+        .stdout(predicates::str::contains("signature: INVALID signature"))
+        .stderr(predicates::str::contains(
+            "signature.json: INVALID signature",
+        ));
 }

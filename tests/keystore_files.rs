@@ -25,7 +25,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 fn damaged_and_foreign_keystores_are_refused_and_left_byte_identical() {
     let good = fs::read(fixture("keys/A.keystore.json")).unwrap();
     let mut future: Value = serde_json::from_slice(&good).unwrap();
-    future["format"] = "ehrcrypt/keystore/v2".into();
+    future["format"] = "ehrcrypt/keystore/v99".into();
     let mut corrupt = good.clone();
     corrupt[good.len() / 2] = b'}';
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -44,7 +44,7 @@ fn damaged_and_foreign_keystores_are_refused_and_left_byte_identical() {
         (
             "future version",
             serde_json::to_vec_pretty(&future).unwrap(),
-            "keystore format \"ehrcrypt/keystore/v2\" is newer than this ehrcrypt understands",
+            "keystore format \"ehrcrypt/keystore/v99\" is newer than this ehrcrypt understands",
         ),
         (
             "an owner document",
@@ -125,7 +125,7 @@ fn a_future_version_says_to_upgrade() {
     let s = Sandbox::new();
     let ks = s.keystore("B");
     let mut v = read_json(&ks);
-    v["format"] = "ehrcrypt/keystore/v2".into();
+    v["format"] = "ehrcrypt/keystore/v99".into();
     write_json(&ks, &v);
     let out = fails(&mut s.on(&ks), &["owner", "list"], 6);
     assert!(stderr(&out)

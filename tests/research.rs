@@ -112,6 +112,20 @@ impl Study {
             .collect()
     }
 
+    /// A 1-of-1 grant of study s1 to `to` into `frags/`, as it ends.
+    fn try_grant(&self, to: &str) -> std::process::Output {
+        self.sb
+            .ks("A")
+            .args([
+                "research", "grant", "--as", "A", "--to", to, "--study", "s1",
+            ])
+            .arg(&self.dir)
+            .arg("--out-dir")
+            .arg(self.sb.path("frags"))
+            .output()
+            .unwrap()
+    }
+
     /// The proxy runs with no keystore and no passphrase at all.
     fn proxy(&self, fragment: &Path) -> std::process::Output {
         self.sb
@@ -253,29 +267,11 @@ fn grants_go_only_to_research_keys_signed_by_a_verified_key() {
             s.sb.path("C.owner.json").to_str().unwrap(),
         ],
     );
-    let out =
-        s.sb.ks("A")
-            .args([
-                "research", "grant", "--as", "A", "--to", "C", "--study", "s1",
-            ])
-            .arg(&s.dir)
-            .arg("--out-dir")
-            .arg(s.sb.path("frags"))
-            .output()
-            .unwrap();
+    let out = s.try_grant("C");
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(!s.sb.path("frags").exists());
     // B never published a research key: not found.
-    let out =
-        s.sb.ks("A")
-            .args([
-                "research", "grant", "--as", "A", "--to", "B", "--study", "s1",
-            ])
-            .arg(&s.dir)
-            .arg("--out-dir")
-            .arg(s.sb.path("frags"))
-            .output()
-            .unwrap();
+    let out = s.try_grant("B");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }
 

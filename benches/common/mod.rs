@@ -577,6 +577,9 @@ pub struct Run {
     pub stderr: String,
     /// Peak resident memory of the process (and of children it waited for), KiB.
     pub max_rss_kib: u64,
+    /// CPU time the process used (user + system), seconds: what it would
+    /// cost on cores nobody else wants.
+    pub cpu_secs: f64,
 }
 
 impl Run {
@@ -631,10 +634,12 @@ pub fn try_run(cmd: &mut Command) -> Result<Run, String> {
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         return Err(format!("{cmd:?} failed:\n{stderr}"));
     }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Ok(Run {
         secs,
         stderr,
         max_rss_kib: usage.ru_maxrss as u64,
+        cpu_secs: tv(usage.ru_utime) + tv(usage.ru_stime),
     })
 }
 

@@ -204,6 +204,17 @@ pub fn read(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::io(path, "read the access log", e)),
     };
+    Ok(check_log(&bytes, backup_id, kc, z))
+}
+
+/// Checks the log's bytes line by line (see [`read`]): the parser the
+/// `access_log` fuzz target drives.
+pub fn check_log(
+    bytes: &[u8],
+    backup_id: &[u8; 16],
+    kc: &[u8; 32],
+    z: Option<&SymmetricKey>,
+) -> Vec<Checked> {
     let mut out = Vec::new();
     let mut prev = "0".repeat(64);
     for (i, line) in bytes
@@ -211,7 +222,8 @@ pub fn read(
         .filter(|l| !l.is_empty())
         .enumerate()
     {
-        let parsed: Option<AccessRecord> = serde_json::from_slice(line).ok();
+        let parsed: Option<AccessRecord> =
+            crate::format::parse_strict(line, "access log", "record").ok();
         let (status, chained) = match &parsed {
             None => ("malformed line".to_string(), false),
             Some(r) => (
@@ -226,7 +238,7 @@ pub fn read(
         });
         prev = hex(&crate::crypto::sha256(line));
     }
-    Ok(out)
+    out
 }
 
 fn check(

@@ -246,8 +246,8 @@ fn open_names(
             "{source} does not authenticate under the card's key (modified, or the card is for another backup)"
         ))
     })?;
-    let names: Vec<ObjectName> = serde_json::from_slice(&plain)
-        .map_err(|_| Error::format(format!("{source}: sealed object names are malformed")))?;
+    let names: Vec<ObjectName> =
+        crate::format::parse_strict(&plain, source, "sealed object names")?;
     if names.len() != objects.len() || names.iter().zip(objects).any(|(n, o)| n.id != o.id) {
         return Err(Error::format(format!(
             "{source}: sealed object names do not match the object list"
@@ -277,8 +277,7 @@ fn parse_doc<T: serde::de::DeserializeOwned>(
     prefix: &str,
     what: &str,
 ) -> Result<T> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| crate::format::json_error(source, what, &e))?;
+    let value: Value = crate::format::parse_strict(bytes, source, what)?;
     crate::format::check_format(&value, prefix, 1, source, what)?;
     serde_json::from_value(value)
         .map_err(|e| Error::format(format!("{source}: malformed {what}: {e}")))

@@ -73,11 +73,8 @@ pub const REENCRYPT_LIMIT: u64 = 64 << 20;
 /// HKDF-SHA256(ikm = Z_AC, salt = backup id, info = "ehrcrypt/backup/v1 " || purpose).
 pub(crate) fn derive(z: &SymmetricKey, backup_id: &[u8; 16], purpose: &str) -> Zeroizing<[u8; 32]> {
     let mut k = Zeroizing::new([0u8; 32]);
-    hkdf::Hkdf::<sha2::Sha256>::new(Some(backup_id), z.expose())
-        .expand(
-            format!("ehrcrypt/backup/v1 {purpose}").as_bytes(),
-            k.as_mut(),
-        )
+    let info = format!("ehrcrypt/backup/v1 {purpose}");
+    crate::crypto::derive::hkdf_sha256(Some(backup_id), z.expose(), info.as_bytes(), k.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     k
 }
@@ -225,8 +222,7 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
     let mut bytes = Zeroizing::new(Vec::with_capacity(len as usize));
     file.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, "read", e))?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| crate::format::json_error(&source, "record", &e))?;
+    let value: Value = crate::format::parse_strict(&bytes, &source, "record")?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
         if e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
@@ -800,7 +796,7 @@ fn resolve_signer(card: &Card, opts: &OpenOptions) -> Result<(Option<PublicKey>,
                 .hint("this is not the backup you were told it is: do not trust its content")
             })?;
             let key = entry.key()?;
-            if entry.verified {
+            if entry.is_verified() {
                 Ok((
                     Some(key),
                     Trust::Verified {
@@ -829,7 +825,7 @@ fn resolve_signer(card: &Card, opts: &OpenOptions) -> Result<(Option<PublicKey>,
                     .find_map(|o| o.public_key(&fp).map(|e| (o, e)))
             });
             match found {
-                Some((o, e)) if e.verified => Ok((
+                Some((o, e)) if e.is_verified() => Ok((
                     Some(e.key()?),
                     Trust::Verified {
                         owner: Some(o.id.to_string()),
@@ -939,7 +935,7 @@ fn author_trust(author: &Author, ks: Option<&Keystore>) -> Trust {
             .find_map(|o| o.public_key(&author.fingerprint).map(|e| (o, e)))
     });
     match found {
-        Some((o, e)) if e.verified => Trust::Verified {
+        Some((o, e)) if e.is_verified() => Trust::Verified {
             owner: Some(o.id.to_string()),
             name: Some(o.name.clone()),
             fingerprint: author.fingerprint,
@@ -1031,6 +1027,27 @@ pub fn open(dir: &Path, card: Card, opts: &OpenOptions) -> Result<Opened> {
     let mpath = dir.join(MANIFEST_FILE);
     let mbytes = read_doc(&mpath, "this is not a complete ehrcrypt backup")?;
     let source = mpath.display().to_string();
+    // Authenticate before parsing (issue 11, defect 6): a manifest of a
+    // million objects cost 1.35 GB to parse before its digest was found
+    // wrong. Only the id is read from an unauthenticated one, to say
+    // whether the card belongs to another backup.
+    if crate::crypto::sha256(&mbytes) != card.manifest_digest {
+        #[derive(serde::Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let id = serde_json::from_slice::<IdOnly>(&mbytes).map(|m| m.id);
+        return Err(match id {
+            Ok(id) if id != hex(&card.backup_id) => Error::integrity(format!(
+                "wrong card: it is for backup {}, but {} holds backup {id}",
+                hex(&card.backup_id),
+                dir.display(),
+            )),
+            _ => Error::integrity(format!(
+                "{source} does not match the digest on the card: the manifest was modified"
+            )),
+        });
+    }
     let m = Manifest::parse(&mbytes, &source)?;
     if m.id != hex(&card.backup_id) {
         return Err(Error::integrity(format!(
@@ -1038,11 +1055,6 @@ pub fn open(dir: &Path, card: Card, opts: &OpenOptions) -> Result<Opened> {
             hex(&card.backup_id),
             dir.display(),
             m.id
-        )));
-    }
-    if crate::crypto::sha256(&mbytes) != card.manifest_digest {
-        return Err(Error::integrity(format!(
-            "{source} does not match the digest on the card: the manifest was modified"
         )));
     }
     let (key, trust) = resolve_signer(&card, opts)?;
@@ -1111,6 +1123,8 @@ struct Job<'a> {
     file: PathBuf,
     rel: PathBuf,
     appendix: Option<&'a OpenedAppendix>,
+    /// The chunk size its (authenticated) manifest or appendix lists.
+    chunk_size: usize,
 }
 
 impl Opened {
@@ -1126,6 +1140,7 @@ impl Opened {
                     .join(format!("{}.{OBJECT_EXT}", e.id)),
                 rel: PathBuf::from(&n.name),
                 appendix: None,
+                chunk_size: self.manifest.chunk_size as usize,
             });
         }
         for a in &self.appendices {
@@ -1140,6 +1155,7 @@ impl Opened {
                         .join(format!("{}.{OBJECT_EXT}", e.id)),
                     rel: Path::new(APPENDED_DIR).join(&a.appendix.id).join(&n.name),
                     appendix: Some(a),
+                    chunk_size: a.appendix.chunk_size as usize,
                 });
             }
         }
@@ -1254,9 +1270,16 @@ impl Opened {
             let (info, size) = match mode {
                 OutputMode::Plain => {
                     let mut out = create_file(&tmp, true)?;
-                    let info =
-                        stream::decrypt(z, backup_id, &j.entry.id, &mut input, &mut out, progress)
-                            .map_err(|e| stream_error(e, &what))?;
+                    let info = stream::decrypt(
+                        z,
+                        backup_id,
+                        &j.entry.id,
+                        j.chunk_size,
+                        &mut input,
+                        &mut out,
+                        progress,
+                    )
+                    .map_err(|e| stream_error(e, &what))?;
                     (info, info.plaintext_size)
                 }
                 OutputMode::Transform(f) => {
@@ -1273,6 +1296,7 @@ impl Opened {
                         z,
                         backup_id,
                         &j.entry.id,
+                        j.chunk_size,
                         &mut input,
                         &mut *plain,
                         progress,

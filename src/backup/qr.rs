@@ -222,11 +222,36 @@ pub fn render_unicode(text: &str) -> Result<String> {
         .build())
 }
 
+/// The widest and tallest card image read, in pixels: a 36-megapixel
+/// photo of a printed card is larger than any needs to be, and ehrcrypt's
+/// own card images are under 1000 pixels.
+pub const MAX_IMAGE_SIDE: u32 = 6000;
+/// What decoding a card image may allocate.
+pub const MAX_IMAGE_ALLOC: u64 = 192 << 20;
+
 /// Finds and decodes the QR code in an image (PNG, or any format the
 /// `image` crate was built with). Returns the text it holds.
 pub fn decode_image(bytes: &[u8], source: &str) -> Result<Zeroizing<String>> {
-    let img = image::load_from_memory(bytes)
-        .map_err(|_| Error::format(format!("{source}: not a PNG image")))?
+    let not_png = || Error::format(format!("{source}: not a PNG image"));
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| not_png())?;
+    // The dimensions come from the image header: capped before decoding
+    // (issue 11, defect 6: a 20000x20000 PNG took 788 MB).
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| match e {
+            image::ImageError::Limits(_) => Error::format(format!(
+                "{source}: the image is larger than a card image may be ({MAX_IMAGE_SIDE}x{MAX_IMAGE_SIDE} pixels)"
+            ))
+            .hint("scale the photo or scan down, or pass --qr-text with the scanned text"),
+            _ => not_png(),
+        })?
         .to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
@@ -259,6 +284,38 @@ pub fn decode_image(bytes: &[u8], source: &str) -> Result<Zeroizing<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small PNG whose header claims `w` x `h` pixels (CRC fixed up).
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        let mut png = Vec::new();
+        image::GrayImage::new(8, 8)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(&png[12..16], b"IHDR");
+        png[16..20].copy_from_slice(&w.to_be_bytes());
+        png[20..24].copy_from_slice(&h.to_be_bytes());
+        let crc = png[12..29].iter().fold(!0u32, |mut c, &b| {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+            c
+        });
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn oversized_card_images_are_refused_from_their_header() {
+        let e = decode_image(&png_claiming(20000, 20000), "card.png").unwrap_err();
+        assert!(e.message().contains("larger than a card image"), "{e}");
+        let e = decode_image(&png_claiming(8, 8), "card.png").unwrap_err();
+        assert!(e.message().contains("no QR code"), "{e}");
+    }
 
     fn sample(location: Option<&str>) -> Card {
         Card {

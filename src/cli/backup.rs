@@ -362,7 +362,7 @@ fn status_text(status: &str) -> &str {
     match status {
         "verified" => "valid (verified key)",
         "notVerified" => "valid, but the key is NOT VERIFIED here",
-        "invalid" => "INVALID",
+        "invalid" => "INVALID signature",
         "notChecked" => "signer's key not in the keystore: not checked",
         "malformed" => "malformed signature file",
         "missing" => "missing signature.json",
@@ -580,7 +580,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
                         .ok()
                         .zip(b64::decode(&s.signature, "signature").ok())
                         .is_some_and(|(key, sig)| key.verify(&msg, &sig));
-                    match (ok, e.verified) {
+                    match (ok, e.is_verified()) {
                         (false, _) => "invalid",
                         (true, true) => "verified",
                         (true, false) => "notVerified",
@@ -628,6 +628,19 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
         None => Vec::new(),
     };
     let total: u64 = m.objects.iter().map(|o| o.size).sum();
+    let problems = inspect_problems(&signature, &appendices, &log);
+    let verdict = || {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        // The report above is printed in full first: it says what failed.
+        Err(Error::integrity(format!(
+            "{}: {}",
+            ehrcrypt::error::display_path(dir),
+            problems.join("; ")
+        ))
+        .hint("the bucket was modified, or belongs to another backup; do not trust what inspect reported as valid around it"))
+    };
     if out.json {
         out.json(&json!({
             "backup": m.id,
@@ -639,7 +652,7 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
             "appendices": appendices,
             "accessLog": log,
         }));
-        return Ok(());
+        return verdict();
     }
     out.line(format!("backup {}  created {}", m.id, m.created));
     let s = |k: &str| signature[k].as_str().unwrap_or("").to_string();
@@ -706,7 +719,53 @@ fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
             )),
         }
     }
-    Ok(())
+    verdict()
+}
+
+/// What `inspect` found that failed a check (issue 11, defect 7: it used
+/// to exit 0 with "INVALID signature" in its report). Missing or unchecked
+/// items (no signature.json, no card for MACs, an unknown signer) are not
+/// failures: nothing was checked and found wrong.
+fn inspect_problems(
+    signature: &serde_json::Value,
+    appendices: &[serde_json::Value],
+    log: &[access_log::Checked],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let sig_status = signature["status"].as_str().unwrap_or("");
+    if sig_status == "malformed" || is_invalid(sig_status) {
+        problems.push(format!("signature.json: {}", status_text(sig_status)));
+    }
+    if signature["manifestMatches"] == json!(false) {
+        problems.push("manifest.json does not match the signed digest".into());
+    }
+    for ap in appendices {
+        if ap["status"].as_str().is_some_and(is_invalid) {
+            problems.push(format!(
+                "appendix {}: invalid",
+                ap["id"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    let bad_lines = log
+        .iter()
+        .filter(|c| c.record.is_none() || is_invalid(&c.status) || c.status.starts_with("unknown"))
+        .count();
+    if bad_lines > 0 {
+        problems.push(format!("access log: {bad_lines} invalid record(s)"));
+    }
+    if log.iter().any(|c| !c.chained) {
+        problems.push("access log: chain broken (a line was removed or reordered)".into());
+    }
+    problems
+}
+
+/// A status that reports a failed check (`invalid`, or older free text
+/// starting with `INVALID`).
+fn is_invalid(status: &str) -> bool {
+    status
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("invalid"))
 }
 
 /// Appendices as `inspect` shows them, each signature checked against the
@@ -749,7 +808,7 @@ fn inspect_appendices(
                                 .iter()
                                 .find_map(|o| o.public_key(&a.author.fingerprint))
                         })
-                        .is_some_and(|e| e.verified);
+                        .is_some_and(|e| e.is_verified());
                     let status = match (sig_ok, a.backup == backup, trusted) {
                         (_, false, _) | (Some(false), _, _) => "invalid",
                         (None, _, _) => "notChecked",

@@ -237,12 +237,17 @@ pub(super) fn note_import(env: &Env, grants: &Grants, also: impl IntoIterator<It
     }
 }
 
+/// Why a child found by its clear link was not shared: it no longer
+/// claimed the link when it was read to be rewritten.
+const NO_LONGER_LINKED: &str = "no longer linked to the shared entity";
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Shared {
     #[serde(flatten)]
     outcome: ShareOutcome,
-    /// A linked entity the sharer cannot read, left as it was.
+    /// Why a linked entity was left as it was: the sharer cannot read it,
+    /// or it is no longer linked.
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<String>,
 }
@@ -255,19 +260,47 @@ pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
     let mut session = env.session()?;
     let grants = Grants::resolve(&mut session, &a.me, &a.with, a.allow_unverified)?;
     warn_unverified(env, &grants);
-    let children = if a.with_children.is_empty() {
-        HashSet::new()
+    let (secrets, children) = if a.with_children.is_empty() {
+        (BTreeSet::new(), HashSet::new())
     } else {
         linked_children(&session, &a.me, &inputs, &a.with_children)?
     };
     inputs.extend(children.iter().cloned());
     let reports = rewrite_in_place(env, "sharing", &inputs, |path, file| {
         let source = file.source().to_string();
+        let cannot_read = |err: &Error| format!("{} cannot read it ({})", a.me, err.message());
+        if children.contains(path) {
+            // The link is checked on the very bytes that will be rewritten,
+            // after opening the child (issue 11, defect 2): a link that was
+            // forged when the folder was scanned and restored since, or
+            // that does not authenticate, shares nothing.
+            file.load_self();
+            let why = match delegation::authenticated_link(
+                file.entity(),
+                &session,
+                &a.me,
+                &secrets,
+                &source,
+            ) {
+                Ok(true) => None,
+                Ok(false) => Some(NO_LONGER_LINKED.to_string()),
+                Err(err) if delegation::is_no_access(&err) => Some(cannot_read(&err)),
+                Err(err) => return Err(err),
+            };
+            if let Some(why) = why {
+                let e = file.entity();
+                let shared = Shared {
+                    outcome: ShareOutcome::default(),
+                    skipped: Some(why),
+                };
+                return Ok((false, Report::new(path, e, false, shared)));
+            }
+        }
         let e = file.entity_mut();
         let (outcome, skipped) = match delegation::share(e, &session, &grants, &source) {
             Ok(outcome) => (outcome, None),
             Err(err) if children.contains(path) && delegation::is_no_access(&err) => {
-                (ShareOutcome::default(), Some(err.message().to_string()))
+                (ShareOutcome::default(), Some(cannot_read(&err)))
             }
             Err(err) => return Err(err),
         };
@@ -280,7 +313,7 @@ pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
     print_reports(env, &inputs, &reports, |r| {
         let o = &r.outcome.outcome;
         if let Some(why) = &r.outcome.skipped {
-            format!("{}: skipped, {} cannot read it ({why})", r.name(), a.me)
+            format!("{}: skipped, {why}", r.name())
         } else if o.added.is_empty() {
             format!(
                 "{}: unchanged, {} already had access",
@@ -303,12 +336,29 @@ pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
         .iter()
         .filter(|r| r.outcome.skipped.is_some())
         .count();
-    if skipped > 0 {
+    let unlinked = reports
+        .iter()
+        .filter(|r| r.outcome.skipped.as_deref() == Some(NO_LONGER_LINKED))
+        .count();
+    let unreadable = skipped - unlinked;
+    let plural = |n: usize| {
+        if n == 1 {
+            ("y", "was")
+        } else {
+            ("ies", "were")
+        }
+    };
+    if unreadable > 0 {
+        let (y, was) = plural(unreadable);
         env.out.warn(format!(
-            "{skipped} linked entit{} that {} cannot read {} not shared",
-            if skipped == 1 { "y" } else { "ies" },
-            a.me,
-            if skipped == 1 { "was" } else { "were" }
+            "{unreadable} linked entit{y} that {} cannot read {was} not shared",
+            a.me
+        ));
+    }
+    if unlinked > 0 {
+        let (y, was) = plural(unlinked);
+        env.out.warn(format!(
+            "{unlinked} entit{y} no longer linked when read for sharing (changed during the run) {was} left unchanged"
         ));
     }
     if inputs.len() > 1 {
@@ -337,7 +387,7 @@ fn linked_children(
     me: &OwnerId,
     inputs: &[Location],
     dirs: &[Location],
-) -> Result<HashSet<Location>> {
+) -> Result<(BTreeSet<String>, HashSet<Location>)> {
     let mut secrets = BTreeSet::new();
     for p in inputs {
         if let Some(s) = delegation::read_secret_id(session, me, p)? {
@@ -345,10 +395,12 @@ fn linked_children(
         }
     }
     let given: HashSet<Location> = inputs.iter().map(canonical).collect();
-    Ok(files::expand_unique(dirs)?
+    // A first cut on the clear links; each is authenticated when shared.
+    let found = files::expand_unique(dirs)?
         .into_par_iter()
         .filter(|p| !given.contains(&canonical(p)) && delegation::is_linked(p, &secrets))
-        .collect())
+        .collect();
+    Ok((secrets, found))
 }
 
 fn canonical(l: &Location) -> Location {

@@ -641,7 +641,388 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         ],
         5,
     )?;
+    hostile_input(d)?;
+    fhir_steps(d)?;
+    certificate_authority(d)?;
+    icure_data(d)
+}
+
+/// A small FHIR bundle for [`fhir_steps`]: a patient, an encounter, an
+/// observation, and a practitioner who belongs to no patient.
+const FHIR_BUNDLE: &str = r#"{
+  "resourceType": "Bundle",
+  "id": "keats-summary",
+  "type": "collection",
+  "entry": [
+    {
+      "fullUrl": "urn:uuid:0f6d4c1e-6a0b-4d6e-9c1a-2b3c4d5e6f70",
+      "resource": {
+        "resourceType": "Patient",
+        "id": "keats",
+        "name": [
+          {
+            "family": "Keats",
+            "given": [
+              "John"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "visit-1",
+        "status": "finished",
+        "class": {
+          "code": "AMB"
+        },
+        "subject": {
+          "reference": "urn:uuid:0f6d4c1e-6a0b-4d6e-9c1a-2b3c4d5e6f70"
+        }
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Observation",
+        "id": "glucose",
+        "status": "final",
+        "code": {
+          "text": "Glucose"
+        },
+        "subject": {
+          "reference": "Patient/keats"
+        },
+        "encounter": {
+          "reference": "Encounter/visit-1"
+        },
+        "performer": [
+          {
+            "reference": "Practitioner/hunt"
+          }
+        ],
+        "valueQuantity": {
+          "value": 5.80,
+          "unit": "mmol/L"
+        }
+      }
+    },
+    {
+      "resource": {
+        "resourceType": "Practitioner",
+        "id": "hunt",
+        "name": [
+          {
+            "family": "Hunt"
+          }
+        ]
+      }
+    }
+  ]
+}
+"#;
+
+/// FHIR (issue 15): a bundle in, one entity per resource, back out.
+fn fhir_steps(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Alice imports a FHIR bundle: one entity per resource, linked to the patient",
+        "The patient becomes a patient entity; its encounter and observation (its\nPatient compartment) become its children through the secret links. File\nnames are random; references stay inside the encrypted resources.",
+    )?;
+    d.write("keats-bundle.json", FHIR_BUNDLE)?;
+    d.run(
+        "alice",
+        &[
+            "fhir",
+            "import",
+            "--as",
+            "dr-alice",
+            "keats-bundle.json",
+            "--out-dir",
+            "fhir-records",
+        ],
+    )?;
+    d.run(
+        "alice",
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "dr-alice",
+            "fhir-records",
+            "-o",
+            "keats-back.json",
+        ],
+    )?;
+    let same = d.read("keats-bundle.json")? == d.read("keats-back.json")?;
+    say!(
+        "\n   Alice's export is the imported bundle, byte for byte: {}",
+        if same { "yes" } else { "NO" }
+    )?;
+
+    d.section(
+        "Alice shares the patient with Bob, with its children; Bob exports it",
+        "Bob gets the patient's compartment (here as ndjson): not the practitioner,\nand not the original bundle's own fields, which were not shared with him.",
+    )?;
+    let dir = d.dir.join("fhir-records");
+    let patient = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, "read directory", e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\"id\": \"Patient/keats\"")))
+        .ok_or_else(|| Error::internal("the demo patient entity is missing"))?;
+    let patient = format!(
+        "fhir-records/{}",
+        patient.file_name().unwrap_or_default().to_string_lossy()
+    );
+    d.run(
+        "alice",
+        &[
+            "share",
+            "--as",
+            "dr-alice",
+            "--with",
+            "dr-bob",
+            "--with-children",
+            "fhir-records",
+            &patient,
+        ],
+    )?;
+    d.run(
+        "bob",
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "dr-bob",
+            "fhir-records",
+            "--ndjson",
+        ],
+    )?;
+    device_to_device(d)?;
     Ok(())
+}
+
+/// Real iCure data, made by `@icure/api` 6.4.4 (fixtures/icure/): Dr Bob's
+/// downloaded key, the owner documents, and a patient Dr Alice shared.
+const ICURE_FILES: [(&str, &str); 4] = [
+    (
+        "hcp-b.pkcs8.hex",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/keys/hcp-b.pkcs8.hex"),
+    ),
+    (
+        "icure/hcp-a.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/owners/hcp-a.json"),
+    ),
+    (
+        "icure/hcp-b.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/owners/hcp-b.json"),
+    ),
+    (
+        "icure/patient-1234.json",
+        include_str!("../../fixtures/icure/icure-api-6.4.4/records/patient-1234.json"),
+    ),
+];
+
+/// iCure interop (issue 14): open a real iCure patient with a downloaded
+/// key, show that its format cannot notice a flipped IV byte, and move it
+/// to an authenticated ehrcrypt entity.
+fn icure_data(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Real iCure data: open it with a downloaded key, check it, move it off",
+        "A patient written by the iCure SDK (@icure/api 6.4.4), and Dr Bob's private\nkey as the iCure app lets him download it (hex PKCS#8).",
+    )?;
+    let dir = d.dir.join("icure");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create directory", e))?;
+    for (name, text) in ICURE_FILES {
+        d.write(name, text)?;
+    }
+    d.run(
+        "icure",
+        &["icure", "import-key", "hcp-b.pkcs8.hex", "--id", "hcp-b"],
+    )?;
+    d.run(
+        "icure",
+        &[
+            "icure",
+            "import-owner",
+            "icure/hcp-a.json",
+            "icure/hcp-b.json",
+        ],
+    )?;
+    d.run(
+        "icure",
+        &[
+            "icure",
+            "decrypt",
+            "icure/patient-1234.json",
+            "--as",
+            "hcp-b",
+            "-o",
+            "patient.json",
+        ],
+    )?;
+    let note = |name: &str| -> Result<String> {
+        let v: Value = serde_json::from_str(&d.read(name)?)
+            .map_err(|_| Error::internal("demo file is not JSON"))?;
+        Ok(v["note"].as_str().unwrap_or_default().to_string())
+    };
+    say!("\n   note: {}", note("patient.json")?)?;
+
+    say!("\n   Someone with write access to the server flips one bit of the IV:")?;
+    let original = d.read("icure/patient-1234.json")?;
+    let mut v: Value =
+        serde_json::from_str(&original).map_err(|_| Error::internal("demo file is not JSON"))?;
+    let mut sealed =
+        ehrcrypt::crypto::b64::decode(v["encryptedSelf"].as_str().unwrap_or(""), "encryptedSelf")?;
+    if sealed.len() > 9 {
+        sealed[9] ^= b'A' ^ b'B';
+    }
+    v["encryptedSelf"] = Value::from(ehrcrypt::crypto::b64::encode(&sealed));
+    d.write("icure/patient-1234.json", &v.to_string())?;
+    d.run(
+        "icure",
+        &[
+            "icure",
+            "decrypt",
+            "icure/patient-1234.json",
+            "--as",
+            "hcp-b",
+            "-o",
+            "patient2.json",
+        ],
+    )?;
+    say!(
+        "   the same command, no error, and the note now reads: {}",
+        note("patient2.json")?
+    )?;
+    d.run("icure", &["icure", "check", "icure", "--as", "hcp-b"])?;
+    say!("\n   Moving the untouched record to an ehrcrypt entity, where any change is detected:")?;
+    d.write("icure/patient-1234.json", &original)?;
+    d.run(
+        "icure",
+        &[
+            "icure", "migrate", "icure", "--as", "hcp-b", "-o", "migrated",
+        ],
+    )?;
+    say!("\n   (Dr Alice and the patient are not carried: Bob has not verified their keys.)")?;
+    d.run(
+        "icure",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "hcp-b",
+            "migrated/patient-1234.enc.json",
+            "-o",
+            "patient3.json",
+        ],
+    )?;
+    say!("\n   note: {}", note("patient3.json")?)?;
+    Ok(())
+}
+
+/// Optional step (issue 19), only where `openssl` is installed: OpenSSL
+/// plays the hospital's CA, certifies Carol's key from her CSR, and Bob,
+/// who trusts that CA, gets her key verified without a phone call.
+fn certificate_authority(d: &mut Demo) -> Result<()> {
+    let dir = d.dir.clone();
+    let openssl = |args: &[&str]| -> Result<bool> {
+        say!("\n   [ca]$ openssl {}", args.join(" "))?;
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .env("CA_DIR", ".")
+            .output();
+        Ok(out.is_ok_and(|o| o.status.success()))
+    };
+    if !Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        say!("\n(openssl is not installed: skipping the certificate authority step)")?;
+        return Ok(());
+    }
+    d.section(
+        "A certificate authority vouches for Dr Carol's key",
+        "Carol sends a PKCS#10 request to the hospital CA (OpenSSL here). Bob trusts that\nCA, so Carol's key is verified when he imports her document: no phone call.",
+    )?;
+    d.write("ca.cnf", include_str!("../../tests/pki/ca.cnf"))?;
+    d.run("carol", &["owner", "csr", "dr-carol", "-o", "carol.csr"])?;
+    let ok = openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-config",
+        "ca.cnf",
+        "-extensions",
+        "v3_root",
+        "-subj",
+        "/CN=Demo hospital CA",
+    ])? && openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "carol.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-days",
+        "30",
+        "-extfile",
+        "ca.cnf",
+        "-extensions",
+        "v3_owner",
+        "-out",
+        "carol.pem",
+    ])?;
+    if !ok {
+        return Err(Error::internal(
+            "demo: openssl could not issue the certificate",
+        ));
+    }
+    d.run("carol", &["trust", "add", "ca.pem"])?;
+    d.run("carol", &["owner", "import-cert", "dr-carol", "carol.pem"])?;
+    d.run(
+        "carol",
+        &[
+            "owner",
+            "export",
+            "dr-carol",
+            "-o",
+            "carol-certified.owner.json",
+        ],
+    )?;
+    d.run("bob", &["trust", "add", "ca.pem"])?;
+    d.run("bob", &["owner", "import", "carol-certified.owner.json"])?;
+    d.run(
+        "bob",
+        &[
+            "hcp-key", "exchange", "--from", "dr-bob", "--to", "dr-carol",
+        ],
+    )?;
+    Ok(())
+}
+
+/// Issue 11: one strict JSON parser; a key given twice is malformed everywhere.
+fn hostile_input(d: &mut Demo) -> Result<()> {
+    d.section(
+        "A file that names a key twice is refused by every command",
+        "JSON leaves open which of two equal keys wins, and readers disagree: ehrcrypt\nrefuses such a file as malformed (exit code 6) rather than guess.",
+    )?;
+    let text = d.read("records/keats.enc.json")?;
+    let twice = text.replacen("\n  \"id\":", "\n  \"id\": \"someone-else\",\n  \"id\":", 1);
+    d.write("twice.enc.json", &twice)?;
+    d.run_failing("bob", &["delegation", "list", "twice.enc.json"], 6)
 }
 
 /// The `encryptedSelf` string of an entity file.
@@ -704,9 +1085,15 @@ fn research_steps(d: &mut Demo) -> Result<()> {
     d.run("carol", &["research", "init", "--as", "dr-carol"])?;
     d.run(
         "carol",
-        &["owner", "export", "dr-carol", "-o", "carol.owner.json"],
+        &[
+            "owner",
+            "export",
+            "dr-carol",
+            "-o",
+            "carol-research.owner.json",
+        ],
     )?;
-    d.run("alice", &["owner", "import", "carol.owner.json"])?;
+    d.run("alice", &["owner", "import", "carol-research.owner.json"])?;
     d.write(
         "study-bundle.json",
         r#"{"resourceType": "Bundle", "type": "collection", "entry": [
@@ -808,7 +1195,7 @@ fn demo_bucket(store: Option<&Location>) -> Result<String> {
             let mut raw = [0u8; 4];
             ehrcrypt::crypto::random_bytes(&mut raw);
             let loc = l.join(&format!("ehrcrypt-demo-{}/", ehrcrypt::crypto::hex(&raw)));
-            println!("The backup steps use the object store at {loc}.");
+            say!("The backup steps use the object store at {loc}.")?;
             Ok(loc.to_string())
         }
         Some(other) => Err(Error::usage(format!(
@@ -831,6 +1218,105 @@ fn corrupt_remote_object(d: &Demo) -> Result<()> {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x01;
     store.put(&first.key, &bytes, PutMode::Overwrite, Mode::Public)?;
-    println!("\n   (flipped one byte of s3 object {})", first.key);
+    say!("\n   (flipped one byte of s3 object {})", first.key)?;
+    Ok(())
+}
+
+/// Device to device (issue 18): Dr Alice pairs with a new colleague's
+/// machine with a one-time code and sends him John Keats's records; he
+/// reads them at once. The receiving side runs in the background, as it
+/// would on the other machine.
+fn device_to_device(d: &mut Demo) -> Result<()> {
+    use std::io::BufRead;
+    d.section(
+        "Device to device: pair with a one-time code, then send records",
+        "Dr Dan's machine listens and shows a short code; Dr Alice types it. SPAKE2 on\nthe code keys a Noise channel, each side signs its owner document for the\nsession, and each marks the other's key verified: no fingerprint to read\nout. The records travel shared with Dan (not re-encrypted), with the\nexchange key he needs.",
+    )?;
+    d.run(
+        "dan",
+        &[
+            "keygen", "--id", "dr-dan", "--name", "Dr Dan", "--kind", "hcp",
+        ],
+    )?;
+    let args = [
+        "receive",
+        "--as",
+        "dr-dan",
+        "--listen",
+        "127.0.0.1",
+        "--out-dir",
+        "from-alice",
+    ];
+    say!("\n   [dan]$ ehrcrypt {} &", args.join(" "))?;
+    let mut child = Command::new(&d.exe)
+        .args(args)
+        .current_dir(&d.dir)
+        .env("EHRCRYPT_KEYSTORE", d.dir.join("dan.keystore.json"))
+        .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::internal(format!("cannot run {}: {e}", d.exe.display())))?;
+    let mut lines = std::io::BufReader::new(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::internal("no stdout"))?,
+    );
+    let (mut addr, mut code) = (String::new(), String::new());
+    while addr.is_empty() || code.is_empty() {
+        let mut line = String::new();
+        if lines.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.wait();
+            return Err(Error::internal("the demo's receiver ended early"));
+        }
+        say!("   | {}", line.trim_end())?;
+        if let Some(a) = line.trim().strip_prefix("listening on ") {
+            addr = a.to_string();
+        } else if let Some(c) = line.trim().strip_prefix("code: ") {
+            code = c.to_string();
+        }
+    }
+    let sent = d.run(
+        "alice",
+        &[
+            "send",
+            "--as",
+            "dr-alice",
+            "--to",
+            "dr-dan",
+            "--code",
+            &code,
+            "--connect",
+            &addr,
+            "records/keats.enc.json",
+            "records/contact.enc.json",
+        ],
+    );
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut lines, &mut rest);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::internal(format!("demo receiver: {e}")))?;
+    for line in rest
+        .lines()
+        .chain(String::from_utf8_lossy(&out.stderr).lines())
+    {
+        say!("   | [dan] {line}")?;
+    }
+    sent?;
+    if !out.status.success() {
+        return Err(Error::internal("the demo's receiver failed"));
+    }
+    d.run(
+        "dan",
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-dan",
+            "from-alice/keats.enc.json",
+        ],
+    )?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
-use ehrcrypt::delegation::Grants;
+use ehrcrypt::delegation::{self, Grants};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::store::{self, Location, Store};
@@ -544,8 +544,7 @@ fn print_written(env: &Env, inputs: &[Location], dests: &[Location]) {
 }
 
 fn read_json(loc: &Location, what: &str) -> Result<Value> {
-    serde_json::from_slice(&store::read(loc)?)
-        .map_err(|e| ehrcrypt::format::json_error(&loc.to_string(), what, &e))
+    ehrcrypt::format::parse_strict(&store::read(loc)?, &loc.to_string(), what)
 }
 
 /// Clear fields for `kind` from the config file, if there is one.
@@ -574,7 +573,8 @@ fn scan(dirs: &[Location]) -> Result<Vec<(Location, Entity)>> {
                 .par_iter()
                 .zip(bytes)
                 .filter_map(|(p, bytes)| {
-                    let v: Value = serde_json::from_slice(&bytes.ok()?).ok()?;
+                    let v: Value =
+                        ehrcrypt::format::parse_strict(&bytes.ok()?, "", "entity").ok()?;
                     entity::is_entity(&v).then_some(())?;
                     Entity::parse(&v, &p.to_string())
                         .ok()
@@ -629,11 +629,33 @@ fn read_entity(loc: &Location) -> Result<(Entity, String)> {
 fn children(env: &Env, me: &OwnerId, patient: &Location, dirs: &[Location]) -> Result<()> {
     let session = env.session()?;
     let (p, source) = read_entity(patient)?;
-    let secret = p.secret_id(&session, me, &source)?;
-    let found: Vec<(Location, Entity)> = scan(dirs)?
-        .into_iter()
-        .filter(|(_, e)| e.is_child_of(&secret))
+    let secrets = std::collections::BTreeSet::from([p.secret_id(&session, me, &source)?]);
+    // Only a link that authenticates counts (issue 11, defect 2): the
+    // secret id in a candidate's clear secretForeignKeys may have been
+    // copied there by anyone who can write the folder.
+    let checked: Vec<(Location, Entity, Result<bool>)> = scan(dirs)?
+        .into_par_iter()
+        .map(|(path, e)| {
+            let link =
+                delegation::authenticated_link(&e, &session, me, &secrets, &path.to_string());
+            (path, e, link)
+        })
         .collect();
+    let mut found = Vec::new();
+    let mut forged = Vec::new();
+    for (path, e, link) in checked {
+        match link {
+            Ok(true) => found.push((path, e)),
+            Ok(false) => {}
+            Err(err) if entity::is_access_error(&err) => env.out.warn(format!(
+                "{path}: not listed: it claims to be a child but {me} cannot open it to check"
+            )),
+            Err(err) => {
+                env.out.warn(format!("not listed: {}", err.message()));
+                forged.push(path.to_string());
+            }
+        }
+    }
     if found.is_empty() {
         env.out.note(format!(
             "{source}: no entity in the given places is linked to this patient"
@@ -641,7 +663,22 @@ fn children(env: &Env, me: &OwnerId, patient: &Location, dirs: &[Location]) -> R
     }
     print_entities(env, &found);
     env.report_stats(&session);
-    Ok(())
+    links_verdict(&forged)
+}
+
+/// Exit 5 after the listing when a candidate's link failed to authenticate.
+fn links_verdict(forged: &[String]) -> Result<()> {
+    if forged.is_empty() {
+        return Ok(());
+    }
+    Err(Error::integrity(format!(
+        "{} entit{} claim{} a link that does not authenticate: {}",
+        forged.len(),
+        if forged.len() == 1 { "y" } else { "ies" },
+        if forged.len() == 1 { "s" } else { "" },
+        forged.join(", ")
+    ))
+    .hint("the files were modified (possibly relinked); restore or remove them"))
 }
 
 fn parent(env: &Env, me: &OwnerId, path: &Location, dirs: &[Location]) -> Result<()> {
@@ -653,26 +690,37 @@ fn parent(env: &Env, me: &OwnerId, path: &Location, dirs: &[Location]) -> Result
             e.id_text()
         )));
     };
-    let found: Vec<(Location, Entity)> = scan(dirs)?
+    // The child's own link first: if it does not authenticate, no
+    // candidate can be its parent.
+    let claimed = e.secret_foreign_keys.iter().cloned().collect();
+    delegation::authenticated_link(&e, &session, me, &claimed, &source)?;
+    let mut found = Vec::new();
+    let mut forged = Vec::new();
+    for (path, p) in scan(dirs)?
         .into_iter()
-        .filter(|(f, p)| {
-            p.kind == EntityKind::Patient
-                && p.id_text() == parent_id
-                // v2 links are authenticated: the candidate is the parent
-                // only if its secret id gives this entity's link tag.
-                && (e.v2.is_none()
-                    || p.secret_id(&session, me, &f.to_string())
-                        .is_ok_and(|s| e.is_child_of(&s)))
-        })
-        .collect();
-    if found.is_empty() {
+        .filter(|(_, p)| p.kind == EntityKind::Patient && p.id_text() == parent_id)
+    {
+        let psource = path.to_string();
+        match delegation::authenticated_parent(&e, &p, &session, me, &source, &psource) {
+            Ok(true) => found.push((path, p)),
+            Ok(false) => {}
+            Err(err) if entity::is_access_error(&err) => env.out.warn(format!(
+                "{psource}: not listed: {me} cannot open it to check that it is the parent"
+            )),
+            Err(err) => {
+                env.out.warn(format!("not listed: {}", err.message()));
+                forged.push(psource);
+            }
+        }
+    }
+    if found.is_empty() && forged.is_empty() {
         return Err(Error::not_found(format!(
             "{source}: its patient {parent_id} is in none of the given directories"
         )));
     }
     print_entities(env, &found);
     env.report_stats(&session);
-    Ok(())
+    links_verdict(&forged)
 }
 
 fn print_entities(env: &Env, found: &[(Location, Entity)]) {

@@ -15,14 +15,20 @@ pub mod delegation;
 pub mod demo;
 pub mod emergency;
 pub mod entity;
+pub mod fhir;
 pub mod files;
 pub mod hcp_key;
+pub mod icure;
 pub mod key;
 pub mod keygen;
 pub mod output;
 pub mod owner;
+pub mod pair;
+pub mod receive;
 #[cfg(feature = "research")]
 pub mod research;
+pub mod send;
+pub mod trust;
 
 use output::Output;
 
@@ -107,6 +113,27 @@ pub enum Command {
     #[cfg(feature = "research")]
     #[command(subcommand)]
     Research(research::ResearchCommand),
+    /// FHIR R4 Bundles and bulk-data ndjson in and out of encrypted entities
+    #[command(subcommand)]
+    Fhir(fhir::FhirCommand),
+    /// Pair with another device: a one-time code, and each side's key verified
+    #[command(
+        after_help = "Examples:\n  ehrcrypt pair --as bob --listen 0.0.0.0   # prints a code and the address\n  ehrcrypt pair --as alice --code 417-maple-otter 192.168.1.20:40123"
+    )]
+    Pair(pair::PairArgs),
+    /// Pair with another device and send it records (shared, not re-encrypted)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt send --as alice --to bob --code 417-maple-otter --connect 192.168.1.20:40123 keats.enc.json records/\n  ehrcrypt send --as alice --to bob --listen 0.0.0.0 keats.enc.json"
+    )]
+    Send(send::SendArgs),
+    /// Pair with another device and receive records into a directory
+    #[command(
+        after_help = "Examples:\n  ehrcrypt receive --as bob --listen 0.0.0.0 --out-dir from-alice/\n  ehrcrypt receive --as bob --code 417-maple-otter --connect 192.168.1.20:40123 --out-dir from-alice/"
+    )]
+    Receive(receive::ReceiveArgs),
+    /// Real iCure and Cardinal data: import keys and owners, decrypt, check, migrate, share
+    #[command(subcommand)]
+    Icure(icure::IcureCommand),
     /// Run the whole flow on a throw-away keystore and narrate it
     #[command(
         after_help = "Examples:\n  ehrcrypt demo\n  ehrcrypt demo --keep demo-files/   # keep the keystores and try the commands"
@@ -120,6 +147,9 @@ pub enum Command {
     /// Write one man page per command into DIR (for scripts/update-completions)
     #[command(name = "man-pages", hide = true)]
     ManPages(completions::ManPagesArgs),
+    /// Certificate authorities this keystore trusts, and their revocation lists
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
 }
 
 /// The kinds of data owner, as the command line spells them.
@@ -242,8 +272,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Emergency(c) => emergency::run(&env, c),
         #[cfg(feature = "research")]
         Command::Research(c) => research::run(&env, c),
+        Command::Fhir(c) => fhir::run(&env, c),
+        Command::Pair(a) => pair::run(&env, a),
+        Command::Send(a) => send::run(&env, a),
+        Command::Receive(a) => receive::run(&env, a),
+        Command::Icure(c) => icure::run(&env, c),
         Command::Demo(a) => demo::run(&env, a),
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
+        Command::Trust(c) => trust::run(&env, c),
     }
 }

@@ -1,5 +1,7 @@
 //! `ehrcrypt owner ...`: the data owners a keystore knows, their public
-//! documents, and the out-of-band fingerprint check that makes a key trusted.
+//! documents, the out-of-band fingerprint check that makes a key trusted,
+//! and the certificate requests and certificates that do the same through
+//! a CA (`csr`, `import-cert`).
 
 use std::path::PathBuf;
 
@@ -9,7 +11,8 @@ use serde_json::json;
 use ehrcrypt::atomic_file::{self, Mode, Overwrite};
 use ehrcrypt::crypto::Fingerprint;
 use ehrcrypt::keystore::Keystore;
-use ehrcrypt::owner::{Owner, OwnerDocument, OwnerId, OwnerKind};
+use ehrcrypt::owner::{KeyTrust, Owner, OwnerDocument, OwnerId, OwnerKind, PublicKeyEntry};
+use ehrcrypt::pki::{self, Certification};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -72,6 +75,31 @@ pub enum OwnerCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Write a PKCS#10 certificate request for the owner's current key, signed with it
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner csr alice -o alice.csr.pem\n  ehrcrypt owner csr alice --subject \"CN=Dr Alice,O=Hospital,C=BE\" -o alice.csr.pem"
+    )]
+    Csr {
+        id: OwnerId,
+        /// Subject as RFC 4514, e.g. "CN=Dr Alice,O=Hospital,C=BE"
+        /// [default: CN=<name>,UID=<id>]
+        #[arg(long, value_name = "DN")]
+        subject: Option<String>,
+        /// Output file, or - for stdout
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Attach the certificate a CA issued for one of the owner's keys (verifies the key if it chains to a trust anchor)
+    #[command(
+        after_help = "Examples:\n  ehrcrypt owner import-cert alice alice.crt.pem intermediate-ca.pem"
+    )]
+    ImportCert {
+        id: OwnerId,
+        /// The certificate (PEM or DER); PEM may continue with intermediates
+        cert: PathBuf,
+        /// Intermediate CA certificates (PEM), issuer of the certificate first
+        chain: Option<PathBuf>,
+    },
     /// Remove an owner from the keystore
     #[command(
         after_help = "Examples:\n  ehrcrypt owner remove carol\n  ehrcrypt owner remove old-me --force   # destroys its private keys"
@@ -107,7 +135,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                         o.id,
                         o.kind,
                         k.map(|k| k.fingerprint.short()).unwrap_or_default(),
-                        if k.is_some_and(|k| k.verified) {
+                        if k.is_some_and(|k| k.is_verified()) {
                             "yes"
                         } else {
                             "no"
@@ -140,7 +168,7 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                         "key: {} created {} {}{}",
                         k.fingerprint.grouped(),
                         k.created,
-                        if k.verified { "verified" } else { "UNVERIFIED" },
+                        trust_text(k),
                         if o.private_key_entry(&k.fingerprint).is_some() {
                             ", private key here"
                         } else {
@@ -215,8 +243,24 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                     "updated owner"
                 };
                 out.line(format!("{verb} {}", report.id));
+                out.line(format!(
+                    "name {:?} (unverified: the document does not sign its name, kind or key dates)",
+                    report.name
+                ));
                 for fp in &report.new_keys {
-                    out.line(format!("new key {} (unverified)", fp.grouped()));
+                    let by_cert = report
+                        .certificates
+                        .iter()
+                        .any(|v| &v.fingerprint == fp && v.verified);
+                    out.line(format!(
+                        "new key {} ({})",
+                        fp.grouped(),
+                        if by_cert {
+                            "verified by certificate"
+                        } else {
+                            "unverified"
+                        }
+                    ));
                 }
                 for fp in &report.removed_keys {
                     out.line(format!("removed key {fp}"));
@@ -230,7 +274,27 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
                 if report.pre_keys_added > 0 {
                     out.line(format!("research keys added: {}", report.pre_keys_added));
                 }
-                if !report.new_keys.is_empty() {
+                for v in &report.certificates {
+                    match (&v.verified_until, &v.problem) {
+                        (Some(until), _) => out.line(format!(
+                            "key {} verified by certificate until {until} (trust anchor {})",
+                            v.fingerprint.short(),
+                            v.anchor.as_deref().unwrap_or("?")
+                        )),
+                        (None, Some(p)) => out.line(format!(
+                            "key {}: its certificate does not verify it: {p}",
+                            v.fingerprint.short()
+                        )),
+                        (None, None) => {}
+                    }
+                }
+                let unverified = report.new_keys.iter().any(|fp| {
+                    !report
+                        .certificates
+                        .iter()
+                        .any(|v| &v.fingerprint == fp && v.verified)
+                });
+                if unverified {
                     out.note(format!(
                         "hint: compare the fingerprint with {} out of band, then run `ehrcrypt owner verify {} --fingerprint FP`",
                         report.id, report.id
@@ -257,13 +321,60 @@ pub fn run(env: &Env, cmd: OwnerCommand) -> Result<()> {
             if out.json {
                 let v: Vec<_> = keys
                     .iter()
-                    .map(|k| json!({"fingerprint": k.fingerprint, "created": k.created, "verified": k.verified}))
+                    .map(|k| json!({"fingerprint": k.fingerprint, "created": k.created, "verified": k.is_verified()}))
                     .collect();
                 out.json(&v);
             } else {
                 for k in keys {
                     out.line(k.fingerprint.grouped());
                 }
+            }
+        }
+        OwnerCommand::Csr {
+            id,
+            subject,
+            output,
+        } => {
+            let session = env.session()?;
+            let owner = session.keystore().local_owner(&id)?;
+            let subject = subject.unwrap_or_else(|| pki::csr::default_subject(owner));
+            let name = pki::csr::parse_subject(&subject)?;
+            let key = session.current_private_key(owner)?;
+            let pem = pki::csr::build(&key, name)?;
+            atomic_file::write(&output, pem.as_bytes(), Mode::Public)?;
+            let fp = key.public().fingerprint();
+            if out.json {
+                out.json(&json!({"id": id, "fingerprint": fp, "subject": subject,
+                    "output": ehrcrypt::error::display_path(&output)}));
+            } else if output.as_os_str() != "-" {
+                out.line(format!(
+                    "wrote a certificate request for key {} of {id} ({subject}) to {}",
+                    fp.short(),
+                    output.display()
+                ));
+            }
+        }
+        OwnerCommand::ImportCert { id, cert, chain } => {
+            let mut certs = read_certs(&cert)?;
+            if let Some(c) = &chain {
+                certs.extend(read_certs(c)?);
+            }
+            if certs.len() > pki::cert::MAX_CHAIN {
+                return Err(Error::format(format!(
+                    "more than {} certificates in the chain",
+                    pki::cert::MAX_CHAIN
+                )));
+            }
+            let v = Keystore::update(&path, |ks| ks.attach_certificate(&id, certs))?;
+            if out.json {
+                out.json(&v);
+            } else {
+                out.line(format!(
+                    "attached the certificate to key {} of {id}: verified by certificate until {} (trust anchor {})",
+                    v.fingerprint.short(),
+                    v.verified_until.as_deref().unwrap_or("?"),
+                    v.anchor.as_deref().unwrap_or("?")
+                ));
             }
         }
         OwnerCommand::Remove { id, force } => {
@@ -285,9 +396,64 @@ fn summary(o: &Owner) -> serde_json::Value {
         "name": o.name,
         "kind": o.kind,
         "fingerprint": k.map(|k| k.fingerprint),
-        "verified": k.is_some_and(|k| k.verified),
+        "verified": k.is_some_and(|k| k.is_verified()),
         "local": o.is_local(),
     })
+}
+
+/// Certificates from a file of at most [`pki::cert::MAX_CERT_FILE`] bytes.
+fn read_certs(path: &std::path::Path) -> Result<Vec<pki::Cert>> {
+    let bytes = pki::cert::read_bounded(path, pki::cert::MAX_CERT_FILE, "certificate file")?;
+    pki::cert::parse_certs(&bytes, &ehrcrypt::error::display_path(path))
+}
+
+/// How `owner show` states a key's trust: by whom, until when, or why not.
+fn trust_text(k: &PublicKeyEntry) -> String {
+    let problem = |c: &Certification| match c {
+        Certification::Invalid(r) => format!(" (certificate: {})", r.detail),
+        _ => String::new(),
+    };
+    match k.trust() {
+        KeyTrust::Person(Certification::Valid(c)) => format!(
+            "verified (fingerprint checked by a person; certificate valid until {})",
+            pki::rfc3339(c.until)
+        ),
+        KeyTrust::Person(c) => format!("verified (fingerprint checked by a person){}", problem(c)),
+        KeyTrust::Certificate(c) => format!(
+            "verified by certificate until {} ({}, trust anchor {})",
+            pki::rfc3339(c.until),
+            c.subject,
+            c.anchor
+        ),
+        KeyTrust::Unverified(c) => format!("UNVERIFIED{}", problem(c)),
+    }
+}
+
+/// `--json` of a key's trust: `verifiedBy` is "person", "certificate" or null.
+fn trust_json(k: &PublicKeyEntry) -> serde_json::Value {
+    let by = match k.trust() {
+        KeyTrust::Person(_) => json!("person"),
+        KeyTrust::Certificate(_) => json!("certificate"),
+        KeyTrust::Unverified(_) => json!(null),
+    };
+    let cert = match (k.certification(), k.certificates.first()) {
+        (_, None) => json!(null),
+        (Certification::Valid(c), Some(leaf)) => json!({
+            "subject": leaf.subject(), "issuer": leaf.issuer(),
+            "notAfter": pki::rfc3339(leaf.not_after()),
+            "valid": true, "verifiedUntil": pki::rfc3339(c.until), "anchor": c.anchor,
+        }),
+        (Certification::Invalid(r), Some(leaf)) => json!({
+            "subject": leaf.subject(), "issuer": leaf.issuer(),
+            "notAfter": pki::rfc3339(leaf.not_after()),
+            "valid": false, "reason": r.reason.code(), "problem": r.detail,
+        }),
+        (Certification::None, Some(leaf)) => json!({
+            "subject": leaf.subject(), "issuer": leaf.issuer(),
+            "notAfter": pki::rfc3339(leaf.not_after()), "valid": false,
+        }),
+    };
+    json!({"verified": k.is_verified(), "verifiedBy": by, "certificate": cert})
 }
 
 fn details(o: &Owner) -> serde_json::Value {
@@ -295,13 +461,16 @@ fn details(o: &Owner) -> serde_json::Value {
         .public_keys
         .iter()
         .map(|k| {
-            json!({
+            let mut v = json!({
                 "fingerprint": k.fingerprint,
                 "created": k.created,
-                "verified": k.verified,
                 "privateKeyHere": o.private_key_entry(&k.fingerprint).is_some(),
                 "spki": k.spki,
-            })
+            });
+            if let (Some(m), serde_json::Value::Object(t)) = (v.as_object_mut(), trust_json(k)) {
+                m.extend(t);
+            }
+            v
         })
         .collect();
     let exchange: serde_json::Map<String, serde_json::Value> = o

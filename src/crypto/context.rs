@@ -38,6 +38,14 @@ impl Context {
         self
     }
 
+    /// Associated data given byte for byte, for known-answer tests whose
+    /// vectors carry arbitrary AAD or OAEP labels (Wycheproof). Test-only:
+    /// real contexts are always built part by part.
+    #[cfg(test)]
+    pub(crate) fn raw(bytes: &[u8]) -> Self {
+        Context(bytes.to_vec())
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }

@@ -11,11 +11,25 @@ use hkdf::hmac::{Hmac, Mac};
 
 use super::SymmetricKey;
 
+/// HKDF-SHA256 (RFC 5869) into `out`, any length up to 255 * 32 bytes:
+/// the one HKDF every format derives through (backups, streams, v2), and
+/// what the Wycheproof vectors run through. An absent or empty salt is the
+/// RFC's all-zero salt.
+pub fn hkdf_sha256(
+    salt: Option<&[u8]>,
+    ikm: &[u8],
+    info: &[u8],
+    out: &mut [u8],
+) -> crate::Result<()> {
+    hkdf::Hkdf::<sha2::Sha256>::new(salt, ikm)
+        .expand(info, out)
+        .map_err(|_| crate::Error::internal("HKDF-SHA256 output too long"))
+}
+
 /// HKDF-SHA256 (RFC 5869), 32 bytes of output.
 pub fn hkdf32(ikm: &[u8], salt: &[u8], info: &[u8]) -> SymmetricKey {
     let mut out = zeroize::Zeroizing::new([0u8; 32]);
-    hkdf::Hkdf::<sha2::Sha256>::new(Some(salt), ikm)
-        .expand(info, out.as_mut())
+    hkdf_sha256(Some(salt), ikm, info, out.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 length");
     SymmetricKey::from_slice(out.as_ref(), "derived key").expect("32 bytes")
 }

@@ -6,9 +6,12 @@
 pub mod b64;
 pub mod context;
 pub mod derive;
+pub mod legacy;
 pub mod rsa_keys;
 pub mod stream;
 pub mod symmetric;
+#[cfg(test)]
+mod wycheproof_tests;
 
 pub use context::Context;
 pub use rsa_keys::{Fingerprint, PrivateKey, PublicKey};

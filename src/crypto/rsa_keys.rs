@@ -146,6 +146,24 @@ impl PublicKey {
         self.fingerprint
     }
 
+    /// The SPKI DER encoding (what iCure stores as hex).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo (RSA, at least 2048 bits).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        let inner = RsaPublicKey::from_public_key_der(der)
+            .map_err(|_| Error::format("not an RSA public key (SPKI DER)"))?;
+        Self::check_size(&inner)?;
+        Self::from_rsa(inner)
+    }
+
+    /// The rsa crate's key, for the legacy paddings of [`super::legacy`].
+    pub(crate) fn rsa(&self) -> &RsaPublicKey {
+        &self.inner
+    }
+
     /// RSA-OAEP (SHA-256, MGF1-SHA-256) with the context as OAEP label, so a
     /// wrapped key cannot be presented as belonging to another context.
     pub fn wrap(&self, ctx: &Context, secret: &[u8]) -> Result<Vec<u8>> {
@@ -184,6 +202,26 @@ impl PrivateKey {
         Self::from_rsa(inner)
     }
 
+    /// Wraps a key built elsewhere (e.g. from a JWK); refuses small keys.
+    pub(crate) fn from_rsa_checked(inner: RsaPrivateKey) -> Result<Self> {
+        PublicKey::check_size(&inner.to_public_key())?;
+        Self::from_rsa(inner)
+    }
+
+    /// Parses an unencrypted PKCS#8 DER private key, for import.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        let inner = RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|_| Error::format("not an RSA private key in PKCS#8"))?;
+        Self::from_rsa_checked(inner)
+    }
+
+    /// The rsa crate's key, for the legacy paddings of [`super::legacy`]
+    /// and for signing certificate requests (`pki::csr`). Crate-private:
+    /// key material stays inside.
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
+        &self.inner
+    }
+
     fn from_rsa(inner: RsaPrivateKey) -> Result<Self> {
         let public = PublicKey::from_rsa(inner.to_public_key())?;
         Ok(PrivateKey { inner, public })
@@ -209,6 +247,7 @@ impl PrivateKey {
                 "not an encrypted PKCS#8 private key (-----BEGIN ENCRYPTED PRIVATE KEY-----)",
             ));
         }
+        check_kdf_cost(pem.trim())?;
         let inner = RsaPrivateKey::from_pkcs8_encrypted_pem(pem.trim(), passphrase).map_err(|_| {
             Error::new(ErrorKind::Passphrase, "wrong passphrase for private key")
                 .hint("the passphrase comes from --passphrase-file, EHRCRYPT_PASSPHRASE or the prompt")
@@ -263,6 +302,56 @@ impl PrivateKey {
             .sign_with_rng(&mut super::rng(), Pss::<Sha256>::new(), &digest)
             .map_err(|_| Error::internal("RSA-PSS signing failed"))
     }
+}
+
+/// The most work opening a private key may cost, checked before any key
+/// derivation (issue 11, defect 5: a crafted PEM with scrypt logN=22 took
+/// 4.2 GB, logN=30 aborted the process). ehrcrypt writes N=2^14, r=8, p=1:
+/// 16 MiB and 2^17 block operations. The ceiling leaves 4x headroom in
+/// memory (64 MiB; OpenSSL 3's default limit is 32 MiB) and 8x in work.
+pub const SCRYPT_MAX_MEMORY: u64 = 64 << 20;
+/// scrypt work `N * r * p` at most (see [`SCRYPT_MAX_MEMORY`]).
+pub const SCRYPT_MAX_WORK: u64 = 1 << 20;
+/// PBKDF2 (which ehrcrypt never writes, but other tools do) at most this
+/// many iterations: about a second of SHA-256 on a laptop.
+pub const PBKDF2_MAX_ITERATIONS: u32 = 2_000_000;
+
+/// Refuses an encrypted PKCS#8 PEM whose key derivation exceeds the
+/// ceiling above; a PEM that does not parse is left to the real decoder.
+fn check_kdf_cost(pem: &str) -> Result<()> {
+    use pkcs8::der::{Decode, Document};
+    use pkcs8::pkcs5::{pbes2::Kdf, EncryptionScheme};
+    let Ok((_, doc)) = Document::from_pem(pem) else {
+        return Ok(());
+    };
+    let Ok(info) = pkcs8::EncryptedPrivateKeyInfoRef::from_der(doc.as_bytes()) else {
+        return Ok(());
+    };
+    let EncryptionScheme::Pbes2(params) = &info.encryption_algorithm else {
+        return Ok(()); // PBES1: not supported, the decoder says so
+    };
+    let refuse = |what: String| {
+        Err(Error::refused(format!(
+            "private key: its passphrase key derivation asks for {what}, above ehrcrypt's ceiling"
+        ))
+        .hint("ehrcrypt opens scrypt up to 64 MiB and N*r*p <= 2^20, PBKDF2 up to 2,000,000 iterations (docs/FORMAT.md section 7); re-encrypt the key with `openssl pkcs8 -topk8 -scrypt`"))
+    };
+    match &params.kdf {
+        Kdf::Scrypt(sc) => {
+            let n = sc.cost_parameter;
+            let (r, p) = (u64::from(sc.block_size), u64::from(sc.parallelization));
+            let memory = 128u64.saturating_mul(n).saturating_mul(r);
+            let work = n.saturating_mul(r).saturating_mul(p);
+            if memory > SCRYPT_MAX_MEMORY || work > SCRYPT_MAX_WORK {
+                return refuse(format!("scrypt N={n}, r={r}, p={p}"));
+            }
+        }
+        Kdf::Pbkdf2(pb) if pb.iteration_count > PBKDF2_MAX_ITERATIONS => {
+            return refuse(format!("{} PBKDF2 iterations", pb.iteration_count));
+        }
+        _ => {} // within the ceiling, or unknown: the decoder refuses those
+    }
+    Ok(())
 }
 
 impl fmt::Debug for PrivateKey {

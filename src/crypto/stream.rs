@@ -207,9 +207,13 @@ struct ChunkCipher {
 impl ChunkCipher {
     fn new(z: &SymmetricKey, binding: &Binding, header: &Header) -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
-        hkdf::Hkdf::<sha2::Sha256>::new(Some(&header.salt), z.expose())
-            .expand(binding.key_info, k.as_mut())
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        crate::crypto::derive::hkdf_sha256(
+            Some(&header.salt),
+            z.expose(),
+            binding.key_info,
+            k.as_mut(),
+        )
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
         let aad = binding
             .aad
             .clone()
@@ -257,7 +261,7 @@ impl ChunkCipher {
 }
 
 /// Reads until `buf` is full or the input ends; returns the bytes read.
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
@@ -468,18 +472,21 @@ pub fn decrypt(
     z: &SymmetricKey,
     backup_id: &[u8; 16],
     object_id: &str,
+    expected_chunk_size: usize,
     input: &mut dyn Read,
     output: &mut (dyn Write + Send),
     progress: &mut dyn FnMut(u64),
 ) -> Result<ObjectInfo, StreamError> {
     let binding = Binding::backup_object(backup_id, object_id);
-    decrypt_bound(z, &binding, input, output, progress)
+    decrypt_bound(z, &binding, expected_chunk_size, input, output, progress)
 }
 
-/// [`decrypt`] for any [`Binding`].
+/// [`decrypt`] for any [`Binding`]; `expected_chunk_size` is the chunk
+/// size the (authenticated) listing of the stream says it has.
 pub fn decrypt_bound(
     z: &SymmetricKey,
     binding: &Binding,
+    expected_chunk_size: usize,
     input: &mut dyn Read,
     output: &mut (dyn Write + Send),
     progress: &mut dyn FnMut(u64),
@@ -489,8 +496,20 @@ pub fn decrypt_bound(
         return Err(StreamError::Header("shorter than an object header"));
     }
     let header = Header::parse(&hb, &binding.magic)?;
+    // The header is authenticated only with the first chunk; its chunk
+    // size must not choose an allocation before that (issue 11, defect 6:
+    // a 318-byte object made a 269 MB buffer). The caller's chunk size is
+    // authenticated already (a backup's manifest, an entity's attachment
+    // list), so a differing header is refused here, and a batch holds
+    // about 1 MiB whatever the chunk size.
+    if header.chunk_size != expected_chunk_size {
+        return Err(StreamError::Header(
+            "its chunk size differs from the one its manifest lists",
+        ));
+    }
     let cipher = ChunkCipher::new(z, binding, &header);
     let unit = header.chunk_size + TAG_LEN;
+    let batch_chunks = (BATCH_CHUNKS * DEFAULT_CHUNK_SIZE / unit).clamp(1, BATCH_CHUNKS);
     let mut hasher = sha2::Sha256::new();
     hasher.update(hb);
     let mut chunks = 0u64;
@@ -500,7 +519,7 @@ pub fn decrypt_bound(
     progress(HEADER_LEN as u64);
     {
         let source = |mut buf: Vec<u8>| -> Result<Option<Msg>, StreamError> {
-            buf.resize(BATCH_CHUNKS * unit, 0);
+            buf.resize(batch_chunks * unit, 0);
             let (n, end) = read_ahead(input, &mut buf, &mut carry)?;
             buf.truncate(n);
             size += n as u64;
@@ -566,7 +585,7 @@ mod tests {
 
     fn dec(z: &SymmetricKey, obj: &[u8]) -> Result<(Vec<u8>, ObjectInfo), StreamError> {
         let mut out = Vec::new();
-        let info = decrypt(z, &ID, "obj", &mut &obj[..], &mut out, &mut |_| {})?;
+        let info = decrypt(z, &ID, "obj", CS, &mut &obj[..], &mut out, &mut |_| {})?;
         Ok((out, info))
     }
 
@@ -685,11 +704,28 @@ mod tests {
             assert!(dec(&z, &bad).is_err(), "byte {i}");
         }
         let mut out = Vec::new();
-        let other_obj = decrypt(&z, &ID, "other", &mut &obj[..], &mut out, &mut |_| {});
+        let other_obj = decrypt(&z, &ID, "other", CS, &mut &obj[..], &mut out, &mut |_| {});
         assert!(matches!(other_obj, Err(StreamError::Chunk { index: 0 })));
-        let other_backup = decrypt(&z, &[8; 16], "obj", &mut &obj[..], &mut out, &mut |_| {});
+        let other_backup = decrypt(
+            &z,
+            &[8; 16],
+            "obj",
+            CS,
+            &mut &obj[..],
+            &mut out,
+            &mut |_| {},
+        );
         assert!(other_backup.is_err());
         assert!(dec(&SymmetricKey::generate(), &obj).is_err());
+    }
+
+    #[test]
+    fn a_header_chunk_size_other_than_the_manifests_is_refused_before_allocating() {
+        let z = SymmetricKey::generate();
+        let (mut obj, _) = enc(&z, b"short");
+        obj[8..12].copy_from_slice(&(MAX_CHUNK_SIZE as u32).to_be_bytes());
+        // Before: a 16 x 16 MiB buffer, then a failed tag.
+        assert!(matches!(dec(&z, &obj), Err(StreamError::Header(_))));
     }
 
     #[test]

@@ -259,8 +259,15 @@ impl Entity {
         }
         let binding = self.attachment_binding(&att.id)?;
         let mut input = std::io::BufReader::with_capacity(1 << 20, file);
-        let info = stream::decrypt_bound(key, &binding, &mut input, out, &mut |_| {})
-            .map_err(|e| stream_error(e, &path))?;
+        let info = stream::decrypt_bound(
+            key,
+            &binding,
+            stream::DEFAULT_CHUNK_SIZE, // what sidecar_size assumes
+            &mut input,
+            out,
+            &mut |_| {},
+        )
+        .map_err(|e| stream_error(e, &path))?;
         if info.sha256 != att.sha256 || info.plaintext_size != att.size {
             return Err(Error::integrity(format!(
                 "{}: digest differs from the one the entity lists",

@@ -159,20 +159,12 @@ impl Pseudonymizer {
 }
 
 /// The (type, id) a relative or absolute RESTful reference names
-/// (`Patient/1`, `https://host/fhir/Patient/1/_history/2`).
+/// (`Patient/1`, `https://host/fhir/Patient/1/_history/2`), as the FHIR
+/// module reads references.
 pub fn parse_rest_reference(r: &str) -> Option<(String, String)> {
-    let r = r.split("/_history/").next()?;
-    let mut parts = r.rsplitn(3, '/');
-    let id = parts.next()?;
-    let t = parts.next()?;
-    let is_type = t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && t.chars().all(|c| c.is_ascii_alphanumeric());
-    let is_id = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-    (is_type && is_id).then(|| (t.to_string(), id.to_string()))
+    crate::fhir::reference::Reference::parse(r)
+        .key()
+        .map(|k| (k.rtype.as_str().to_string(), k.id.as_str().to_string()))
 }
 
 #[cfg(test)]

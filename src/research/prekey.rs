@@ -92,7 +92,7 @@ impl PreKey {
                     .hint("the record was altered after its owner signed it"),
             );
         }
-        Ok(if entry.verified {
+        Ok(if entry.is_verified() {
             SignerTrust::Verified
         } else {
             SignerTrust::Unverified

@@ -104,8 +104,9 @@ fn key_field(text: &str, what: &str) -> Result<UmbralKey> {
 fn read_doc<T: serde::de::DeserializeOwned>(path: &Path, prefix: &str, what: &str) -> Result<T> {
     let source = display_path(path);
     let bytes = atomic_file::read(path)?;
-    let value: Value =
-        serde_json::from_slice(&bytes).map_err(|e| crate::format::json_error(&source, what, &e))?;
+    // One strict parser for every untrusted document: a repeated key is a
+    // format error (issue 11).
+    let value: Value = crate::format::parse_strict(&bytes, &source, what)?;
     crate::format::check_format(&value, prefix, 1, &source, what)?;
     serde_json::from_value(value)
         .map_err(|e| Error::format(format!("{source}: malformed {what}: {e}")))
@@ -194,11 +195,7 @@ impl StudyDoc {
     pub fn load(dir: &Path) -> Result<Self> {
         let path = dir.join(STUDY_FILE);
         if !path.exists() {
-            return Err(Error::not_found(format!(
-                "{}: not a study directory (no {STUDY_FILE})",
-                dir.display()
-            ))
-            .hint("the clinic creates it with `ehrcrypt research publish` or `research grant`"));
+            return Err(not_a_study(dir));
         }
         let doc: StudyDoc = read_doc(&path, "ehrcrypt/research-study/", "study document")?;
         let source = display_path(&path);
@@ -230,7 +227,7 @@ impl StudyDoc {
     /// keystore, and verified there.
     pub fn trust(&self, owner: &Owner) -> Result<SignerTrust> {
         match owner.public_key(&self.signer) {
-            Some(k) if k.verified => Ok(SignerTrust::Verified),
+            Some(k) if k.is_verified() => Ok(SignerTrust::Verified),
             Some(_) => Ok(SignerTrust::Unverified),
             None => Err(Error::integrity(format!(
                 "study {} is signed by key {}, which is not a key of {} in this keystore",
@@ -266,6 +263,14 @@ impl StudyDoc {
     }
 }
 
+fn not_a_study(dir: &Path) -> Error {
+    Error::not_found(format!(
+        "{}: not a study directory (no {STUDY_FILE})",
+        dir.display()
+    ))
+    .hint("the clinic creates it with `ehrcrypt research publish` or `research grant`")
+}
+
 /// The clinic's side of a study: its document and the keys behind it.
 struct ClinicStudy {
     doc: StudyDoc,
@@ -275,6 +280,14 @@ struct ClinicStudy {
 }
 
 impl ClinicStudy {
+    /// Opens the study in `dir`, which must exist, as its owner `me`.
+    fn open(session: &Session, me: &OwnerId, study: &str, dir: &Path) -> Result<Self> {
+        if !dir.join(STUDY_FILE).exists() {
+            return Err(not_a_study(dir));
+        }
+        Self::open_or_create(session, me, study, dir)
+    }
+
     /// Opens the study in `dir` as its owner `me`, or creates it.
     fn open_or_create(session: &Session, me: &OwnerId, study: &str, dir: &Path) -> Result<Self> {
         check_study_name(study)?;
@@ -513,19 +526,20 @@ impl Resources {
             .or_else(|| parse_rest_reference(r))
     }
 
-    /// The patient a resource belongs to: itself, or the Patient its
-    /// `subject`, `patient` or `beneficiary` refers to.
+    /// The patient a resource belongs to: itself, or the Patient that one
+    /// of its Patient-compartment references (FHIR R4's definition, as
+    /// `fhir::compartment` holds it) resolves to.
     fn patient_of(&self, v: &Value) -> Option<String> {
-        if v.get("resourceType").and_then(Value::as_str) == Some("Patient") {
+        let rtype = v.get("resourceType").and_then(Value::as_str)?;
+        if rtype == "Patient" {
             return v.get("id").and_then(Value::as_str).map(str::to_string);
         }
-        ["subject", "patient", "beneficiary"].iter().find_map(|f| {
-            let r = v.get(*f)?.get("reference")?.as_str()?;
-            match self.resolve(r)? {
+        crate::fhir::compartment::compartment_references(rtype, v)
+            .into_iter()
+            .find_map(|r| match self.resolve(r)? {
                 (t, id) if t == "Patient" => Some(id),
                 _ => None,
-            }
-        })
+            })
     }
 }
 
@@ -716,10 +730,7 @@ pub fn reidentify(
     dir: &Path,
     pseudonym: &str,
 ) -> Result<String> {
-    if !dir.join(STUDY_FILE).exists() {
-        StudyDoc::load(dir)?;
-    }
-    let st = ClinicStudy::open_or_create(session, me, study, dir)?;
+    let st = ClinicStudy::open(session, me, study, dir)?;
     read_reid(dir, &st)?.remove(pseudonym).ok_or_else(|| {
         Error::not_found(format!(
             "no patient of study {study} has pseudonym {pseudonym}"
@@ -1240,10 +1251,7 @@ pub fn revoke(
     study: &str,
     dir: &Path,
 ) -> Result<RevokeReport> {
-    if !dir.join(STUDY_FILE).exists() {
-        StudyDoc::load(dir)?;
-    }
-    let mut st = ClinicStudy::open_or_create(session, me, study, dir)?;
+    let mut st = ClinicStudy::open(session, me, study, dir)?;
     let now = crate::now_rfc3339();
     let mut grants = Vec::new();
     for g in st.doc.grants.iter_mut() {
