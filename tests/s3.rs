@@ -184,6 +184,99 @@ fn records_and_backups_on_s3() {
         7,
     );
 
+    // FHIR: entities imported into a folder and copied onto the store are
+    // exported from the prefix as they were imported; plaintext (the
+    // export, the FHIR input) never goes there, and commands that work on
+    // the local disk only say so in one line.
+    let fhir = sb.path("fhir");
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fhir/collection.json");
+    let bundle = bundle.to_str().unwrap();
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "import",
+            "--as",
+            "A",
+            bundle,
+            "--out-dir",
+            fhir.to_str().unwrap(),
+        ],
+    );
+    for (k, v) in &s.env {
+        if k.starts_with("AWS_") {
+            std::env::set_var(k, v);
+        }
+    }
+    let (store, prefix) = ehrcrypt::store::Location::parse(&s.url("clinic/fhir/"))
+        .unwrap()
+        .store()
+        .unwrap();
+    for f in std::fs::read_dir(&fhir).unwrap() {
+        let f = f.unwrap();
+        let key = format!("{prefix}{}", f.file_name().to_str().unwrap());
+        let bytes = std::fs::read(f.path()).unwrap();
+        store
+            .put(
+                &key,
+                &bytes,
+                ehrcrypt::store::PutMode::Create,
+                ehrcrypt::store::Mode::Public,
+            )
+            .unwrap();
+    }
+    let back = sb.path("back.json");
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "A",
+            &s.url("clinic/fhir/"),
+            "-o",
+            back.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        std::fs::read(bundle).unwrap()
+    );
+    let e = fails(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "A",
+            &s.url("clinic/fhir/"),
+            "-o",
+            &s.url("export.json"),
+        ],
+        7,
+    );
+    assert!(stderr(&e).contains("plaintext"), "{}", stderr(&e));
+    let e = fails(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "import",
+            "--as",
+            "A",
+            bundle,
+            "--out-dir",
+            &s.url("clinic/fhir2/"),
+        ],
+        2,
+    );
+    assert!(stderr(&e).contains("local disk"), "{}", stderr(&e));
+    let e = fails(
+        &mut s.cmd(&sb, "A"),
+        &["icure", "check", &s.url("clinic/fhir/")],
+        2,
+    );
+    assert!(stderr(&e).contains("local disk"), "{}", stderr(&e));
+
     // Concurrent shares of one object all land (If-Match on the ETag,
     // re-read and retry), and concurrent revocations all take effect.
     let ds: Vec<String> = (1..=6).map(|i| format!("S{i}")).collect();

@@ -55,9 +55,9 @@ pub struct ExportArgs {
     /// The data owner who decrypts
     #[arg(long = "as", value_name = "OWNER")]
     pub me: OwnerId,
-    /// Directories (or entity files) to export from
-    #[arg(required = true, value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    /// Directories (or entity files) to export from, or s3://BUCKET/PREFIX/
+    #[arg(required = true, value_name = "DIR", value_hint = clap::ValueHint::AnyPath)]
+    pub dirs: Vec<Location>,
     /// Only this patient's compartment (the Patient's FHIR id)
     #[arg(long, value_name = "ID")]
     pub patient: Option<String>,
@@ -108,6 +108,10 @@ fn progress(env: &Env) -> Box<dyn Progress> {
 }
 
 fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
+    for p in &a.inputs {
+        super::files::plaintext_local(p, "a FHIR input")?;
+    }
+    super::files::local_only(&a.out_dir, "--out-dir")?;
     let inputs = a
         .inputs
         .iter()
@@ -172,6 +176,7 @@ fn run_export(env: &Env, a: ExportArgs) -> Result<()> {
         .map(ResourceId::new)
         .transpose()
         .map_err(|e| Error::usage(format!("--patient: {}", e.message())))?;
+    super::files::plaintext_local(&a.output, "the export")?;
     let to_stdout = a.output.as_os_str() == "-";
     if !to_stdout && !a.force && a.output.exists() {
         return Err(
@@ -179,11 +184,7 @@ fn run_export(env: &Env, a: ExportArgs) -> Result<()> {
                 .hint("pass --force to replace it"),
         );
     }
-    let dirs: Vec<Location> = a.dirs.iter().map(|p| Location::from(p.as_path())).collect();
-    let files: Vec<PathBuf> = super::files::expand(&dirs)?
-        .iter()
-        .map(|l| l.path().to_path_buf())
-        .collect();
+    let files = super::files::expand(&a.dirs)?;
     let session = env.session()?;
     let opts = ExportOptions {
         patient,

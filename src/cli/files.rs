@@ -385,3 +385,35 @@ pub fn expand_unique(inputs: &[Location]) -> Result<Vec<Location>> {
         })
         .collect())
 }
+
+/// Whether a local-path argument is really an `s3://` address.
+fn names_object(path: &Path) -> bool {
+    path.to_str().is_some_and(|s| s.starts_with("s3://"))
+}
+
+/// For an argument that takes plaintext (read or written): an `s3://`
+/// address is refused (exit 7) with one line, as plaintext never goes to an
+/// object store, instead of a confusing error about a folder named `s3:`.
+pub fn plaintext_local(path: &Path, what: &str) -> Result<()> {
+    if names_object(path) {
+        return Err(Error::refused(format!(
+            "{}: {what} is plaintext, which ehrcrypt never reads from or writes to an object store",
+            path.display()
+        ))
+        .hint("use a file on the local disk"));
+    }
+    Ok(())
+}
+
+/// For an argument of a command that works on the local disk only: an
+/// `s3://` address is refused (exit 2) with one line and a way round.
+pub fn local_only(path: &Path, what: &str) -> Result<()> {
+    if names_object(path) {
+        return Err(Error::usage(format!(
+            "{}: {what} must be on the local disk; this command does not work on an object store",
+            path.display()
+        ))
+        .hint("use a local folder, and copy the (encrypted) files to or from the object store, e.g. with `aws s3 cp --recursive`"));
+    }
+    Ok(())
+}

@@ -39,6 +39,9 @@ pub fn run(env: &Env, a: SendArgs) -> Result<()> {
     if a.to == a.me {
         return Err(Error::usage("--to names yourself"));
     }
+    for p in &a.inputs {
+        files::local_only(p, "a record to send")?;
+    }
     let inputs: Vec<Location> = a
         .inputs
         .iter()
