@@ -5,6 +5,9 @@
 //!
 //! One server serves every scenario, in order, in one test: starting a
 //! server takes seconds, and the fault scenarios at the end stop it.
+//!
+//! Built only with the `s3` feature (on by default).
+#![cfg(feature = "s3")]
 
 mod common;
 

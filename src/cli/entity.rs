@@ -13,7 +13,7 @@ use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::delegation::{self, Grants};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
-use ehrcrypt::store::{self, Location, Store};
+use ehrcrypt::store::{self, Location};
 use ehrcrypt::{Error, Result};
 
 use super::files::{self, OutputArgs};
@@ -601,7 +601,7 @@ fn read_many(locs: &[Location]) -> Vec<Result<Vec<u8>>> {
                     _ => None,
                 })
                 .collect();
-            match store::s3::S3Store::open(bucket) {
+            match store::open_bucket(bucket) {
                 Ok(s) => s
                     .get_many(&keys)
                     .into_iter()

@@ -26,7 +26,7 @@ pub enum FhirCommand {
     Import(ImportArgs),
     /// Decrypt the FHIR records you can read back into one Bundle (or ndjson)
     #[command(
-        after_help = "Examples:\n  ehrcrypt fhir export --as alice records/ -o bundle.json\n  ehrcrypt fhir export --as bob records/ --patient pat-keats --ndjson > keats.ndjson"
+        after_help = "Examples:\n  ehrcrypt fhir export --as alice records/ -o bundle.json\n  ehrcrypt fhir export --as bob records/ --patient pat-keats --ndjson > keats.ndjson\n  ehrcrypt fhir export --as alice s3://clinic/records/ -o bundle.json"
     )]
     Export(ExportArgs),
 }

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
-use ehrcrypt::store::{self, Location, PutMode, Store};
+use ehrcrypt::store::{self, Location, PutMode};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -313,7 +313,7 @@ fn fetch_remote(ins: &[Location]) -> Vec<Option<Result<Vec<u8>>>> {
     }
     for (bucket, items) in by_bucket {
         let keys: Vec<String> = items.iter().map(|(_, k)| k.clone()).collect();
-        match store::s3::S3Store::open(bucket) {
+        match store::open_bucket(bucket) {
             Ok(s) => {
                 for ((i, _), got) in items.iter().zip(s.get_many(&keys)) {
                     slots[*i] = Some(got.map(|o| o.bytes));

@@ -16,6 +16,7 @@
 
 pub mod atomic_file;
 pub mod local;
+#[cfg(feature = "s3")]
 pub mod s3;
 pub mod stale;
 
@@ -180,6 +181,14 @@ impl Location {
                     "{arg}: a key has no empty, . or .. parts"
                 )));
             }
+            if !cfg!(feature = "s3") {
+                return Err(Error::usage(format!(
+                    "{arg}: this ehrcrypt was built without object-store support"
+                ))
+                .hint(
+                    "build it with the default features (cargo feature `s3`), or use a local path",
+                ));
+            }
             return Ok(Location::S3 {
                 bucket: bucket.to_string(),
                 key: key.to_string(),
@@ -241,7 +250,7 @@ impl Location {
                 })?;
                 Ok((Arc::new(local::LocalStore::new()), key.to_string()))
             }
-            Location::S3 { bucket, key } => Ok((s3::S3Store::open(bucket)?, key.clone())),
+            Location::S3 { bucket, key } => Ok((open_bucket(bucket)?, key.clone())),
         }
     }
 }
@@ -271,6 +280,22 @@ impl fmt::Display for Location {
             Location::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
         }
     }
+}
+
+/// The object store of `bucket` (configured by the `AWS_*` variables).
+#[cfg(feature = "s3")]
+pub fn open_bucket(bucket: &str) -> Result<Arc<dyn Store>> {
+    Ok(s3::S3Store::open(bucket)?)
+}
+
+/// Without the `s3` feature there is none ([`Location::parse`] already
+/// refused the address; this is for locations made in code).
+#[cfg(not(feature = "s3"))]
+pub fn open_bucket(bucket: &str) -> Result<Arc<dyn Store>> {
+    Err(Error::usage(format!(
+        "s3://{bucket}/: this ehrcrypt was built without object-store support"
+    ))
+    .hint("build it with the default features (cargo feature `s3`)"))
 }
 
 /// Reads a whole object at `loc` (standard input for `-`).
@@ -347,7 +372,7 @@ pub fn update(locs: &[Location], change: &Change<'_>, file_mode: Mode) -> Result
     for (group, (keys, index)) in &groups {
         let store: Arc<dyn Store> = match group {
             None => Arc::new(local::LocalStore::new()),
-            Some(bucket) => s3::S3Store::open(bucket)?,
+            Some(bucket) => open_bucket(bucket)?,
         };
         let change = |j: usize, bytes: Vec<u8>| change(index[j], bytes);
         store.update(keys, &change, file_mode)?;
@@ -356,4 +381,56 @@ pub fn update(locs: &[Location], change: &Change<'_>, file_mode: Mode) -> Result
         atomic_file::write(Path::new("-"), &out, file_mode)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_parse() {
+        assert_eq!(Location::parse("-").unwrap(), Location::Stdio);
+        assert_eq!(
+            Location::parse("records/a.json").unwrap(),
+            Location::Local(PathBuf::from("records/a.json"))
+        );
+        for bad in [
+            "",
+            "s3://",
+            "s3://AB/k",
+            "s3://b/k",
+            "s3://bucket/a/../b",
+            "s3://bucket/a//b",
+        ] {
+            let e = Location::parse(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Usage, "{bad}");
+        }
+    }
+
+    #[cfg(feature = "s3")]
+    #[test]
+    fn s3_addresses_parse() {
+        let l = Location::parse("s3://my-bucket/clinic/").unwrap();
+        assert_eq!(
+            l,
+            Location::S3 {
+                bucket: "my-bucket".into(),
+                key: "clinic/".into()
+            }
+        );
+        assert_eq!(l.to_string(), "s3://my-bucket/clinic/");
+        assert_eq!(l.join("a.json").to_string(), "s3://my-bucket/clinic/a.json");
+    }
+
+    /// A build without the `s3` feature still knows the addresses, and
+    /// refuses them in one line with a hint, not as a local path.
+    #[cfg(not(feature = "s3"))]
+    #[test]
+    fn s3_addresses_refused_without_the_feature() {
+        let e = Location::parse("s3://my-bucket/clinic/").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(e.message().contains("without object-store support"));
+        assert!(e.hint_text().unwrap().contains("`s3`"));
+        assert!(open_bucket("my-bucket").is_err());
+    }
 }
