@@ -83,6 +83,9 @@ fn ehrcrypt(work: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> (f64,
     let ks = work.join("A.keystore.json");
     if !ks.exists() {
         std::fs::copy(keys.join("A.keystore.json"), &ks).expect("keystore");
+        // A keystore readable by others draws a warning on every run.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ks, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     }
     let mut c = Command::new(common::bin());
     c.current_dir(work)
@@ -169,7 +172,7 @@ fn bulk_decrypt(work: &Path, env: &BTreeMap<String, String>, n: usize) {
     let store = raw_store(env);
     let rt = runtime();
     let keys: Vec<ObjPath> = (0..n)
-        .map(|i| ObjPath::from(format!("bulk/r{i:05}.json")))
+        .map(|i| ObjPath::from(format!("bulk/r{i:05}.enc.json")))
         .collect();
     let raw = |keys: Vec<ObjPath>| {
         let store = store.clone();
