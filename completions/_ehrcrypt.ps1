@@ -492,9 +492,9 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'Keep this field in clear for indexing (dotted path, repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with per-kind clear fields [default: ehrcrypt''s config dir]')
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys')
@@ -513,9 +513,9 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;entity;decrypt' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who decrypts')
             [CompletionResult]::new('--attachment', '--attachment', [CompletionResultType]::ParameterName, 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default)')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace output files that already exist (refused otherwise)')
@@ -624,7 +624,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;delegation;share' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who shares; it must be able to read every entity')
             [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The data owner to give access to (repeatable)')
-            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)')
+            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys (prints a warning)')
@@ -695,7 +695,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;share' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who shares; it must be able to read every entity')
             [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'The data owner to give access to (repeatable)')
-            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)')
+            [CompletionResult]::new('--with-children', '--with-children', [CompletionResultType]::ParameterName, 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys (prints a warning)')
@@ -730,7 +730,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;backup;create' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The patient whose key signs the card (its private key must be here)')
-            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'The bucket directory to create (must not exist, or be empty). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'The bucket directory to create (must not exist, or be empty), or s3://BUCKET/PREFIX/ (must hold no object). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else')
             [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Write the card''s QR code: CARD.png, CARD.svg, or - for the terminal')
             [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Where the bucket will be stored (a URL), printed on the card')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
@@ -1352,6 +1352,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;demo' {
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr')

@@ -445,9 +445,9 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --clear 'Keep this field in clear for indexing (dotted path, repeatable)'
             cand --config 'Config file with per-kind clear fields [default: ehrcrypt''s config dir]'
             cand --attach 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)'
-            cand -o 'Output file for a single input (- for stdout, the default)'
-            cand --output 'Output file for a single input (- for stdout, the default)'
-            cand --out-dir 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it'
+            cand -o 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)'
+            cand --output 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)'
+            cand --out-dir 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --allow-unverified 'Allow new exchange keys for unverified delegate keys'
@@ -465,9 +465,9 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;entity;decrypt'= {
             cand --as 'The data owner who decrypts'
             cand --attachment 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)'
-            cand -o 'Output file for a single input (- for stdout, the default)'
-            cand --output 'Output file for a single input (- for stdout, the default)'
-            cand --out-dir 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it'
+            cand -o 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)'
+            cand --output 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)'
+            cand --out-dir 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --force 'Replace output files that already exist (refused otherwise)'
@@ -564,7 +564,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;delegation;share'= {
             cand --as 'The data owner who shares; it must be able to read every entity'
             cand --with 'The data owner to give access to (repeatable)'
-            cand --with-children 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)'
+            cand --with-children 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
@@ -627,7 +627,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;share'= {
             cand --as 'The data owner who shares; it must be able to read every entity'
             cand --with 'The data owner to give access to (repeatable)'
-            cand --with-children 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)'
+            cand --with-children 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --allow-unverified 'Allow new exchange keys for unverified delegate keys (prints a warning)'
@@ -660,7 +660,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;backup;create'= {
             cand --as 'The patient whose key signs the card (its private key must be here)'
-            cand --bucket 'The bucket directory to create (must not exist, or be empty). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else'
+            cand --bucket 'The bucket directory to create (must not exist, or be empty), or s3://BUCKET/PREFIX/ (must hold no object). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else'
             cand --qr 'Write the card''s QR code: CARD.png, CARD.svg, or - for the terminal'
             cand --location 'Where the bucket will be stored (a URL), printed on the card'
             cand --keystore 'Keystore file [default: the platform data directory]'
@@ -1225,6 +1225,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;demo'= {
             cand --keep 'Keep the demo''s files in DIR (created; must be empty) instead of a temporary directory'
+            cand --store 'Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'

@@ -279,8 +279,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l clear -d 'Keep this field in clear for indexing (dotted path, repeatable)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l config -d 'Config file with per-kind clear fields [default: ehrcrypt\'s config dir]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l attach -d 'Attach a file, streamed into a sidecar beside the output ([NAME=]FILE, repeatable; one input, -o FILE)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)' -r -f -a "(__fish_complete_directories)"
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys'
@@ -292,8 +292,8 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_see
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l as -d 'The data owner who decrypts' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l attachment -d 'Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default)' -r -F
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -s o -l output -d 'Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l out-dir -d 'Write one file per input into DIR (created if missing), named by the rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)' -r -f -a "(__fish_complete_directories)"
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand entity; and __fish_seen_subcommand_from decrypt" -l force -d 'Replace output files that already exist (refused otherwise)'
@@ -346,7 +346,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and not __fish_seen_subcommand_from share list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l with -d 'The data owner to give access to (repeatable)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l with-children -d 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l with-children -d 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
@@ -381,7 +381,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand delegation; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l as -d 'The data owner who shares; it must be able to read every entity' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with -d 'The data owner to give access to (repeatable)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with-children -d 'Also share every entity under DIR linked to the given patients through their secret id (repeatable)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l with-children -d 'Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand share" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys (prints a warning)'
@@ -402,7 +402,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "restore" -d 'Decrypt a bucket with its card: the patient\'s own restore'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and not __fish_seen_subcommand_from create inspect restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l as -d 'The patient whose key signs the card (its private key must be here)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l bucket -d 'The bucket directory to create (must not exist, or be empty). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l bucket -d 'The bucket directory to create (must not exist, or be empty), or s3://BUCKET/PREFIX/ (must hold no object). `-o`/`--output` is the old spelling, kept for one release: `-o` names a file everywhere else' -r -f -a "(__fish_complete_directories)"
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l qr -d 'Write the card\'s QR code: CARD.png, CARD.svg, or - for the terminal' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l location -d 'Where the bucket will be stored (a URL), printed on the card' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand backup; and __fish_seen_subcommand_from create" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
@@ -748,6 +748,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "share" -d 'Add a delegate to an iCure or Cardinal record in its own (unauthenticated) format'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keep -d 'Keep the demo\'s files in DIR (created; must be empty) instead of a temporary directory' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l store -d 'Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand demo" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'

@@ -34,6 +34,7 @@ use crate::entity::{Delegations, Entity, EntityKind, Role};
 use crate::error::{Error, Result};
 use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
+use crate::store::Location;
 
 /// The exchange key {me→delegate} that new entries are wrapped under.
 struct Grant {
@@ -436,7 +437,7 @@ fn revoke_v2(
         None if !attachments => Path::new(""),
         None => {
             return Err(Error::usage(format!(
-                "{source}: entity {} has attachments; a rekey re-encrypts them beside the entity file, so it needs the file, not standard input",
+                "{source}: entity {} has attachments; a rekey re-encrypts them beside the entity file, so it needs a local entity file (not standard input or an object store)",
                 entity.id_text()
             )))
         }
@@ -757,6 +758,11 @@ impl EntityFile {
         Self::parse(crate::atomic_file::read(path)?, source)
     }
 
+    /// Reads and parses the entity at `loc` (a file, stdin, an object).
+    pub fn open(loc: &Location) -> Result<Self> {
+        Self::parse(crate::store::read(loc)?, loc.to_string())
+    }
+
     /// Parses an entity file's bytes; `source` names it in messages.
     pub fn parse(bytes: Vec<u8>, source: String) -> Result<Self> {
         crate::format::reject_duplicate_keys(&bytes, &source, "entity")?;
@@ -907,13 +913,14 @@ impl<'de> Deserialize<'de> for SelfText<'de> {
 /// scanned and skipped, never held (issue 11, defect 10: a 1 GB
 /// `encryptedSelf` made `delegation list` use 1 GB). The entity's
 /// `encrypted_self` is empty. Duplicate keys are refused as by
-/// [`crate::format::parse_strict`]. Standard input is read whole.
-pub fn read_metadata(path: &Path) -> Result<(Entity, String)> {
+/// [`crate::format::parse_strict`]. Standard input and objects on an
+/// object store are read whole (one GET), through the same strict parser.
+pub fn read_metadata(loc: &Location) -> Result<(Entity, String)> {
+    let Location::Local(path) = loc else {
+        let f = EntityFile::open(loc)?;
+        return Ok((f.entity, loc.to_string()));
+    };
     let source = crate::error::display_path(path);
-    if path.as_os_str() == "-" {
-        let f = EntityFile::read(path)?;
-        return Ok((f.entity, source));
-    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
     let last = std::rc::Rc::new(std::cell::Cell::new(0u8));
     let tap = Tap {
@@ -994,14 +1001,14 @@ impl<'de> Visitor<'de> for MetadataSeed {
 
 /// The access list of an entity file, read without decrypting anything
 /// and without holding `encryptedSelf`.
-pub fn read_access_list(path: &Path) -> Result<AccessList> {
+pub fn read_access_list(path: &Location) -> Result<AccessList> {
     read_metadata(path).map(|(e, _)| access_list(&e))
 }
 
 /// The delegates, other than `from`, that hold entries in the entity file
 /// at `path` (see [`remaining_delegates`]).
 pub fn read_remaining_delegates(
-    path: &Path,
+    path: &Location,
     session: &Session,
     me: &OwnerId,
     from: &[OwnerId],
@@ -1012,7 +1019,7 @@ pub fn read_remaining_delegates(
 
 /// What [`upgrade_needs`] says of the entity file at `path`.
 pub fn read_upgrade_needs(
-    path: &Path,
+    path: &Location,
     session: &Session,
     me: &OwnerId,
 ) -> Result<BTreeSet<OwnerId>> {
@@ -1021,7 +1028,7 @@ pub fn read_upgrade_needs(
 
 /// The secret id of the patient (or other entity) at `path`, as `me`;
 /// `None` when the entity has no secret id.
-pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<String>> {
+pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Location) -> Result<Option<String>> {
     let (e, source) = read_metadata(path)?;
     if e.v2.is_none() && e.delegations.is_empty() {
         return Ok(None);
@@ -1033,7 +1040,7 @@ pub fn read_secret_id(session: &Session, me: &OwnerId, path: &Path) -> Result<Op
 /// `secret_ids` ([`Entity::is_child_of`]): a first cut, before
 /// [`authenticated_link`]. A file that is not an entity (or not readable
 /// as one) is not linked.
-pub fn is_linked(path: &Path, secret_ids: &BTreeSet<String>) -> bool {
+pub fn is_linked(path: &Location, secret_ids: &BTreeSet<String>) -> bool {
     read_metadata(path).is_ok_and(|(e, _)| secret_ids.iter().any(|s| e.is_child_of(s)))
 }
 
@@ -1276,7 +1283,7 @@ mod tests {
         let e = encrypt(&mut s, EntityKind::Patient, None);
         let p = dir.path().join("e.json");
         std::fs::write(&p, e.to_bytes()).unwrap();
-        let list = read_access_list(&p).unwrap();
+        let list = read_access_list(&Location::Local(p.clone())).unwrap();
         assert!(list.readers.is_empty() && !list.revealed);
         assert_eq!(list.entries, 2);
         let list = access_list_as(&e, &s, &id("A"), "t").unwrap();
@@ -1286,9 +1293,9 @@ mod tests {
         let mut v = e.to_value();
         v["encryptedSelf"] = Value::from(3);
         std::fs::write(&p, v.to_string()).unwrap();
-        let err = read_access_list(&p).unwrap_err();
+        let err = read_access_list(&Location::Local(p.clone())).unwrap_err();
         assert!(err.message().contains("malformed entity"), "{err:?}");
         std::fs::write(&p, "{\"id\": 1}").unwrap();
-        assert!(read_access_list(&p).is_err());
+        assert!(read_access_list(&Location::Local(p.clone())).is_err());
     }
 }

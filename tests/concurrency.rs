@@ -49,22 +49,6 @@ fn all_at_once(sb: &Sandbox, commands: &[Vec<String>]) {
     }
 }
 
-/// Who can read `file`, as A's keys reveal it (entity/v2 hides it from
-/// anyone without them).
-fn readers(sb: &Sandbox, file: &str) -> Vec<String> {
-    // v2 entities show their readers only to the keys of --as.
-    let out = ok(
-        &mut sb.ks("A"),
-        &["--json", "delegation", "list", "--as", "A", file],
-    );
-    json(&out)[0]["readers"]
-        .as_array()
-        .expect("readers")
-        .iter()
-        .map(|v| v.as_str().expect("owner id").to_string())
-        .collect()
-}
-
 #[test]
 fn concurrent_shares_and_rekeying_revokes_lose_nothing() {
     let sb = Sandbox::new();
@@ -100,7 +84,7 @@ fn concurrent_shares_and_rekeying_revokes_lose_nothing() {
         })
         .collect();
     all_at_once(&sb, &shares);
-    let r = readers(&sb, "p.enc.json");
+    let r = readers(&mut sb.ks("A"), "A", "p.enc.json");
     for d in &ds {
         assert!(r.contains(d), "{d} lost its share: readers {r:?}");
     }
@@ -124,7 +108,7 @@ fn concurrent_shares_and_rekeying_revokes_lose_nothing() {
         })
         .collect();
     all_at_once(&sb, &revokes);
-    let r = readers(&sb, "p.enc.json");
+    let r = readers(&mut sb.ks("A"), "A", "p.enc.json");
     for d in revoked {
         assert!(!r.contains(d), "{d}'s revocation was lost: readers {r:?}");
         fails(

@@ -57,6 +57,7 @@ pub struct AccessRecord {
 }
 
 /// How a record is authenticated when appended.
+#[derive(Clone, Copy)]
 pub enum Signer<'a> {
     Professional { owner: &'a str, key: &'a PrivateKey },
     Anonymous,
@@ -114,6 +115,27 @@ pub fn append(
     let mut existing = Vec::new();
     file.read_to_end(&mut existing)
         .map_err(|e| Error::io(path, "read the access log", e))?;
+    let (line, record) = next_line(&existing, z, backup_id, action, objects, appendix, signer)?;
+    file.write_all(&line)
+        .and_then(|_| file.sync_data())
+        .map_err(|e| Error::io(path, "append to the access log", e))?;
+    Ok(record)
+}
+
+/// The line that appends one record to the log `existing`, chained to its
+/// last line (with a newline first if that line is torn), and the record.
+/// Used for a log on local disk (under a lock) and on an object store
+/// (under a conditional write).
+#[allow(clippy::too_many_arguments)]
+pub fn next_line(
+    existing: &[u8],
+    z: &SymmetricKey,
+    backup_id: &[u8; 16],
+    action: &str,
+    objects: Vec<String>,
+    appendix: Option<String>,
+    signer: Signer<'_>,
+) -> Result<(Vec<u8>, AccessRecord)> {
     // A torn last line (a crash mid-append) is left as it is and chained over.
     let lines: Vec<&[u8]> = existing
         .split(|b| *b == b'\n')
@@ -154,10 +176,7 @@ pub fn append(
         line.insert(0, b'\n');
     }
     line.push(b'\n');
-    file.write_all(&line)
-        .and_then(|_| file.sync_data())
-        .map_err(|e| Error::io(path, "append to the access log", e))?;
-    Ok(record)
+    Ok((line, record))
 }
 
 /// What a reader can say about one line.

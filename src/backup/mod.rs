@@ -32,6 +32,7 @@
 pub mod access_log;
 pub mod manifest;
 pub mod qr;
+pub mod remote;
 /// The chunked AEAD stream, shared with entity attachments.
 pub use crate::crypto::stream;
 

@@ -12,12 +12,13 @@ use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode, Overwrite};
 use ehrcrypt::backup::{
-    self, access_log, manifest, qr, CreateOptions, OpenOptions, Opened, OutputMode, Released,
-    SignerChoice, Trust,
+    self, access_log, manifest, qr, remote, CreateOptions, OpenOptions, Opened, OutputMode,
+    Released, SignerChoice, Trust,
 };
 use ehrcrypt::crypto::{b64, hex, PublicKey};
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::Location;
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -49,16 +50,17 @@ pub struct CreateArgs {
     /// Plaintext JSON records, entities PATIENT can decrypt, or directories of them
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// The bucket directory to create (must not exist, or be empty).
+    /// The bucket directory to create (must not exist, or be empty), or s3://BUCKET/PREFIX/ (must hold no object).
     /// `-o`/`--output` is the old spelling, kept for one release: `-o` names
     /// a file everywhere else
     #[arg(
         long = "bucket",
         value_name = "DIR",
         short_alias = 'o',
-        alias = "output"
+        alias = "output",
+        value_hint = clap::ValueHint::DirPath
     )]
-    pub output: PathBuf,
+    pub output: Location,
     /// Write the card's QR code: CARD.png, CARD.svg, or - for the terminal
     #[arg(long, value_name = "CARD")]
     pub qr: Option<PathBuf>,
@@ -166,9 +168,9 @@ impl SignerArgs {
 pub struct RestoreArgs {
     #[command(flatten)]
     pub card: CardArgs,
-    /// The bucket directory
-    #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    /// The bucket directory, or s3://BUCKET/PREFIX/
+    #[arg(value_name = "BACKUP", value_hint = clap::ValueHint::DirPath)]
+    pub backup: Location,
     /// Where the records go (created if missing); NAME.enc.json is written as NAME.json
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
@@ -181,9 +183,9 @@ pub struct RestoreArgs {
 
 #[derive(Args, Debug)]
 pub struct InspectArgs {
-    /// The bucket directory
-    #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    /// The bucket directory, or s3://BUCKET/PREFIX/
+    #[arg(value_name = "BACKUP", value_hint = clap::ValueHint::DirPath)]
+    pub backup: Location,
     /// Also open the sealed names and check access-log MACs with the card (PNG or text file)
     #[arg(long, value_name = "CARD", conflicts_with = "qr_text")]
     pub qr: Option<PathBuf>,
@@ -273,15 +275,29 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         card_file = Some(bytes.0.clone());
         Ok(())
     };
+    // On an object store, the bucket is made in a private scratch folder
+    // (ciphertext only) and uploaded, its manifest last.
+    let scratch = match &a.output {
+        Location::S3 { .. } => Some(remote::Scratch::new()?),
+        _ => None,
+    };
+    let local_out = match &scratch {
+        Some(s) => s.path.clone(),
+        None => a.output.path().to_path_buf(),
+    };
     let created = backup::create_with_card(
         &session,
         &a.me,
         &inputs,
-        &a.output,
+        &local_out,
         &opts,
         &mut |n| pb.inc(n),
         &mut keep_card,
-    );
+    )
+    .and_then(|c| match &scratch {
+        Some(s) => remote::upload(&s.path, &a.output).map(|_| c),
+        None => Ok(c),
+    });
     pb.finish_and_clear();
     let created = created.inspect_err(|_| {
         if let Some(p) = &card_file {
@@ -300,7 +316,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     if out.json {
         let mut v = json!({
             "backup": created.id,
-            "bucket": a.output,
+            "bucket": a.output.to_string(),
             "signer": {"owner": a.me, "fingerprint": signer},
             "objects": created.objects,
             "size": total,
@@ -319,7 +335,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         say(format!(
             "backup {} created in {}: {} record(s), {} bytes encrypted, signed by {} (key {})",
             created.id,
-            a.output.display(),
+            a.output,
             created.objects.len(),
             total,
             a.me,
@@ -393,6 +409,34 @@ pub fn optional_keystore(env: &Env) -> Result<Option<Keystore>> {
     match env.keystore_path() {
         Ok(p) if p.exists() => Ok(Some(Keystore::load(&p)?)),
         _ => Ok(None),
+    }
+}
+
+/// A local folder holding a bucket: the bucket itself, or a downloaded
+/// copy (ciphertext only, removed when dropped) of one on an object store.
+pub struct BucketDir {
+    pub path: PathBuf,
+    _scratch: Option<remote::Scratch>,
+}
+
+impl BucketDir {
+    pub fn new(loc: &Location) -> Result<Self> {
+        match loc {
+            Location::S3 { .. } => {
+                let s = remote::fetch(loc)?;
+                Ok(BucketDir {
+                    path: s.path.clone(),
+                    _scratch: Some(s),
+                })
+            }
+            Location::Stdio => Err(Error::usage(
+                "a bucket is a directory or s3://BUCKET/PREFIX/, not -",
+            )),
+            Location::Local(p) => Ok(BucketDir {
+                path: p.clone(),
+                _scratch: None,
+            }),
+        }
     }
 }
 
@@ -470,7 +514,8 @@ pub fn report_released(
 
 fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
     let ks = optional_keystore(env)?;
-    let opened = open_bucket(env, &a.card, &a.backup, &a.signer, ks.as_ref())?;
+    let bucket = BucketDir::new(&a.backup)?;
+    let opened = open_bucket(env, &a.card, &bucket.path, &a.signer, ks.as_ref())?;
     let pb = byte_progress(env, opened.total_size(), "decrypting");
     let overwrite = Overwrite::from_force(a.force);
     let released = opened.decrypt_into(
@@ -487,7 +532,8 @@ fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
 
 fn inspect(env: &Env, a: InspectArgs) -> Result<()> {
     let out = &env.out;
-    let dir = &a.backup;
+    let bucket = BucketDir::new(&a.backup)?;
+    let dir = &bucket.path;
     let mpath = dir.join(backup::MANIFEST_FILE);
     let mbytes = atomic_file::read(&mpath)?;
     let m = manifest::Manifest::parse(&mbytes, &mpath.display().to_string())?;

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+
 use std::sync::Mutex;
 
 use clap::{Args, Subcommand};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use ehrcrypt::delegation::{self, EntityFile, Grants, RevokeOutcome, ShareOutcome};
 use ehrcrypt::entity::{Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
-use ehrcrypt::store::{self, Fill, Mode};
+use ehrcrypt::store::{self, Fill, Location, Mode};
 use ehrcrypt::{Error, Result};
 
 use super::files;
@@ -36,9 +36,9 @@ pub enum DelegationCommand {
         /// Read v2 entities as this data owner (needs its private key)
         #[arg(long = "as", value_name = "OWNER")]
         me: Option<OwnerId>,
-        /// Entity files or directories
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
+        /// Entity files, directories or s3://BUCKET/PREFIX/
+        #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+        inputs: Vec<Location>,
     },
     /// Take access back: remove a data owner's entries (--rekey: also re-encrypt)
     #[command(
@@ -55,15 +55,15 @@ pub struct ShareArgs {
     /// The data owner to give access to (repeatable)
     #[arg(long = "with", value_name = "OWNER", required = true)]
     pub with: Vec<OwnerId>,
-    /// Also share every entity under DIR linked to the given patients through their secret id (repeatable)
-    #[arg(long, value_name = "DIR")]
-    pub with_children: Vec<PathBuf>,
+    /// Also share every entity under DIR (or s3://BUCKET/PREFIX/) linked to the given patients through their secret id (repeatable)
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::AnyPath)]
+    pub with_children: Vec<Location>,
     /// Allow new exchange keys for unverified delegate keys (prints a warning)
     #[arg(long)]
     pub allow_unverified: bool,
-    /// Entity files or directories, rewritten in place (- : stdin to stdout)
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/, rewritten in place (- : stdin to stdout)
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
 }
 
 #[derive(Args, Debug)]
@@ -83,9 +83,9 @@ pub struct RevokeArgs {
     /// Also when OWNER (--as) revokes its own access: it can no longer read the entities then
     #[arg(long)]
     pub force: bool,
-    /// Entity files or directories, rewritten in place (- : stdin to stdout, except with --rekey)
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/, rewritten in place (- : stdin to stdout, except with --rekey)
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
 }
 
 pub fn run(env: &Env, cmd: DelegationCommand) -> Result<()> {
@@ -100,7 +100,7 @@ pub fn run(env: &Env, cmd: DelegationCommand) -> Result<()> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report<O> {
-    file: PathBuf,
+    file: String,
     id: Value,
     kind: EntityKind,
     /// The file was rewritten.
@@ -110,9 +110,9 @@ struct Report<O> {
 }
 
 impl<O> Report<O> {
-    fn new(file: &Path, e: &Entity, changed: bool, outcome: O) -> Self {
+    fn new(file: &Location, e: &Entity, changed: bool, outcome: O) -> Self {
         Report {
-            file: file.to_path_buf(),
+            file: file.to_string(),
             id: e.id.clone(),
             kind: e.kind,
             changed,
@@ -121,7 +121,7 @@ impl<O> Report<O> {
     }
 
     fn name(&self) -> String {
-        ehrcrypt::error::display_path(&self.file)
+        self.file.clone()
     }
 }
 
@@ -134,14 +134,14 @@ impl<O> Report<O> {
 pub(super) fn rewrite_in_place<R: Send>(
     env: &Env,
     what: &str,
-    inputs: &[PathBuf],
-    change: impl Fn(&Path, &mut EntityFile) -> Result<(bool, R)> + Sync,
+    inputs: &[Location],
+    change: impl Fn(&Location, &mut EntityFile) -> Result<(bool, R)> + Sync,
 ) -> Result<Vec<R>> {
     let reports: Vec<Mutex<Option<R>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
     let pb = env.out.progress(inputs.len() as u64, what);
     let edit = |i: usize, bytes: Vec<u8>| -> Result<Option<Fill>> {
         let path = &inputs[i];
-        let mut file = EntityFile::parse(bytes, ehrcrypt::error::display_path(path))?;
+        let mut file = EntityFile::parse(bytes, path.to_string())?;
         let (changed, report) = change(path, &mut file)?;
         *reports[i]
             .lock()
@@ -149,7 +149,7 @@ pub(super) fn rewrite_in_place<R: Send>(
         pb.inc(1);
         Ok(changed.then(|| Box::new(move |w: &mut dyn Write| file.write_to(w)) as Fill))
     };
-    let done = store::update_paths(inputs, &edit, Mode::Public);
+    let done = store::update(inputs, &edit, Mode::Public);
     pb.finish_and_clear();
     done.map_err(|e| {
         if inputs.len() > 1 {
@@ -170,16 +170,16 @@ pub(super) fn rewrite_in_place<R: Send>(
 }
 
 /// Files named `-` are filters (stdin to stdout), which some options cannot use.
-pub(super) fn refuse_stdin(inputs: &[PathBuf], why: &str) -> Result<()> {
-    if inputs.iter().any(|p| p.as_os_str() == "-") {
+pub(super) fn refuse_stdin(inputs: &[Location], why: &str) -> Result<()> {
+    if inputs.contains(&Location::Stdio) {
         return Err(Error::usage(format!("- (stdin) cannot be used {why}")));
     }
     Ok(())
 }
 
 /// Where per-file results go: stdout, unless stdout carries an entity.
-fn result_line(env: &Env, inputs: &[PathBuf], line: String) {
-    if inputs.iter().any(|p| p.as_os_str() == "-") {
+fn result_line(env: &Env, inputs: &[Location], line: String) {
+    if inputs.contains(&Location::Stdio) {
         env.out.note(line);
     } else {
         env.out.line(line);
@@ -188,7 +188,7 @@ fn result_line(env: &Env, inputs: &[PathBuf], line: String) {
 
 fn print_reports<O: Serialize>(
     env: &Env,
-    inputs: &[PathBuf],
+    inputs: &[Location],
     reports: &[Report<O>],
     text: impl Fn(&Report<O>) -> String,
 ) {
@@ -385,16 +385,16 @@ pub fn share(env: &Env, a: ShareArgs) -> Result<()> {
 fn linked_children(
     session: &ehrcrypt::session::Session,
     me: &OwnerId,
-    inputs: &[PathBuf],
-    dirs: &[PathBuf],
-) -> Result<(BTreeSet<String>, HashSet<PathBuf>)> {
+    inputs: &[Location],
+    dirs: &[Location],
+) -> Result<(BTreeSet<String>, HashSet<Location>)> {
     let mut secrets = BTreeSet::new();
     for p in inputs {
         if let Some(s) = delegation::read_secret_id(session, me, p)? {
             secrets.insert(s);
         }
     }
-    let given: HashSet<PathBuf> = inputs.iter().map(|p| canonical(p)).collect();
+    let given: HashSet<Location> = inputs.iter().map(canonical).collect();
     // A first cut on the clear links; each is authenticated when shared.
     let found = files::expand_unique(dirs)?
         .into_par_iter()
@@ -403,8 +403,13 @@ fn linked_children(
     Ok((secrets, found))
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+fn canonical(l: &Location) -> Location {
+    match l {
+        Location::Local(p) => {
+            Location::Local(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        }
+        other => other.clone(),
+    }
 }
 
 fn join(ids: &[OwnerId]) -> String {
@@ -414,7 +419,7 @@ fn join(ids: &[OwnerId]) -> String {
         .join(", ")
 }
 
-fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
+fn list(env: &Env, me: Option<&OwnerId>, inputs: &[Location]) -> Result<()> {
     let inputs = files::expand_unique(inputs)?;
     let session = match me {
         Some(me) => {
@@ -428,7 +433,7 @@ fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
         .par_iter()
         .map(|p| match (&session, me) {
             (Some(s), Some(me)) => {
-                let f = EntityFile::read(p)?;
+                let f = EntityFile::open(p)?;
                 delegation::access_list_as(f.entity(), s, me, f.source())
             }
             _ => delegation::read_access_list(p),
@@ -439,7 +444,7 @@ fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
             .iter()
             .zip(&lists)
             .map(|(p, l)| {
-                let mut v = json!({ "file": p });
+                let mut v = json!({ "file": p.to_string() });
                 if let (Some(o), Ok(Value::Object(l))) =
                     (v.as_object_mut(), serde_json::to_value(l))
                 {
@@ -455,7 +460,7 @@ fn list(env: &Env, me: Option<&OwnerId>, inputs: &[PathBuf]) -> Result<()> {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            let name = ehrcrypt::error::display_path(p);
+            let name = p.to_string();
             if !l.revealed {
                 env.out.line(format!(
                     "{name}: {} {id}, {} access entr{} (v2: who they are for is hidden{})",
@@ -536,7 +541,11 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
             }
             let source = file.source().to_string();
             let e = file.entity_mut();
-            let file = (path.as_os_str() != "-").then_some(path);
+            // Sidecars live beside local entity files only.
+            let file = match path {
+                Location::Local(p) => Some(p.as_path()),
+                _ => None,
+            };
             let outcome =
                 delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), file, &source)?;
             let changed = outcome.changed();
@@ -550,7 +559,14 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
         }
     };
     // After the switch (or a failure): the sidecars no entity lists go.
-    ehrcrypt::entity::attachment::remove_unlisted(&inputs);
+    let local: Vec<std::path::PathBuf> = inputs
+        .iter()
+        .filter_map(|l| match l {
+            Location::Local(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    ehrcrypt::entity::attachment::remove_unlisted(&local);
     let (grants, reports) = done?;
     if let Some(g) = &grants {
         warn_unverified(env, g);
@@ -596,7 +612,7 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
 fn check_known(
     session: &ehrcrypt::session::Session,
     from: &[OwnerId],
-    inputs: &[PathBuf],
+    inputs: &[Location],
 ) -> Result<()> {
     let unknown: Vec<&OwnerId> = from
         .iter()
@@ -606,7 +622,7 @@ fn check_known(
         return Ok(());
     }
     let mut named = BTreeSet::new();
-    for p in inputs.iter().filter(|p| p.as_os_str() != "-") {
+    for p in inputs.iter().filter(|p| **p != Location::Stdio) {
         let l = delegation::read_access_list(p)?;
         for pairs in l.roles.iter().map(|(_, pairs)| pairs) {
             for pair in pairs {

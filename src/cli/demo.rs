@@ -8,6 +8,7 @@ use std::process::Command;
 use clap::Args;
 use serde_json::Value;
 
+use ehrcrypt::store::{Location, Mode, PutMode};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -39,6 +40,9 @@ pub struct DemoArgs {
     /// Keep the demo's files in DIR (created; must be empty) instead of a temporary directory
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// Run the backup and emergency steps against this object-store prefix (s3://BUCKET/PREFIX/, configured by the AWS_* variables) instead of a local folder
+    #[arg(long, value_name = "URL")]
+    pub store: Option<Location>,
 }
 
 const PASSPHRASE: &str = "demo passphrase, not a secret";
@@ -51,6 +55,9 @@ struct Demo {
     /// EHRCRYPT_KEYSTORE=…` line is shown whenever it changes, so every
     /// command on screen can be pasted as it is.
     shown_as: std::cell::RefCell<String>,
+    /// Where the backup bucket goes: `bucket` in the demo's folder, or a
+    /// fresh prefix on the object store given with `--store`.
+    bucket: String,
 }
 
 impl Demo {
@@ -270,6 +277,7 @@ pub fn run(env: &Env, args: DemoArgs) -> Result<()> {
         exe,
         step: 0,
         shown_as: Default::default(),
+        bucket: demo_bucket(args.store.as_ref())?,
     };
     // Every error, a closed stdout included, ends here, so the throw-away
     // directory is always removed.
@@ -473,6 +481,7 @@ fn script(d: &mut Demo) -> Result<()> {
 
 /// Sharing, revocation, backup and emergency access.
 fn more_steps(d: &mut Demo) -> Result<()> {
+    let bucket = d.bucket.clone();
     d.section(
         "Alice shares John Keats and everything linked to him with Dr Carol",
         "Only the short keys are wrapped again, under the new exchange key {AC};\nencryptedSelf is not touched (its bytes are identical before and after).",
@@ -622,12 +631,12 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "keats.json",
             "contact.json",
             "--bucket",
-            "bucket",
+            &bucket,
             "--qr",
             "card.png",
         ],
     )?;
-    d.run("john", &["backup", "inspect", "bucket"])?;
+    d.run("john", &["backup", "inspect", &bucket])?;
 
     d.section(
         "An emergency: Dr Bob scans the card and reads the backup",
@@ -641,7 +650,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "decrypt",
             "--qr",
             "card.png",
-            "bucket",
+            &bucket,
             "--signer",
             "john-keats",
             "--as",
@@ -650,7 +659,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "emergency",
         ],
     )?;
-    d.run("john", &["backup", "inspect", "bucket"])?;
+    d.run("john", &["backup", "inspect", &bucket])?;
 
     d.section(
         "A damaged bucket is refused, and nothing is written",
@@ -664,7 +673,7 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "decrypt",
             "--qr",
             "card.png",
-            "bucket",
+            &bucket,
             "--signer",
             "john-keats",
             "--out-dir",
@@ -1220,6 +1229,9 @@ fn encrypted_self(d: &Demo, name: &str) -> Result<String> {
 
 /// Flips one byte in the middle of the first object of the demo bucket.
 fn corrupt_one_object(d: &Demo) -> Result<()> {
+    if d.bucket.starts_with("s3://") {
+        return corrupt_remote_object(d);
+    }
     let dir = d.dir.join("bucket").join("objects");
     let first = std::fs::read_dir(&dir)
         .map_err(|e| Error::io(&dir, "read directory", e))?
@@ -1346,6 +1358,42 @@ fn research_steps(d: &mut Demo) -> Result<()> {
             "study",
         ],
     )?;
+    Ok(())
+}
+
+/// The demo's bucket: a fresh prefix under `--store` (on an object store,
+/// configured by the AWS_* variables), or a folder `bucket`.
+fn demo_bucket(store: Option<&Location>) -> Result<String> {
+    match store {
+        None => Ok("bucket".into()),
+        Some(l @ Location::S3 { .. }) => {
+            let mut raw = [0u8; 4];
+            ehrcrypt::crypto::random_bytes(&mut raw);
+            let loc = l.join(&format!("ehrcrypt-demo-{}/", ehrcrypt::crypto::hex(&raw)));
+            say!("The backup steps use the object store at {loc}.")?;
+            Ok(loc.to_string())
+        }
+        Some(other) => Err(Error::usage(format!(
+            "{other}: --store takes an object-store prefix, s3://BUCKET/PREFIX/"
+        ))),
+    }
+}
+
+/// [`corrupt_one_object`] on the object store: the storage host changes
+/// a byte, as a careless or hostile one could.
+fn corrupt_remote_object(d: &Demo) -> Result<()> {
+    let loc = Location::parse(&d.bucket)?.join("objects/");
+    let (store, prefix) = loc.store()?;
+    let first = store
+        .list(&prefix)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("the demo bucket has no object"))?;
+    let mut bytes = store.get(&first.key)?.bytes;
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    store.put(&first.key, &bytes, PutMode::Overwrite, Mode::Public)?;
+    say!("\n   (flipped one byte of s3 object {})", first.key)?;
     Ok(())
 }
 

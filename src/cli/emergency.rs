@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use ehrcrypt::backup::{self, access_log, OutputMode, Reencryptor};
+use ehrcrypt::backup::{self, access_log, remote, OutputMode, Reencryptor};
 use ehrcrypt::entity::EntityKind;
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::Location;
 use ehrcrypt::{Error, Result};
 
 use super::backup::{
-    byte_progress, open_bucket, optional_keystore, report_released, CardArgs, SignerArgs,
+    byte_progress, open_bucket, optional_keystore, report_released, BucketDir, CardArgs, SignerArgs,
 };
 use super::entity::KindArg;
 use super::Env;
@@ -37,9 +38,9 @@ pub enum EmergencyCommand {
 pub struct DecryptArgs {
     #[command(flatten)]
     pub card: CardArgs,
-    /// The bucket directory
-    #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    /// The bucket directory, or s3://BUCKET/PREFIX/
+    #[arg(value_name = "BACKUP", value_hint = clap::ValueHint::DirPath)]
+    pub backup: Location,
     #[command(flatten)]
     pub signer: SignerArgs,
     /// The professional accessing the records: signs the access-log record
@@ -64,9 +65,9 @@ pub struct DecryptArgs {
 pub struct AppendArgs {
     #[command(flatten)]
     pub card: CardArgs,
-    /// The bucket directory
-    #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    /// The bucket directory, or s3://BUCKET/PREFIX/
+    #[arg(value_name = "BACKUP", value_hint = clap::ValueHint::DirPath)]
+    pub backup: Location,
     /// The professional adding records (its private key signs them)
     #[arg(long = "as", value_name = "HCP")]
     pub me: OwnerId,
@@ -96,7 +97,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         None => optional_keystore(env)?,
     };
     let ks = session.as_ref().map(|s| s.keystore()).or(ks_owned.as_ref());
-    let opened = open_bucket(env, &a.card, &a.backup, &a.signer, ks)?;
+    let bucket = BucketDir::new(&a.backup)?;
+    let opened = open_bucket(env, &a.card, &bucket.path, &a.signer, ks)?;
     // Unlock the professional's key before any work: a wrong passphrase
     // fails here, not after decrypting everything.
     let signing_key = match (&accessor, &session) {
@@ -130,7 +132,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     } else {
         OutputMode::Plain
     };
-    let log_path = a.backup.join(backup::ACCESS_LOG_FILE);
+    let log_path = bucket.path.join(backup::ACCESS_LOG_FILE);
     let mut log = |o: &backup::Opened| -> Result<()> {
         let signer = match (&accessor, &signing_key) {
             (Some(me), Some(key)) => access_log::Signer::Professional {
@@ -139,15 +141,27 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             },
             _ => access_log::Signer::Anonymous,
         };
-        access_log::append(
-            &log_path,
-            &o.card.key,
-            &o.card.backup_id,
-            "emergency-decrypt",
-            o.object_ids(),
-            None,
-            signer,
-        )
+        // On an object store the log is the bucket's, not the copy's.
+        match &a.backup {
+            Location::S3 { .. } => remote::append_log(
+                &a.backup,
+                &o.card.key,
+                &o.card.backup_id,
+                "emergency-decrypt",
+                o.object_ids(),
+                None,
+                signer,
+            ),
+            _ => access_log::append(
+                &log_path,
+                &o.card.key,
+                &o.card.backup_id,
+                "emergency-decrypt",
+                o.object_ids(),
+                None,
+                signer,
+            ),
+        }
         .map(|_| ())
         .map_err(|e| e.hint("every emergency access is logged in the bucket; copy the bucket somewhere writable"))
     };
@@ -174,11 +188,21 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
 
 fn append(env: &Env, a: AppendArgs) -> Result<()> {
     let session = env.session()?;
-    let opened = open_bucket(env, &a.card, &a.backup, &a.signer, Some(session.keystore()))?;
+    let bucket = BucketDir::new(&a.backup)?;
+    let opened = open_bucket(
+        env,
+        &a.card,
+        &bucket.path,
+        &a.signer,
+        Some(session.keystore()),
+    )?;
     let inputs = backup::expand_inputs(&a.records)?;
     let pb = byte_progress(env, backup::total_size(&inputs), "encrypting");
     let appended = backup::append(&session, &opened, &a.me, &inputs, &mut |n| pb.inc(n))?;
     pb.finish_and_clear();
+    if a.backup.is_s3() {
+        publish_appendix(&session, &a, &opened, &bucket.path, &appended)?;
+    }
     if env.out.json {
         env.out.json(&json!({
             "backup": opened.manifest.id,
@@ -197,5 +221,37 @@ fn append(env: &Env, a: AppendArgs) -> Result<()> {
     }
     super::backup::warn_unlinked(&env.out, &appended.unlinked);
     env.report_stats(&session);
+    Ok(())
+}
+
+/// On an object store, the appendix made in the downloaded copy is
+/// uploaded (its description last, which publishes it) and the append is
+/// logged in the bucket's own access log; if it cannot be logged, the
+/// appendix is taken back, as on a local bucket.
+fn publish_appendix(
+    session: &ehrcrypt::session::Session,
+    a: &AppendArgs,
+    opened: &backup::Opened,
+    copy: &std::path::Path,
+    appended: &backup::Appended,
+) -> Result<()> {
+    let key = session.current_private_key(session.keystore().local_owner(&a.me)?)?;
+    let put = remote::upload_appendix(copy, &appended.appendix, &a.backup)?;
+    let logged = remote::append_log(
+        &a.backup,
+        &opened.card.key,
+        &opened.card.backup_id,
+        "emergency-append",
+        appended.objects.iter().map(|o| o.id.clone()).collect(),
+        Some(appended.appendix.clone()),
+        access_log::Signer::Professional {
+            owner: a.me.as_str(),
+            key: &key,
+        },
+    );
+    if let Err(e) = logged {
+        remote::remove(&a.backup, &put);
+        return Err(e.hint("nothing was appended: every append is logged in the bucket"));
+    }
     Ok(())
 }

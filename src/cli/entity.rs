@@ -13,6 +13,7 @@ use ehrcrypt::atomic_file::{self, Mode};
 use ehrcrypt::delegation::{self, Grants};
 use ehrcrypt::entity::{self, EncryptOptions, Encryptor, Entity, EntityKind};
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::{self, Location};
 use ehrcrypt::{Error, Result};
 
 use super::files::{self, OutputArgs};
@@ -39,10 +40,11 @@ pub enum EntityCommand {
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The patient entity
-        patient: PathBuf,
-        /// Directories (or files) to search
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        patient: Location,
+        /// Directories, s3://BUCKET/PREFIX/ or files to search
+        #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+        dirs: Vec<Location>,
     },
     /// Rewrite ehrcrypt/entity/v1 files as v2, in place (v2 files are left as they are)
     #[command(after_help = "Examples:\n  ehrcrypt entity upgrade --as alice records/")]
@@ -54,10 +56,11 @@ pub enum EntityCommand {
         #[arg(long = "as", value_name = "OWNER")]
         me: OwnerId,
         /// The contact, form or health element
-        entity: PathBuf,
-        /// Directories (or files) to search
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        entity: Location,
+        /// Directories, s3://BUCKET/PREFIX/ or files to search
+        #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+        dirs: Vec<Location>,
     },
 }
 
@@ -89,8 +92,8 @@ pub struct EncryptArgs {
     #[arg(long, value_enum)]
     pub kind: KindArg,
     /// The patient entity these records belong to (contacts, forms, health elements)
-    #[arg(long, value_name = "PATIENT_FILE")]
-    pub parent: Option<PathBuf>,
+    #[arg(long, value_name = "PATIENT_FILE", value_hint = clap::ValueHint::FilePath)]
+    pub parent: Option<Location>,
     /// Also give this data owner access (repeatable)
     #[arg(long, value_name = "OWNER")]
     pub share_with: Vec<OwnerId>,
@@ -112,7 +115,7 @@ pub struct EncryptArgs {
     #[arg(long, value_name = "[NAME=]FILE")]
     pub attach: Vec<String>,
     /// Plaintext JSON files or directories (- for stdin)
-    #[arg(required = true)]
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -126,9 +129,9 @@ pub struct UpgradeArgs {
     /// Allow new exchange keys for unverified delegate keys (prints a warning)
     #[arg(long)]
     pub allow_unverified: bool,
-    /// Entity files or directories, rewritten in place
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/, rewritten in place
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
 }
 
 #[derive(Args, Debug)]
@@ -139,9 +142,9 @@ pub struct DecryptArgs {
     /// Write this attachment (by name) instead of the record (one input; -o FILE or - for stdout)
     #[arg(long, value_name = "NAME")]
     pub attachment: Option<String>,
-    /// Entity files or directories (- for stdin)
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Entity files, directories or s3://BUCKET/PREFIX/ (- for stdin)
+    #[arg(required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<Location>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -160,7 +163,14 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     if !a.attach.is_empty() {
         return encrypt_with_attachments(env, a);
     }
-    let inputs = files::expand(&a.inputs)?;
+    // Plaintext comes from the local disk only: it never sits on an
+    // object store.
+    let locals: Vec<Location> = a
+        .inputs
+        .iter()
+        .map(|p| Location::from(p.as_path()))
+        .collect();
+    let inputs = files::expand(&locals)?;
     let kind: EntityKind = a.kind.into();
     let mut clear = config_clear_fields(a.config.as_deref(), kind)?;
     clear.extend(a.clear.iter().cloned());
@@ -170,8 +180,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
             let v = read_json(p, "parent entity")?;
             if !entity::is_entity(&v) {
                 return Err(Error::usage(format!(
-                    "{}: --parent must be the patient's entity (ehrcrypt/entity/v1), and this is not one",
-                    p.display()
+                    "{p}: --parent must be the patient's entity (ehrcrypt/entity/v1), and this is not one"
                 ))
                 .hint("encrypt the patient first (`ehrcrypt entity encrypt --kind patient ... -o keats.enc.json`) and pass that file"));
             }
@@ -191,10 +200,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     let enc = Encryptor::new(&mut session, &a.me, &opts).map_err(|e| match &a.parent {
         // The library names the parent "parent"; the user named a file.
         Some(p) if e.message().starts_with("parent") || e.message().contains("the parent") => {
-            let named = Error::new(
-                e.kind(),
-                format!("{} (--parent): {}", p.display(), e.message()),
-            );
+            let named = Error::new(e.kind(), format!("{p} (--parent): {}", e.message()));
             match e.hint_text() {
                 Some(h) => named.hint(h),
                 None => named,
@@ -214,9 +220,9 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Public,
-        |input| {
-            let source = ehrcrypt::error::display_path(input);
-            let bytes = Zeroizing::new(atomic_file::read(input)?);
+        |input, bytes| {
+            let source = input.to_string();
+            let bytes = Zeroizing::new(bytes);
             check_clear_fields(&bytes, &explicit_clear, &source)?;
             Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
         },
@@ -243,7 +249,15 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     session.keystore().local_owner(&a.me)?;
     let batch = a.output.batch(Mode::Private)?;
     // --out-dir: attachments are restored beside their records.
-    let taken = std::sync::Mutex::new(dests.iter().cloned().collect());
+    let taken = std::sync::Mutex::new(
+        dests
+            .iter()
+            .filter_map(|d| match d {
+                Location::Local(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
     files::process_all_with(
         env,
         "decrypting",
@@ -251,14 +265,22 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Private,
-        |input, batch| {
-            let source = ehrcrypt::error::display_path(input);
-            let file = atomic_file::read(input)?;
-            let attachments = match &a.output.out_dir {
-                Some(dir) => entity::attachment::stage_restore(
-                    &session, &a.me, &file, input, dir, batch, &taken, &source,
-                )?,
-                None => Vec::new(),
+        |input, file, batch| {
+            let source = input.to_string();
+            let attachments = match (&a.output.out_dir, input) {
+                (Some(Location::Local(dir)), Location::Local(path)) => {
+                    entity::attachment::stage_restore(
+                        &session, &a.me, &file, path, dir, batch, &taken, &source,
+                    )?
+                }
+                // Sidecars live beside local entity files only.
+                (Some(_), _) if has_attachments(&file, &source)? => {
+                    return Err(Error::usage(format!(
+                        "{source}: attachments are restored from local entity files only"
+                    ))
+                    .hint("copy the entity and its .ehrat sidecars to a local folder first"))
+                }
+                _ => Vec::new(),
             };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
@@ -282,7 +304,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
 /// One file's result of `entity upgrade`.
 #[derive(serde::Serialize)]
 struct Upgraded {
-    file: PathBuf,
+    file: String,
     id: Value,
     kind: EntityKind,
     /// Rewritten from v1 (false: it was v2 already, left untouched).
@@ -311,7 +333,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
         Ok((
             upgraded,
             Upgraded {
-                file: path.to_path_buf(),
+                file: path.to_string(),
                 id: e.id.clone(),
                 kind: e.kind,
                 upgraded,
@@ -324,7 +346,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
         for r in &reports {
             env.out.line(format!(
                 "{}: {}",
-                ehrcrypt::error::display_path(&r.file),
+                r.file,
                 if r.upgraded {
                     "upgraded to ehrcrypt/entity/v2"
                 } else {
@@ -344,9 +366,7 @@ fn upgrade(env: &Env, a: UpgradeArgs) -> Result<()> {
 fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
     let out =
         match (&a.inputs[..], &a.output.output, &a.output.out_dir) {
-            ([input], Some(out), None) if out.as_os_str() != "-" && input.as_os_str() != "-" => {
-                out.clone()
-            }
+            ([input], Some(Location::Local(out)), None) if input.as_os_str() != "-" => out.clone(),
             _ => return Err(Error::usage(
                 "--attach takes one input file and -o FILE (attachments go beside the entity file)",
             )),
@@ -436,15 +456,23 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
 }
 
 /// `entity decrypt --attachment NAME`: one attachment streamed to `-o`.
+/// Whether an entity's bytes list attachments (most do not: one scan).
+fn has_attachments(bytes: &[u8], source: &str) -> Result<bool> {
+    if memchr::memmem::find(bytes, b"\"attachments\"").is_none() {
+        return Ok(false);
+    }
+    let e = Entity::from_slice(bytes, source)?;
+    Ok(e.v2.is_some_and(|m| !m.attachments.is_empty()))
+}
+
 fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
-    let (input, out) = match (&a.inputs[..], &a.output.out_dir) {
-        ([input], None) if input.as_os_str() != "-" => (
-            input.clone(),
-            a.output
-                .output
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-")),
-        ),
+    let (input, out) = match (&a.inputs[..], &a.output.out_dir, &a.output.output) {
+        ([Location::Local(input)], None, None | Some(Location::Stdio)) => {
+            (input.clone(), PathBuf::from("-"))
+        }
+        ([Location::Local(input)], None, Some(Location::Local(out))) => {
+            (input.clone(), out.clone())
+        }
         _ => {
             return Err(Error::usage(
                 "--attachment takes one entity file (not stdin) and -o FILE or - for stdout",
@@ -539,21 +567,20 @@ fn check_clear_fields(bytes: &[u8], explicit: &[String], source: &str) -> Result
 
 /// Under `--json`, the files written: `[{"input", "file"}]`. Output on
 /// stdout is the data itself (an entity, a record), never a report.
-fn print_written(env: &Env, inputs: &[PathBuf], dests: &[PathBuf]) {
-    if !env.out.json || dests.iter().any(|d| d.as_os_str() == "-") {
+fn print_written(env: &Env, inputs: &[Location], dests: &[Location]) {
+    if !env.out.json || dests.contains(&Location::Stdio) {
         return;
     }
     let v: Vec<Value> = inputs
         .iter()
         .zip(dests)
-        .map(|(i, d)| json!({"input": i, "file": d}))
+        .map(|(i, d)| json!({"input": i.to_string(), "file": d.to_string()}))
         .collect();
     env.out.json(&v);
 }
 
-fn read_json(path: &Path, what: &str) -> Result<Value> {
-    let source = ehrcrypt::error::display_path(path);
-    ehrcrypt::format::parse_strict(&atomic_file::read(path)?, &source, what)
+fn read_json(loc: &Location, what: &str) -> Result<Value> {
+    ehrcrypt::format::parse_strict(&store::read(loc)?, &loc.to_string(), what)
 }
 
 /// Clear fields for `kind` from the config file, if there is one.
@@ -567,43 +594,86 @@ fn config_clear_fields(explicit: Option<&Path>, kind: EntityKind) -> Result<Vec<
             _ => return Ok(Vec::new()),
         },
     };
-    let v = read_json(&path, "config")?;
+    let v = read_json(&Location::Local(path.clone()), "config")?;
     entity::default_clear_fields(&v, kind, &path.display().to_string())
 }
 
 /// Parses every entity under `dirs`; files that are not entities are skipped.
-fn scan(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Entity)>> {
+fn scan(dirs: &[Location]) -> Result<Vec<(Location, Entity)>> {
     let files = files::expand(dirs)?;
-    Ok(files
-        .par_iter()
-        .filter_map(|p| {
-            let bytes = std::fs::read(p).ok()?;
-            let v: Value = ehrcrypt::format::parse_strict(&bytes, "", "entity").ok()?;
-            entity::is_entity(&v).then_some(())?;
-            Entity::parse(&v, &p.display().to_string())
-                .ok()
-                .map(|e| (p.clone(), e))
-        })
-        .collect())
+    let mut found = Vec::new();
+    for chunk in files.chunks(1024) {
+        let bytes = read_many(chunk);
+        found.extend(
+            chunk
+                .par_iter()
+                .zip(bytes)
+                .filter_map(|(p, bytes)| {
+                    let v: Value =
+                        ehrcrypt::format::parse_strict(&bytes.ok()?, "", "entity").ok()?;
+                    entity::is_entity(&v).then_some(())?;
+                    Entity::parse(&v, &p.to_string())
+                        .ok()
+                        .map(|e| (p.clone(), e))
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(found)
 }
 
-fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result<()> {
+/// Reads every location, objects of one S3 bucket many at a time.
+fn read_many(locs: &[Location]) -> Vec<Result<Vec<u8>>> {
+    match locs.first() {
+        Some(Location::S3 { bucket, .. })
+            if locs
+                .iter()
+                .all(|l| matches!(l, Location::S3 { bucket: b, .. } if b == bucket)) =>
+        {
+            let keys: Vec<String> = locs
+                .iter()
+                .filter_map(|l| match l {
+                    Location::S3 { key, .. } => Some(key.clone()),
+                    _ => None,
+                })
+                .collect();
+            match store::open_bucket(bucket) {
+                Ok(s) => s
+                    .get_many(&keys)
+                    .into_iter()
+                    .map(|r| r.map(|o| o.bytes))
+                    .collect(),
+                Err(e) => {
+                    let msg = e.message().to_string();
+                    locs.iter()
+                        .map(|_| Err(Error::new(e.kind(), msg.clone())))
+                        .collect()
+                }
+            }
+        }
+        _ => locs.par_iter().map(store::read).collect(),
+    }
+}
+
+/// Reads and parses one entity.
+fn read_entity(loc: &Location) -> Result<(Entity, String)> {
+    let source = loc.to_string();
+    let bytes = store::read(loc)?;
+    Ok((Entity::from_slice(&bytes, &source)?, source))
+}
+
+fn children(env: &Env, me: &OwnerId, patient: &Location, dirs: &[Location]) -> Result<()> {
     let session = env.session()?;
-    let (p, source) = Entity::read(patient)?;
+    let (p, source) = read_entity(patient)?;
     let secrets = std::collections::BTreeSet::from([p.secret_id(&session, me, &source)?]);
     // Only a link that authenticates counts (issue 11, defect 2): the
     // secret id in a candidate's clear secretForeignKeys may have been
     // copied there by anyone who can write the folder.
-    let checked: Vec<(PathBuf, Entity, Result<bool>)> = scan(dirs)?
+    let checked: Vec<(Location, Entity, Result<bool>)> = scan(dirs)?
         .into_par_iter()
         .map(|(path, e)| {
-            let link = delegation::authenticated_link(
-                &e,
-                &session,
-                me,
-                &secrets,
-                &ehrcrypt::error::display_path(&path),
-            );
+            let link =
+                delegation::authenticated_link(&e, &session, me, &secrets, &path.to_string());
             (path, e, link)
         })
         .collect();
@@ -614,12 +684,11 @@ fn children(env: &Env, me: &OwnerId, patient: &Path, dirs: &[PathBuf]) -> Result
             Ok(true) => found.push((path, e)),
             Ok(false) => {}
             Err(err) if entity::is_access_error(&err) => env.out.warn(format!(
-                "{}: not listed: it claims to be a child but {me} cannot open it to check",
-                path.display()
+                "{path}: not listed: it claims to be a child but {me} cannot open it to check"
             )),
             Err(err) => {
                 env.out.warn(format!("not listed: {}", err.message()));
-                forged.push(path.display().to_string());
+                forged.push(path.to_string());
             }
         }
     }
@@ -648,9 +717,9 @@ fn links_verdict(forged: &[String]) -> Result<()> {
     .hint("the files were modified (possibly relinked); restore or remove them"))
 }
 
-fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> {
+fn parent(env: &Env, me: &OwnerId, path: &Location, dirs: &[Location]) -> Result<()> {
     let session = env.session()?;
-    let (e, source) = Entity::read(path)?;
+    let (e, source) = read_entity(path)?;
     let Some(parent_id) = e.parent_id(&session, me, &source)? else {
         return Err(Error::not_found(format!(
             "{source}: entity {} has no parent link",
@@ -667,7 +736,7 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
         .into_iter()
         .filter(|(_, p)| p.kind == EntityKind::Patient && p.id_text() == parent_id)
     {
-        let psource = ehrcrypt::error::display_path(&path);
+        let psource = path.to_string();
         match delegation::authenticated_parent(&e, &p, &session, me, &source, &psource) {
             Ok(true) => found.push((path, p)),
             Ok(false) => {}
@@ -690,17 +759,16 @@ fn parent(env: &Env, me: &OwnerId, path: &Path, dirs: &[PathBuf]) -> Result<()> 
     links_verdict(&forged)
 }
 
-fn print_entities(env: &Env, found: &[(PathBuf, Entity)]) {
+fn print_entities(env: &Env, found: &[(Location, Entity)]) {
     if env.out.json {
         let v: Vec<Value> = found
             .iter()
-            .map(|(p, e)| json!({"file": p, "id": e.id, "kind": e.kind}))
+            .map(|(p, e)| json!({"file": p.to_string(), "id": e.id, "kind": e.kind}))
             .collect();
         env.out.json(&v);
     } else {
         for (p, e) in found {
-            env.out
-                .line(format!("{}\t{}\t{}", p.display(), e.kind, e.id_text()));
+            env.out.line(format!("{p}\t{}\t{}", e.kind, e.id_text()));
         }
     }
 }

@@ -12,6 +12,7 @@ use ehrcrypt::fhir::input::Input;
 use ehrcrypt::fhir::resource::ResourceId;
 use ehrcrypt::fhir::{Progress, Quiet};
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::Location;
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -25,7 +26,7 @@ pub enum FhirCommand {
     Import(ImportArgs),
     /// Decrypt the FHIR records you can read back into one Bundle (or ndjson)
     #[command(
-        after_help = "Examples:\n  ehrcrypt fhir export --as alice records/ -o bundle.json\n  ehrcrypt fhir export --as bob records/ --patient pat-keats --ndjson > keats.ndjson"
+        after_help = "Examples:\n  ehrcrypt fhir export --as alice records/ -o bundle.json\n  ehrcrypt fhir export --as bob records/ --patient pat-keats --ndjson > keats.ndjson\n  ehrcrypt fhir export --as alice s3://clinic/records/ -o bundle.json"
     )]
     Export(ExportArgs),
 }
@@ -54,9 +55,9 @@ pub struct ExportArgs {
     /// The data owner who decrypts
     #[arg(long = "as", value_name = "OWNER")]
     pub me: OwnerId,
-    /// Directories (or entity files) to export from
-    #[arg(required = true, value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    /// Directories (or entity files) to export from, or s3://BUCKET/PREFIX/
+    #[arg(required = true, value_name = "DIR", value_hint = clap::ValueHint::AnyPath)]
+    pub dirs: Vec<Location>,
     /// Only this patient's compartment (the Patient's FHIR id)
     #[arg(long, value_name = "ID")]
     pub patient: Option<String>,
@@ -107,6 +108,10 @@ fn progress(env: &Env) -> Box<dyn Progress> {
 }
 
 fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
+    for p in &a.inputs {
+        super::files::plaintext_local(p, "a FHIR input")?;
+    }
+    super::files::local_only(&a.out_dir, "--out-dir")?;
     let inputs = a
         .inputs
         .iter()
@@ -171,6 +176,7 @@ fn run_export(env: &Env, a: ExportArgs) -> Result<()> {
         .map(ResourceId::new)
         .transpose()
         .map_err(|e| Error::usage(format!("--patient: {}", e.message())))?;
+    super::files::plaintext_local(&a.output, "the export")?;
     let to_stdout = a.output.as_os_str() == "-";
     if !to_stdout && !a.force && a.output.exists() {
         return Err(

@@ -1,10 +1,12 @@
 //! Inputs and outputs shared by the bulk commands: expanding directories
-//! into their JSON files, and deciding where each result goes
-//! (`-o FILE`, `-o -`, `--out-dir DIR`, or stdout for a single input).
+//! (and S3 prefixes) into their JSON files, and deciding where each result
+//! goes (`-o FILE`, `-o -`, `--out-dir DIR`, `--out-dir s3://B/P/`, or
+//! stdout for a single input).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use clap::Args;
 use rayon::prelude::*;
@@ -13,6 +15,7 @@ use zeroize::Zeroizing;
 use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite, Staged};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
+use ehrcrypt::store::{self, Location, PutMode};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -20,13 +23,13 @@ use super::Env;
 /// `-o` / `--out-dir` / `--force`, as every bulk command takes them.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output file for a single input (- for stdout, the default)
-    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
-    pub output: Option<PathBuf>,
+    /// Output file for a single input (- for stdout, the default; s3://BUCKET/KEY)
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir", value_hint = clap::ValueHint::AnyPath)]
+    pub output: Option<Location>,
     /// Write one file per input into DIR (created if missing), named by the
-    /// rule: encrypting adds .enc.json, decrypting removes it
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
+    /// rule: encrypting adds .enc.json, decrypting removes it (or s3://BUCKET/PREFIX/)
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub out_dir: Option<Location>,
     /// Replace output files that already exist (refused otherwise)
     #[arg(long)]
     pub force: bool,
@@ -50,23 +53,27 @@ impl OutputArgs {
     /// exist yet is created whole at commit time, by one rename.
     pub fn batch(&self, mode: Mode) -> Result<Batch> {
         match &self.out_dir {
-            Some(dir) if !dir.exists() => Batch::into_new_dir(dir, mode),
+            Some(Location::Local(dir)) if !dir.exists() => Batch::into_new_dir(dir, mode),
             _ => Ok(Batch::outputs(self.overwrite())),
         }
     }
 }
 
-/// Expands `inputs`: files as given (`-` is stdin), directories into the
-/// `*.json` files below them, sorted, so runs are reproducible.
-pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Expands `inputs`: files as given (`-` is stdin), directories and S3
+/// prefixes into the `*.json` files below them, sorted, so runs are
+/// reproducible.
+pub fn expand(inputs: &[Location]) -> Result<Vec<Location>> {
     let mut out = Vec::new();
-    for p in inputs {
-        if p.as_os_str() != "-" && p.is_dir() {
-            let before = out.len();
-            walk(p, &mut out)?;
-            out[before..].sort();
-        } else {
-            out.push(p.clone());
+    for loc in inputs {
+        match loc {
+            Location::Local(p) if p.is_dir() => {
+                let mut found = Vec::new();
+                walk(p, &mut found)?;
+                found.sort();
+                out.extend(found.into_iter().map(Location::Local));
+            }
+            Location::S3 { .. } => out.extend(store::expand(std::slice::from_ref(loc))?),
+            _ => out.push(loc.clone()),
         }
     }
     Ok(out)
@@ -102,7 +109,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 impl OutputArgs {
     /// The destination of each input, checked before any work is done:
     /// an existing one is refused here unless `--force`.
-    pub fn destinations(&self, inputs: &[PathBuf], naming: Naming) -> Result<Vec<PathBuf>> {
+    pub fn destinations(&self, inputs: &[Location], naming: Naming) -> Result<Vec<Location>> {
         if inputs.is_empty() {
             return Err(
                 Error::not_found("no input: the directories given hold no .json file").hint(
@@ -111,36 +118,39 @@ impl OutputArgs {
             );
         }
         let dests = self.destinations_unchecked(inputs, naming)?;
+        // Objects on a store are created, never replaced: checked there.
         for d in &dests {
-            self.overwrite().check(d)?;
+            if let Location::Local(p) = d {
+                self.overwrite().check(p)?;
+            }
         }
         Ok(dests)
     }
 
-    fn destinations_unchecked(&self, inputs: &[PathBuf], naming: Naming) -> Result<Vec<PathBuf>> {
+    fn destinations_unchecked(&self, inputs: &[Location], naming: Naming) -> Result<Vec<Location>> {
         if let Some(dir) = &self.out_dir {
             let mut seen = HashSet::new();
             return inputs
                 .iter()
                 .map(|p| {
                     let name = p.file_name().ok_or_else(|| {
-                        Error::usage(format!(
-                            "{}: --out-dir needs named input files, not stdin",
-                            p.display()
-                        ))
+                        Error::usage(format!("{p}: --out-dir needs named input files, not stdin"))
                     })?;
+                    let name = std::ffi::OsString::from(name);
                     let name = match naming {
-                        Naming::Encrypted => ehrcrypt::format::names::encrypted(name),
-                        Naming::Decrypted => ehrcrypt::format::names::decrypted(name),
-                    };
+                        Naming::Encrypted => ehrcrypt::format::names::encrypted(&name),
+                        Naming::Decrypted => ehrcrypt::format::names::decrypted(&name),
+                    }
+                    .to_string_lossy()
+                    .into_owned();
                     if !seen.insert(name.clone()) {
                         return Err(Error::usage(format!(
                             "two inputs would both be written to {} in --out-dir",
-                            name.to_string_lossy()
+                            name
                         ))
                         .hint("give inputs with different file names"));
                     }
-                    Ok(dir.join(name))
+                    Ok(dir.join(&name))
                 })
                 .collect();
         }
@@ -151,10 +161,7 @@ impl OutputArgs {
             ))
             .hint("to write one file per input, use --out-dir DIR"));
         }
-        Ok(vec![self
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("-"))])
+        Ok(vec![self.output.clone().unwrap_or(Location::Stdio)])
     }
 }
 
@@ -188,70 +195,116 @@ impl Emit for EntityFile {
     }
 }
 
-/// Runs `work` on every input in parallel and stages in `batch` what it
-/// returns for the matching destination (`None`: leave that destination
-/// alone). The batch is committed only if every input succeeded, so a
-/// failure leaves no output and every existing file as it was. Returns
-/// each input's report, in input order.
+/// Inputs read and processed together: S3 objects of a chunk are fetched
+/// with many requests in flight, and memory holds one chunk's outputs.
+const CHUNK: usize = 1024;
+
+/// Runs `work` on every input (given its bytes) in parallel and stages in
+/// `batch` what it returns for the matching destination (`None`: leave
+/// that destination alone). Local outputs are committed only if every
+/// input succeeded, so a failure leaves no output and every existing file
+/// as it was; outputs to an object store are created as each chunk is
+/// done (never replacing an object) and removed again if a later input
+/// fails. Plaintext (`mode` private) is never written to an object store.
+/// Returns each input's report, in input order.
 pub fn process_all<T: Emit, R: Send>(
     env: &Env,
     what: &str,
-    inputs: &[PathBuf],
-    dests: &[PathBuf],
+    inputs: &[Location],
+    dests: &[Location],
     batch: Batch,
     mode: Mode,
-    work: impl Fn(&Path) -> Result<(Option<T>, R)> + Sync,
+    work: impl Fn(&Location, Vec<u8>) -> Result<(Option<T>, R)> + Sync,
 ) -> Result<Vec<R>> {
-    process_all_with(env, what, inputs, dests, batch, mode, |input, _| {
-        work(input).map(|(out, r)| (out, Vec::new(), r))
+    process_all_with(env, what, inputs, dests, batch, mode, |input, bytes, _| {
+        work(input, bytes).map(|(out, r)| (out, Vec::new(), r))
     })
 }
 
-/// [`process_all`] where `work` may also stage outputs of its own into the
-/// batch (the attachments `entity decrypt --out-dir` restores beside a
-/// record): they are committed with the rest, or not at all.
+/// [`process_all`] where `work` may also stage local outputs of its own
+/// into the batch (the attachments `entity decrypt --out-dir` restores
+/// beside a record): they are committed with the rest, or not at all.
 pub fn process_all_with<T: Emit, R: Send>(
     env: &Env,
     what: &str,
-    inputs: &[PathBuf],
-    dests: &[PathBuf],
+    inputs: &[Location],
+    dests: &[Location],
     mut batch: Batch,
     mode: Mode,
-    work: impl Fn(&Path, &Batch) -> Result<(Option<T>, Vec<Staged>, R)> + Sync,
+    work: impl Fn(&Location, Vec<u8>, &Batch) -> Result<(Option<T>, Vec<Staged>, R)> + Sync,
 ) -> Result<Vec<R>> {
+    if mode == Mode::Private {
+        if let Some(d) = dests.iter().find(|d| d.is_s3()) {
+            return Err(Error::refused(format!(
+                "{d}: plaintext is never written to an object store"
+            ))
+            .hint("write it to a local folder, or encrypt it first"));
+        }
+    }
     let started = std::time::Instant::now();
     let pb = env.out.progress(inputs.len() as u64, what);
-    // Collecting into a Result stops the parallel run at the first failure:
-    // nothing will be written then, so the remaining work would be wasted.
-    let done: Result<Vec<_>> = inputs
-        .par_iter()
-        .zip(dests.par_iter())
-        .map(|(input, dest)| {
-            let (output, mut staged, report) = work(input, &batch)?;
-            if let Some(out) = output {
-                staged.push(batch.stage_with(dest, keep_private(dest, mode), |w| out.emit(w))?);
+    let uploaded = Uploaded::default();
+    let mut reports = Vec::with_capacity(inputs.len());
+    for (ins, outs) in inputs.chunks(CHUNK).zip(dests.chunks(CHUNK)) {
+        let mut fetched = fetch_remote(ins);
+        // Collecting into a Result stops the parallel run at the first
+        // failure: nothing will be written then, so the rest would be wasted.
+        let done: Result<Vec<_>> = ins
+            .par_iter()
+            .zip(outs.par_iter())
+            .zip(fetched.par_iter_mut())
+            .map(|((input, dest), got)| {
+                let bytes = match got.take() {
+                    Some(r) => r?,
+                    None => store::read(input)?,
+                };
+                let (output, extra, report) = work(input, bytes, &batch)?;
+                let staged = match (output, dest) {
+                    (None, _) => None,
+                    (Some(out), Location::S3 { .. }) => {
+                        let mut bytes = Vec::new();
+                        out.emit(&mut bytes)
+                            .map_err(|e| Error::io(dest.path(), "write", e))?;
+                        Some(Out::Remote(dest.clone(), bytes))
+                    }
+                    (Some(out), dest) => {
+                        let p = dest.path();
+                        Some(Out::Local(batch.stage_with(
+                            p,
+                            keep_private(p, mode),
+                            |w| out.emit(w),
+                        )?))
+                    }
+                };
+                pb.inc(1);
+                Ok((staged, extra, report))
+            })
+            .collect();
+        let done = done.map_err(|e| {
+            if inputs.len() > 1 {
+                e.hint("no output was written: fix or remove that input and run again")
+            } else {
+                e
             }
-            pb.inc(1);
-            Ok((staged, report))
-        })
-        .collect();
-    pb.finish_and_clear();
-    let done = done.map_err(|e| {
-        if inputs.len() > 1 {
-            e.hint("no output was written: fix or remove that input and run again")
-        } else {
-            e
+        })?;
+        let mut remote = Vec::new();
+        for (staged, extra, report) in done {
+            for s in extra {
+                batch.push(s);
+            }
+            match staged {
+                Some(Out::Local(s)) => batch.push(s),
+                Some(Out::Remote(d, b)) => remote.push((d, b)),
+                None => {}
+            }
+            reports.push(report);
         }
-    })?;
-    let mut reports = Vec::with_capacity(done.len());
-    for (staged, report) in done {
-        for s in staged {
-            batch.push(s);
-        }
-        reports.push(report);
+        uploaded.create_all(remote)?;
     }
+    pb.finish_and_clear();
     let staged_at = started.elapsed();
     batch.commit()?;
+    uploaded.keep();
     if env.out.verbose > 1 {
         env.out.verbose(format!(
             "{what} {} file(s): work and staging {:.1} ms, sync and rename {:.1} ms",
@@ -263,12 +316,124 @@ pub fn process_all_with<T: Emit, R: Send>(
     Ok(reports)
 }
 
+enum Out {
+    Local(Staged),
+    Remote(Location, Vec<u8>),
+}
+
+/// The S3 inputs of `ins`, fetched many at a time (one slot per input;
+/// `None` for the ones read locally).
+fn fetch_remote(ins: &[Location]) -> Vec<Option<Result<Vec<u8>>>> {
+    let mut slots: Vec<Option<Result<Vec<u8>>>> = ins.iter().map(|_| None).collect();
+    let mut by_bucket: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
+    for (i, loc) in ins.iter().enumerate() {
+        if let Location::S3 { bucket, key } = loc {
+            by_bucket.entry(bucket).or_default().push((i, key.clone()));
+        }
+    }
+    for (bucket, items) in by_bucket {
+        let keys: Vec<String> = items.iter().map(|(_, k)| k.clone()).collect();
+        match store::open_bucket(bucket) {
+            Ok(s) => {
+                for ((i, _), got) in items.iter().zip(s.get_many(&keys)) {
+                    slots[*i] = Some(got.map(|o| o.bytes));
+                }
+            }
+            Err(e) => {
+                let (i, _) = items[0];
+                slots[i] = Some(Err(e));
+            }
+        }
+    }
+    slots
+}
+
+/// Objects this run created, removed again unless the run succeeds.
+#[derive(Default)]
+struct Uploaded {
+    done: Mutex<Vec<Location>>,
+    kept: std::sync::atomic::AtomicBool,
+}
+
+impl Uploaded {
+    /// Creates every object (never replacing one), many at a time.
+    fn create_all(&self, items: Vec<(Location, Vec<u8>)>) -> Result<()> {
+        items.into_par_iter().try_for_each(|(dest, bytes)| {
+            let (s, key) = dest.store()?;
+            s.put(&key, &bytes, PutMode::Create, Mode::Public)?;
+            if let Ok(mut d) = self.done.lock() {
+                d.push(dest);
+            }
+            Ok(())
+        })
+    }
+
+    fn keep(&self) {
+        self.kept.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Drop for Uploaded {
+    fn drop(&mut self) {
+        if self.kept.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if let Ok(done) = self.done.lock() {
+            for d in done.iter() {
+                if let Ok((s, key)) = d.store() {
+                    let _ = s.delete(&key);
+                }
+            }
+        }
+    }
+}
+
 /// `expand`, with every file listed once (a file named directly and again
 /// through its directory would otherwise be rewritten twice).
-pub fn expand_unique(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn expand_unique(inputs: &[Location]) -> Result<Vec<Location>> {
     let mut seen = HashSet::new();
     Ok(expand(inputs)?
         .into_iter()
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .filter(|l| {
+            let key = match l {
+                Location::Local(p) => {
+                    Location::Local(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                }
+                other => other.clone(),
+            };
+            seen.insert(key)
+        })
         .collect())
+}
+
+/// Whether a local-path argument is really an `s3://` address.
+fn names_object(path: &Path) -> bool {
+    path.to_str().is_some_and(|s| s.starts_with("s3://"))
+}
+
+/// For an argument that takes plaintext (read or written): an `s3://`
+/// address is refused (exit 7) with one line, as plaintext never goes to an
+/// object store, instead of a confusing error about a folder named `s3:`.
+pub fn plaintext_local(path: &Path, what: &str) -> Result<()> {
+    if names_object(path) {
+        return Err(Error::refused(format!(
+            "{}: {what} is plaintext, which ehrcrypt never reads from or writes to an object store",
+            path.display()
+        ))
+        .hint("use a file on the local disk"));
+    }
+    Ok(())
+}
+
+/// For an argument of a command that works on the local disk only: an
+/// `s3://` address is refused (exit 2) with one line and a way round.
+pub fn local_only(path: &Path, what: &str) -> Result<()> {
+    if names_object(path) {
+        return Err(Error::usage(format!(
+            "{}: {what} must be on the local disk; this command does not work on an object store",
+            path.display()
+        ))
+        .hint("use a local folder, and copy the (encrypted) files to or from the object store, e.g. with `aws s3 cp --recursive`"));
+    }
+    Ok(())
 }

@@ -136,6 +136,7 @@ pub enum IcureCommand {
 }
 
 pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
+    refuse_objects(&cmd)?;
     match cmd {
         IcureCommand::ImportKey {
             file,
@@ -619,4 +620,38 @@ fn share(env: &Env, file: &Path, me: &OwnerId, with: &OwnerId, outs: &ShareOutpu
         ));
     }
     Ok(())
+}
+
+/// iCure data (plaintext fields, keys, unauthenticated records) stays on
+/// the local disk: an `s3://` argument gets one line, not an error about a
+/// folder named `s3:`.
+fn refuse_objects(cmd: &IcureCommand) -> Result<()> {
+    use super::files::{local_only, plaintext_local};
+    match cmd {
+        IcureCommand::ImportKey { file, .. } => plaintext_local(file, "the private key"),
+        IcureCommand::ImportOwner { files, .. } => files
+            .iter()
+            .try_for_each(|f| local_only(f, "an owner document")),
+        IcureCommand::Decrypt { file, output, .. } => {
+            local_only(file, "the record")?;
+            plaintext_local(output, "the decrypted record")
+        }
+        IcureCommand::Check { dir, .. } => local_only(dir, "the folder"),
+        IcureCommand::Migrate { dir, out_dir, .. } => {
+            local_only(dir, "the folder")?;
+            local_only(out_dir, "the output folder")
+        }
+        IcureCommand::Share {
+            file,
+            output,
+            owner_out,
+            ..
+        } => {
+            local_only(file, "the record")?;
+            local_only(output, "the output")?;
+            owner_out
+                .as_deref()
+                .map_or(Ok(()), |f| local_only(f, "--owner-out"))
+        }
+    }
 }

@@ -57,6 +57,7 @@ fn parse_size(s: &str) -> std::result::Result<u64, String> {
 }
 
 pub fn run(env: &Env, a: ReceiveArgs) -> Result<()> {
+    super::files::local_only(&a.out_dir, "--out-dir")?;
     let session = env.session()?;
     let (owner, key, mut ch) = start(env, &session, &a.me, &a.link, a.connect.as_deref())?;
     let comparison = ch.comparison_code();

@@ -146,6 +146,7 @@ pub struct GrantArgs {
 }
 
 pub fn run(env: &Env, cmd: ResearchCommand) -> Result<()> {
+    refuse_objects(&cmd)?;
     let out = &env.out;
     match cmd {
         ResearchCommand::Init { me } => {
@@ -307,4 +308,48 @@ pub fn run(env: &Env, cmd: ResearchCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Studies live on the local disk (issue 17 left them there): an `s3://`
+/// argument gets one line, not an error about a folder named `s3:`.
+fn refuse_objects(cmd: &ResearchCommand) -> Result<()> {
+    use super::files::{local_only, plaintext_local};
+    match cmd {
+        ResearchCommand::Init { .. } => Ok(()),
+        ResearchCommand::Publish(a) => {
+            for p in &a.inputs {
+                local_only(p, "a record to publish")?;
+            }
+            local_only(&a.out, "the study directory")
+        }
+        ResearchCommand::Grant(a) => {
+            local_only(&a.study_dir, "the study directory")?;
+            local_only(&a.out_dir, "--out-dir")
+        }
+        ResearchCommand::Proxy {
+            fragment,
+            study_dir,
+            out_dir,
+        } => {
+            local_only(fragment, "--fragment")?;
+            local_only(study_dir, "the study directory")?;
+            out_dir
+                .as_deref()
+                .map_or(Ok(()), |d| local_only(d, "--out-dir"))
+        }
+        ResearchCommand::Open {
+            study_dir,
+            out_dir,
+            cfrags,
+            ..
+        } => {
+            local_only(study_dir, "the study directory")?;
+            plaintext_local(out_dir, "--out-dir (the opened records)")?;
+            cfrags.iter().try_for_each(|d| local_only(d, "--cfrags"))
+        }
+        ResearchCommand::Revoke { study_dir, .. }
+        | ResearchCommand::Reidentify { study_dir, .. } => {
+            local_only(study_dir, "the study directory")
+        }
+    }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use ehrcrypt::d2d::{self, Me};
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::Location;
 use ehrcrypt::{Error, Result};
 
 use super::pair::{peer_json, peer_line, start, LinkArgs};
@@ -38,7 +39,19 @@ pub fn run(env: &Env, a: SendArgs) -> Result<()> {
     if a.to == a.me {
         return Err(Error::usage("--to names yourself"));
     }
-    let records = d2d::load_records(&files::expand_unique(&a.inputs)?)?;
+    for p in &a.inputs {
+        files::local_only(p, "a record to send")?;
+    }
+    let inputs: Vec<Location> = a
+        .inputs
+        .iter()
+        .map(|p| Location::from(p.as_path()))
+        .collect();
+    let paths: Vec<PathBuf> = files::expand_unique(&inputs)?
+        .iter()
+        .map(|l| l.path().to_path_buf())
+        .collect();
+    let records = d2d::load_records(&paths)?;
     let mut session = env.session()?;
     let (owner, key, mut ch) = start(env, &session, &a.me, &a.link, a.connect.as_deref())?;
     let comparison = ch.comparison_code();

@@ -7,7 +7,7 @@
 //! and streams the output through an atomic file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use zeroize::Zeroizing;
@@ -18,9 +18,10 @@ use super::resource::ResourceId;
 use super::Progress;
 use crate::atomic_file::{self, Mode};
 use crate::entity::{self, Entity, EntityKind};
-use crate::error::{display_path, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::owner::OwnerId;
 use crate::session::Session;
+use crate::store::{self, Location};
 
 /// Records decrypted per parallel batch in the second pass.
 const CHUNK: usize = 512;
@@ -54,7 +55,7 @@ pub struct ExportReport {
 
 /// Where one readable record goes.
 struct Found {
-    path: PathBuf,
+    path: Location,
     origin: Origin,
     index: u64,
     is_bundle: bool,
@@ -62,12 +63,12 @@ struct Found {
     entity_id: String,
 }
 
-/// Exports what `me` can read among `files` (entity files) to `out` (`-`:
-/// standard output).
+/// Exports what `me` can read among `files` (entity files, local or on an
+/// object store) to `out` (`-`: standard output).
 pub fn export(
     session: &Session,
     me: &OwnerId,
-    files: &[PathBuf],
+    files: &[Location],
     opts: &ExportOptions,
     out: &Path,
     progress: &dyn Progress,
@@ -103,8 +104,7 @@ pub fn export(
             .ok_or_else(|| {
                 Error::not_found(format!("no {want} that {me} can read among the inputs"))
             })?;
-        let source = display_path(&patient.path);
-        let (e, _) = Entity::read(&patient.path)?;
+        let (e, source) = read_entity(&patient.path)?;
         let secret = e.secret_id(session, me, &source)?;
         let path = patient.path.clone();
         // The links are checked on the envelopes again rather than kept
@@ -113,7 +113,7 @@ pub fn export(
             .par_iter()
             .map(|f| {
                 Ok(f.path == path || {
-                    let (e, _) = Entity::read(&f.path)?;
+                    let (e, _) = read_entity(&f.path)?;
                     e.is_child_of(&secret)
                 })
             })
@@ -230,9 +230,9 @@ fn indent(w: &mut dyn Write, depth: usize) -> std::io::Result<()> {
 }
 
 /// Reads one file: `None` when it is not a FHIR record of ehrcrypt.
-fn scan(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<Found>> {
-    let source = display_path(path);
-    let bytes = atomic_file::read(path)?;
+fn scan(session: &Session, me: &OwnerId, path: &Location) -> Result<Option<Found>> {
+    let source = path.to_string();
+    let bytes = store::read(path)?;
     if !looks_like_entity(&bytes) {
         return Ok(None);
     }
@@ -246,7 +246,7 @@ fn scan(session: &Session, me: &OwnerId, path: &Path) -> Result<Option<Found>> {
         return Ok(None);
     };
     Ok(Some(Found {
-        path: path.to_path_buf(),
+        path: path.clone(),
         origin: stored.origin(),
         index: stored.index,
         is_bundle: stored.is_bundle(),
@@ -261,9 +261,16 @@ fn looks_like_entity(bytes: &[u8]) -> bool {
     memchr::memmem::find(head, b"\"ehrcrypt/entity/").is_some()
 }
 
-fn open_record(session: &Session, me: &OwnerId, path: &Path) -> Result<Stored> {
-    let source = display_path(path);
-    let bytes = atomic_file::read(path)?;
+/// Reads and parses one entity (strictly, as everywhere).
+fn read_entity(path: &Location) -> Result<(Entity, String)> {
+    let source = path.to_string();
+    let bytes = store::read(path)?;
+    Ok((Entity::from_slice(&bytes, &source)?, source))
+}
+
+fn open_record(session: &Session, me: &OwnerId, path: &Location) -> Result<Stored> {
+    let source = path.to_string();
+    let bytes = store::read(path)?;
     let plain = entity::decrypt_file_bytes(session, me, bytes, &source)?;
     Stored::parse(&plain, &source)?
         .ok_or_else(|| Error::refused(format!("{source}: changed during the export")))

@@ -16,12 +16,15 @@
 
 pub mod atomic_file;
 pub mod local;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod stale;
 
 use std::fmt;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -85,6 +88,12 @@ pub trait Store: Send + Sync {
     /// Reads a whole object. A missing object is [`ErrorKind::NotFound`].
     fn get(&self, key: &str) -> Result<Object>;
 
+    /// Reads many whole objects, as many at once as the backend does well;
+    /// one result per key, in order.
+    fn get_many(&self, keys: &[String]) -> Vec<Result<Object>> {
+        keys.iter().map(|k| self.get(k)).collect()
+    }
+
     /// Reads `range` of an object's bytes (shorter at its end).
     fn get_range(&self, key: &str, range: Range<u64>) -> Result<Vec<u8>>;
 
@@ -132,13 +141,17 @@ pub(crate) fn conflict(key: &str) -> Error {
     Error::refused(format!("{key}: {CONFLICT}")).hint("run the command again")
 }
 
-/// Where a command reads or writes: a local path or standard input/output.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a command reads or writes: a local path, standard input/output,
+/// or an object (or prefix) on an S3-compatible store.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Location {
     /// `-`: standard input or output.
     Stdio,
     /// A file or directory on the local file system.
     Local(PathBuf),
+    /// `s3://BUCKET/KEY`: an object, or with a `/` at the end (or an
+    /// empty key) every object under that prefix.
+    S3 { bucket: String, key: String },
 }
 
 impl Location {
@@ -150,14 +163,94 @@ impl Location {
         if arg.is_empty() {
             return Err(Error::usage("an empty path names no file"));
         }
+        if let Some(rest) = arg.strip_prefix("s3://") {
+            let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+            let valid = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                });
+            if !valid {
+                return Err(
+                    Error::usage(format!("{arg}: not an s3://BUCKET/KEY address")).hint(
+                        "bucket names are 3 to 63 lower-case letters, digits, dots and hyphens",
+                    ),
+                );
+            }
+            if key.split('/').any(|s| s == "." || s == "..") || key.contains("//") {
+                return Err(Error::usage(format!(
+                    "{arg}: a key has no empty, . or .. parts"
+                )));
+            }
+            if !cfg!(feature = "s3") {
+                return Err(Error::usage(format!(
+                    "{arg}: this ehrcrypt was built without object-store support"
+                ))
+                .hint(
+                    "build it with the default features (cargo feature `s3`), or use a local path",
+                ));
+            }
+            return Ok(Location::S3 {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+            });
+        }
         Ok(Location::Local(PathBuf::from(arg)))
     }
 
-    /// The local path, `-` for standard input/output.
+    /// The local path: `-` for standard input/output, the URL for S3 (for
+    /// messages and names only).
     pub fn path(&self) -> &Path {
         match self {
             Location::Stdio => Path::new("-"),
             Location::Local(p) => p,
+            Location::S3 { .. } => Path::new("<s3>"),
+        }
+    }
+
+    pub fn is_s3(&self) -> bool {
+        matches!(self, Location::S3 { .. })
+    }
+
+    /// The last part of the name (a file or object name).
+    pub fn file_name(&self) -> Option<String> {
+        match self {
+            Location::Stdio => None,
+            Location::Local(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+            Location::S3 { key, .. } => key
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        }
+    }
+
+    /// `name` inside this location taken as a folder or prefix.
+    pub fn join(&self, name: &str) -> Location {
+        match self {
+            Location::Stdio => Location::Stdio,
+            Location::Local(p) => Location::Local(p.join(name)),
+            Location::S3 { bucket, key } => Location::S3 {
+                bucket: bucket.clone(),
+                key: if key.is_empty() || key.ends_with('/') {
+                    format!("{key}{name}")
+                } else {
+                    format!("{key}/{name}")
+                },
+            },
+        }
+    }
+
+    /// The store that holds this location and its key there.
+    pub fn store(&self) -> Result<(Arc<dyn Store>, String)> {
+        match self {
+            Location::Stdio => Err(Error::internal("standard input has no store")),
+            Location::Local(p) => {
+                let key = p.to_str().ok_or_else(|| {
+                    Error::usage(format!("{}: not a UTF-8 file name", p.display()))
+                })?;
+                Ok((Arc::new(local::LocalStore::new()), key.to_string()))
+            }
+            Location::S3 { bucket, key } => Ok((open_bucket(bucket)?, key.clone())),
         }
     }
 }
@@ -172,51 +265,172 @@ impl From<&Path> for Location {
     }
 }
 
+impl std::str::FromStr for Location {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Location::parse(s)
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::Stdio => f.write_str("<stdin/stdout>"),
+            Location::Stdio => f.write_str(&crate::error::display_path(Path::new("-"))),
             Location::Local(p) => write!(f, "{}", p.display()),
+            Location::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
         }
     }
+}
+
+/// The object store of `bucket` (configured by the `AWS_*` variables).
+#[cfg(feature = "s3")]
+pub fn open_bucket(bucket: &str) -> Result<Arc<dyn Store>> {
+    Ok(s3::S3Store::open(bucket)?)
+}
+
+/// Without the `s3` feature there is none ([`Location::parse`] already
+/// refused the address; this is for locations made in code).
+#[cfg(not(feature = "s3"))]
+pub fn open_bucket(bucket: &str) -> Result<Arc<dyn Store>> {
+    Err(Error::usage(format!(
+        "s3://{bucket}/: this ehrcrypt was built without object-store support"
+    ))
+    .hint("build it with the default features (cargo feature `s3`)"))
 }
 
 /// Reads a whole object at `loc` (standard input for `-`).
 pub fn read(loc: &Location) -> Result<Vec<u8>> {
-    atomic_file::read(loc.path())
+    match loc {
+        Location::S3 { .. } => {
+            let (store, key) = loc.store()?;
+            store.get(&key).map(|o| o.bytes)
+        }
+        _ => atomic_file::read(loc.path()),
+    }
 }
 
-/// Updates the local files `paths` (see [`Store::update`]): the one
-/// read-modify-write path for entity files. `-` is a filter instead:
-/// standard input is changed and written to standard output, after every
-/// file was written.
-pub fn update_paths(paths: &[PathBuf], change: &Change<'_>, file_mode: Mode) -> Result<()> {
-    let mut keys = Vec::with_capacity(paths.len());
-    let mut index = Vec::with_capacity(paths.len());
-    let mut stdout = None;
-    for (i, p) in paths.iter().enumerate() {
-        if p.as_os_str() == "-" {
-            let bytes = atomic_file::read(p)?;
-            let mut out = zeroize::Zeroizing::new(Vec::new());
-            match change(i, bytes.clone())? {
-                Some(fill) => fill(&mut *out).map_err(|e| Error::io(p, "write", e))?,
-                None => out.extend_from_slice(&bytes),
+/// Expands locations into the objects they name: a local directory or an
+/// S3 prefix (a key that is empty or ends with `/`) into the `*.json`
+/// objects below it (hidden names skipped), sorted; anything else as it is.
+pub fn expand(inputs: &[Location]) -> Result<Vec<Location>> {
+    let mut out = Vec::new();
+    for loc in inputs {
+        match loc {
+            Location::S3 { bucket, key } if key.is_empty() || key.ends_with('/') => {
+                let (store, _) = loc.store()?;
+                let before = out.len();
+                for m in store.list(key)? {
+                    let hidden = m.key.rsplit('/').next().is_some_and(|n| n.starts_with('.'));
+                    if !hidden && m.key.ends_with(".json") {
+                        out.push(Location::S3 {
+                            bucket: bucket.clone(),
+                            key: m.key,
+                        });
+                    }
+                }
+                if out.len() == before {
+                    return Err(Error::not_found(format!(
+                        "{loc}: no .json object under this prefix"
+                    )));
+                }
             }
-            stdout = Some(out);
-            continue;
+            _ => out.push(loc.clone()),
         }
-        let key = p
-            .to_str()
-            .ok_or_else(|| Error::usage(format!("{}: not a UTF-8 file name", p.display())))?;
-        keys.push(key.to_string());
-        index.push(i);
     }
-    if !keys.is_empty() {
+    Ok(out)
+}
+
+/// Updates the objects at `locs` (see [`Store::update`]): the one
+/// read-modify-write path for entity files, local or on S3. `-` is a
+/// filter instead: standard input is changed and written to standard
+/// output, after every object was written.
+pub fn update(locs: &[Location], change: &Change<'_>, file_mode: Mode) -> Result<()> {
+    // Objects grouped by store (local files; each S3 bucket), with their
+    // index among `locs`.
+    let mut groups: std::collections::BTreeMap<Option<&str>, (Vec<String>, Vec<usize>)> =
+        Default::default();
+    let mut stdout = None;
+    for (i, loc) in locs.iter().enumerate() {
+        let (group, key) = match loc {
+            Location::Stdio => {
+                let bytes = atomic_file::read(loc.path())?;
+                let mut out = zeroize::Zeroizing::new(Vec::new());
+                match change(i, bytes.clone())? {
+                    Some(fill) => fill(&mut *out).map_err(|e| Error::io(loc.path(), "write", e))?,
+                    None => out.extend_from_slice(&bytes),
+                }
+                stdout = Some(out);
+                continue;
+            }
+            Location::Local(_) => (None, loc.store()?.1),
+            Location::S3 { bucket, key } => (Some(bucket.as_str()), key.clone()),
+        };
+        let g = groups.entry(group).or_default();
+        g.0.push(key);
+        g.1.push(i);
+    }
+    for (group, (keys, index)) in &groups {
+        let store: Arc<dyn Store> = match group {
+            None => Arc::new(local::LocalStore::new()),
+            Some(bucket) => open_bucket(bucket)?,
+        };
         let change = |j: usize, bytes: Vec<u8>| change(index[j], bytes);
-        local::LocalStore::new().update(&keys, &change, file_mode)?;
+        store.update(keys, &change, file_mode)?;
     }
     if let Some(out) = stdout {
         atomic_file::write(Path::new("-"), &out, file_mode)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_parse() {
+        assert_eq!(Location::parse("-").unwrap(), Location::Stdio);
+        assert_eq!(
+            Location::parse("records/a.json").unwrap(),
+            Location::Local(PathBuf::from("records/a.json"))
+        );
+        for bad in [
+            "",
+            "s3://",
+            "s3://AB/k",
+            "s3://b/k",
+            "s3://bucket/a/../b",
+            "s3://bucket/a//b",
+        ] {
+            let e = Location::parse(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Usage, "{bad}");
+        }
+    }
+
+    #[cfg(feature = "s3")]
+    #[test]
+    fn s3_addresses_parse() {
+        let l = Location::parse("s3://my-bucket/clinic/").unwrap();
+        assert_eq!(
+            l,
+            Location::S3 {
+                bucket: "my-bucket".into(),
+                key: "clinic/".into()
+            }
+        );
+        assert_eq!(l.to_string(), "s3://my-bucket/clinic/");
+        assert_eq!(l.join("a.json").to_string(), "s3://my-bucket/clinic/a.json");
+    }
+
+    /// A build without the `s3` feature still knows the addresses, and
+    /// refuses them in one line with a hint, not as a local path.
+    #[cfg(not(feature = "s3"))]
+    #[test]
+    fn s3_addresses_refused_without_the_feature() {
+        let e = Location::parse("s3://my-bucket/clinic/").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(e.message().contains("without object-store support"));
+        assert!(e.hint_text().unwrap().contains("`s3`"));
+        assert!(open_bucket("my-bucket").is_err());
+    }
 }

@@ -198,3 +198,16 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).expect("stat").permissions().mode() & 0o777
 }
+
+/// The owners who can read the entity `file` (`delegation list --json`),
+/// asked with `cmd` as `me` (v2 entities show their readers only to the
+/// keys of `--as`).
+pub fn readers(cmd: &mut Command, me: &str, file: &str) -> Vec<String> {
+    let out = ok(cmd, &["--json", "delegation", "list", "--as", me, file]);
+    json(&out)[0]["readers"]
+        .as_array()
+        .expect("readers")
+        .iter()
+        .map(|v| v.as_str().expect("owner id").to_string())
+        .collect()
+}
