@@ -305,7 +305,11 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
             reset: Box::new(move |sb| restore_file(Some(&enc_orig), &sb.path("rec.enc.json"))),
             check: Box::new(move |sb| {
                 d2(sb, "rec.enc.json")?;
-                let list = run(sb, "A", &["--json", "delegation", "list", "rec.enc.json"])?;
+                let list = run(
+                    sb,
+                    "A",
+                    &["--json", "delegation", "list", "--as", "A", "rec.enc.json"],
+                )?;
                 Ok(contains(&list, b"\"P\""))
             }),
         },
@@ -325,7 +329,11 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
             reset: Box::new(move |sb| restore_file(Some(&enc_orig2), &sb.path("rec.enc.json"))),
             check: Box::new(move |sb| {
                 d3(sb, "rec.enc.json")?;
-                let list = run(sb, "A", &["--json", "delegation", "list", "rec.enc.json"])?;
+                let list = run(
+                    sb,
+                    "A",
+                    &["--json", "delegation", "list", "--as", "A", "rec.enc.json"],
+                )?;
                 let was = fs::read(&enc_orig3).unwrap();
                 let now = fs::read(sb.path("rec.enc.json")).unwrap();
                 match (contains(&list, b"\"B\""), now == was) {

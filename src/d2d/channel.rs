@@ -26,7 +26,7 @@
 //! no peer can make this side allocate more than one frame; time is bounded
 //! by the socket's read and write timeouts, which the caller sets.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -534,6 +534,29 @@ impl<S: Read + Write> Channel<S> {
     /// The underlying stream (e.g. to change its timeouts).
     pub fn stream_mut(&mut self) -> &mut S {
         self.stream.get_mut()
+    }
+
+    /// Fuzzing only (`fuzz/fuzz_targets/d2d.rs`): sends `payload` as one
+    /// transport message of type byte `kind`, unchecked, so that a fuzzer
+    /// can play a peer after one fixed handshake.
+    #[doc(hidden)]
+    pub fn fuzz_send_raw(&mut self, kind: u8, payload: &[u8]) -> Result<()> {
+        if payload.len() > MAX_CHUNK {
+            return Err(Error::internal("payload too long"));
+        }
+        self.send_plain(kind, payload)?;
+        self.flush()
+    }
+
+    /// Fuzzing only: drops any buffered input and expects the peer's next
+    /// transport message at the peer's current sending nonce, so that one
+    /// handshake serves every fuzz input (key agreement stays out of the
+    /// loop).
+    #[doc(hidden)]
+    pub fn fuzz_resync<T: Read + Write>(&mut self, peer: &Channel<T>) {
+        let n = self.stream.buffer().len();
+        self.stream.consume(n);
+        self.noise.set_receiving_nonce(peer.noise.sending_nonce());
     }
 }
 

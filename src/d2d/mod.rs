@@ -16,7 +16,7 @@
 
 pub mod channel;
 pub mod code;
-mod noise_aes;
+pub(crate) mod noise_aes;
 pub mod pairing;
 pub mod transfer;
 

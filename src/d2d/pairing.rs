@@ -88,18 +88,23 @@ pub fn exchange<S: Read + Write>(
     }
     let owner =
         serde_json::to_value(&doc).map_err(|_| Error::internal("cannot serialise owner"))?;
-    let signature = key.sign(&signed_message(ch.handshake_hash(), ch.role(), &owner))?;
-    let mine = Message::new(
-        Operation::Pair,
-        serde_json::to_value(PairBody {
-            owner,
-            signature: b64::encode(&signature),
-        })
-        .map_err(|_| Error::internal("cannot serialise pairing"))?,
-    );
+    // Signed when sent: a listener signs nothing for a peer whose own PAIR
+    // does not check out.
+    let mine = |ch: &Channel<S>| -> Result<Message> {
+        let signature = key.sign(&signed_message(ch.handshake_hash(), ch.role(), &owner))?;
+        Ok(Message::new(
+            Operation::Pair,
+            serde_json::to_value(PairBody {
+                owner: owner.clone(),
+                signature: b64::encode(&signature),
+            })
+            .map_err(|_| Error::internal("cannot serialise pairing"))?,
+        ))
+    };
     // The connector speaks first at every step.
     let peer = if ch.role() == Role::Connector {
-        ch.send(&mine)?;
+        let m = mine(ch)?;
+        ch.send(&m)?;
         let m = ch.expect(Operation::Pair)?;
         let peer = checked(ch, &m, me, check)?;
         ch.send(&Message::new(Operation::Confirm, Value::Null))?;
@@ -108,7 +113,8 @@ pub fn exchange<S: Read + Write>(
     } else {
         let m = ch.expect(Operation::Pair)?;
         let peer = checked(ch, &m, me, check)?;
-        ch.send(&mine)?;
+        let m = mine(ch)?;
+        ch.send(&m)?;
         ch.expect(Operation::Confirm)?;
         ch.send(&Message::new(Operation::Confirm, Value::Null))?;
         peer

@@ -102,12 +102,19 @@ fn key_field(text: &str, what: &str) -> Result<UmbralKey> {
 
 /// Reads and parses one JSON file of `format`, refusing other kinds.
 fn read_doc<T: serde::de::DeserializeOwned>(path: &Path, prefix: &str, what: &str) -> Result<T> {
-    let source = display_path(path);
-    let bytes = atomic_file::read(path)?;
+    parse_doc(&atomic_file::read(path)?, &display_path(path), prefix, what)
+}
+
+fn parse_doc<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    source: &str,
+    prefix: &str,
+    what: &str,
+) -> Result<T> {
     // One strict parser for every untrusted document: a repeated key is a
     // format error (issue 11).
-    let value: Value = crate::format::parse_strict(&bytes, &source, what)?;
-    crate::format::check_format(&value, prefix, 1, &source, what)?;
+    let value: Value = crate::format::parse_strict(bytes, source, what)?;
+    crate::format::check_format(&value, prefix, 1, source, what)?;
     serde_json::from_value(value)
         .map_err(|e| Error::format(format!("{source}: malformed {what}: {e}")))
 }
@@ -197,11 +204,15 @@ impl StudyDoc {
         if !path.exists() {
             return Err(not_a_study(dir));
         }
-        let doc: StudyDoc = read_doc(&path, "ehrcrypt/research-study/", "study document")?;
-        let source = display_path(&path);
+        Self::parse(&atomic_file::read(&path)?, &display_path(&path))
+    }
+
+    /// A study document from its bytes, checked as [`StudyDoc::load`] does.
+    fn parse(bytes: &[u8], source: &str) -> Result<Self> {
+        let doc: StudyDoc = parse_doc(bytes, source, "ehrcrypt/research-study/", "study document")?;
         check_study_name(&doc.study)
             .map_err(|e| Error::format(format!("{source}: {}", e.message())))?;
-        let key = PublicKey::from_pem(&doc.signer_key).map_err(|e| e.context(&source))?;
+        let key = PublicKey::from_pem(&doc.signer_key).map_err(|e| e.context(source))?;
         let sig = b64::decode(&doc.signature, "study signature")?;
         if key.fingerprint() != doc.signer || !key.verify(&doc.signed_bytes()?, &sig) {
             return Err(Error::integrity(format!(
@@ -1315,4 +1326,43 @@ pub fn pre_key(session: &Session, me: &OwnerId) -> Result<(crate::research::PreK
         return Ok((k.clone(), false));
     }
     Ok((crate::research::PreKey::create(me, &pk, &rsa)?, true))
+}
+
+/// Fuzzing only (`fuzz/fuzz_targets/research.rs`): the readers of a study
+/// folder's documents on untrusted bytes, `kind` picking which: the study
+/// document (signature checked), a record, a key fragment, a capsule
+/// fragment (each with its Umbral object), or a bare Umbral public key.
+#[doc(hidden)]
+pub fn fuzz_read(kind: u8, bytes: &[u8]) {
+    const S: &str = "fuzz";
+    match kind % 5 {
+        0 => {
+            if let Ok(doc) = StudyDoc::parse(bytes, S) {
+                let _ = doc.verifying_key();
+            }
+        }
+        1 => {
+            if let Ok(r) = parse_doc::<Record>(bytes, S, "ehrcrypt/research-record/", "record") {
+                let _ = r.capsule();
+                if let Ok(sig) = b64::decode(&r.signature, "signature") {
+                    let _ = UmbralSignature::try_from_der_bytes(&sig);
+                }
+            }
+        }
+        2 => {
+            let f = parse_doc::<FragmentFile>(bytes, S, "ehrcrypt/research-fragment/", "fragment");
+            if let Ok(f) = f {
+                let _ = umbral_parse::<KeyFrag>(&f.kfrag, "key fragment");
+                let _ = key_field(&f.delegating_key, "delegating key");
+            }
+        }
+        3 => {
+            if let Ok(c) = parse_doc::<CfragFile>(bytes, S, "ehrcrypt/research-cfrag/", "cfrag") {
+                let _ = umbral_parse::<CapsuleFrag>(&c.cfrag, "capsule fragment");
+            }
+        }
+        _ => {
+            let _ = parse_public(bytes, S);
+        }
+    }
 }

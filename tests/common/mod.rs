@@ -8,6 +8,9 @@
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod ca;
+pub mod listener;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
