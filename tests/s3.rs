@@ -259,20 +259,151 @@ fn records_and_backups_on_s3() {
         7,
     );
     assert!(stderr(&e).contains("plaintext"), "{}", stderr(&e));
-    let e = fails(
+    // Imported straight onto the store: the same entities' content, each
+    // object created, never replacing one.
+    let import2 = [
+        "fhir",
+        "import",
+        "--as",
+        "A",
+        bundle,
+        "--out-dir",
+        &s.url("clinic/fhir2/"),
+    ];
+    ok(&mut s.cmd(&sb, "A"), &import2);
+    let keys = |p: &str| -> Vec<String> {
+        let mut k: Vec<String> = store.list(p).unwrap().into_iter().map(|m| m.key).collect();
+        k.sort();
+        k
+    };
+    let put = keys("clinic/fhir2/");
+    assert_eq!(
+        put.len(),
+        std::fs::read_dir(&fhir).unwrap().count(),
+        "{put:?}"
+    );
+    let back2 = sb.path("back2.json");
+    ok(
         &mut s.cmd(&sb, "A"),
         &[
             "fhir",
-            "import",
+            "export",
             "--as",
             "A",
-            bundle,
-            "--out-dir",
             &s.url("clinic/fhir2/"),
+            "-o",
+            back2.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&back2).unwrap(),
+        std::fs::read(bundle).unwrap()
+    );
+    // A second import adds its own objects (new names, as in a local
+    // folder) and leaves the first run's exactly as they were.
+    let before: Vec<Vec<u8>> = put.iter().map(|k| store.get(k).unwrap().bytes).collect();
+    ok(&mut s.cmd(&sb, "A"), &import2);
+    let now = keys("clinic/fhir2/");
+    assert_eq!(now.len(), 2 * put.len(), "{now:?}");
+    let after: Vec<Vec<u8>> = put.iter().map(|k| store.get(k).unwrap().bytes).collect();
+    assert_eq!(before, after, "a second import replaced objects");
+
+    // iCure records migrated straight onto the store.
+    let icure = |rel: &str| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/icure/icure-api-6.4.4")
+            .join(rel);
+        p.to_str().unwrap().to_string()
+    };
+    let iks = sb.path("icure.keystore.json");
+    ok(
+        &mut sb.on(&iks),
+        &[
+            "icure",
+            "import-key",
+            &icure("keys/hcp-a.pkcs8.hex"),
+            "--id",
+            "hcp-a",
+        ],
+    );
+    let owners: Vec<String> = ["hcp-a", "hcp-b", "patient-p"]
+        .iter()
+        .map(|w| icure(&format!("owners/{w}.json")))
+        .collect();
+    let mut args = vec!["icure", "import-owner"];
+    args.extend(owners.iter().map(String::as_str));
+    ok(&mut sb.on(&iks), &args);
+    let on_store = |c: &mut Command| {
+        for (k, v) in &s.env {
+            if k.starts_with("AWS_") {
+                c.env(k, v);
+            }
+        }
+    };
+    let mut c = sb.on(&iks);
+    on_store(&mut c);
+    let migrated = ok(
+        &mut c,
+        &[
+            "--json",
+            "icure",
+            "migrate",
+            &icure("records"),
+            "--as",
+            "hcp-a",
+            "-o",
+            &s.url("clinic/migrated/"),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&migrated.stdout).unwrap();
+    let n = report["migrated"].as_array().unwrap().len();
+    assert_eq!(n, 3, "{report:#}");
+    let migrated_keys = keys("clinic/migrated/");
+    assert_eq!(migrated_keys.len(), n);
+    let before: Vec<Vec<u8>> = migrated_keys
+        .iter()
+        .map(|k| store.get(k).unwrap().bytes)
+        .collect();
+    // Again onto the same prefix: the same names, so the first object
+    // that exists stops it (exit 7); nothing replaced, nothing added.
+    let mut c = sb.on(&iks);
+    on_store(&mut c);
+    fails(
+        &mut c,
+        &[
+            "icure",
+            "migrate",
+            &icure("records"),
+            "--as",
+            "hcp-a",
+            "-o",
+            &s.url("clinic/migrated/"),
+        ],
+        7,
+    );
+    assert_eq!(keys("clinic/migrated/"), migrated_keys);
+    let after: Vec<Vec<u8>> = migrated_keys
+        .iter()
+        .map(|k| store.get(k).unwrap().bytes)
+        .collect();
+    assert_eq!(before, after, "a second migrate replaced objects");
+    let mut c = sb.on(&iks);
+    on_store(&mut c);
+    let e = fails(
+        &mut c,
+        &[
+            "icure",
+            "migrate",
+            &icure("records"),
+            "--as",
+            "hcp-a",
+            "-o",
+            &s.url("clinic/migrated/"),
+            "--force",
         ],
         2,
     );
-    assert!(stderr(&e).contains("local disk"), "{}", stderr(&e));
+    assert!(stderr(&e).contains("never replaced"), "{}", stderr(&e));
     let e = fails(
         &mut s.cmd(&sb, "A"),
         &["icure", "check", &s.url("clinic/fhir/")],

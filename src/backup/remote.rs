@@ -16,72 +16,20 @@
 //! bounded. The access log is appended with a conditional write
 //! (compare-and-swap on its ETag), so concurrent accesses are all logged.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use super::access_log::{self, AccessRecord, Signer};
 use super::{ACCESS_LOG_FILE, APPENDIX_DIR, APPENDIX_FILE, MANIFEST_FILE, SIGNATURE_FILE};
 use crate::crypto::SymmetricKey;
 use crate::error::{Error, Result};
-use crate::store::{self, Fill, Location, Mode, PutMode, Store};
+use crate::store::publish::{bucket, files_below, put_in_order, Scratch};
+use crate::store::{Fill, Location, Mode, PutMode};
 
 /// Bytes read per range request when downloading a large object.
 const RANGE: u64 = 8 << 20;
-
-/// The store and key prefix (ending in `/`, or empty) of a bucket at `loc`.
-fn bucket(loc: &Location) -> Result<(Arc<dyn Store>, String)> {
-    let (s, key) = loc.store()?;
-    let prefix = if key.is_empty() || key.ends_with('/') {
-        key
-    } else {
-        format!("{key}/")
-    };
-    Ok((s, prefix))
-}
-
-/// Every file below `dir`, as paths relative to it with `/`.
-fn files_below(dir: &Path) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).map_err(|e| Error::io(&d, "read directory", e))? {
-            let p = e.map_err(|e| Error::io(&d, "read directory", e))?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(
-                    rel.to_string_lossy()
-                        .replace(std::path::MAIN_SEPARATOR, "/"),
-                );
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Removes what an unfinished upload put, unless disarmed.
-struct Uploaded<'a> {
-    store: &'a dyn Store,
-    keys: Mutex<Vec<String>>,
-    done: bool,
-}
-
-impl Drop for Uploaded<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            if let Ok(keys) = self.keys.lock() {
-                for k in keys.iter() {
-                    let _ = self.store.delete(k);
-                }
-            }
-        }
-    }
-}
 
 /// Publishes the finished bucket folder `dir` at `dest`, which must hold
 /// no bucket yet: objects, then the signature, then the manifest.
@@ -98,47 +46,8 @@ pub fn upload(dir: &Path, dest: &Location) -> Result<()> {
         &prefix,
         &names,
         &[SIGNATURE_FILE, MANIFEST_FILE],
+        PutMode::Overwrite,
     )
-}
-
-/// Uploads the files `names` of `dir` under `prefix`: all but `last` in
-/// parallel (each streamed in parts), then `last` in order, each created
-/// (never replacing). On failure, what was put is removed again.
-fn put_in_order(
-    store: &dyn Store,
-    dir: &Path,
-    prefix: &str,
-    names: &[String],
-    last: &[&str],
-) -> Result<()> {
-    let up = Uploaded {
-        store,
-        keys: Mutex::new(Vec::new()),
-        done: false,
-    };
-    let put = |name: &str, mode: PutMode| -> Result<()> {
-        let path = dir.join(name);
-        let key = format!("{prefix}{name}");
-        let mut f = File::open(&path).map_err(|e| Error::io(&path, "read", e))?;
-        store.put_stream(&key, mode, Mode::Public, &mut |w| {
-            io::copy(&mut f, w).map(|_| ())
-        })?;
-        if let Ok(mut k) = up.keys.lock() {
-            k.push(key);
-        }
-        Ok(())
-    };
-    names
-        .par_iter()
-        .with_max_len(1)
-        .filter(|n| !last.contains(&n.as_str()))
-        .try_for_each(|n| put(n, PutMode::Overwrite))?;
-    for l in last {
-        put(l, PutMode::Create)?;
-    }
-    let mut up = up;
-    up.done = true;
-    Ok(())
 }
 
 /// Publishes the appendix `aid` that was appended to the local copy `dir`
@@ -153,7 +62,14 @@ pub fn upload_appendix(dir: &Path, aid: &str, dest: &Location) -> Result<Vec<Str
         .map(|n| format!("{rel}{n}"))
         .collect();
     let description = format!("{rel}{APPENDIX_FILE}");
-    put_in_order(store.as_ref(), dir, &prefix, &names, &[&description])?;
+    put_in_order(
+        store.as_ref(),
+        dir,
+        &prefix,
+        &names,
+        &[&description],
+        PutMode::Overwrite,
+    )?;
     Ok(names.iter().map(|n| format!("{prefix}{n}")).collect())
 }
 
@@ -304,29 +220,6 @@ pub fn append_log(
         .ok()
         .flatten()
         .ok_or_else(|| Error::internal("access log not appended"))
-}
-
-/// A private staging folder for a downloaded or to-be-uploaded bucket,
-/// removed when dropped. Named like every temporary file, so a killed
-/// run's is removed by a later one.
-pub struct Scratch {
-    pub path: PathBuf,
-}
-
-impl Scratch {
-    pub fn new() -> Result<Self> {
-        let dir = std::env::temp_dir();
-        store::stale::clean(&dir);
-        Ok(Scratch {
-            path: dir.join(crate::atomic_file::temp_name("ehrcrypt-bucket")),
-        })
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
 }
 
 /// A local copy of `src`'s bucket to open with the local code.

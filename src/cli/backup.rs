@@ -278,7 +278,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     // On an object store, the bucket is made in a private scratch folder
     // (ciphertext only) and uploaded, its manifest last.
     let scratch = match &a.output {
-        Location::S3 { .. } => Some(remote::Scratch::new()?),
+        Location::S3 { .. } => Some(ehrcrypt::store::publish::Scratch::new()?),
         _ => None,
     };
     let local_out = match &scratch {
@@ -416,7 +416,7 @@ pub fn optional_keystore(env: &Env) -> Result<Option<Keystore>> {
 /// copy (ciphertext only, removed when dropped) of one on an object store.
 pub struct BucketDir {
     pub path: PathBuf,
-    _scratch: Option<remote::Scratch>,
+    _scratch: Option<ehrcrypt::store::publish::Scratch>,
 }
 
 impl BucketDir {

@@ -45,9 +45,10 @@ pub struct ImportArgs {
     /// Bundle (.json) or bulk-data ndjson (.ndjson) files; - reads stdin
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
-    /// Directory for the entities (created whole if it does not exist)
+    /// Directory for the entities (created whole if it does not exist), or
+    /// s3://BUCKET/PREFIX/ (each object created, never replacing one)
     #[arg(long, value_name = "DIR")]
-    pub out_dir: PathBuf,
+    pub out_dir: Location,
 }
 
 #[derive(Args, Debug)]
@@ -111,7 +112,21 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
     for p in &a.inputs {
         super::files::plaintext_local(p, "a FHIR input")?;
     }
-    super::files::local_only(&a.out_dir, "--out-dir")?;
+    // On an object store: built in a private local folder (ciphertext
+    // only), then published there whole or not at all.
+    let scratch = match &a.out_dir {
+        Location::S3 { .. } => Some(ehrcrypt::store::publish::Scratch::new()?),
+        _ => None,
+    };
+    let out_dir = match (&scratch, &a.out_dir) {
+        (Some(s), _) => s.path.join("out"),
+        (None, Location::Local(p)) => p.clone(),
+        (None, other) => {
+            return Err(Error::usage(format!(
+                "{other}: --out-dir must be a directory"
+            )))
+        }
+    };
     let inputs = a
         .inputs
         .iter()
@@ -126,8 +141,11 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
         allow_unverified: a.allow_unverified,
     };
     let bar = progress(env);
-    let report = import::import(&mut session, &a.me, &inputs, &a.out_dir, &opts, &*bar)?;
+    let report = import::import(&mut session, &a.me, &inputs, &out_dir, &opts, &*bar)?;
     drop(bar);
+    if scratch.is_some() {
+        ehrcrypt::store::publish::publish_folder(&out_dir, &a.out_dir)?;
+    }
     for (delegate, fp) in &report.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
@@ -147,7 +165,7 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
             "linked": report.linked,
             "bundles": report.bundles,
             "danglingReferences": report.dangling_count,
-            "outDir": a.out_dir,
+            "outDir": a.out_dir.to_string(),
         }));
     } else {
         let dangling = match report.dangling_count {
@@ -160,7 +178,7 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
             "imported {} resource(s) as {} into {}: {} patient(s), {} resource(s) linked to them{dangling}",
             report.resources,
             a.me,
-            a.out_dir.display(),
+            a.out_dir,
             report.patients,
             report.linked,
         ));

@@ -13,6 +13,7 @@ use ehrcrypt::interop::icure::{
 };
 use ehrcrypt::keystore::Keystore;
 use ehrcrypt::owner::OwnerId;
+use ehrcrypt::store::Location;
 use ehrcrypt::{Error, Result};
 
 use super::{Env, KindArg};
@@ -91,9 +92,10 @@ pub enum IcureCommand {
         /// The owner to read and re-encrypt as
         #[arg(long = "as", value_name = "ID")]
         me: OwnerId,
-        /// Folder for the ehrcrypt entities: a new one is created whole or not at all
+        /// Folder for the ehrcrypt entities: a new one is created whole or not
+        /// at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)
         #[arg(short, long, value_name = "DIR")]
-        out_dir: PathBuf,
+        out_dir: Location,
         /// Write into an existing folder, replacing files of the same names
         #[arg(long)]
         force: bool,
@@ -158,7 +160,25 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             me,
             out_dir,
             force,
-        } => migrate_cmd(env, &dir, &me, &out_dir, Overwrite::from_force(force)),
+        } => match &out_dir {
+            Location::Local(p) => {
+                migrate_cmd(env, &dir, &me, p, Overwrite::from_force(force), &|_| Ok(()))
+            }
+            Location::S3 { .. } if force => Err(Error::usage(
+                "--force does not apply to an object store: objects are created, never replaced",
+            )
+            .hint("write to a new prefix")),
+            Location::S3 { .. } => {
+                // Built in a private local folder (ciphertext only), then
+                // published whole or not at all.
+                let scratch = ehrcrypt::store::publish::Scratch::new()?;
+                let built = scratch.path.join("out");
+                migrate_cmd(env, &dir, &me, &built, Overwrite::Refuse, &|b| {
+                    ehrcrypt::store::publish::publish_folder(b, &out_dir).map(|_| ())
+                })
+            }
+            Location::Stdio => Err(Error::usage("--out-dir must be a directory, not -")),
+        },
         IcureCommand::Share {
             file,
             me,
@@ -399,6 +419,7 @@ fn migrate_cmd(
     me: &OwnerId,
     out_dir: &Path,
     overwrite: Overwrite,
+    publish: &dyn Fn(&Path) -> Result<()>,
 ) -> Result<()> {
     // A new folder appears whole, by one rename; an existing one only with
     // --force (files of the same names replaced, each atomically).
@@ -432,6 +453,7 @@ fn migrate_cmd(
         batch.stage(&out_dir.join(name), &entity.to_bytes(), Mode::Private)?;
     }
     batch.commit()?;
+    publish(out_dir)?;
     if env.out.json {
         env.out.json(&report);
         return Ok(());
@@ -637,10 +659,7 @@ fn refuse_objects(cmd: &IcureCommand) -> Result<()> {
             plaintext_local(output, "the decrypted record")
         }
         IcureCommand::Check { dir, .. } => local_only(dir, "the folder"),
-        IcureCommand::Migrate { dir, out_dir, .. } => {
-            local_only(dir, "the folder")?;
-            local_only(out_dir, "the output folder")
-        }
+        IcureCommand::Migrate { dir, .. } => local_only(dir, "the folder"),
         IcureCommand::Share {
             file,
             output,

@@ -147,9 +147,9 @@ impl Message {
     /// version is refused (exit 6) with an upgrade hint, like every
     /// versioned format of ehrcrypt.
     pub fn parse(bytes: &[u8]) -> Result<Self> {
-        let m: Message = serde_json::from_slice(bytes).map_err(|e| {
-            Error::format(format!("the other side sent a malformed D2D message: {e}"))
-        })?;
+        // One rule for every JSON ehrcrypt reads (format::parse_strict): a
+        // repeated key is malformed, never "the last one wins".
+        let m: Message = crate::format::parse_strict(bytes, "the other side", "D2D message")?;
         if m.header.protocol != PROTOCOL {
             return Err(Error::format(format!(
                 "the other side speaks another protocol ({})",
@@ -582,6 +582,22 @@ mod tests {
         // The listener's failure closes its socket, which ends the connector.
         let b = t.join().unwrap();
         (a, b)
+    }
+
+    #[test]
+    fn a_message_with_a_repeated_key_is_malformed() {
+        // serde refuses a repeated field of a struct, but in the body (a
+        // `Value`) the last one would win without parse_strict.
+        let good = Message::new(Operation::Confirm, serde_json::json!({"a": 1}))
+            .to_bytes()
+            .unwrap();
+        assert!(Message::parse(&good).is_ok());
+        let text = String::from_utf8(good).unwrap();
+        let twice = text.replacen(r#""a":1"#, r#""a":1,"a":2"#, 1);
+        assert_ne!(twice, text);
+        let e = Message::parse(twice.as_bytes()).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Format, "{e}");
+        assert!(e.message().contains("D2D message"), "{e}");
     }
 
     #[test]

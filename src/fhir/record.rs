@@ -137,8 +137,7 @@ impl Stored {
         };
         let v: serde_json::Value = serde_json::json!({ "format": f });
         crate::format::check_format(&v, prefix, 1, source, what)?;
-        let s: Stored = serde_json::from_slice(bytes)
-            .map_err(|e| Error::format(format!("{source}: malformed {what}: {e}")))?;
+        let s: Stored = crate::format::parse_strict(bytes, source, what)?;
         let ok = if prefix == ENTRY_PREFIX {
             s.entry.is_some()
         } else {
@@ -185,6 +184,30 @@ mod tests {
         };
         assert_eq!(entity_id(&anon, Some("urn:uuid:x")), "urn:uuid:x");
         assert!(entity_id(&anon, Some("http://h/Observation/1")).starts_with("urn:uuid:"));
+    }
+
+    #[test]
+    fn a_stored_record_with_a_repeated_key_is_malformed() {
+        let o = Origin {
+            import: "imp".into(),
+            input: 1,
+        };
+        let r = entry_record(
+            "Patient/p",
+            &o,
+            0,
+            br#"{"resource":{"resourceType":"Patient"}}"#,
+        );
+        assert!(Stored::parse(&r, "r").unwrap().is_some());
+        let text = String::from_utf8(r).unwrap();
+        let twice = text.replacen(
+            r#""resourceType":"Patient""#,
+            r#""resourceType":"Patient","resourceType":"Group""#,
+            1,
+        );
+        assert_ne!(twice, text);
+        let e = Stored::parse(twice.as_bytes(), "r").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Format, "{e}");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 pub mod atomic_file;
 pub mod local;
+pub mod publish;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod stale;

@@ -1,0 +1,143 @@
+//! Publishing a finished local folder of ciphertext on an object store
+//! (issue 17): every file becomes an object under a prefix, in parallel
+//! and streamed, some named last (a backup's manifest), each created
+//! (never replacing one); on failure what was put is removed again, so a
+//! folder appears whole or not at all. Backups and the commands that write
+//! a new folder of entities (`fhir import`, `icure migrate`) build the
+//! folder locally with the usual crash-safe code, then publish it here.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::store::{Location, Mode, PutMode, Store};
+
+/// The store and key prefix (ending in `/`, or empty) of a bucket at `loc`.
+pub fn bucket(loc: &Location) -> Result<(Arc<dyn Store>, String)> {
+    let (s, key) = loc.store()?;
+    let prefix = if key.is_empty() || key.ends_with('/') {
+        key
+    } else {
+        format!("{key}/")
+    };
+    Ok((s, prefix))
+}
+
+/// Every file below `dir`, as paths relative to it with `/`.
+pub fn files_below(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).map_err(|e| Error::io(&d, "read directory", e))? {
+            let p = e.map_err(|e| Error::io(&d, "read directory", e))?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(
+                    rel.to_string_lossy()
+                        .replace(std::path::MAIN_SEPARATOR, "/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Removes what an unfinished upload put, unless disarmed.
+struct Uploaded<'a> {
+    store: &'a dyn Store,
+    keys: Mutex<Vec<String>>,
+    done: bool,
+}
+
+impl Drop for Uploaded<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            if let Ok(keys) = self.keys.lock() {
+                for k in keys.iter() {
+                    let _ = self.store.delete(k);
+                }
+            }
+        }
+    }
+}
+
+/// Uploads the files `names` of `dir` under `prefix`: all but `last` in
+/// parallel with `mode` (each streamed in parts), then `last` in order,
+/// each created (never replacing). On failure, what was put is removed
+/// again.
+pub fn put_in_order(
+    store: &dyn Store,
+    dir: &Path,
+    prefix: &str,
+    names: &[String],
+    last: &[&str],
+    mode: PutMode,
+) -> Result<()> {
+    let up = Uploaded {
+        store,
+        keys: Mutex::new(Vec::new()),
+        done: false,
+    };
+    let put = |name: &str, mode: PutMode| -> Result<()> {
+        let path = dir.join(name);
+        let key = format!("{prefix}{name}");
+        let mut f = File::open(&path).map_err(|e| Error::io(&path, "read", e))?;
+        store.put_stream(&key, mode, Mode::Public, &mut |w| {
+            io::copy(&mut f, w).map(|_| ())
+        })?;
+        if let Ok(mut k) = up.keys.lock() {
+            k.push(key);
+        }
+        Ok(())
+    };
+    names
+        .par_iter()
+        .with_max_len(1)
+        .filter(|n| !last.contains(&n.as_str()))
+        .try_for_each(|n| put(n, mode.clone()))?;
+    for l in last {
+        put(l, PutMode::Create)?;
+    }
+    let mut up = up;
+    up.done = true;
+    Ok(())
+}
+
+/// Publishes every file below `dir` at the prefix `dest` (each created,
+/// never replacing an object; nothing left behind on failure). Returns the
+/// keys put.
+pub fn publish_folder(dir: &Path, dest: &Location) -> Result<Vec<String>> {
+    let (store, prefix) = bucket(dest)?;
+    let names = files_below(dir)?;
+    put_in_order(store.as_ref(), dir, &prefix, &names, &[], PutMode::Create)?;
+    Ok(names.iter().map(|n| format!("{prefix}{n}")).collect())
+}
+
+/// A private staging folder for a downloaded or to-be-uploaded folder,
+/// removed when dropped. Named like every temporary file, so a killed
+/// run's is removed by a later one.
+pub struct Scratch {
+    pub path: PathBuf,
+}
+
+impl Scratch {
+    pub fn new() -> Result<Self> {
+        let dir = std::env::temp_dir();
+        super::stale::clean(&dir);
+        Ok(Scratch {
+            path: dir.join(super::atomic_file::temp_name("ehrcrypt-bucket")),
+        })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
