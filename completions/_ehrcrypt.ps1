@@ -1077,7 +1077,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         'ehrcrypt;fhir;import' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The data owner who encrypts (its private key must be here)')
             [CompletionResult]::new('--share-with', '--share-with', [CompletionResultType]::ParameterName, 'Also give this data owner access (repeatable)')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for the entities (created whole if it does not exist)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for the entities (created whole if it does not exist), or s3://BUCKET/PREFIX/ (each object created, never replacing one)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--allow-unverified', '--allow-unverified', [CompletionResultType]::ParameterName, 'Allow new exchange keys for unverified delegate keys')
@@ -1279,8 +1279,8 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
         }
         'ehrcrypt;icure;migrate' {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'The owner to read and re-encrypt as')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder for the ehrcrypt entities: a new one is created whole or not at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into an existing folder, replacing files of the same names')

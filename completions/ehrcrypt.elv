@@ -974,7 +974,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         &'ehrcrypt;fhir;import'= {
             cand --as 'The data owner who encrypts (its private key must be here)'
             cand --share-with 'Also give this data owner access (repeatable)'
-            cand --out-dir 'Directory for the entities (created whole if it does not exist)'
+            cand --out-dir 'Directory for the entities (created whole if it does not exist), or s3://BUCKET/PREFIX/ (each object created, never replacing one)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --allow-unverified 'Allow new exchange keys for unverified delegate keys'
@@ -1162,8 +1162,8 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;icure;migrate'= {
             cand --as 'The owner to read and re-encrypt as'
-            cand -o 'Folder for the ehrcrypt entities: a new one is created whole or not at all'
-            cand --out-dir 'Folder for the ehrcrypt entities: a new one is created whole or not at all'
+            cand -o 'Folder for the ehrcrypt entities: a new one is created whole or not at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)'
+            cand --out-dir 'Folder for the ehrcrypt entities: a new one is created whole or not at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
             cand --force 'Write into an existing folder, replacing files of the same names'

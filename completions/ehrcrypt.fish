@@ -593,7 +593,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_s
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and not __fish_seen_subcommand_from import export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l as -d 'The data owner who encrypts (its private key must be here)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l share-with -d 'Also give this data owner access (repeatable)' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l out-dir -d 'Directory for the entities (created whole if it does not exist)' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l out-dir -d 'Directory for the entities (created whole if it does not exist), or s3://BUCKET/PREFIX/ (each object created, never replacing one)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand fhir; and __fish_seen_subcommand_from import" -l allow-unverified -d 'Allow new exchange keys for unverified delegate keys'
@@ -715,7 +715,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l as -d 'The owner to read and re-encrypt as' -r
-complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'Folder for the ehrcrypt entities: a new one is created whole or not at all' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -s o -l out-dir -d 'Folder for the ehrcrypt entities: a new one is created whole or not at all; or s3://BUCKET/PREFIX/ (each object created, never replacing one)' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand icure; and __fish_seen_subcommand_from migrate" -l force -d 'Write into an existing folder, replacing files of the same names'
