@@ -498,7 +498,50 @@ struct Encrypted {
     unlinked: Vec<String>,
 }
 
-/// Loads (ENTITY-HOOK) and encrypts each input into `dir/<object id>.ehrbk`.
+/// Where the encrypted objects of a new bucket or appendix go.
+enum Sink<'a> {
+    /// `DIR/<object id>.ehrbk`, DIR a private staging folder.
+    Dir(&'a Path),
+    /// Straight into objects `PREFIX/objects/<object id>.ehrbk` of a store
+    /// (issue 17): streamed into the upload as they are encrypted, never
+    /// staged on the local disk; removed again by `uploaded` on failure.
+    Store {
+        store: &'a dyn crate::store::Store,
+        prefix: String,
+        uploaded: &'a crate::store::publish::Uploaded<'a>,
+    },
+}
+
+impl Sink<'_> {
+    /// Writes object `oid` with what `encrypt` streams into it.
+    fn object(
+        &self,
+        oid: &str,
+        out: &mut Encrypted,
+        encrypt: &mut dyn FnMut(&mut (dyn Write + Send)) -> Result<stream::ObjectInfo>,
+    ) -> Result<stream::ObjectInfo> {
+        match self {
+            Sink::Dir(dir) => {
+                let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
+                let mut file = create_file(&dest, false)?;
+                out.written.push(dest);
+                encrypt(&mut file)
+            }
+            Sink::Store {
+                store,
+                prefix,
+                uploaded,
+            } => {
+                let key = format!("{prefix}{OBJECTS_DIR}/{oid}.{OBJECT_EXT}");
+                let info = crate::store::publish::stream_object(*store, &key, encrypt)?;
+                uploaded.record(key);
+                Ok(info)
+            }
+        }
+    }
+}
+
+/// Loads (ENTITY-HOOK) and encrypts each input into an object of `sink`.
 #[allow(clippy::too_many_arguments)]
 fn encrypt_inputs(
     session: &Session,
@@ -507,7 +550,7 @@ fn encrypt_inputs(
     z: &SymmetricKey,
     backup_id: &[u8; 16],
     chunk_size: usize,
-    dir: &Path,
+    sink: &Sink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Encrypted> {
     let mut out = Encrypted {
@@ -524,8 +567,6 @@ fn encrypt_inputs(
         let source = path.display().to_string();
         let loaded = load_input(session, me, path)?;
         let (oid, _) = random_hex16();
-        let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
-        let mut file = create_file(&dest, false)?;
         let mut attachments = None;
         let mut entity_facts = None;
         let (info, kind) = match loaded {
@@ -537,19 +578,19 @@ fn encrypt_inputs(
             } => {
                 entity_facts = entity;
                 let mut input = &bytes[..];
-                let info = stream::encrypt(
-                    z, backup_id, &oid, chunk_size, &mut input, &mut file, progress,
-                )
-                .map_err(|e| stream_error(e, &source))?;
+                let info = sink.object(&oid, &mut out, &mut |w| {
+                    stream::encrypt(z, backup_id, &oid, chunk_size, &mut input, w, progress)
+                        .map_err(|e| stream_error(e, &source))
+                })?;
                 attachments = attached;
                 (info, kind)
             }
             Loaded::Stream(f) => {
                 let mut sniff = Sniffer::new(f);
-                let info = stream::encrypt(
-                    z, backup_id, &oid, chunk_size, &mut sniff, &mut file, progress,
-                )
-                .map_err(|e| stream_error(e, &source))?;
+                let info = sink.object(&oid, &mut out, &mut |w| {
+                    stream::encrypt(z, backup_id, &oid, chunk_size, &mut sniff, w, progress)
+                        .map_err(|e| stream_error(e, &source))
+                })?;
                 if sniff.found {
                     return Err(Error::usage(format!(
                         "{source}: looks like an ehrcrypt entity larger than {} MiB; entities that large are not decrypted during a backup",
@@ -560,7 +601,6 @@ fn encrypt_inputs(
                 (info, None)
             }
         };
-        out.written.push(dest);
         out.entries.push(ObjectEntry {
             id: oid.clone(),
             size: info.size,
@@ -588,7 +628,7 @@ fn encrypt_inputs(
         });
         if let Some(a) = attachments {
             encrypt_attachments(
-                &a, &oid, z, backup_id, chunk_size, dir, &mut namer, &mut out, progress,
+                &a, &oid, z, backup_id, chunk_size, sink, &mut namer, &mut out, progress,
             )?;
         }
     }
@@ -609,20 +649,19 @@ fn encrypt_attachments(
     z: &SymmetricKey,
     backup_id: &[u8; 16],
     chunk_size: usize,
-    dir: &Path,
+    sink: &Sink,
     namer: &mut Namer,
     out: &mut Encrypted,
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
     for (raw, att) in &a.list {
         let (oid, _) = random_hex16();
-        let dest = dir.join(format!("{oid}.{OBJECT_EXT}"));
-        let mut file = create_file(&dest, false)?;
-        out.written.push(dest);
         let what = format!("{} attachment {raw:?}", a.file.display());
         let info = a.entity.attachment_reader(&a.key, &a.file, att, |r| {
-            stream::encrypt(z, backup_id, &oid, chunk_size, r, &mut file, progress)
-                .map_err(|e| stream_error(e, &what))
+            sink.object(&oid, out, &mut |w| {
+                stream::encrypt(z, backup_id, &oid, chunk_size, r, w, progress)
+                    .map_err(|e| stream_error(e, &what))
+            })
         })?;
         let name = namer.name(raw);
         out.entries.push(ObjectEntry {
@@ -656,6 +695,12 @@ fn encrypt_attachments(
 pub struct CreateOptions {
     pub location: Option<String>,
     pub chunk_size: usize,
+    /// Publish the bucket at this prefix of an object store instead of
+    /// renaming the local folder into place: objects streamed straight
+    /// into their uploads, then `signature.json`, then `manifest.json`
+    /// (created, never replacing one). The local folder then only stages
+    /// those two small files.
+    pub remote: Option<crate::store::Location>,
 }
 
 impl Default for CreateOptions {
@@ -663,6 +708,7 @@ impl Default for CreateOptions {
         CreateOptions {
             location: None,
             chunk_size: stream::DEFAULT_CHUNK_SIZE,
+            remote: None,
         }
     }
 }
@@ -772,6 +818,28 @@ pub fn create_with_card(
     let mut staging = Staging::new(parent.join(temp_name(&base)))?;
     let objects_dir = staging.path.join(OBJECTS_DIR);
     fs::create_dir(&objects_dir).map_err(|e| Error::io(&objects_dir, "create directory", e))?;
+    let remote = match &opts.remote {
+        Some(loc) => {
+            let (store, prefix) = crate::store::publish::bucket(loc)?;
+            if !store.list(&prefix)?.is_empty() {
+                return Err(Error::refused(format!("{loc}: already holds objects"))
+                    .hint("a backup is never written over another: pick a new prefix"));
+            }
+            Some((store, prefix))
+        }
+        None => None,
+    };
+    let uploaded = remote
+        .as_ref()
+        .map(|(store, _)| crate::store::publish::Uploaded::new(store.as_ref()));
+    let sink = match (&remote, &uploaded) {
+        (Some((store, prefix)), Some(uploaded)) => Sink::Store {
+            store: store.as_ref(),
+            prefix: prefix.clone(),
+            uploaded,
+        },
+        _ => Sink::Dir(&objects_dir),
+    };
     let Encrypted {
         entries,
         names: sealed_names,
@@ -785,7 +853,7 @@ pub fn create_with_card(
         &z,
         &backup_id,
         opts.chunk_size,
-        &objects_dir,
+        &sink,
         progress,
     )?;
     let m = Manifest::new(&z, &backup_id, opts.chunk_size, entries, &sealed_names)?;
@@ -833,7 +901,20 @@ pub fn create_with_card(
         signature,
     };
     keep_card(&card)?;
-    staging.publish(out, &written)?;
+    match (&remote, uploaded) {
+        (Some((store, prefix)), Some(uploaded)) => {
+            crate::store::publish::put_in_order(
+                store.as_ref(),
+                &staging.path,
+                prefix,
+                &[],
+                &[SIGNATURE_FILE, MANIFEST_FILE],
+                crate::store::PutMode::Overwrite,
+            )?;
+            uploaded.disarm();
+        }
+        _ => staging.publish(out, &written)?,
+    }
     Ok(Created {
         card,
         id: id_hex,
@@ -1579,7 +1660,7 @@ pub fn append(
         z,
         &backup_id,
         chunk_size,
-        &staging.path,
+        &Sink::Dir(&staging.path),
         progress,
     )?;
     let mut a = Appendix {

@@ -3,7 +3,9 @@
 //!
 //! The bucket's layout is the local one (`manifest.json`, `signature.json`,
 //! `objects/…`, `appendix/…`, `access-log.jsonl`) under a key prefix. It
-//! becomes visible whole or not at all: every object is uploaded first,
+//! becomes visible whole or not at all: every object is uploaded first
+//! (`backup create` streams each into its multipart upload as it is
+//! encrypted, never staging it on the local disk: `backup::Sink::Store`),
 //! `signature.json` next, and `manifest.json` last, with a create that
 //! never replaces an existing one. A reader starts from the manifest and
 //! refuses a prefix without one, so an interrupted upload publishes
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::access_log::{self, AccessRecord, Signer};
-use super::{ACCESS_LOG_FILE, APPENDIX_DIR, APPENDIX_FILE, MANIFEST_FILE, SIGNATURE_FILE};
+use super::{ACCESS_LOG_FILE, APPENDIX_DIR, APPENDIX_FILE, MANIFEST_FILE};
 use crate::crypto::SymmetricKey;
 use crate::error::{Error, Result};
 use crate::store::publish::{bucket, files_below, put_in_order, Scratch};
@@ -30,25 +32,6 @@ use crate::store::{Fill, Location, Mode, PutMode};
 
 /// Bytes read per range request when downloading a large object.
 const RANGE: u64 = 8 << 20;
-
-/// Publishes the finished bucket folder `dir` at `dest`, which must hold
-/// no bucket yet: objects, then the signature, then the manifest.
-pub fn upload(dir: &Path, dest: &Location) -> Result<()> {
-    let (store, prefix) = bucket(dest)?;
-    if !store.list(&prefix)?.is_empty() {
-        return Err(Error::refused(format!("{dest}: already holds objects"))
-            .hint("a backup is never written over another: pick a new prefix"));
-    }
-    let names = files_below(dir)?;
-    put_in_order(
-        store.as_ref(),
-        dir,
-        &prefix,
-        &names,
-        &[SIGNATURE_FILE, MANIFEST_FILE],
-        PutMode::Overwrite,
-    )
-}
 
 /// Publishes the appendix `aid` that was appended to the local copy `dir`
 /// of the bucket at `dest`: its objects, then its `appendix.json` (which

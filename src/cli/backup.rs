@@ -257,6 +257,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
     let pb = byte_progress(env, backup::total_size(&inputs), "encrypting");
     let opts = CreateOptions {
         location: a.location.clone(),
+        remote: a.output.is_s3().then(|| a.output.clone()),
         ..Default::default()
     };
     // The card file is written before the bucket is published: Z_AC is
@@ -275,8 +276,9 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         card_file = Some(bytes.0.clone());
         Ok(())
     };
-    // On an object store, the bucket is made in a private scratch folder
-    // (ciphertext only) and uploaded, its manifest last.
+    // On an object store, the objects are streamed straight into their
+    // uploads; a private scratch folder stages only the signature and the
+    // manifest, which are uploaded last.
     let scratch = match &a.output {
         Location::S3 { .. } => Some(ehrcrypt::store::publish::Scratch::new()?),
         _ => None,
@@ -293,11 +295,7 @@ fn create(env: &Env, a: CreateArgs) -> Result<()> {
         &opts,
         &mut |n| pb.inc(n),
         &mut keep_card,
-    )
-    .and_then(|c| match &scratch {
-        Some(s) => remote::upload(&s.path, &a.output).map(|_| c),
-        None => Ok(c),
-    });
+    );
     pb.finish_and_clear();
     let created = created.inspect_err(|_| {
         if let Some(p) = &card_file {

@@ -49,10 +49,32 @@ pub fn files_below(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// Removes what an unfinished upload put, unless disarmed.
-struct Uploaded<'a> {
+pub struct Uploaded<'a> {
     store: &'a dyn Store,
     keys: Mutex<Vec<String>>,
     done: bool,
+}
+
+impl<'a> Uploaded<'a> {
+    pub fn new(store: &'a dyn Store) -> Self {
+        Uploaded {
+            store,
+            keys: Mutex::new(Vec::new()),
+            done: false,
+        }
+    }
+
+    /// `key` was put: removed again unless [`Uploaded::disarm`] is called.
+    pub fn record(&self, key: String) {
+        if let Ok(mut k) = self.keys.lock() {
+            k.push(key);
+        }
+    }
+
+    /// Everything put stays.
+    pub fn disarm(mut self) {
+        self.done = true;
+    }
 }
 
 impl Drop for Uploaded<'_> {
@@ -67,6 +89,95 @@ impl Drop for Uploaded<'_> {
     }
 }
 
+/// Streams what `produce` writes into the object `key` (a multipart upload
+/// on S3, a temp file renamed on a local store), from the calling thread:
+/// `produce` may need a `Send` writer (the chunk encryptor pipelines on a
+/// thread of its own), which the store's writer is not, so the bytes cross
+/// a bounded channel to a thread that runs the upload. A failure of
+/// `produce` aborts the upload (nothing becomes visible); a failure of the
+/// upload ends `produce` with a broken pipe and is the error reported.
+pub fn stream_object<T>(
+    store: &dyn Store,
+    key: &str,
+    produce: &mut dyn FnMut(&mut (dyn io::Write + Send)) -> Result<T>,
+) -> Result<T> {
+    /// Pieces in flight between the producer and the upload.
+    const IN_FLIGHT: usize = 4;
+    /// Bytes per piece.
+    const PIECE: usize = 1 << 20;
+    struct ToChannel {
+        tx: Option<std::sync::mpsc::SyncSender<std::result::Result<Vec<u8>, ()>>>,
+        buf: Vec<u8>,
+        /// The upload stopped taking bytes (it failed).
+        gone: bool,
+    }
+    impl ToChannel {
+        fn send(&mut self, piece: std::result::Result<Vec<u8>, ()>) -> io::Result<()> {
+            let sent = self.tx.as_ref().is_some_and(|tx| tx.send(piece).is_ok());
+            if !sent {
+                self.gone = true;
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "upload ended"));
+            }
+            Ok(())
+        }
+    }
+    impl io::Write for ToChannel {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.buf.extend_from_slice(data);
+            if self.buf.len() >= PIECE {
+                let piece = std::mem::replace(&mut self.buf, Vec::with_capacity(PIECE));
+                self.send(Ok(piece))?;
+            }
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::result::Result<Vec<u8>, ()>>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let upload = scope.spawn(move || {
+            store.put_stream(key, PutMode::Overwrite, Mode::Public, &mut |w| {
+                for piece in rx.iter() {
+                    match piece {
+                        Ok(bytes) => w.write_all(&bytes)?,
+                        Err(()) => {
+                            return Err(io::Error::other("the object's producer failed"));
+                        }
+                    }
+                }
+                Ok(())
+            })
+        });
+        let mut w = ToChannel {
+            tx: Some(tx),
+            buf: Vec::with_capacity(PIECE),
+            gone: false,
+        };
+        let produced = produce(&mut w);
+        let ended = match &produced {
+            Ok(_) => {
+                let rest = std::mem::take(&mut w.buf);
+                w.send(Ok(rest))
+            }
+            // Tell the upload to abort rather than end with what it has.
+            Err(_) => w.send(Err(())),
+        };
+        drop(w.tx.take());
+        let uploaded = upload
+            .join()
+            .map_err(|_| Error::internal("upload thread panicked"))?;
+        match (produced, ended, uploaded) {
+            // The producer only saw a closed pipe: the upload says why.
+            (Err(_), _, Err(u)) if w.gone => Err(u),
+            (Err(e), _, _) => Err(e),
+            (Ok(_), _, Err(e)) => Err(e),
+            (Ok(_), Err(e), Ok(_)) => Err(Error::io(Path::new(key), "upload", e)),
+            (Ok(t), Ok(()), Ok(_)) => Ok(t),
+        }
+    })
+}
+
 /// Uploads the files `names` of `dir` under `prefix`: all but `last` in
 /// parallel with `mode` (each streamed in parts), then `last` in order,
 /// each created (never replacing). On failure, what was put is removed
@@ -79,11 +190,7 @@ pub fn put_in_order(
     last: &[&str],
     mode: PutMode,
 ) -> Result<()> {
-    let up = Uploaded {
-        store,
-        keys: Mutex::new(Vec::new()),
-        done: false,
-    };
+    let up = Uploaded::new(store);
     let put = |name: &str, mode: PutMode| -> Result<()> {
         let path = dir.join(name);
         let key = format!("{prefix}{name}");
@@ -91,9 +198,7 @@ pub fn put_in_order(
         store.put_stream(&key, mode, Mode::Public, &mut |w| {
             io::copy(&mut f, w).map(|_| ())
         })?;
-        if let Ok(mut k) = up.keys.lock() {
-            k.push(key);
-        }
+        up.record(key);
         Ok(())
     };
     names
@@ -104,8 +209,7 @@ pub fn put_in_order(
     for l in last {
         put(l, PutMode::Create)?;
     }
-    let mut up = up;
-    up.done = true;
+    up.disarm();
     Ok(())
 }
 
