@@ -542,10 +542,7 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
             let source = file.source().to_string();
             let e = file.entity_mut();
             // Sidecars live beside local entity files only.
-            let file = match path {
-                Location::Local(p) => Some(p.as_path()),
-                _ => None,
-            };
+            let file = path.local();
             let outcome =
                 delegation::revoke(e, &session, &a.me, &a.from, grants.as_ref(), file, &source)?;
             let changed = outcome.changed();
@@ -561,10 +558,7 @@ pub fn revoke(env: &Env, a: RevokeArgs) -> Result<()> {
     // After the switch (or a failure): the sidecars no entity lists go.
     let local: Vec<std::path::PathBuf> = inputs
         .iter()
-        .filter_map(|l| match l {
-            Location::Local(p) => Some(p.clone()),
-            _ => None,
-        })
+        .filter_map(|l| l.local().map(std::path::Path::to_path_buf))
         .collect();
     ehrcrypt::entity::attachment::remove_unlisted(&local);
     let (grants, reports) = done?;

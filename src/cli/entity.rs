@@ -252,10 +252,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let taken = std::sync::Mutex::new(
         dests
             .iter()
-            .filter_map(|d| match d {
-                Location::Local(p) => Some(p.clone()),
-                _ => None,
-            })
+            .filter_map(|d| d.local().map(Path::to_path_buf))
             .collect(),
     );
     files::process_all_with(
@@ -274,7 +271,7 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
                     )?
                 }
                 // Sidecars live beside local entity files only.
-                (Some(_), _) if has_attachments(&file, &source)? => {
+                (Some(_), _) if entity::attachment::with_attachments(&file, &source)?.is_some() => {
                     return Err(Error::usage(format!(
                         "{source}: attachments are restored from local entity files only"
                     ))
@@ -456,15 +453,6 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
 }
 
 /// `entity decrypt --attachment NAME`: one attachment streamed to `-o`.
-/// Whether an entity's bytes list attachments (most do not: one scan).
-fn has_attachments(bytes: &[u8], source: &str) -> Result<bool> {
-    if memchr::memmem::find(bytes, b"\"attachments\"").is_none() {
-        return Ok(false);
-    }
-    let e = Entity::from_slice(bytes, source)?;
-    Ok(e.v2.is_some_and(|m| !m.attachments.is_empty()))
-}
-
 fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
     let (input, out) = match (&a.inputs[..], &a.output.out_dir, &a.output.output) {
         ([Location::Local(input)], None, None | Some(Location::Stdio)) => {

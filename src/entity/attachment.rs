@@ -558,18 +558,26 @@ pub fn stage_restore(
     taken: &std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     source: &str,
 ) -> Result<Vec<crate::store::atomic_file::Staged>> {
-    // Most records have none: no second parse for them.
-    if memchr::memmem::find(bytes, b"\"attachments\"").is_none() {
+    let Some(e) = with_attachments(bytes, source)? else {
         return Ok(Vec::new());
-    }
-    let e = Entity::from_slice(bytes, source)?;
-    if e.v2.as_ref().is_none_or(|m| m.attachments.is_empty()) {
-        return Ok(Vec::new());
-    }
+    };
     let key = e.entity_key(session, me, source)?;
     // The list is authenticated with the record.
     e.open_self(&key, source)?;
     e.stage_attachments(&key, entity_file, dir, batch, taken, source)
+}
+
+/// The entity in `bytes` if it lists attachments. Most records have
+/// none: one scan, and no second parse for them.
+pub fn with_attachments(bytes: &[u8], source: &str) -> Result<Option<Entity>> {
+    if memchr::memmem::find(bytes, b"\"attachments\"").is_none() {
+        return Ok(None);
+    }
+    let e = Entity::from_slice(bytes, source)?;
+    Ok(e.v2
+        .as_ref()
+        .is_some_and(|m| !m.attachments.is_empty())
+        .then_some(e))
 }
 
 /// The attachment id in a sidecar name `ENTITY.<32 hex>.ehrat`, with the

@@ -208,6 +208,15 @@ impl Location {
         }
     }
 
+    /// The path of a local file or directory; `None` for stdin/stdout and
+    /// objects.
+    pub fn local(&self) -> Option<&Path> {
+        match self {
+            Location::Local(p) => Some(p),
+            _ => None,
+        }
+    }
+
     pub fn is_s3(&self) -> bool {
         matches!(self, Location::S3 { .. })
     }
