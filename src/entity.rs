@@ -901,7 +901,7 @@ struct Target {
 
 /// What a re-encrypted record keeps of the entity it was (see
 /// [`Encryptor::encrypt_bytes_preserving`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Preserved {
     /// Dotted paths of its clear fields ([`clear_paths`]).
@@ -915,11 +915,31 @@ pub struct Preserved {
 }
 
 /// A child's link to its patient: the parent's id and secret id.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ParentLink {
     pub id: String,
     pub secret_id: String,
+}
+
+// Secret ids link records: never in a debug print.
+impl fmt::Debug for Preserved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Preserved")
+            .field("clear", &self.clear)
+            .field("secret_id", &"<redacted>")
+            .field("parent", &self.parent)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ParentLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParentLink")
+            .field("id", &self.id)
+            .field("secret_id", &"<redacted>")
+            .finish()
+    }
 }
 
 impl Drop for Preserved {
@@ -1375,6 +1395,24 @@ mod write_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preserved_links_never_show_their_secret_ids_in_debug() {
+        let p = Preserved {
+            clear: vec!["name".into()],
+            secret_id: "child-secret-123".into(),
+            parent: Some(ParentLink {
+                id: "p1".into(),
+                secret_id: "parent-secret-456".into(),
+            }),
+        };
+        let text = format!("{p:?}");
+        assert!(text.contains("p1") && text.contains("name"), "{text}");
+        assert!(
+            !text.contains("secret-123") && !text.contains("secret-456"),
+            "{text}"
+        );
+    }
 
     fn owner(s: &str) -> OwnerId {
         OwnerId::new(s).unwrap()
