@@ -541,6 +541,26 @@ impl Entity {
         utf8(raw, source, "secret id")
     }
 
+    /// [`Entity::entity_key`], [`Entity::secret_id`] and
+    /// [`Entity::parent_id`] at once: a v2 entity's entry is opened once,
+    /// not three times.
+    pub fn key_and_links(
+        &self,
+        session: &Session,
+        me: &OwnerId,
+        source: &str,
+    ) -> Result<(SymmetricKey, String, Option<String>)> {
+        if self.v2.is_some() {
+            let v = self.v2_open(session, me, source)?;
+            return Ok((v.entity_key, v.secret_id, v.parent_id));
+        }
+        Ok((
+            self.entity_key(session, me, source)?,
+            self.secret_id(session, me, source)?,
+            self.parent_id(session, me, source)?,
+        ))
+    }
+
     /// The parent's id, from `cryptedForeignKeys`; `None` for an entity without parent.
     pub fn parent_id(
         &self,

@@ -250,12 +250,13 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
     let value: Value = crate::format::parse_strict(&bytes, &source, "record")?;
     if entity::is_entity(&value) || value.get("encryptedSelf").is_some() {
         let e = Entity::parse(&value, &source)?;
-        let plain = entity::decrypt_bytes(session, me, &e, &source)?;
+        // One opening of the entity gives its content key and its links.
+        let (key, secret_id, parent_id) = e.key_and_links(session, me, &source)?;
+        let plain = e.open_self(&key, &source)?;
         // The list was authenticated with the record just opened.
         let attached = match e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
             false => None,
             true => {
-                let key = e.entity_key(session, me, &source)?;
                 let list = e.attachments(&key, &source)?;
                 Some(Box::new(Attached {
                     entity: e.clone(),
@@ -269,10 +270,10 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
             id: e.id_text(),
             preserved: entity::Preserved {
                 clear: entity::clear_paths(&e.clear),
-                secret_id: e.secret_id(session, me, &source)?,
+                secret_id,
                 parent: None,
             },
-            parent_id: e.parent_id(session, me, &source)?,
+            parent_id,
             envelope: Entity {
                 encrypted_self: String::new(),
                 ..e
