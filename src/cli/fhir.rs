@@ -122,9 +122,10 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
         (Some(s), _) => s.path.join("out"),
         (None, Location::Local(p)) => p.clone(),
         (None, other) => {
-            return Err(Error::usage(format!(
-                "{other}: --out-dir must be a directory"
-            )))
+            return Err(
+                Error::usage(format!("{other}: --out-dir must be a directory"))
+                    .hint("name a local folder, or s3://BUCKET/PREFIX/"),
+            )
         }
     };
     let inputs = a

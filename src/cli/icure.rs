@@ -177,7 +177,8 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
                     ehrcrypt::store::publish::publish_folder(b, &out_dir).map(|_| ())
                 })
             }
-            Location::Stdio => Err(Error::usage("--out-dir must be a directory, not -")),
+            Location::Stdio => Err(Error::usage("--out-dir must be a directory, not -")
+                .hint("name a local folder, or s3://BUCKET/PREFIX/")),
         },
         IcureCommand::Share {
             file,
