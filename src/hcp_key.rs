@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{b64, Context, Fingerprint, PrivateKey, PublicKey, SymmetricKey};
 use crate::error::{Error, Result};
-use crate::owner::{Owner, OwnerId};
+use crate::owner::id::OwnerId;
+use crate::owner::keys::{PrivateKeyEntry, PublicKeyEntry};
 
 const DOMAIN: &str = "ehrcrypt/hcp-key/v1";
 
@@ -116,20 +117,25 @@ impl HcPartyKey {
 
     /// Checks the signature against the delegator's public keys in the
     /// keystore. A record signed by anyone else is an integrity error.
-    pub fn check_signature(&self, delegator: &Owner) -> Result<SignerTrust> {
+    pub fn check_signature(
+        &self,
+        delegator: &OwnerId,
+        keys: &[PublicKeyEntry],
+    ) -> Result<SignerTrust> {
         let what = || {
             format!(
                 "exchange key {}→{} ({})",
                 self.delegator, self.delegate, &self.id
             )
         };
-        if delegator.id != self.delegator {
+        if *delegator != self.delegator {
             return Err(Error::integrity(format!(
                 "{}: stored under the wrong owner",
                 what()
             )));
         }
-        let entry = delegator.public_key(&self.signer).ok_or_else(|| {
+        let entry = keys.iter().find(|k| k.fingerprint == self.signer);
+        let entry = entry.ok_or_else(|| {
             Error::integrity(format!(
                 "{}: signed by key {}, which is not a key of {}",
                 what(),
@@ -151,9 +157,13 @@ impl HcPartyKey {
     }
 
     /// The wraps that `owner` can open with one of its private keys here.
-    pub fn wraps_for<'a>(&'a self, owner: &'a Owner) -> impl Iterator<Item = &'a WrappedKey> + 'a {
+    pub fn wraps_for<'a>(
+        &'a self,
+        owner: &'a OwnerId,
+        keys: &'a [PrivateKeyEntry],
+    ) -> impl Iterator<Item = &'a WrappedKey> + 'a {
         self.wrapped.iter().filter(move |w| {
-            w.owner == owner.id && owner.private_key_entry(&w.fingerprint).is_some()
+            &w.owner == owner && keys.iter().any(|k| k.fingerprint == w.fingerprint)
         })
     }
 

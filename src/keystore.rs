@@ -506,21 +506,12 @@ impl Keystore {
         // Every exchange key in the document must be signed by one of the
         // document's keys: a record injected by someone else is refused
         // here, before it reaches the keystore.
-        let signers = Owner {
-            id: doc.id.clone(),
-            name: doc.name.clone(),
-            kind: doc.kind,
-            public_keys: entries.clone(),
-            private_keys: Vec::new(),
-            hc_party_keys: Default::default(),
-            pre_keys: Vec::new(),
-        };
         for r in doc.hc_party_keys.values().flatten() {
-            r.check_signature(&signers)
+            r.check_signature(&doc.id, &entries)
                 .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         }
         for k in &doc.pre_keys {
-            k.check(&signers)
+            k.check(&doc.id, &entries)
                 .map_err(|e| e.context(format!("owner document for {}", doc.id)))?;
         }
         let owner = match self.owners.iter_mut().find(|o| o.id == doc.id) {

@@ -230,9 +230,10 @@ impl Session {
             return Ok(k.clone());
         }
         let record = self.record(delegator, delegate, id)?;
-        record.check_signature(self.keystore.owner(delegator)?)?;
+        let signer = self.keystore.owner(delegator)?;
+        record.check_signature(&signer.id, &signer.public_keys)?;
         let owner = self.keystore.local_owner(me)?;
-        let wrap = record.wraps_for(owner).next().ok_or_else(|| {
+        let wrap = record.wraps_for(&owner.id, &owner.private_keys).next().ok_or_else(|| {
             Error::no_access(format!(
                 "exchange key {delegator}→{delegate} ({id}) is not wrapped for any private key of {me} held here"
             ))
@@ -284,7 +285,7 @@ impl Session {
                 held.extend(list.iter().filter(|r| {
                     r.delegator == o.id
                         && &r.delegate == delegate
-                        && r.wraps_for(owner).next().is_some()
+                        && r.wraps_for(&owner.id, &owner.private_keys).next().is_some()
                 }));
             }
         }
@@ -530,8 +531,8 @@ impl Session {
             return Ok(None);
         };
         for r in list.iter().rev() {
-            if r.check_signature(owner)? != SignerTrust::Verified
-                || r.wraps_for(owner).next().is_none()
+            if r.check_signature(&owner.id, &owner.public_keys)? != SignerTrust::Verified
+                || r.wraps_for(&owner.id, &owner.private_keys).next().is_none()
             {
                 continue;
             }

@@ -60,7 +60,7 @@ fn the_fixture_keystores_load_and_hold_what_fixtures_readme_says() {
         for o in ks.owners() {
             for r in o.hc_party_keys.values().flatten() {
                 assert_eq!(
-                    r.check_signature(o).unwrap(),
+                    r.check_signature(&o.id, &o.public_keys).unwrap(),
                     ehrcrypt::hcp_key::SignerTrust::Verified
                 );
             }
@@ -249,7 +249,7 @@ fn the_research_key_fixture_imports_signed_by_a_verified_key() {
     let c = ks.owner(&id("C")).unwrap();
     assert_eq!(c.pre_keys.len(), 1);
     assert_eq!(c.pre_keys[0].key, KEY);
-    let trust = ehrcrypt::research::prekey::verified_pre_key(c).unwrap();
+    let trust = c.verified_pre_key().unwrap();
     assert_eq!(trust.key, KEY);
 
     let mut v = read_json(&doc);

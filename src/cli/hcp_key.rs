@@ -143,7 +143,7 @@ fn rows(ks: &Keystore, keep: impl Fn(&HcPartyKey) -> bool) -> Vec<serde_json::Va
     let mut v = Vec::new();
     for o in ks.owners() {
         for r in o.hc_party_keys.values().flatten().filter(|r| keep(r)) {
-            let (signature, problem) = match r.check_signature(o) {
+            let (signature, problem) = match r.check_signature(&o.id, &o.public_keys) {
                 Ok(t) => (serde_json::to_value(t).unwrap_or_default(), None),
                 Err(e) => (json!("invalid"), Some(e.message().to_string())),
             };
@@ -233,7 +233,9 @@ fn check(env: &Env, me: &OwnerId, delegator: &OwnerId, delegate: &OwnerId) -> Re
         let with = match session.exchange_key(me, delegator, delegate, &r.id) {
             Ok(_key) => {
                 opened += 1;
-                r.wraps_for(me_owner).next().map(|w| w.fingerprint)
+                r.wraps_for(&me_owner.id, &me_owner.private_keys)
+                    .next()
+                    .map(|w| w.fingerprint)
             }
             Err(e) if e.kind() == ErrorKind::NoAccess => None,
             Err(e) => {

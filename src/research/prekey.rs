@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::{b64, Context, Fingerprint, PrivateKey};
 use crate::error::{Error, Result};
 use crate::hcp_key::SignerTrust;
-use crate::owner::{Owner, OwnerId};
+use crate::owner::id::OwnerId;
+use crate::owner::keys::PublicKeyEntry;
 
 const DOMAIN: &str = "ehrcrypt/pre-key/v1";
 
@@ -74,21 +75,22 @@ impl PreKey {
 
     /// Checks the signature against `owner`'s public keys; says whether the
     /// signing key is verified here. Anything else is an integrity error.
-    pub fn check(&self, owner: &Owner) -> Result<SignerTrust> {
-        let entry = owner.public_key(&self.signer).ok_or_else(|| {
+    pub fn check(&self, owner: &OwnerId, keys: &[PublicKeyEntry]) -> Result<SignerTrust> {
+        let entry = keys.iter().find(|k| k.fingerprint == self.signer);
+        let entry = entry.ok_or_else(|| {
             Error::integrity(format!(
                 "pre-key of {} is signed by key {}, which is not a key of {}",
-                owner.id,
+                owner,
                 self.signer.short(),
-                owner.id
+                owner
             ))
             .hint("the record was injected or altered by someone else; do not use it")
         })?;
         self.key_bytes()?;
         let sig = b64::decode(&self.signature, "pre-key signature")?;
-        if !entry.key()?.verify(&self.signed_bytes(&owner.id), &sig) {
+        if !entry.key()?.verify(&self.signed_bytes(owner), &sig) {
             return Err(
-                Error::integrity(format!("pre-key of {}: bad signature", owner.id))
+                Error::integrity(format!("pre-key of {}: bad signature", owner))
                     .hint("the record was altered after its owner signed it"),
             );
         }
@@ -98,31 +100,4 @@ impl PreKey {
             SignerTrust::Unverified
         })
     }
-}
-
-/// The newest pre-key of `owner` whose signing key is verified here: the
-/// only one a grant may go to.
-pub fn verified_pre_key(owner: &Owner) -> Result<&PreKey> {
-    let mut unverified = false;
-    for k in owner.pre_keys.iter().rev() {
-        match k.check(owner)? {
-            SignerTrust::Verified => return Ok(k),
-            SignerTrust::Unverified => unverified = true,
-        }
-    }
-    Err(if unverified {
-        Error::refused(format!(
-            "the research key of {} is signed by a key not verified here",
-            owner.id
-        ))
-        .hint(format!(
-            "compare fingerprints with {0} out of band, then `ehrcrypt owner verify {0} --fingerprint FP`",
-            owner.id
-        ))
-    } else {
-        Error::not_found(format!("{} has published no research key", owner.id)).hint(format!(
-            "{0} runs `ehrcrypt research init --as {0}` and sends you their owner document again",
-            owner.id
-        ))
-    })
 }

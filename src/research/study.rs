@@ -38,7 +38,6 @@ use crate::hcp_key::SignerTrust;
 use crate::owner::{Owner, OwnerId};
 use crate::research::deid::{parse_rest_reference, Pseudonymizer};
 use crate::research::keys::{parse_public, public_bytes, ResearchKeys};
-use crate::research::prekey::verified_pre_key;
 use crate::session::Session;
 
 pub const STUDY_FORMAT: &str = "ehrcrypt/research-study/v1";
@@ -816,7 +815,7 @@ pub fn grant(
 ) -> Result<GrantReport> {
     let Split { threshold, proxies } = split;
     let owner = session.keystore().owner(receiver)?;
-    let pre = verified_pre_key(owner)?;
+    let pre = owner.verified_pre_key()?;
     let receiving = parse_public(&pre.key_bytes()?, "research key")?;
     let mut st = ClinicStudy::open_or_create(session, me, study, dir)?;
     let epoch = st.doc.current_epoch().epoch;

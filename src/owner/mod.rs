@@ -10,70 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{Fingerprint, PrivateKey, PublicKey};
 use crate::error::{Error, Result};
-use crate::hcp_key::HcPartyKey;
-use crate::pki::trust::LazyCertification;
-use crate::pki::{Cert, Certification, Certified};
+use crate::hcp_key::{HcPartyKey, SignerTrust};
+use crate::pki::Cert;
 use crate::research::PreKey;
 
-/// The identifier of a data owner: 1 to 128 characters from
-/// `A-Z a-z 0-9 . _ : @ -`, and not `.` or `..`, so that it is safe in file
-/// names and messages.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct OwnerId(String);
+pub mod id;
+pub mod keys;
 
-impl OwnerId {
-    pub fn new(s: &str) -> Result<Self> {
-        let ok = !s.is_empty()
-            && s.len() <= 128
-            && s != "."
-            && s != ".."
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-_:@".contains(&b));
-        if ok {
-            Ok(OwnerId(s.to_string()))
-        } else {
-            // Debug-quoted: an id from a received document may hold escapes.
-            Err(Error::usage(format!("{s:?} is not a valid owner id"))
-                .hint("use 1-128 characters from A-Z a-z 0-9 . _ : @ - (not . or ..)"))
-        }
-    }
-
-    /// A fresh random id (UUID v4).
-    pub fn random() -> Self {
-        OwnerId(uuid::Uuid::new_v4().to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for OwnerId {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        OwnerId::new(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for OwnerId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        OwnerId::new(&s).map_err(|e| serde::de::Error::custom(e.message().to_string()))
-    }
-}
-
-impl fmt::Display for OwnerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.0)
-    }
-}
-
-impl fmt::Debug for OwnerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OwnerId({})", self.0)
-    }
-}
+pub use id::OwnerId;
+pub use keys::{KeyTrust, PrivateKeyEntry, PublicKeyEntry};
 
 /// Longest display name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -126,110 +71,6 @@ impl FromStr for OwnerKind {
     }
 }
 
-/// One public key of an owner, as kept in a keystore.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PublicKeyEntry {
-    /// SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
-    pub spki: String,
-    /// SHA-256 of the SPKI DER, hex.
-    pub fingerprint: Fingerprint,
-    /// RFC 3339, UTC.
-    pub created: String,
-    /// Whether this keystore's user confirmed the fingerprint out of band
-    /// (or generated the key here). This is the person's half of the
-    /// verified-key rule; read [`PublicKeyEntry::is_verified`], which adds
-    /// the certificate's half.
-    pub verified: bool,
-    /// An X.509 certificate for this key and its intermediates, leaf
-    /// first (keystore format v2).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub certificates: Vec<Cert>,
-    /// What [`Self::certificates`] say against this keystore's trust
-    /// anchors and CRLs, evaluated on first use ([`Self::certification`]);
-    /// set up by the keystore when it is loaded or its trust changes,
-    /// never stored.
-    #[serde(skip)]
-    pub lazy_certification: LazyCertification,
-}
-
-impl PublicKeyEntry {
-    pub fn new(key: &PublicKey, created: String, verified: bool) -> Self {
-        PublicKeyEntry {
-            spki: key.to_pem(),
-            fingerprint: key.fingerprint(),
-            created,
-            verified,
-            certificates: Vec::new(),
-            lazy_certification: LazyCertification::default(),
-        }
-    }
-
-    /// The verified-key rule (Cardinal's, extended by issue 19), decided
-    /// here and nowhere else: a key is verified if a person confirmed its
-    /// fingerprint (or it was made here), or if its certificate chains to
-    /// a trust anchor of this keystore, is valid now, allows the key's
-    /// usage and is not revoked by a known CRL. Only verified keys receive
-    /// new exchange keys; any key may still open existing data.
-    pub fn is_verified(&self) -> bool {
-        self.verified || self.certification().is_valid()
-    }
-
-    /// What the key's certificate chain says now (validated once).
-    pub fn certification(&self) -> &Certification {
-        self.lazy_certification
-            .get(&self.certificates, self.fingerprint)
-    }
-
-    /// How the key is verified, for `owner show`: by a person, by a
-    /// certificate (until when), or not (with the certificate's problem).
-    pub fn trust(&self) -> KeyTrust<'_> {
-        match self.certification() {
-            c if self.verified => KeyTrust::Person(c),
-            Certification::Valid(c) => KeyTrust::Certificate(c),
-            other => KeyTrust::Unverified(other),
-        }
-    }
-
-    /// Parses the PEM and checks it against the recorded fingerprint.
-    pub fn key(&self) -> Result<PublicKey> {
-        let k = PublicKey::from_pem(&self.spki)?;
-        if k.fingerprint() != self.fingerprint {
-            return Err(Error::integrity(format!(
-                "public key {} does not match its recorded fingerprint",
-                self.fingerprint.short()
-            )));
-        }
-        Ok(k)
-    }
-}
-
-/// Why a key counts as verified, or does not; see [`PublicKeyEntry::trust`].
-#[derive(Clone, Copy, Debug)]
-pub enum KeyTrust<'a> {
-    /// A person verified the fingerprint (the certificate, if any, as is).
-    Person(&'a Certification),
-    /// A certificate chain vouches for it.
-    Certificate(&'a Certified),
-    /// Neither; the certificate's problem if it has one.
-    Unverified(&'a Certification),
-}
-
-/// A private key held on this machine, encrypted under a passphrase.
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrivateKeyEntry {
-    pub fingerprint: Fingerprint,
-    /// Encrypted PKCS#8 PEM (PBES2/scrypt/AES-256-CBC).
-    pub pkcs8: String,
-}
-
-impl fmt::Debug for PrivateKeyEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PrivateKeyEntry({})", self.fingerprint)
-    }
-}
-
 /// A data owner as a keystore holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -250,6 +91,33 @@ pub struct Owner {
 }
 
 impl Owner {
+    /// The newest research pre-key whose signing key is verified here: the
+    /// only one a grant may go to.
+    pub fn verified_pre_key(&self) -> Result<&PreKey> {
+        let mut unverified = false;
+        for k in self.pre_keys.iter().rev() {
+            match k.check(&self.id, &self.public_keys)? {
+                SignerTrust::Verified => return Ok(k),
+                SignerTrust::Unverified => unverified = true,
+            }
+        }
+        Err(if unverified {
+            Error::refused(format!(
+                "the research key of {} is signed by a key not verified here",
+                self.id
+            ))
+            .hint(format!(
+                "compare fingerprints with {0} out of band, then `ehrcrypt owner verify {0} --fingerprint FP`",
+                self.id
+            ))
+        } else {
+            Error::not_found(format!("{} has published no research key", self.id)).hint(format!(
+                "{0} runs `ehrcrypt research init --as {0}` and sends you their owner document again",
+                self.id
+            ))
+        })
+    }
+
     /// Whether this keystore holds a private key of the owner.
     pub fn is_local(&self) -> bool {
         !self.private_keys.is_empty()
@@ -441,51 +309,6 @@ pub fn check_certificates(certs: &[Cert], key: Fingerprint) -> Result<()> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
-
-    #[test]
-    fn owner_ids_take_a_safe_alphabet_and_length() {
-        let long = "x".repeat(128);
-        for ok in ["A", "a.b_c:d@e-f", "...", long.as_str(), "0f8c1d2e-uuid"] {
-            assert_eq!(OwnerId::new(ok).unwrap().as_str(), ok);
-        }
-        let too_long = "x".repeat(129);
-        for bad in [
-            "",
-            ".",
-            "..",
-            "a b",
-            "a/b",
-            "a\\b",
-            "é",
-            "a\n",
-            too_long.as_str(),
-        ] {
-            let err = OwnerId::new(bad).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Usage, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn owner_id_errors_do_not_echo_control_characters() {
-        let err = OwnerId::new("\u{1b}[31mred").unwrap_err();
-        assert!(!err.message().contains('\u{1b}'), "{}", err.message());
-        assert!(err.message().contains("\\u{1b}"));
-    }
-
-    #[test]
-    fn owner_ids_are_checked_when_deserialised() {
-        assert!(serde_json::from_str::<OwnerId>("\"a/b\"").is_err());
-        assert!(serde_json::from_str::<OwnerId>("\"..\"").is_err());
-        let id: OwnerId = serde_json::from_str("\"B\"").unwrap();
-        assert_eq!(serde_json::to_string(&id).unwrap(), "\"B\"");
-    }
-
-    #[test]
-    fn random_ids_are_valid_and_distinct() {
-        let (a, b) = (OwnerId::random(), OwnerId::random());
-        assert_ne!(a, b);
-        assert!(OwnerId::new(a.as_str()).is_ok());
-    }
 
     #[test]
     fn names_are_printable() {
