@@ -573,6 +573,10 @@ fn names_in(dir: &Path) -> Vec<String> {
 /// `emergency decrypt` of the bucket `bk` (card `card.png`, signed by A)
 /// as B, re-encrypting for B into `out`, with `extra` arguments.
 fn reencrypt(s: &Sandbox, out: &str, extra: &[&str]) -> std::process::Output {
+    reencrypt_cmd(s, out, extra).output().unwrap()
+}
+
+fn reencrypt_cmd(s: &Sandbox, out: &str, extra: &[&str]) -> Command {
     let mut args = vec![
         "emergency",
         "decrypt",
@@ -589,7 +593,9 @@ fn reencrypt(s: &Sandbox, out: &str, extra: &[&str]) -> std::process::Output {
         out,
     ];
     args.extend_from_slice(extra);
-    s.ks("B").args(&args).output().unwrap()
+    let mut c = s.ks("B");
+    c.args(&args);
+    c
 }
 
 /// Reads every attachment of `entity` as `who`, one by one to stdout
@@ -700,24 +706,8 @@ fn emergency_reencrypt_writes_attachments_as_sidecars() {
 
     // Killed after its first sidecar: the hidden staging folder stays;
     // the next run removes it and writes everything.
-    let out = s
-        .ks("B")
+    let out = reencrypt_cmd(&s, "kept", &[])
         .env("EHRCRYPT_TEST_KILL_AT", "reencrypt-sidecar")
-        .args([
-            "emergency",
-            "decrypt",
-            "--qr",
-            "card.png",
-            "bk",
-            "--signer",
-            "A",
-            "--as",
-            "B",
-            "--reencrypt-as",
-            "B",
-            "--out-dir",
-            "kept",
-        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));

@@ -289,7 +289,9 @@ impl Entity {
 /// it (no destructor runs, temporary files stay). Points: `rekey-sidecar`
 /// (the first new sidecar of a rekey renamed into place), `rekey-written`
 /// (all of them, before the entity is switched), `rekey-switched` (the
-/// entity switched, before the old sidecars are removed).
+/// entity switched, before the old sidecars are removed),
+/// `reencrypt-sidecar` (`emergency decrypt --reencrypt-as`: each sidecar
+/// staged).
 pub fn crash_point(point: &str) {
     #[cfg(unix)]
     if std::env::var_os("EHRCRYPT_TEST_KILL_AT").is_some_and(|v| v == point) {
