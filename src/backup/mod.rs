@@ -1999,6 +1999,49 @@ mod tests {
     }
 
     #[test]
+    fn attachments_must_name_a_record_of_their_manifest() {
+        let entry = |id: &str| ObjectEntry {
+            id: id.repeat(32),
+            size: 67,
+            chunks: 1,
+            sha256: String::new(),
+        };
+        let name = |id: &str, of: Option<&str>| ObjectName {
+            id: id.repeat(32),
+            name: format!("{id}.bin"),
+            kind: None,
+            attachment_of: of.map(|o| o.repeat(32)),
+            entity: None,
+        };
+        let entries = [entry("a"), entry("b"), entry("c")];
+        let check = |names: &[ObjectName]| {
+            let jobs: Vec<Job> = entries
+                .iter()
+                .zip(names)
+                .map(|(e, n)| Job {
+                    entry: e,
+                    name: n,
+                    file: PathBuf::from(&n.name),
+                    rel: PathBuf::from(&n.name),
+                    appendix: None,
+                    chunk_size: stream::DEFAULT_CHUNK_SIZE,
+                })
+                .collect();
+            attachment_records(&jobs)
+        };
+        let ok = [name("a", None), name("b", Some("a")), name("c", Some("a"))];
+        assert_eq!(check(&ok).unwrap(), [None, Some(0), Some(0)]);
+        // Of no object, or of another attachment: a damaged bucket.
+        for bad in [
+            [name("a", None), name("b", Some("d")), name("c", None)],
+            [name("a", None), name("b", Some("a")), name("c", Some("b"))],
+        ] {
+            let e = check(&bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Integrity, "{e:?}");
+        }
+    }
+
+    #[test]
     fn object_names_are_unique_and_valid() {
         let paths: Vec<PathBuf> = ["a/x.json", "b/x.json", "c/X.json", "../.hidden.json"]
             .iter()
