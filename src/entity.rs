@@ -1085,12 +1085,14 @@ impl Encryptor {
     /// (re-encryption of a backup, `emergency decrypt --reencrypt-as`): it
     /// keeps that entity's clear fields, its secret id (so that its
     /// children stay linked to it) and its link to its parent, instead of
-    /// this encryptor's `--clear` and `--parent`.
+    /// this encryptor's `--clear` and `--parent`. `attach`, if given,
+    /// writes its attachments as [`Encryptor::encrypt_bytes_with`]'s does.
     pub fn encrypt_bytes_preserving(
         &self,
         plaintext: &[u8],
         source: &str,
         keep: &Preserved,
+        attach: Option<&mut Attach>,
     ) -> Result<Entity> {
         let clear = keep
             .clear
@@ -1106,7 +1108,7 @@ impl Encryptor {
                 .as_ref()
                 .map(|p| (p.id.clone(), p.secret_id.clone())),
         };
-        self.encrypt_parsed(&value, plaintext, source, None, record)
+        self.encrypt_parsed(&value, plaintext, source, attach, record)
     }
 
     /// The per-record choices of a new entity under this encryptor.

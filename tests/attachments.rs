@@ -556,12 +556,234 @@ fn backup_restore_and_emergency_carry_attachments() {
         let rec: Value = read_json(&s.path(&format!("{dir}/d.json")));
         assert_eq!(rec["title"], "scan", "{dir}");
     }
-    // Re-encryption into entities does not carry them yet: refused, nothing written.
-    let e = fails(
+    // Re-encrypted into entities, they become sidecars:
+    // emergency_reencrypt_writes_attachments_as_sidecars.
+}
+
+/// The names of the files in `dir`, hidden ones included, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `emergency decrypt` of the bucket `bk` (card `card.png`, signed by A)
+/// as B, re-encrypting for B into `out`, with `extra` arguments.
+fn reencrypt(s: &Sandbox, out: &str, extra: &[&str]) -> std::process::Output {
+    reencrypt_cmd(s, out, extra).output().unwrap()
+}
+
+fn reencrypt_cmd(s: &Sandbox, out: &str, extra: &[&str]) -> Command {
+    let mut args = vec![
+        "emergency",
+        "decrypt",
+        "--qr",
+        "card.png",
+        "bk",
+        "--signer",
+        "A",
+        "--as",
+        "B",
+        "--reencrypt-as",
+        "B",
+        "--out-dir",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    let mut c = s.ks("B");
+    c.args(&args);
+    c
+}
+
+/// Reads every attachment of `entity` as `who`, one by one to stdout
+/// and all together with --out-dir `dir`, and the record itself.
+fn reads_all(s: &Sandbox, who: &str, entity: &str, dir: &str, expected: &[(&str, &[u8])]) {
+    for (name, bytes) in expected {
+        let out = get(s, who, entity, name);
+        assert!(out.status.success(), "{who} {name}: {}", stderr(&out));
+        assert_eq!(&out.stdout[..], *bytes, "{who} {name}");
+    }
+    ok(
+        &mut s.ks(who),
+        &["entity", "decrypt", "--as", who, entity, "--out-dir", dir],
+    );
+    for (name, bytes) in expected {
+        assert_eq!(
+            fs::read(s.path(&format!("{dir}/{name}"))).unwrap(),
+            *bytes,
+            "{who} {name}"
+        );
+    }
+    let rec: Value = read_json(&s.path(&format!("{dir}/d.json")));
+    assert_eq!(rec["title"], "scan", "{who}");
+}
+
+/// `emergency decrypt --reencrypt-as` (issue 13): each attachment of a
+/// backed-up entity becomes a sidecar of the re-encrypted entity,
+/// streamed; the new owner and a delegate read every byte back; a tampered
+/// object leaves nothing; a killed run's staging is removed by the next.
+#[test]
+fn emergency_reencrypt_writes_attachments_as_sidecars() {
+    let s = Sandbox::new();
+    let (empty, one, big) = (data(0, 1), data(1, 2), data(3 * CHUNK + 7, 3));
+    let expected: [(&str, &[u8]); 3] =
+        [("empty.bin", &empty), ("one.bin", &one), ("big.bin", &big)];
+    encrypt(&s, "d.json", &expected);
+    let created = json(&ok(
+        &mut s.ks("A"),
+        &[
+            "backup", "create", "--as", "A", "d.json", "-o", "bk", "--qr", "card.png", "--json",
+        ],
+    ));
+    let objects = created["objects"].as_array().unwrap();
+    let big_object = objects
+        .iter()
+        .find(|o| o["plaintextSize"] == big.len())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let out = reencrypt(&s, "enc", &["--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4, "{report}");
+    assert_eq!(files[0]["path"], "d.enc.json", "{report}");
+    for f in &files[1..] {
+        assert_eq!(f["attachmentOf"], files[0]["object"], "{report}");
+    }
+    // The entity and its three sidecars, nothing else (no staging left).
+    let names = names_in(&s.path("enc"));
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "d.enc.json" || (n.starts_with("d.enc.json.") && n.ends_with(".ehrat"))),
+        "{names:?}"
+    );
+    let entity: Value = read_json(&s.path("enc/d.enc.json"));
+    assert_eq!(entity["attachments"].as_array().unwrap().len(), 3);
+    // No attachment name shows.
+    assert!(!fs::read_to_string(s.path("enc/d.enc.json"))
+        .unwrap()
+        .contains("big.bin"));
+    reads_all(&s, "B", "enc/d.enc.json", "b-out", &expected);
+    // Shared with C: the sidecars are untouched, C reads them all.
+    ok(
+        &mut s.ks("B"),
+        &["share", "--as", "B", "--with", "C", "enc/d.enc.json"],
+    );
+    // C learns the new exchange key from B's owner document.
+    ok(
+        &mut s.ks("B"),
+        &["owner", "export", "B", "-o", "b.owner.json"],
+    );
+    ok(&mut s.ks("C"), &["owner", "import", "b.owner.json"]);
+    assert_eq!(names_in(&s.path("enc")), names);
+    reads_all(&s, "C", "enc/d.enc.json", "c-out", &expected);
+
+    // A tampered attachment object (its third chunk: the first two have
+    // already gone into the sidecar): exit 5, nothing written, neither
+    // into a new directory nor into an existing one.
+    let object = s.path(&format!("bk/objects/{big_object}.ehrbk"));
+    let original = fs::read(&object).unwrap();
+    let mut m = original.clone();
+    m[51 + 2 * (CHUNK + 16) + 10] ^= 1;
+    fs::write(&object, &m).unwrap();
+    let out = reencrypt(&s, "bad", &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("big.bin"), "{}", stderr(&out));
+    assert!(!s.path("bad").exists());
+    fs::create_dir(s.path("kept")).unwrap();
+    let out = reencrypt(&s, "kept", &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(names_in(&s.path("kept")).is_empty());
+    fs::write(&object, &original).unwrap();
+
+    // Killed after its first sidecar: the hidden staging folder stays;
+    // the next run removes it and writes everything.
+    let out = reencrypt_cmd(&s, "kept", &[])
+        .env("EHRCRYPT_TEST_KILL_AT", "reencrypt-sidecar")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));
+    let left = names_in(&s.path("kept"));
+    assert!(
+        left.len() == 1 && left[0].starts_with(".ehrcrypt-restore.tmp-"),
+        "{left:?}"
+    );
+    let out = reencrypt(&s, "kept", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = names_in(&s.path("kept"));
+    assert_eq!(now.len(), 4, "{now:?}");
+    assert!(!now.iter().any(|n| n.starts_with('.')), "{now:?}");
+    // --force over it: the new entity's sidecars replace the old ones.
+    let out = reencrypt(&s, "kept", &["--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let forced = names_in(&s.path("kept"));
+    assert_eq!(forced.len(), 4, "{forced:?}");
+    assert_ne!(forced, now);
+    reads_all(&s, "B", "kept/d.enc.json", "k-out", &expected);
+
+    // An object store as the output: refused in one line before any work,
+    // as attachments are for entity commands (sidecars live on the local
+    // disk); plaintext never goes there.
+    let out = reencrypt(&s, "s3://some-bucket/er/", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out).trim().lines().count(), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("local"), "{}", stderr(&out));
+    assert!(!s.path("s3:").exists());
+    let out = s
+        .ks("A")
+        .args([
+            "backup",
+            "restore",
+            "--qr",
+            "card.png",
+            "bk",
+            "--out-dir",
+            "s3://some-bucket/er/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(!s.path("s3:").exists());
+}
+
+/// `emergency append` of an entity with attachments carries them, as
+/// `backup create` does: restored beside the appended record, or
+/// re-encrypted as its sidecars.
+#[test]
+fn emergency_append_carries_attachments() {
+    let s = Sandbox::new();
+    let plain = s.write("note.json", r#"{"id": "n1"}"#);
+    ok(
+        &mut s.ks("A"),
+        &[
+            "backup",
+            "create",
+            "--as",
+            "A",
+            plain.to_str().unwrap(),
+            "-o",
+            "bk",
+            "--qr",
+            "card.png",
+        ],
+    );
+    // B's record with an attachment (A encrypted it for B).
+    let x = data(CHUNK + 1, 4);
+    encrypt(&s, "d.json", &[("xray.png", &x)]);
+    let appended = json(&ok(
         &mut s.ks("B"),
         &[
+            "--json",
             "emergency",
-            "decrypt",
+            "append",
             "--qr",
             "card.png",
             "bk",
@@ -569,17 +791,37 @@ fn backup_restore_and_emergency_carry_attachments() {
             "A",
             "--as",
             "B",
-            "--reencrypt-as",
-            "B",
-            "--kind",
-            "form",
-            "--out-dir",
-            "enc",
+            "d.json",
         ],
-        7,
+    ));
+    let aid = appended["appendix"].as_str().unwrap().to_string();
+    let objects = appended["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 2, "{appended}");
+    assert_eq!(objects[1]["attachmentOf"], objects[0]["id"], "{appended}");
+    ok(
+        &mut s.ks("A"),
+        &[
+            "backup",
+            "restore",
+            "--qr",
+            "card.png",
+            "bk",
+            "--out-dir",
+            "restored",
+        ],
     );
-    assert!(stderr(&e).contains("attachments"), "{}", stderr(&e));
-    assert!(!s.path("enc").exists());
+    assert_eq!(
+        fs::read(s.path(&format!("restored/appended/{aid}/xray.png"))).unwrap(),
+        x
+    );
+    let out = reencrypt(&s, "enc", &["--kind", "form"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = format!("enc/appended/{aid}");
+    let names = names_in(&s.path(&dir));
+    assert_eq!(names.len(), 2, "{names:?}");
+    let got = get(&s, "B", &format!("{dir}/d.enc.json"), "xray.png");
+    assert!(got.status.success(), "{}", stderr(&got));
+    assert_eq!(got.stdout, x);
 }
 
 #[test]

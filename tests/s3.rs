@@ -513,6 +513,93 @@ fn records_and_backups_on_s3() {
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["record"]["by"]["owner"], "A");
 
+    // A backup on the store holding an entity with attachments (0 bytes,
+    // 1 byte, several chunks), re-encrypted for A into a local folder:
+    // each attachment a sidecar of A's new entity, byte for byte.
+    let atts: [(&str, Vec<u8>); 3] = [
+        ("empty.bin", Vec::new()),
+        ("one.bin", vec![7]),
+        (
+            "scan.pdf",
+            (0..200_001u32).map(|i| (i % 251) as u8).collect(),
+        ),
+    ];
+    let mut args: Vec<String> = ["entity", "encrypt", "--as", "P", "--kind", "form"]
+        .map(String::from)
+        .to_vec();
+    for (name, bytes) in &atts {
+        let f = sb.path(&format!("{name}.src"));
+        std::fs::write(&f, bytes).unwrap();
+        args.push("--attach".into());
+        args.push(format!("{name}={}", f.display()));
+    }
+    let doc = sb.path("doc.enc.json");
+    args.extend([
+        plain.join("p0.json").to_string_lossy().into_owned(),
+        "-o".into(),
+        doc.to_string_lossy().into_owned(),
+    ]);
+    ok(
+        &mut s.cmd(&sb, "P"),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let bka = s.url("backups/attached/");
+    let created = ok(
+        &mut s.cmd(&sb, "P"),
+        &[
+            "backup",
+            "create",
+            "--as",
+            "P",
+            doc.to_str().unwrap(),
+            "-o",
+            &bka,
+            "--qr-text",
+        ],
+    );
+    let card_a = stdout(&created).trim().to_string();
+    let er = sb.path("er-attached");
+    let reencrypt = |out: &str| {
+        s.cmd(&sb, "A")
+            .args([
+                "emergency",
+                "decrypt",
+                "--qr-text",
+                &card_a,
+                &bka,
+                "--signer",
+                "P",
+            ])
+            .args(["--as", "A", "--reencrypt-as", "A", "--out-dir", out])
+            .output()
+            .unwrap()
+    };
+    let out = reencrypt(er.to_str().unwrap());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ent = er.join("doc.enc.json");
+    for (name, bytes) in &atts {
+        let got = ok(
+            &mut s.cmd(&sb, "A"),
+            &[
+                "entity",
+                "decrypt",
+                "--as",
+                "A",
+                "--attachment",
+                name,
+                ent.to_str().unwrap(),
+                "-o",
+                "-",
+            ],
+        );
+        assert_eq!(&got.stdout, bytes, "{name}");
+    }
+    // Into a prefix of the store instead: refused in one line (sidecars
+    // live beside local entity files), nothing written anywhere.
+    let out = reencrypt(&s.url("er/"));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("local --out-dir"), "{}", stderr(&out));
+
     // Faults, each one line with its exit code and no secret.
     let secret = s.env["AWS_SECRET_ACCESS_KEY"].clone();
     let e = fails(

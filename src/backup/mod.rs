@@ -1364,19 +1364,20 @@ pub struct Released {
     pub appendix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Trust>,
+    /// An attachment (restored as a file, or re-encrypted as a sidecar):
+    /// the object id of its record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_of: Option<String>,
 }
-
-/// Turns one decrypted record (its bytes, its name, a description for
-/// messages) into the bytes to write.
-pub type Transform<'a> = dyn FnMut(&[u8], &ObjectName, &str) -> Result<Vec<u8>> + 'a;
 
 /// How decrypted objects are written out.
 pub enum OutputMode<'a> {
-    /// The records as they were backed up.
+    /// The records and attachments as they were backed up.
     Plain,
-    /// Each record through a transformation (re-encryption into an
-    /// entity): the plaintext stays in memory, never on disk.
-    Transform(&'a mut Transform<'a>),
+    /// Each record re-encrypted as an entity (`--reencrypt-as`): its
+    /// plaintext stays in memory, never on disk, and its attachments
+    /// become that entity's sidecars, streamed from their objects.
+    Reencrypt(&'a Reencryptor),
 }
 
 struct Job<'a> {
@@ -1463,27 +1464,29 @@ impl Opened {
         &self,
         out_dir: &Path,
         overwrite: crate::atomic_file::Overwrite,
-        mut mode: OutputMode<'_>,
+        mode: OutputMode<'_>,
         before_release: &mut dyn FnMut(&Opened) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
         let mut jobs = self.jobs();
-        if matches!(mode, OutputMode::Transform(_)) {
-            if let Some(j) = jobs.iter().find(|j| j.name.attachment_of.is_some()) {
-                return Err(Error::refused(format!(
-                    "the backup carries attachments ({} is one), which --reencrypt-as does not re-encrypt yet; nothing was written",
-                    j.name.name
-                ))
-                .hint("decrypt without --reencrypt-as, then encrypt the records with their attachments (`entity encrypt --attach`)"));
-            }
-        }
+        let reencrypt = matches!(mode, OutputMode::Reencrypt(_));
+        // Re-encrypted, an attachment is a sidecar of its record's entity
+        // (named at random, beside it), not a file of its own.
+        let records = if reencrypt {
+            attachment_records(&jobs)?
+        } else {
+            vec![None; jobs.len()]
+        };
         let mut seen = std::collections::HashSet::new();
-        for j in &mut jobs {
+        for (j, record) in jobs.iter_mut().zip(&records) {
+            if record.is_some() {
+                continue;
+            }
             // An attachment keeps its name as it is (it is no record).
             if let Some(name) = j.rel.file_name().filter(|_| j.name.attachment_of.is_none()) {
                 let renamed = match mode {
                     OutputMode::Plain => crate::format::names::decrypted(name),
-                    OutputMode::Transform(_) => crate::format::names::encrypted(name),
+                    OutputMode::Reencrypt(_) => crate::format::names::encrypted(name),
                 };
                 j.rel.set_file_name(renamed);
             }
@@ -1504,18 +1507,59 @@ impl Opened {
         if created_out {
             crate::atomic_file::create_private_dir(out_dir)?;
         }
-        let result = self.decrypt_staged(out_dir, &jobs, &mut mode, before_release, progress);
+        let result = self.decrypt_staged(out_dir, &jobs, &records, &mode, before_release, progress);
         if result.is_err() && created_out {
             let _ = fs::remove_dir_all(out_dir);
         }
-        result
+        let released = result?;
+        if reencrypt {
+            // --force over an entity with sidecars: those the new one
+            // does not list go.
+            let entities: Vec<PathBuf> = released
+                .iter()
+                .filter(|r| r.attachment_of.is_none())
+                .map(|r| out_dir.join(&r.path))
+                .collect();
+            entity::attachment::remove_unlisted(&entities);
+        }
+        Ok(released)
     }
 
+    /// How messages name the object of `j`.
+    fn describe(j: &Job<'_>) -> String {
+        match j.appendix {
+            None => format!("object {} ({})", j.name.name, j.file.display()),
+            Some(a) => format!(
+                "appended object {} of {} ({})",
+                j.name.name,
+                a.appendix.author.owner,
+                j.file.display()
+            ),
+        }
+    }
+
+    fn released(j: &Job<'_>, path: &Path, size: u64) -> Released {
+        Released {
+            path: path.to_string_lossy().to_string(),
+            object: j.entry.id.clone(),
+            size,
+            appendix: j.appendix.map(|a| a.appendix.id.clone()),
+            author: j.appendix.map(|a| a.author.clone()),
+            attachment_of: j.name.attachment_of.clone(),
+        }
+    }
+
+    /// Decrypts every job into a staging folder inside `out_dir`, then
+    /// (after `before_release`) renames what it made into place: an
+    /// entity's sidecars before the entity, so that no entity is ever
+    /// there without them. `records[i]` is the record job `i` is an
+    /// attachment of when re-encrypting (it is done with that record).
     fn decrypt_staged(
         &self,
         out_dir: &Path,
         jobs: &[Job<'_>],
-        mode: &mut OutputMode<'_>,
+        records: &[Option<usize>],
+        mode: &OutputMode<'_>,
         before_release: &mut dyn FnMut(&Opened) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Released>> {
@@ -1523,23 +1567,19 @@ impl Opened {
         let z = &self.card.key;
         let backup_id = &self.card.backup_id;
         let mut released = Vec::new();
-        let mut staged = Vec::new();
-        for j in jobs {
-            let what = match j.appendix {
-                None => format!("object {} ({})", j.name.name, j.file.display()),
-                Some(a) => format!(
-                    "appended object {} of {} ({})",
-                    j.name.name,
-                    a.appendix.author.owner,
-                    j.file.display()
-                ),
-            };
+        // Paths relative to `staging` and `out_dir`, in release order.
+        let mut moves: Vec<PathBuf> = Vec::new();
+        for (i, j) in jobs.iter().enumerate() {
+            if records[i].is_some() {
+                continue; // a sidecar of its record's entity
+            }
+            let what = Self::describe(j);
             let tmp = staging.path.join(&j.rel);
             if let Some(p) = tmp.parent() {
                 fs::create_dir_all(p).map_err(|e| Error::io(p, "create directory", e))?;
             }
             let mut input = File::open(&j.file).map_err(|e| Error::io(&j.file, "read", e))?;
-            let (info, size) = match mode {
+            match mode {
                 OutputMode::Plain => {
                     let mut out = create_file(&tmp, true)?;
                     let info = stream::decrypt(
@@ -1552,9 +1592,12 @@ impl Opened {
                         progress,
                     )
                     .map_err(|e| stream_error(e, &what))?;
-                    (info, info.plaintext_size)
+                    if hex(&info.sha256) != j.entry.sha256 {
+                        return Err(digest_error(&what));
+                    }
+                    released.push(Self::released(j, &j.rel, info.plaintext_size));
                 }
-                OutputMode::Transform(f) => {
+                OutputMode::Reencrypt(r) => {
                     let plain_max = j.entry.size.saturating_sub(stream::HEADER_LEN as u64);
                     if plain_max > REENCRYPT_LIMIT {
                         return Err(Error::usage(format!(
@@ -1577,39 +1620,147 @@ impl Opened {
                     if hex(&info.sha256) != j.entry.sha256 {
                         return Err(digest_error(&what));
                     }
-                    let bytes = f(&plain, j.name, &what)?;
+                    let attachments: Vec<&Job> = jobs
+                        .iter()
+                        .zip(records)
+                        .filter(|(_, rec)| **rec == Some(i))
+                        .map(|(a, _)| a)
+                        .collect();
+                    let mut sidecars = Vec::new();
+                    let entity = if attachments.is_empty() {
+                        r.entity(&plain, j.name, &what, None)?
+                    } else {
+                        let mut attach = |e: &Entity, key: &SymmetricKey| {
+                            let mut list = Vec::new();
+                            for a in &attachments {
+                                let att = self.reencrypt_attachment(a, e, key, &tmp, progress)?;
+                                let rel = entity::attachment::sidecar_path(&j.rel, &att.id);
+                                let mut rep = Self::released(a, &rel, att.sidecar_size());
+                                rep.attachment_of = Some(j.entry.id.clone());
+                                sidecars.push(rep);
+                                moves.push(rel);
+                                entity::attachment::crash_point("reencrypt-sidecar");
+                                list.push((a.name.name.clone(), att));
+                            }
+                            Ok(list)
+                        };
+                        r.entity(&plain, j.name, &what, Some(&mut attach))?
+                    };
+                    let bytes = entity.into_bytes();
                     let mut out = create_file(&tmp, true)?;
                     out.write_all(&bytes)
                         .map_err(|e| Error::io(&tmp, "write", e))?;
-                    (info, bytes.len() as u64)
+                    released.push(Self::released(j, &j.rel, bytes.len() as u64));
+                    released.append(&mut sidecars);
                 }
-            };
-            if hex(&info.sha256) != j.entry.sha256 {
-                return Err(digest_error(&what));
             }
-            staged.push(tmp);
-            released.push(Released {
-                path: j.rel.to_string_lossy().to_string(),
-                object: j.entry.id.clone(),
-                size,
-                appendix: j.appendix.map(|a| a.appendix.id.clone()),
-                author: j.appendix.map(|a| a.author.clone()),
-            });
+            moves.push(j.rel.clone());
         }
         before_release(self)?;
+        let staged: Vec<PathBuf> = moves.iter().map(|m| staging.path.join(m)).collect();
         sync_tree(&staging.path, &staged)?;
-        for j in jobs {
-            let dest = out_dir.join(&j.rel);
+        for rel in &moves {
+            let dest = out_dir.join(rel);
             if let Some(p) = dest.parent() {
                 fs::create_dir_all(p).map_err(|e| Error::io(p, "create directory", e))?;
             }
-            fs::rename(staging.path.join(&j.rel), &dest)
-                .map_err(|e| Error::io(&dest, "write", e))?;
+            fs::rename(staging.path.join(rel), &dest).map_err(|e| Error::io(&dest, "write", e))?;
         }
         sync_dir(out_dir);
         drop(staging);
         Ok(released)
     }
+
+    /// Re-encrypts the attachment object of job `a` as a new attachment of
+    /// `e` (its key `key`), into a sidecar beside `entity_file`: decrypted
+    /// on a helper thread, each chunk authenticated before it is passed
+    /// on, and re-encrypted here, in bounded memory. The sidecar is
+    /// complete only if the whole object authenticated and matched its
+    /// digest; otherwise nothing of it stays.
+    fn reencrypt_attachment(
+        &self,
+        a: &Job<'_>,
+        e: &Entity,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<entity::attachment::Attachment> {
+        let what = Self::describe(a);
+        let (z, backup_id) = (&self.card.key, &self.card.backup_id);
+        let (file, oid, sha256, chunk_size) = (&a.file, &a.entry.id, &a.entry.sha256, a.chunk_size);
+        let (att, read) = entity::attachment::pipe(
+            |w| {
+                let mut input = File::open(file).map_err(|e| Error::io(file, "read", e))?;
+                let info =
+                    stream::decrypt(z, backup_id, oid, chunk_size, &mut input, w, &mut |_| {})
+                        .map_err(|e| stream_error(e, &what))?;
+                if hex(&info.sha256) != *sha256 {
+                    return Err(digest_error(&what));
+                }
+                Ok(())
+            },
+            |r| {
+                let mut counted = Counted {
+                    inner: r,
+                    progress: &mut *progress,
+                    n: 0,
+                };
+                let att = e.write_attachment(key, entity_file, &mut counted)?;
+                Ok((att, counted.n))
+            },
+        )?;
+        // The bar counts encrypted bytes: the object's overhead too.
+        progress(a.entry.size.saturating_sub(read));
+        Ok(att)
+    }
+}
+
+/// A reader that reports the bytes read through it.
+struct Counted<'a> {
+    inner: &'a mut dyn Read,
+    progress: &'a mut dyn FnMut(u64),
+    n: u64,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
+/// For each job, the index of the record job it is an attachment of, in
+/// the same manifest or appendix. A reference to no record there (only
+/// someone holding the card could seal one) is a damaged bucket.
+fn attachment_records<'a>(jobs: &[Job<'a>]) -> Result<Vec<Option<usize>>> {
+    fn scope<'a>(j: &Job<'a>) -> Option<&'a str> {
+        j.appendix.map(|a| a.appendix.id.as_str())
+    }
+    let records: std::collections::HashMap<(Option<&str>, &str), usize> = jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| j.name.attachment_of.is_none())
+        .map(|(i, j)| ((scope(j), j.entry.id.as_str()), i))
+        .collect();
+    jobs.iter()
+        .map(|j| {
+            let Some(of) = &j.name.attachment_of else {
+                return Ok(None);
+            };
+            records
+                .get(&(scope(j), of.as_str()))
+                .map(|i| Some(*i))
+                .ok_or_else(|| {
+                    Error::integrity(format!(
+                        "{}: listed as an attachment of object {of}, which is no record of the same {}",
+                        Opened::describe(j),
+                        if j.appendix.is_some() { "appendix" } else { "manifest" }
+                    ))
+                })
+        })
+        .collect()
 }
 
 fn digest_error(what: &str) -> Error {
@@ -1718,7 +1869,8 @@ pub fn append(
 
 /// ENTITY-HOOK (output). `--reencrypt-as HCP`: each decrypted record becomes
 /// an ehrcrypt entity of `me`, encrypted in memory, so that the data never
-/// lands on disk in plaintext. The entity kind is the one recorded when the
+/// lands on disk in plaintext; its attachments become the entity's
+/// sidecars, streamed. The entity kind is the one recorded when the
 /// backed-up input was an entity, else `default_kind`.
 pub struct Reencryptor {
     encryptors: Vec<(EntityKind, Encryptor)>,
@@ -1734,7 +1886,8 @@ impl Reencryptor {
         default_kind: Option<EntityKind>,
     ) -> Result<Self> {
         let mut kinds: Vec<EntityKind> = Vec::new();
-        for n in names {
+        // An attachment becomes a sidecar of its record's entity.
+        for n in names.iter().filter(|n| n.attachment_of.is_none()) {
             let k = Self::kind_of(n, default_kind)?;
             if !kinds.contains(&k) {
                 kinds.push(k);
@@ -1770,7 +1923,15 @@ impl Reencryptor {
         }
     }
 
-    pub fn transform(&self, plaintext: &[u8], name: &ObjectName, source: &str) -> Result<Vec<u8>> {
+    /// The entity record `name` (decrypted as `plaintext`) becomes;
+    /// `attach`, if given, writes its attachments' sidecars.
+    pub fn entity(
+        &self,
+        plaintext: &[u8],
+        name: &ObjectName,
+        source: &str,
+        attach: Option<&mut entity::Attach>,
+    ) -> Result<Entity> {
         let kind = Self::kind_of(name, self.default_kind)?;
         let enc = self
             .encryptors
@@ -1778,12 +1939,12 @@ impl Reencryptor {
             .find(|(k, _)| *k == kind)
             .map(|(_, e)| e)
             .ok_or_else(|| Error::internal("no encryptor for kind"))?;
-        let entity = match &name.entity {
+        match (&name.entity, attach) {
             // Backed up from an entity: keep its clear fields and links.
-            Some(keep) => enc.encrypt_bytes_preserving(plaintext, source, keep)?,
-            None => enc.encrypt_bytes(plaintext, source)?,
-        };
-        Ok(entity.to_bytes())
+            (Some(keep), attach) => enc.encrypt_bytes_preserving(plaintext, source, keep, attach),
+            (None, Some(attach)) => enc.encrypt_bytes_with(plaintext, source, attach),
+            (None, None) => enc.encrypt_bytes(plaintext, source),
+        }
     }
 }
 
@@ -1835,6 +1996,49 @@ mod tests {
         assert_ne!(*a, *derive(&z, &[1; 16], "access log"));
         assert_ne!(*a, *derive(&z, &[2; 16], "manifest"));
         assert_ne!(&a[..], &z.expose()[..]);
+    }
+
+    #[test]
+    fn attachments_must_name_a_record_of_their_manifest() {
+        let entry = |id: &str| ObjectEntry {
+            id: id.repeat(32),
+            size: 67,
+            chunks: 1,
+            sha256: String::new(),
+        };
+        let name = |id: &str, of: Option<&str>| ObjectName {
+            id: id.repeat(32),
+            name: format!("{id}.bin"),
+            kind: None,
+            attachment_of: of.map(|o| o.repeat(32)),
+            entity: None,
+        };
+        let entries = [entry("a"), entry("b"), entry("c")];
+        let check = |names: &[ObjectName]| {
+            let jobs: Vec<Job> = entries
+                .iter()
+                .zip(names)
+                .map(|(e, n)| Job {
+                    entry: e,
+                    name: n,
+                    file: PathBuf::from(&n.name),
+                    rel: PathBuf::from(&n.name),
+                    appendix: None,
+                    chunk_size: stream::DEFAULT_CHUNK_SIZE,
+                })
+                .collect();
+            attachment_records(&jobs)
+        };
+        let ok = [name("a", None), name("b", Some("a")), name("c", Some("a"))];
+        assert_eq!(check(&ok).unwrap(), [None, Some(0), Some(0)]);
+        // Of no object, or of another attachment: a damaged bucket.
+        for bad in [
+            [name("a", None), name("b", Some("d")), name("c", None)],
+            [name("a", None), name("b", Some("a")), name("c", Some("b"))],
+        ] {
+            let e = check(&bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Integrity, "{e:?}");
+        }
     }
 
     #[test]

@@ -496,9 +496,17 @@ pub fn report_released(
         }));
         return;
     }
+    let attachments = released
+        .iter()
+        .filter(|r| r.attachment_of.is_some())
+        .count();
+    let and = match attachments {
+        0 => String::new(),
+        n => format!(" and {n} attachment(s)"),
+    };
     out.line(format!(
-        "{verb} {} record(s) of backup {} into {} (signed by {})",
-        released.len(),
+        "{verb} {} record(s){and} of backup {} into {} (signed by {})",
+        released.len() - attachments,
         opened.manifest.id,
         out_dir.display(),
         trust_text(&opened.signer)
@@ -511,6 +519,7 @@ pub fn report_released(
 }
 
 fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
+    super::files::plaintext_local(&a.out_dir, "what it writes")?;
     let ks = optional_keystore(env)?;
     let bucket = BucketDir::new(&a.backup)?;
     let opened = open_bucket(env, &a.card, &bucket.path, &a.signer, ks.as_ref())?;

@@ -12,7 +12,7 @@ use ehrcrypt::backup::{self, access_log, remote, OutputMode, Reencryptor};
 use ehrcrypt::entity::EntityKind;
 use ehrcrypt::owner::OwnerId;
 use ehrcrypt::store::Location;
-use ehrcrypt::{Error, Result};
+use ehrcrypt::Result;
 
 use super::backup::{
     byte_progress, open_bucket, optional_keystore, report_released, BucketDir, CardArgs, SignerArgs,
@@ -86,6 +86,7 @@ pub fn run(env: &Env, cmd: EmergencyCommand) -> Result<()> {
 }
 
 fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
+    out_dir_local(&a)?;
     // Whoever re-encrypts is identified too; --as wins if both are given.
     let accessor = a.me.clone().or_else(|| a.reencrypt_as.clone());
     let mut session = match &accessor {
@@ -121,16 +122,9 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         }
         _ => None,
     };
-    let mut transform = |plain: &[u8], name: &backup::manifest::ObjectName, source: &str| {
-        reencryptor
-            .as_ref()
-            .ok_or_else(|| Error::internal("no re-encryptor"))?
-            .transform(plain, name, source)
-    };
-    let mode = if reencryptor.is_some() {
-        OutputMode::Transform(&mut transform)
-    } else {
-        OutputMode::Plain
+    let mode = match &reencryptor {
+        Some(r) => OutputMode::Reencrypt(r),
+        None => OutputMode::Plain,
     };
     let log_path = bucket.path.join(backup::ACCESS_LOG_FILE);
     let mut log = |o: &backup::Opened| -> Result<()> {
@@ -182,6 +176,24 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     });
     if let Some(s) = &session {
         env.report_stats(s);
+    }
+    Ok(())
+}
+
+/// `--out-dir` is a local folder: plaintext never goes to an object
+/// store, and re-encrypted entities carry their attachments as sidecar
+/// files beside them, which (as for the entity commands) live on the
+/// local disk only. Refused before any work, in one line.
+fn out_dir_local(a: &DecryptArgs) -> Result<()> {
+    if a.reencrypt_as.is_none() {
+        return super::files::plaintext_local(&a.out_dir, "what it writes");
+    }
+    if a.out_dir.to_str().is_some_and(|s| s.starts_with("s3://")) {
+        return Err(ehrcrypt::Error::usage(format!(
+            "{}: re-encrypted records are written to a local --out-dir only (their attachments are sidecar files beside them)",
+            a.out_dir.display()
+        ))
+        .hint("write them to a local folder, then copy it with its .ehrat sidecars, e.g. `aws s3 cp --recursive`"));
     }
     Ok(())
 }

@@ -289,7 +289,9 @@ impl Entity {
 /// it (no destructor runs, temporary files stay). Points: `rekey-sidecar`
 /// (the first new sidecar of a rekey renamed into place), `rekey-written`
 /// (all of them, before the entity is switched), `rekey-switched` (the
-/// entity switched, before the old sidecars are removed).
+/// entity switched, before the old sidecars are removed),
+/// `reencrypt-sidecar` (`emergency decrypt --reencrypt-as`: each sidecar
+/// staged).
 pub fn crash_point(point: &str) {
     #[cfg(unix)]
     if std::env::var_os("EHRCRYPT_TEST_KILL_AT").is_some_and(|v| v == point) {
@@ -378,6 +380,47 @@ impl Read for FromChannel {
     }
 }
 
+/// Runs `produce` on a helper thread, what it writes handed through a
+/// bounded channel to `consume`, which reads it on this thread (so any
+/// writer, `Send` or not, can receive it). `consume` sees the end of its
+/// input only once `produce` returned `Ok` (a stream that authenticated
+/// whole, digest included); if it failed, the read fails instead, and the
+/// producer's error is the one returned (unless the consumer stopped
+/// first). Memory holds [`PIECES_IN_FLIGHT`] pieces.
+pub fn pipe<T>(
+    produce: impl FnOnce(&mut (dyn Write + Send)) -> Result<()> + Send,
+    consume: impl FnOnce(&mut dyn Read) -> Result<T>,
+) -> Result<T> {
+    let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut w = ToChannel { tx, closed: false };
+            let read = produce(&mut w).and_then(|()| {
+                w.tx.send(Piece::End)
+                    .map_err(|_| Error::internal("attachment copy stopped"))
+            });
+            (read, w.closed)
+        });
+        let mut r = FromChannel {
+            rx,
+            cur: Zeroizing::new(Vec::new()),
+            pos: 0,
+            done: false,
+        };
+        let consumed = consume(&mut r);
+        drop(r);
+        let (read, closed) = reader
+            .join()
+            .map_err(|_| Error::internal("attachment reader panicked"))?;
+        match (read, consumed) {
+            // The consuming side failed first: its error says why.
+            (Err(_), Err(c)) if closed => Err(c),
+            (Err(r), _) => Err(r),
+            (Ok(()), c) => c,
+        }
+    })
+}
+
 impl Entity {
     /// Runs [`Entity::read_attachment`] on a helper thread, its plaintext
     /// handed through a bounded channel to `consume`, which reads it here
@@ -391,36 +434,7 @@ impl Entity {
         att: &Attachment,
         consume: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
-        let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
-        std::thread::scope(|s| {
-            let reader = s.spawn(move || {
-                let mut w = ToChannel { tx, closed: false };
-                let read = self
-                    .read_attachment(key, entity_file, att, &mut w)
-                    .and_then(|()| {
-                        w.tx.send(Piece::End)
-                            .map_err(|_| Error::internal("attachment copy stopped"))
-                    });
-                (read, w.closed)
-            });
-            let mut r = FromChannel {
-                rx,
-                cur: Zeroizing::new(Vec::new()),
-                pos: 0,
-                done: false,
-            };
-            let consumed = consume(&mut r);
-            drop(r);
-            let (read, closed) = reader
-                .join()
-                .map_err(|_| Error::internal("attachment reader panicked"))?;
-            match (read, consumed) {
-                // The consuming side failed first: its error says why.
-                (Err(_), Err(c)) if closed => Err(c),
-                (Err(r), _) => Err(r),
-                (Ok(()), c) => c,
-            }
-        })
+        pipe(|w| self.read_attachment(key, entity_file, att, w), consume)
     }
 
     /// Re-encrypts attachment `att` from `old` (this entity's key) to
