@@ -275,15 +275,7 @@ fn inside_entity(size: usize, runs: usize) {
         s.clean(&[&enc]);
         ehrcrypt_cmd(&s.writer, s.encrypt_args(&plain, &enc, None))
     });
-    let a = measure(runs, &mut || {
-        s.clean(&[&age_enc]);
-        let mut c = Command::new("age");
-        c.args(s.age_r(RECIPIENTS))
-            .arg("-o")
-            .arg(&age_enc)
-            .arg(&plain);
-        c
-    });
+    let a = measure(runs, &mut || age_encrypt(&s, &plain, &age_enc));
     pair(&mut t, "encrypt for 5 recipients", (e, a), "age -r ×5", mb);
 
     progress("7: decrypt as one recipient");
@@ -318,6 +310,13 @@ fn inside_entity(size: usize, runs: usize) {
     );
     t.print();
     println!();
+}
+
+fn age_encrypt(s: &Setup, from: &Path, out: &Path) -> Command {
+    s.clean(&[out]);
+    let mut c = Command::new("age");
+    c.args(s.age_r(RECIPIENTS)).arg("-o").arg(out).arg(from);
+    c
 }
 
 fn age_decrypt(s: &Setup, from: &Path, out: &Path) -> Command {
@@ -428,15 +427,7 @@ fn attachment_table(disk: Disk, size: usize, base: usize, runs: usize) -> Summar
         s.clean(&old.iter().map(PathBuf::as_path).collect::<Vec<_>>());
         ehrcrypt_cmd(&s.writer, s.encrypt_args(&small, &att, Some(&data)))
     });
-    let a = measure(runs, &mut || {
-        s.clean(&[&age_enc]);
-        let mut c = Command::new("age");
-        c.args(s.age_r(RECIPIENTS))
-            .arg("-o")
-            .arg(&age_enc)
-            .arg(&data);
-        c
-    });
+    let a = measure(runs, &mut || age_encrypt(&s, &data, &age_enc));
     let encrypt_speed = a.0.median() / e.0.median();
     let mut rss = vec![e.1];
     pair(&mut t, "encrypt for 5 recipients", (e, a), "age -r ×5", mb);
