@@ -1,24 +1,62 @@
 //! Figure 7, against what users would pick instead (`age`, where it is
-//! installed): encrypting the same 100 MB JSON record for 5 recipients,
-//! decrypting it as one of them, and giving one more recipient access
-//! (age must decrypt and re-encrypt the whole file; ehrcrypt shares the
-//! entity key, when this build has `delegation share`). Ratios ehrcrypt/age
-//! from the same run; both whole commands on tmpfs, peak memory beside.
+//! installed): encrypting the same large data for 5 recipients, decrypting
+//! it as one of them, and giving one more recipient access (age must
+//! decrypt and re-encrypt the whole file; ehrcrypt shares the entity key).
+//! Ratios ehrcrypt/age always come from the same run, same size, same
+//! file system; times are whole commands.
+//!
+//! - 7: a 100 MB JSON record inside the entity file, on tmpfs.
+//! - 7b (issue 13): the same bytes as an attachment of a 1 KB record
+//!   (a sidecar beside the entity), on tmpfs (`/dev/shm`) and on the disk
+//!   (`target/bench-tmp`), at 100 MB, and at 1 GiB when asked:
+//!
+//! ```text
+//! cargo bench --bench versus_age               # 100 MB, tmpfs and disk (a few minutes)
+//! cargo bench --bench versus_age -- --gib      # also 1 GiB (needs ~5 GiB free on each)
+//! EHRCRYPT_BENCH_GIB=1 scripts/bench.sh        # the same inside the whole suite
+//! cargo bench --bench versus_age -- --quick    # 10 MB (and 100 MB for --gib): a smoke run
+//! ```
+//!
+//! Before each timed run the outputs of the previous one are removed and,
+//! on the disk, the file system is synced (untimed), so that no run pays
+//! for another's write-back. ehrcrypt fsyncs what it writes (sidecar,
+//! entity, decrypted file); age does not, so on the disk ehrcrypt's times
+//! include making the output durable and age's do not.
+//!
+//! Peak memory: each command runs once more, untimed, under
+//! `/usr/bin/time -f %M` (GNU time), which reports the peak resident set
+//! of the command (and of the children it waits for). Not `wait4`'s
+//! `ru_maxrss` of a child spawned from this process, which earlier
+//! versions used: std spawns children with a vfork-style clone
+//! (posix_spawn), and at `exec` Linux folds the high-water mark of the
+//! memory the child leaves — this bench's own — into the child's
+//! `ru_maxrss`, so that figure never falls below the bench's peak (it read
+//! 103 MiB for every command, age's 5 MB included). GNU time forks the
+//! command from its own small process instead. Checked by hand: the
+//! figures equal those of `/usr/bin/time -f %M` run from a shell.
 
 mod common;
 
 use std::ffi::OsString;
 use std::fs;
-use std::path::Path;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
 
 const RECIPIENTS: usize = 5;
+const GIB: usize = 1 << 30;
 
 fn main() {
     let opts = Opts::from_args();
-    let size = if opts.quick { 10 << 20 } else { 100 << 20 };
+    let gib = std::env::args().any(|a| a == "--gib")
+        || std::env::var_os("EHRCRYPT_BENCH_GIB").is_some_and(|v| v == "1");
+    let base = if opts.quick { 10 << 20 } else { 100 << 20 };
+    let mut sizes = vec![base];
+    if gib {
+        sizes.push(if opts.quick { 100 << 20 } else { GIB });
+    }
     let runs = opts.runs(5);
     let _pressure = section(
         "7. Against age: one large record, 5 recipients",
@@ -37,63 +75,190 @@ fn main() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
-    let scratch = Scratch::new(Disk::Tmpfs, "age");
-    let plain = scratch.join("record.json");
-    fs::write(&plain, record(0, size)).expect("write record");
-    let mb = fs::metadata(&plain).expect("stat").len() as usize;
+    let rss_note = if peak_rss_kib(&Command::new("true")).is_some() {
+        "peak RSS of each command from `/usr/bin/time -f %M` (one more, untimed run)"
+    } else {
+        "peak RSS n/a (no GNU time at `/usr/bin/time`)"
+    };
     println!(
-        "A {} MB JSON record (observations as numbers and short texts) on tmpfs. age {version} \
-         with X25519 recipients from `age-keygen`; ehrcrypt with RSA-2048 owners, the record \
-         encrypted by hcp-000 and shared with hcp-001…hcp-004. Exchange keys exist already \
-         (an untimed first run creates them). Times are whole commands, medians of {runs} runs \
-         after a warm-up; peak RSS from `wait4`.\n",
-        fmt3(mb as f64 / 1e6)
+        "age {version} with X25519 recipients from `age-keygen`; ehrcrypt with RSA-2048 \
+         owners, the data encrypted by hcp-000 and shared with hcp-001…hcp-004. Exchange keys \
+         exist already (an untimed first run creates them). Times are whole commands, medians \
+         of {runs} runs; {rss_note}. Sizes: {}{}.\n",
+        sizes
+            .iter()
+            .map(|&s| fmt_size(s))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        if gib { "" } else { " (`-- --gib` adds 1 GiB)" }
     );
 
-    // age: identities and recipients.
-    let mut recipients = Vec::new();
-    for i in 0..=RECIPIENTS {
-        let id = scratch.join(&format!("age-{i}.txt"));
-        run(Command::new("age-keygen").arg("-o").arg(&id));
-        let out = Command::new("age-keygen")
-            .arg("-y")
-            .arg(&id)
-            .output()
-            .expect("age-keygen -y");
-        recipients.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    let mut summary = Vec::new();
+    inside_entity(base, runs);
+    for disk in Disk::available() {
+        for &size in &sizes {
+            summary.push(attachment_table(disk, size, base, runs));
+        }
     }
-    let age_r = |n: usize| -> Vec<OsString> {
-        recipients[..n]
+    print_summary(&summary);
+}
+
+/// A scratch directory with age identities and ehrcrypt keystores.
+struct Setup {
+    scratch: Scratch,
+    disk: Disk,
+    recipients: Vec<String>,
+    writer: PathBuf,
+    reader: PathBuf,
+    share_with: Vec<OsString>,
+}
+
+impl Setup {
+    fn new(disk: Disk, label: &str) -> Self {
+        let scratch = Scratch::new(disk, label);
+        let mut recipients = Vec::new();
+        for i in 0..=RECIPIENTS {
+            let id = scratch.join(&format!("age-{i}.txt"));
+            run(Command::new("age-keygen").arg("-o").arg(&id));
+            let out = Command::new("age-keygen")
+                .arg("-y")
+                .arg(&id)
+                .output()
+                .expect("age-keygen -y");
+            recipients.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        // Six owners (the sixth gets access later); keystores of hcp-000 and hcp-001.
+        let all = world(RECIPIENTS + 1, &scratch.join("all.keystore.json"));
+        let share_with = (1..RECIPIENTS)
+            .flat_map(|i| {
+                [
+                    OsString::from("--share-with"),
+                    OsString::from(owner_id(i).as_str()),
+                ]
+            })
+            .collect();
+        // The exchange keys {00}…{04}, made by an untimed first encryption.
+        let small = scratch.join("first.json");
+        fs::write(&small, br#"{"id": "first"}"#).expect("write record");
+        let mut s = Setup {
+            writer: all.clone(),
+            reader: all.clone(),
+            scratch,
+            disk,
+            recipients,
+            share_with,
+        };
+        ehrcrypt(
+            &all,
+            s.encrypt_args(&small, &s.scratch.join("first.enc.json"), None),
+        );
+        s.writer = keystore_of(&all, &owner_id(0), &s.scratch.join("w.keystore.json"));
+        s.reader = keystore_of(&all, &owner_id(1), &s.scratch.join("r.keystore.json"));
+        s
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.scratch.join(name)
+    }
+
+    fn age_r(&self, n: usize) -> Vec<OsString> {
+        self.recipients[..n]
             .iter()
             .flat_map(|r| [OsString::from("-r"), OsString::from(r)])
             .collect()
-    };
+    }
 
-    // ehrcrypt: six owners (the sixth gets access later), keystores of hcp-000 and hcp-001.
-    let all = world(RECIPIENTS + 1, &scratch.join("all.keystore.json"));
-    let share_with: Vec<OsString> = (1..RECIPIENTS)
-        .flat_map(|i| {
+    /// `entity encrypt` as hcp-000 for hcp-000…hcp-004, the data `attach` as attachment `data`.
+    fn encrypt_args(&self, input: &Path, out: &Path, attach: Option<&Path>) -> Vec<OsString> {
+        let mut args: Vec<OsString> = ["entity", "encrypt", "--as", "hcp-000"]
+            .map(OsString::from)
+            .to_vec();
+        args.extend(["--kind".into(), "form".into()]);
+        if let Some(a) = attach {
+            let mut spec = OsString::from("data=");
+            spec.push(a);
+            args.extend(["--attach".into(), spec]);
+        }
+        args.extend(self.share_with.iter().cloned());
+        args.extend([input.into(), "-o".into(), out.into()]);
+        args
+    }
+
+    /// `delegation share` of a fresh copy of `entity` with hcp-005 (a
+    /// second share with the same owner would change nothing).
+    fn share(&self, entity: &Path) -> Command {
+        let copy = self.join("share-copy.enc.json");
+        fs::copy(entity, &copy).expect("copy");
+        ehrcrypt_cmd(
+            &self.writer,
             [
-                OsString::from("--share-with"),
-                OsString::from(owner_id(i).as_str()),
-            ]
-        })
-        .collect();
-    let enc = scratch.join("record.enc.json");
-    let encrypt = |keystore: &Path, out: &Path| {
-        let mut args: Vec<OsString> = [
-            "-v", "entity", "encrypt", "--force", "--as", "hcp-000", "--kind", "patient",
-        ]
-        .map(OsString::from)
-        .to_vec();
-        args.extend(share_with.iter().cloned());
-        args.extend([plain.clone().into(), "-o".into(), out.into()]);
-        ehrcrypt(keystore, args)
-    };
-    encrypt(&all, &enc); // creates the exchange keys {00}…{04}
-    let writer = keystore_of(&all, &owner_id(0), &scratch.join("w.keystore.json"));
-    let reader = keystore_of(&all, &owner_id(1), &scratch.join("r.keystore.json"));
+                OsString::from("delegation"),
+                "share".into(),
+                "--as".into(),
+                "hcp-000".into(),
+                "--with".into(),
+                owner_id(RECIPIENTS).as_str().into(),
+                copy.into(),
+            ],
+        )
+    }
 
+    /// Before a timed run: the outputs of the previous one go, and on the
+    /// disk the file system is synced, so no run pays for another's writes.
+    fn clean(&self, outputs: &[&Path]) {
+        for p in outputs {
+            let _ = fs::remove_file(p);
+        }
+        if self.disk == Disk::Disk {
+            syncfs(self.scratch.path());
+        }
+    }
+}
+
+/// Makes everything written on `dir`'s file system durable (untimed).
+fn syncfs(dir: &Path) {
+    use std::os::unix::io::AsRawFd;
+    let d = fs::File::open(dir).expect("open scratch");
+    // SAFETY: syncfs takes a valid open descriptor, which `d` owns.
+    unsafe { libc::syncfs(d.as_raw_fd()) };
+}
+
+/// Times and the peak RSS in MiB.
+type Timed = (Sample, Option<f64>);
+
+/// The command `make` returns (made afresh before each run, untimed, so
+/// it may clean up after the previous run): run once under
+/// `/usr/bin/time` for its peak RSS, untimed (also the warm-up), then
+/// timed `runs` times.
+fn measure(runs: usize, make: &mut dyn FnMut() -> Command) -> Timed {
+    let rss = peak_rss_kib(&make()).map(|k| k as f64 / 1024.0);
+    let s = repeat(0, runs, || run(&mut make()).secs);
+    (s, rss)
+}
+
+fn fmt_rss(rss: Option<f64>) -> String {
+    rss.map_or("n/a".into(), |m| format!("{} MiB", fmt3(m)))
+}
+
+fn fmt_size(bytes: usize) -> String {
+    if bytes >= GIB {
+        format!("{} GiB", fmt3(bytes as f64 / GIB as f64))
+    } else {
+        format!("{} MB", fmt3(bytes as f64 / 1e6))
+    }
+}
+
+/// Figure 7: the record inside the entity file (tmpfs).
+fn inside_entity(size: usize, runs: usize) {
+    let s = Setup::new(Disk::Tmpfs, "age");
+    let plain = s.join("record.json");
+    fs::write(&plain, record(0, size)).expect("write record");
+    let mb = fs::metadata(&plain).expect("stat").len() as usize;
+    println!(
+        "**7. The record inside the entity.** A {} MB JSON record (observations as numbers \
+         and short texts) on tmpfs.\n",
+        fmt3(mb as f64 / 1e6)
+    );
     let mut t = Table::new(&[
         "operation",
         "tool",
@@ -102,37 +267,25 @@ fn main() {
         "peak RSS",
         "ehrcrypt / age",
     ]);
-    let age_enc = scratch.join("record.age");
-    let out = scratch.join("out");
-    let measure = |f: &mut dyn FnMut() -> Run| -> Timed {
-        let mut rss = Vec::new();
-        let s = repeat(1, runs, || {
-            let r = f();
-            rss.push(r.max_rss_mib());
-            r.secs
-        });
-        (s, median(&rss))
-    };
-    progress("encrypt for 5 recipients");
-    let e = measure(&mut || encrypt(&writer, &enc));
-    let a = measure(&mut || {
-        run(Command::new("age")
-            .args(age_r(RECIPIENTS))
-            .arg("-o")
-            .arg(&age_enc)
-            .arg(&plain))
+    let enc = s.join("record.enc.json");
+    let age_enc = s.join("record.age");
+    let out = s.join("out");
+    progress("7: encrypt for 5 recipients");
+    let e = measure(runs, &mut || {
+        s.clean(&[&enc]);
+        ehrcrypt_cmd(&s.writer, s.encrypt_args(&plain, &enc, None))
     });
-    let a_enc = a.clone();
+    let a = measure(runs, &mut || age_encrypt(&s, &plain, &age_enc));
     pair(&mut t, "encrypt for 5 recipients", (e, a), "age -r ×5", mb);
 
-    progress("decrypt as one recipient");
-    let e = measure(&mut || {
-        ehrcrypt(
-            &reader,
+    progress("7: decrypt as one recipient");
+    let e = measure(runs, &mut || {
+        s.clean(&[&out]);
+        ehrcrypt_cmd(
+            &s.reader,
             [
                 OsString::from("entity"),
                 "decrypt".into(),
-                "--force".into(),
                 "--as".into(),
                 "hcp-001".into(),
                 enc.clone().into(),
@@ -141,111 +294,109 @@ fn main() {
             ],
         )
     });
-    let a = measure(&mut || {
-        run(Command::new("age")
-            .arg("-d")
-            .arg("-i")
-            .arg(scratch.join("age-1.txt"))
-            .arg("-o")
-            .arg(&out)
-            .arg(&age_enc))
-    });
-    let a_dec = a.clone();
+    let a = measure(runs, &mut || age_decrypt(&s, &age_enc, &out));
     pair(&mut t, "decrypt as one recipient", (e, a), "age -d", mb);
 
-    progress("give one more recipient access");
-    let age_six = scratch.join("record6.age");
-    let reencrypt = format!(
+    progress("7: give one more recipient access");
+    let age_six = s.join("record6.age");
+    let a = measure(runs, &mut || age_reencrypt(&s, &age_enc, &age_six));
+    let e = measure(runs, &mut || s.share(&enc));
+    pair(
+        &mut t,
+        "give a 6th recipient access",
+        (e, a),
+        "age -d, then age -r ×6",
+        mb,
+    );
+    t.print();
+    println!();
+}
+
+fn age_encrypt(s: &Setup, from: &Path, out: &Path) -> Command {
+    s.clean(&[out]);
+    let mut c = Command::new("age");
+    c.args(s.age_r(RECIPIENTS)).arg("-o").arg(out).arg(from);
+    c
+}
+
+fn age_decrypt(s: &Setup, from: &Path, out: &Path) -> Command {
+    s.clean(&[out]);
+    let mut c = Command::new("age");
+    c.arg("-d")
+        .arg("-i")
+        .arg(s.join("age-1.txt"))
+        .arg("-o")
+        .arg(out)
+        .arg(from);
+    c
+}
+
+/// What giving a 6th recipient access costs with age: decrypt, re-encrypt.
+fn age_reencrypt(s: &Setup, from: &Path, to: &Path) -> Command {
+    s.clean(&[to]);
+    let script = format!(
         "age -d -i {} {} | age {} -o {}",
-        scratch.join("age-0.txt").display(),
-        age_enc.display(),
-        age_r(RECIPIENTS + 1)
+        s.join("age-0.txt").display(),
+        from.display(),
+        s.age_r(RECIPIENTS + 1)
             .iter()
-            .map(|s| s.to_string_lossy().into_owned())
+            .map(|a| a.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join(" "),
-        age_six.display()
+        to.display()
     );
-    let a = measure(&mut || run(Command::new("sh").arg("-c").arg(&reencrypt)));
-    let has_share = ehrcrypt_cmd(&writer, ["delegation", "--help"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let mut notes = Vec::new();
-    if has_share {
-        // Each run shares a fresh copy: a second share with the same owner is a no-op.
-        let copy = scratch.join("share.enc.json");
-        let attempt = || {
-            fs::copy(&enc, &copy).expect("copy");
-            try_run(&mut ehrcrypt_cmd(
-                &writer,
-                [
-                    OsString::from("delegation"),
-                    "share".into(),
-                    "--as".into(),
-                    "hcp-000".into(),
-                    "--with".into(),
-                    owner_id(RECIPIENTS).as_str().into(),
-                    copy.clone().into(),
-                ],
-            ))
-        };
-        match attempt() {
-            Ok(_) => {
-                let e = measure(&mut || attempt().expect("share"));
-                pair(
-                    &mut t,
-                    "give a 6th recipient access",
-                    (e, a.clone()),
-                    "age -d, then age -r ×6",
-                    mb,
-                );
-            }
-            Err(err) => {
-                notes.push(format!(
-                    "`ehrcrypt delegation share` exists but failed here, so the 6th-recipient \
-                     ratio is missing: {}",
-                    err.lines().last().unwrap_or_default()
-                ));
-                pair_age_only(&mut t, &a, mb);
-            }
-        }
-    } else {
-        notes.push(
-            "This build has no `ehrcrypt delegation share` yet (issue 5), so the \
-             6th-recipient ratio is pending; age's re-encryption is measured alone."
-                .to_string(),
-        );
-        pair_age_only(&mut t, &a, mb);
-    }
-    t.print();
-    for n in notes {
-        println!("- {n}");
-    }
-    println!();
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(script);
+    c
+}
 
-    // Issue 13: the same bytes as an attachment of a 1 KB record, streamed
-    // into a sidecar; sharing touches only the small entity file.
-    progress("attachments");
-    let small = scratch.join("small.json");
+/// One line of the closing summary.
+struct Summary {
+    place: &'static str,
+    size: usize,
+    /// age's time / ehrcrypt's (≥ 1: ehrcrypt as fast or faster).
+    encrypt_speed: f64,
+    decrypt_speed: f64,
+    /// Share with the attachment / share of the 1 KB record.
+    share_vs_small: f64,
+    /// age's decrypt + re-encrypt / ehrcrypt's share.
+    share_vs_age: f64,
+    max_rss_mib: Option<f64>,
+    /// Stored bytes over the plaintext, and the bytes beyond 0.1 %.
+    overhead: (u64, u64),
+}
+
+/// Figure 7b: `size` bytes as an attachment of a 1 KB record on `disk`.
+fn attachment_table(disk: Disk, size: usize, base: usize, runs: usize) -> Summary {
+    let label = format!("att-{}-{}", disk.name(), size >> 20);
+    let s = Setup::new(disk, &label);
+    progress(format!("7b: {} on {}", fmt_size(size), disk.name()));
+    // The data: the JSON record of figure 7 (repeated up to `size`).
+    let data = s.join("data.bin");
+    {
+        let chunk = record(0, base.min(size));
+        let mut f = fs::File::create(&data).expect("create data");
+        let mut left = size;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            f.write_all(&chunk[..n]).expect("write data");
+            left -= n;
+        }
+    }
+    let mb = size;
+    let small = s.join("small.json");
     fs::write(&small, br#"{"id": "doc-1", "title": "scan"}"#).expect("write record");
-    let n = std::cell::Cell::new(0u32);
-    let att_enc = |keystore: &Path| -> (Run, std::path::PathBuf) {
-        n.set(n.get() + 1);
-        let out = scratch.join(&format!("att-{}.enc.json", n.get()));
-        let mut args: Vec<OsString> = [
-            "entity", "encrypt", "--as", "hcp-000", "--kind", "form", "--attach",
-        ]
-        .map(OsString::from)
-        .to_vec();
-        let mut spec = OsString::from("data=");
-        spec.push(&plain);
-        args.push(spec);
-        args.extend(share_with.iter().cloned());
-        args.extend([small.clone().into(), "-o".into(), out.clone().into()]);
-        (ehrcrypt(keystore, args), out)
-    };
+    println!(
+        "**7b. As an attachment: {} on {}.** The same kind of data (the figure-7 record{}), \
+         as attachment `data` of a 1 KB record.\n",
+        fmt_size(size),
+        if disk == Disk::Tmpfs {
+            "tmpfs (`/dev/shm`)"
+        } else {
+            "the disk (`target/bench-tmp`)"
+        },
+        if size > base { ", repeated" } else { "" }
+    );
     let mut t = Table::new(&[
         "operation",
         "tool",
@@ -254,19 +405,37 @@ fn main() {
         "peak RSS",
         "ratio",
     ]);
-    let e = measure(&mut || att_enc(&writer).0);
-    let (_, att) = att_enc(&writer);
-    pair(
-        &mut t,
-        "encrypt, as an attachment",
-        (e, a_enc.clone()),
-        "age -r ×5",
-        mb,
-    );
-    let e = measure(&mut || {
-        let _ = fs::remove_file(&out);
-        ehrcrypt(
-            &reader,
+    let att = s.join("att.enc.json");
+    let sidecars = |entity: &Path| -> Vec<PathBuf> {
+        let stem = entity.file_name().unwrap().to_string_lossy().into_owned();
+        fs::read_dir(s.scratch.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy();
+                n.starts_with(&format!("{stem}.")) && n.ends_with(".ehrat")
+            })
+            .collect()
+    };
+    let age_enc = s.join("data.age");
+    let out = s.join("out");
+
+    let e = measure(runs, &mut || {
+        let mut old = sidecars(&att);
+        old.push(att.clone());
+        s.clean(&old.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+        ehrcrypt_cmd(&s.writer, s.encrypt_args(&small, &att, Some(&data)))
+    });
+    let a = measure(runs, &mut || age_encrypt(&s, &data, &age_enc));
+    let encrypt_speed = a.0.median() / e.0.median();
+    let mut rss = vec![e.1];
+    pair(&mut t, "encrypt for 5 recipients", (e, a), "age -r ×5", mb);
+
+    let e = measure(runs, &mut || {
+        s.clean(&[&out]);
+        ehrcrypt_cmd(
+            &s.reader,
             [
                 OsString::from("entity"),
                 "decrypt".into(),
@@ -280,39 +449,24 @@ fn main() {
             ],
         )
     });
-    pair(
-        &mut t,
-        "decrypt the attachment",
-        (e, a_dec.clone()),
-        "age -d",
-        mb,
-    );
-    let share = |entity: &Path| {
-        let copy = scratch.join("share-copy.enc.json");
-        fs::copy(entity, &copy).expect("copy");
-        ehrcrypt(
-            &writer,
-            [
-                OsString::from("delegation"),
-                "share".into(),
-                "--as".into(),
-                "hcp-000".into(),
-                "--with".into(),
-                owner_id(RECIPIENTS).as_str().into(),
-                copy.into(),
-            ],
-        )
-    };
-    let small_enc = scratch.join("small.enc.json");
-    let mut args: Vec<OsString> = ["entity", "encrypt", "--as", "hcp-000", "--kind", "form"]
-        .map(OsString::from)
-        .to_vec();
-    args.extend(share_with.iter().cloned());
-    args.extend([small.clone().into(), "-o".into(), small_enc.clone().into()]);
-    ehrcrypt(&writer, args);
-    let s_small = measure(&mut || share(&small_enc));
-    let s_big = measure(&mut || share(&att));
-    for (what, (s, rss), ratio) in [
+    let a = measure(runs, &mut || age_decrypt(&s, &age_enc, &out));
+    let decrypt_speed = a.0.median() / e.0.median();
+    rss.push(e.1);
+    pair(&mut t, "decrypt the attachment", (e, a), "age -d", mb);
+    let _ = fs::remove_file(&out);
+
+    let small_enc = s.join("small.enc.json");
+    ehrcrypt(&s.writer, s.encrypt_args(&small, &small_enc, None));
+    let s_small = measure(runs, &mut || s.share(&small_enc));
+    let s_big = measure(runs, &mut || s.share(&att));
+    let age_six = s.join("data6.age");
+    let a = measure(runs, &mut || age_reencrypt(&s, &age_enc, &age_six));
+    let _ = fs::remove_file(&age_six);
+    let share_vs_small = s_big.0.median() / s_small.0.median();
+    let share_vs_age = a.0.median() / s_big.0.median();
+    rss.push(s_small.1);
+    rss.push(s_big.1);
+    for (what, (sample, r), ratio) in [
         (
             "give a 6th recipient access, 1 KB record",
             &s_small,
@@ -323,31 +477,36 @@ fn main() {
             &s_big,
             format!(
                 "**{}** × the 1 KB share; age's decrypt + re-encrypt takes **{}** × as long",
-                fmt3(s_big.0.median() / s_small.0.median()),
-                fmt3(a.0.median() / s_big.0.median())
+                fmt3(share_vs_small),
+                fmt3(share_vs_age)
             ),
         ),
     ] {
         t.row(vec![
             what.into(),
             "ehrcrypt".into(),
-            s.ms(),
+            sample.ms(),
             String::new(),
-            format!("{} MiB", fmt3(*rss)),
+            fmt_rss(*r),
             ratio,
         ]);
     }
-    let stored: u64 = fs::read_dir(scratch.join(""))
-        .expect("list")
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = att.file_name().unwrap().to_string_lossy().into_owned();
-            name == stem || (name.starts_with(&format!("{stem}.")) && name.ends_with(".ehrat"))
-        })
-        .map(|e| e.metadata().expect("stat").len())
-        .sum();
+    t.row(vec![
+        "give a 6th recipient access".into(),
+        "age -d, then age -r ×6".into(),
+        a.0.ms(),
+        fmt3(mb_per_s(mb, a.0.median())),
+        fmt_rss(a.1),
+        String::new(),
+    ]);
+    let mut stored = fs::metadata(&att).expect("stat").len();
+    stored += sidecars(&att)
+        .iter()
+        .map(|p| fs::metadata(p).expect("stat").len())
+        .sum::<u64>();
     let age_size = fs::metadata(&age_enc).expect("stat").len();
+    let over = stored - size as u64;
+    let beyond = over.saturating_sub(size as u64 / 1000);
     t.row(vec![
         "stored size".into(),
         "ehrcrypt (entity + sidecar)".into(),
@@ -355,11 +514,66 @@ fn main() {
         String::new(),
         String::new(),
         format!(
-            "+{} % of the plaintext; age +{} %",
-            fmt3((stored as f64 / mb as f64 - 1.0) * 100.0),
-            fmt3((age_size as f64 / mb as f64 - 1.0) * 100.0)
+            "+{} % of the plaintext ({} bytes beyond 0.1 %); age +{} %",
+            fmt3((stored as f64 / size as f64 - 1.0) * 100.0),
+            beyond,
+            fmt3((age_size as f64 / size as f64 - 1.0) * 100.0)
         ),
     ]);
+    t.print();
+    println!();
+    Summary {
+        place: disk.name(),
+        size,
+        encrypt_speed,
+        decrypt_speed,
+        share_vs_small,
+        share_vs_age,
+        max_rss_mib: rss.into_iter().flatten().reduce(f64::max),
+        overhead: (over, beyond),
+    }
+}
+
+/// The issue-13 targets, one line per size and place.
+fn print_summary(rows: &[Summary]) {
+    println!(
+        "**7b in short** (issue 13's targets; speed = age's time / ehrcrypt's, ≥ 1 means \
+         ehrcrypt is as fast or faster):\n"
+    );
+    let mut t = Table::new(&[
+        "size, place",
+        "encrypt speed vs age (≥ 1)",
+        "decrypt speed vs age (≥ 1)",
+        "share: with attachment / 1 KB (≤ 1.2)",
+        "age re-encrypt / share (≥ 5 at 100 MB, ≥ 50 at 1 GB)",
+        "max peak RSS of ehrcrypt (< 64 MB at 1 GB)",
+        "stored − plaintext (≤ 0.1 % + a few KB)",
+    ]);
+    for r in rows {
+        // The issue sets targets at 100 MB and 1 GB; smaller (--quick)
+        // sizes show their figures without a verdict.
+        let judged = r.size >= 100 << 20;
+        let v = |ok: bool| if judged { verdict(ok) } else { "" };
+        let want = if r.size >= GIB { 50.0 } else { 5.0 };
+        let cell = |x: f64, ok: bool| format!("{} {}", fmt3(x), v(ok));
+        t.row(vec![
+            format!("{}, {}", fmt_size(r.size), r.place),
+            cell(r.encrypt_speed, r.encrypt_speed >= 1.0),
+            cell(r.decrypt_speed, r.decrypt_speed >= 1.0),
+            cell(r.share_vs_small, r.share_vs_small <= 1.2),
+            cell(r.share_vs_age, r.share_vs_age >= want),
+            match r.max_rss_mib {
+                Some(m) => format!("{} MiB {}", fmt3(m), v(m * 1.048_576 < 64.0)),
+                None => "n/a".into(),
+            },
+            format!(
+                "{} bytes ({} beyond 0.1 %) {}",
+                r.overhead.0,
+                r.overhead.1,
+                v(r.overhead.1 <= 8192)
+            ),
+        ]);
+    }
     t.print();
     println!();
 }
@@ -376,22 +590,8 @@ fn pair(t: &mut Table, what: &str, (e, a): (Timed, Timed), age: &str, mb: usize)
             tool.to_string(),
             s.ms(),
             fmt3(mb_per_s(mb, s.median())),
-            format!("{} MiB", fmt3(*rss)),
+            fmt_rss(*rss),
             r,
         ]);
     }
-}
-
-/// Times and the median peak RSS in MiB.
-type Timed = (Sample, f64);
-
-fn pair_age_only(t: &mut Table, a: &Timed, mb: usize) {
-    t.row(vec![
-        "give a 6th recipient access".into(),
-        "age -d, then age -r ×6".into(),
-        a.0.ms(),
-        fmt3(mb_per_s(mb, a.0.median())),
-        format!("{} MiB", fmt3(a.1)),
-        "pending (no share command)".into(),
-    ]);
 }

@@ -575,7 +575,9 @@ pub fn corpus_with(
 pub struct Run {
     pub secs: f64,
     pub stderr: String,
-    /// Peak resident memory of the process (and of children it waited for), KiB.
+    /// Peak resident memory of the process (and of children it waited for),
+    /// KiB, from `wait4`. Never below this process's own peak: see
+    /// [`peak_rss_kib`] for a figure that is the command's own.
     pub max_rss_kib: u64,
     /// CPU time the process used (user + system), seconds: what it would
     /// cost on cores nobody else wants.
@@ -641,6 +643,44 @@ pub fn try_run(cmd: &mut Command) -> Result<Run, String> {
         max_rss_kib: usage.ru_maxrss as u64,
         cpu_secs: tv(usage.ru_utime) + tv(usage.ru_stime),
     })
+}
+
+/// Peak resident memory of `cmd`'s own process (and of the children it
+/// waits for), in KiB: runs it once more under `/usr/bin/time -f %M`
+/// (GNU time), which forks it from its own small process. `wait4`'s
+/// `ru_maxrss` of a child spawned from here ([`Run::max_rss_kib`]) cannot
+/// say that: std spawns with a vfork-style clone (posix_spawn), and at
+/// `exec` Linux folds the high-water mark of the memory the child leaves
+/// (this bench process's) into the child's `ru_maxrss`, so the figure is
+/// never below the bench's own peak. `None` without `/usr/bin/time`;
+/// panics if the command fails.
+pub fn peak_rss_kib(cmd: &Command) -> Option<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return None;
+    }
+    let report =
+        std::env::temp_dir().join(format!("ehrcrypt-bench-rss-{}.txt", std::process::id()));
+    let mut w = Command::new(time);
+    w.arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&report)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => w.env(k, v),
+            None => w.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        w.current_dir(d);
+    }
+    run(&mut w);
+    let text = fs::read_to_string(&report).ok()?;
+    let _ = fs::remove_file(&report);
+    text.lines().last()?.trim().parse().ok()
 }
 
 /// [`try_run`], panicking on failure.

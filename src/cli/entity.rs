@@ -498,10 +498,12 @@ fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
         }
         let mut tmp = atomic_file::TempFile::create(&out, Mode::Private)?;
         {
+            // Batches of about 1 MiB, written as they come (no buffer in
+            // between), handed to the disk early so that the fsync below
+            // waits for the tail only.
             let f = tmp.file()?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *f);
+            let mut w = atomic_file::Writeback::new(f);
             e.read_attachment(&key, &input, att, &mut w)?;
-            w.flush().map_err(|err| Error::io(&out, "write", err))?;
         }
         tmp.file()?
             .sync_all()

@@ -206,7 +206,10 @@ impl Entity {
         let mut tmp =
             crate::atomic_file::TempFile::create(&dest, crate::atomic_file::Mode::Public)?;
         let file = tmp.file()?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut *file);
+        // The stream writes batches of about 1 MiB: no buffer in between.
+        // Writeback starts as they come, so the fsync below (the sidecar
+        // is durable before any entity lists it) waits for the tail only.
+        let mut out = crate::atomic_file::Writeback::new(file);
         let info = stream::encrypt_bound(
             key,
             &binding,
@@ -216,8 +219,6 @@ impl Entity {
             &mut |_| {},
         )
         .map_err(|e| stream_error(e, &dest))?;
-        out.flush().map_err(|e| Error::io(&dest, "write", e))?;
-        drop(out);
         file.sync_all().map_err(|e| Error::io(&dest, "sync", e))?;
         tmp.persist()?;
         Ok(Attachment {
@@ -263,7 +264,9 @@ impl Entity {
             )));
         }
         let binding = self.attachment_binding(&att.id)?;
-        let mut input = std::io::BufReader::with_capacity(1 << 20, file);
+        // The stream reads batches of about 1 MiB itself; a buffer in
+        // between would copy every byte once more.
+        let mut input = file;
         let info = stream::decrypt_bound(
             key,
             &binding,
@@ -322,20 +325,33 @@ struct ToChannel {
     closed: bool,
 }
 
-impl Write for ToChannel {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self
-            .tx
-            .send(Piece::Data(Zeroizing::new(buf.to_vec())))
-            .is_err()
-        {
+impl ToChannel {
+    fn send(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<usize> {
+        let n = piece.len();
+        if self.tx.send(Piece::Data(piece)).is_err() {
             self.closed = true;
             return Err(io::Error::new(
                 io::ErrorKind::BrokenPipe,
                 "the new sidecar stopped being written",
             ));
         }
-        Ok(buf.len())
+        Ok(n)
+    }
+}
+
+impl Write for ToChannel {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(Zeroizing::new(buf.to_vec()))
+    }
+
+    /// A decrypted batch arrives as one slice per chunk: it goes as one
+    /// piece, not one piece per chunk.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let mut piece = Zeroizing::new(Vec::with_capacity(bufs.iter().map(|b| b.len()).sum()));
+        for b in bufs {
+            piece.extend_from_slice(b);
+        }
+        self.send(piece)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -334,6 +334,72 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// A file being written whose pages are handed to the disk as they come
+/// (Linux: `sync_file_range(SYNC_FILE_RANGE_WRITE)` every
+/// [`Writeback::WINDOW`] bytes), so that the `fsync` that makes it durable
+/// at the end waits for the last few MiB rather than for all of it: the
+/// disk writes while the bytes are still being produced. It only starts
+/// writeback early; the caller still syncs the file (that fsync is what
+/// reports a write error). Large streamed outputs (attachments) use it.
+pub struct Writeback<'a> {
+    file: &'a File,
+    written: u64,
+    started: u64,
+}
+
+impl<'a> Writeback<'a> {
+    pub const WINDOW: u64 = 8 << 20;
+
+    pub fn new(file: &'a File) -> Self {
+        Writeback {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.written += n as u64;
+        if self.written - self.started < Self::WINDOW {
+            return;
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: the descriptor is open (borrowed from `file`); the
+            // call reads no memory. Its result is advice only: the final
+            // fsync reports any error.
+            let _ = unsafe {
+                libc::sync_file_range(
+                    self.file.as_raw_fd(),
+                    self.started as libc::off64_t,
+                    (self.written - self.started) as libc::off64_t,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                )
+            };
+        }
+        self.started = self.written;
+    }
+}
+
+impl Write for Writeback<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.advance(n);
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let n = self.file.write_vectored(bufs)?;
+        self.advance(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Makes a rename durable. Best effort: not every platform can open a directory.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
@@ -565,13 +631,30 @@ enum StagedInner {
     Written,
 }
 
+/// Up to this many staged files (and no new directory), a batch fsyncs
+/// each file rather than calling `syncfs`.
+const FSYNC_EACH_UP_TO: usize = 8;
+
 /// Makes staged files durable: one `syncfs` per file system on Linux
-/// instead of one fsync per file; elsewhere, fsync each file.
+/// instead of one fsync per file; elsewhere, fsync each file. A batch of a
+/// few files (a share, one record) fsyncs them one by one: `syncfs`
+/// writes back every dirty page of the file system, other programs' too,
+/// so a one-file command would wait for whatever a build or a copy left
+/// unwritten (measured on the shared disk: 83 ms after a 100 MB copy,
+/// against 2 ms for the file itself).
 fn sync_file_systems(paths: &[&Path]) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
         use std::os::unix::io::AsRawFd;
+        if paths.len() <= FSYNC_EACH_UP_TO && paths.iter().all(|p| p.is_file()) {
+            for p in paths {
+                File::open(p)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| Error::io(p, "sync", e))?;
+            }
+            return Ok(());
+        }
         let dirs: std::collections::BTreeSet<&Path> = paths.iter().map(|p| parent_dir(p)).collect();
         let mut devices = std::collections::BTreeSet::new();
         for dir in dirs {
