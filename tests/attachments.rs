@@ -118,6 +118,20 @@ fn attachments_round_trip_at_every_chunk_boundary() {
         ],
     );
     assert_eq!(fs::read(s.path("a4.out")).unwrap(), files[4].1);
+    // An existing output is refused (exit 7, left as it was) unless
+    // --force, as for every output; a device is written in place.
+    fn a4<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["entity", "decrypt", "--as", "B", "--attachment", "a4.bin"];
+        args.extend_from_slice(extra);
+        args.push("d.json");
+        args
+    }
+    fs::write(s.path("a4.out"), b"keep").unwrap();
+    fails(&mut s.ks("B"), &a4(&["-o", "a4.out"]), 7);
+    assert_eq!(fs::read(s.path("a4.out")).unwrap(), b"keep");
+    ok(&mut s.ks("B"), &a4(&["-o", "a4.out", "--force"]));
+    assert_eq!(fs::read(s.path("a4.out")).unwrap(), files[4].1);
+    ok(&mut s.ks("B"), &a4(&["-o", "/dev/null"]));
     let stored: u64 = cars.iter().map(|c| fs::metadata(c).unwrap().len()).sum();
     let plain: u64 = sizes.iter().map(|&n| n as u64).sum();
     assert!(stored <= plain + plain / 1000 + 4096, "{stored} vs {plain}");

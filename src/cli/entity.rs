@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::io::Write as _;
 use zeroize::Zeroizing;
 
 use ehrcrypt::atomic_file::{self, Mode};
@@ -485,31 +484,9 @@ fn decrypt_attachment(env: &Env, a: &DecryptArgs, name: &str) -> Result<()> {
             }
         )));
     };
-    if out.as_os_str() == "-" {
-        // `Stdout` (unlike its lock) may be written from the stream's
-        // writer thread; 1 MiB buffers make its per-write locking free.
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-        e.read_attachment(&key, &input, att, &mut w)?;
-        w.flush().map_err(|err| Error::io(&out, "write", err))?;
-    } else {
-        if out.exists() {
-            return Err(Error::refused(format!("{}: exists", out.display()))
-                .hint("choose another output file, or remove it first"));
-        }
-        let mut tmp = atomic_file::TempFile::create(&out, Mode::Private)?;
-        {
-            // Batches of about 1 MiB, written as they come (no buffer in
-            // between), handed to the disk early so that the fsync below
-            // waits for the tail only.
-            let f = tmp.file()?;
-            let mut w = atomic_file::Writeback::new(f);
-            e.read_attachment(&key, &input, att, &mut w)?;
-        }
-        tmp.file()?
-            .sync_all()
-            .map_err(|err| Error::io(&out, "sync", err))?;
-        tmp.persist()?;
-    }
+    atomic_file::write_stream_output(&out, Mode::Private, a.output.overwrite(), |w| {
+        e.read_attachment(&key, &input, att, w)
+    })?;
     env.report_stats(&session);
     Ok(())
 }

@@ -112,6 +112,52 @@ pub fn write_output(path: &Path, bytes: &[u8], mode: Mode, overwrite: Overwrite)
     })
 }
 
+/// Writes a large streamed output (an attachment) under the rules of
+/// [`write_output`]: `-` is standard output, a device or FIFO is written in
+/// place, a regular file is written beside, synced (handed to the disk as
+/// it comes, [`Writeback`]) and moved into place, never over an existing
+/// file unless `overwrite` is `Replace`. `fill` writes batches of its own
+/// size, so nothing buffers in between.
+pub fn write_stream_output(
+    path: &Path,
+    mode: Mode,
+    overwrite: Overwrite,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
+) -> Result<()> {
+    overwrite.check(path)?;
+    if path.as_os_str() == "-" {
+        // `Stdout` (unlike its lock) may be written from another thread;
+        // 1 MiB buffers make its per-write locking free.
+        let mut w = io::BufWriter::with_capacity(1 << 20, io::stdout());
+        fill(&mut w)?;
+        return w.flush().map_err(|e| Error::io(path, "write", e));
+    }
+    let path = match destination(path)? {
+        Destination::Special(dev) => {
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&dev)
+                .map_err(|e| Error::io(&dev, "open", e))?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, f);
+            fill(&mut w)?;
+            return w.flush().map_err(|e| Error::io(&dev, "write", e));
+        }
+        Destination::Regular(p) => p,
+    };
+    let mut tmp = TempFile::create(&path, mode)?;
+    fill(&mut Writeback::new(tmp.file()?))?;
+    tmp.file()?
+        .sync_all()
+        .map_err(|e| Error::io(&path, "sync", e))?;
+    match overwrite {
+        Overwrite::Replace => tmp.persist(),
+        Overwrite::Refuse => tmp.persist_new().map_err(|e| match e.kind() {
+            crate::ErrorKind::Refused => already_exists(&path),
+            _ => e,
+        }),
+    }
+}
+
 /// Like [`write`], with the content produced by `fill` (which may stream).
 pub fn write_with(
     path: &Path,
