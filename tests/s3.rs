@@ -675,3 +675,66 @@ fn stored_bytes(dir: &Path) -> u64 {
     }
     total
 }
+
+/// A server that answers every request with 503 SlowDown (SeaweedFS cannot
+/// be made to throttle): the request is retried with backoff a bounded
+/// number of times (1 + 4 requests, README "Faults"), then the command
+/// fails with exit 9 and one line that says the server is throttling.
+#[test]
+fn throttling_is_retried_a_bounded_number_of_times_then_one_line() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            // The request's head; a GET has no body.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+            let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>\
+                        <Message>Please reduce your request rate.</Message></Error>";
+            let mut conn = conn;
+            let _ = write!(
+                conn,
+                "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let e = fails(
+        sb.ks("A")
+            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ACCESS_KEY_ID", "test-only-key")
+            .env("AWS_SECRET_ACCESS_KEY", "test-only-secret")
+            .env("AWS_REGION", "us-east-1"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "A",
+            "s3://ehrcrypt/clinic/p0.enc.json",
+        ],
+        9,
+    );
+    let err = stderr(&e);
+    assert!(err.contains("throttling"), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("ehrcrypt: error:"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("test-only-secret"), "{err}");
+    assert_eq!(requests.load(Ordering::SeqCst), 5, "{err}");
+}
