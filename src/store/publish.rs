@@ -274,3 +274,48 @@ impl Drop for Scratch {
         let _ = fs::remove_dir_all(&self.path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Meta, Version};
+
+    fn listed(keys: &[&str]) -> Vec<Meta> {
+        keys.iter()
+            .map(|k| Meta {
+                key: k.to_string(),
+                size: 1,
+                version: Version(String::new()),
+            })
+            .collect()
+    }
+
+    /// Only the objects an interrupted create leaves are accepted: a
+    /// signature, a manifest, an entity or a nested name is not one's.
+    #[test]
+    fn leftovers_are_only_unreferenced_backup_objects() {
+        let p = "b/";
+        assert_eq!(leftovers(&[], p, "ehrbk"), Some(vec![]));
+        assert_eq!(
+            leftovers(
+                &listed(&["b/objects/1.ehrbk", "b/objects/2.ehrbk"]),
+                p,
+                "ehrbk"
+            ),
+            Some(vec!["b/objects/1.ehrbk".into(), "b/objects/2.ehrbk".into()])
+        );
+        for other in [
+            "b/manifest.json",
+            "b/signature.json",
+            "b/p0.enc.json",
+            "b/objects/x/1.ehrbk",
+            "b/objects/1.json",
+        ] {
+            assert_eq!(
+                leftovers(&listed(&["b/objects/1.ehrbk", other]), p, "ehrbk"),
+                None,
+                "{other}"
+            );
+        }
+    }
+}
