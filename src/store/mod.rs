@@ -95,6 +95,18 @@ pub trait Store: Send + Sync {
         keys.iter().map(|k| self.get(k)).collect()
     }
 
+    /// Reads many whole objects as a stream, one result per key, in order:
+    /// a backend with requests in flight keeps fetching ahead (a bounded
+    /// number of objects) while the caller works on what it was given, so
+    /// fetching and the caller's work overlap and memory stays bounded
+    /// whatever the number of keys. Dropping the iterator stops fetching.
+    fn get_stream<'a>(
+        &'a self,
+        keys: Vec<String>,
+    ) -> Box<dyn Iterator<Item = Result<Object>> + Send + 'a> {
+        Box::new(keys.into_iter().map(move |k| self.get(&k)))
+    }
+
     /// Reads `range` of an object's bytes (shorter at its end).
     fn get_range(&self, key: &str, range: Range<u64>) -> Result<Vec<u8>>;
 

@@ -81,12 +81,41 @@ impl Drop for Uploaded<'_> {
     fn drop(&mut self) {
         if !self.done {
             if let Ok(keys) = self.keys.lock() {
-                for k in keys.iter() {
-                    let _ = self.store.delete(k);
-                }
+                remove_all(self.store, &keys);
             }
         }
     }
+}
+
+/// Removes `keys` (best effort), stopping at the first failure: the server
+/// is gone or refuses, and every other delete would fail the same way after
+/// its retries (seconds each), so a failed run would hang for minutes
+/// instead of reporting. What is left is unreferenced: no manifest names
+/// it (see [`leftovers`]).
+pub fn remove_all(store: &dyn Store, keys: &[String]) {
+    for k in keys {
+        if store.delete(k).is_err() {
+            break;
+        }
+    }
+}
+
+/// What an interrupted `backup create` can leave under `prefix` when its
+/// cleanup could not reach the server: objects `PREFIX/objects/*.OBJECT_EXT`
+/// and no manifest. `listed` is what the prefix holds; `Some` with those
+/// keys when they are all of that kind (removed by the next create once it
+/// has published: no other run can publish there after it), `None` when
+/// anything else is there (a backup, or objects that are not one's).
+pub fn leftovers(listed: &[super::Meta], prefix: &str, object_ext: &str) -> Option<Vec<String>> {
+    let objects = format!("{prefix}objects/");
+    let ext = format!(".{object_ext}");
+    listed
+        .iter()
+        .map(|m| {
+            let name = m.key.strip_prefix(&objects)?;
+            (!name.contains('/') && name.ends_with(&ext)).then(|| m.key.clone())
+        })
+        .collect()
 }
 
 /// Streams what `produce` writes into the object `key` (a multipart upload
@@ -243,5 +272,50 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Meta, Version};
+
+    fn listed(keys: &[&str]) -> Vec<Meta> {
+        keys.iter()
+            .map(|k| Meta {
+                key: k.to_string(),
+                size: 1,
+                version: Version(String::new()),
+            })
+            .collect()
+    }
+
+    /// Only the objects an interrupted create leaves are accepted: a
+    /// signature, a manifest, an entity or a nested name is not one's.
+    #[test]
+    fn leftovers_are_only_unreferenced_backup_objects() {
+        let p = "b/";
+        assert_eq!(leftovers(&[], p, "ehrbk"), Some(vec![]));
+        assert_eq!(
+            leftovers(
+                &listed(&["b/objects/1.ehrbk", "b/objects/2.ehrbk"]),
+                p,
+                "ehrbk"
+            ),
+            Some(vec!["b/objects/1.ehrbk".into(), "b/objects/2.ehrbk".into()])
+        );
+        for other in [
+            "b/manifest.json",
+            "b/signature.json",
+            "b/p0.enc.json",
+            "b/objects/x/1.ehrbk",
+            "b/objects/1.json",
+        ] {
+            assert_eq!(
+                leftovers(&listed(&["b/objects/1.ehrbk", other]), p, "ehrbk"),
+                None,
+                "{other}"
+            );
+        }
     }
 }

@@ -49,7 +49,10 @@ const PART: usize = 8 << 20;
 /// Parts uploading at once: memory stays under PART × (IN_FLIGHT + 1).
 const IN_FLIGHT: usize = 4;
 /// Reads in flight for bulk reads: enough to hide the latency of each.
+/// `EHRCRYPT_S3_IN_FLIGHT` changes it (a distant server may want more).
 const READS_IN_FLIGHT: usize = 64;
+/// Objects a bulk read fetches ahead of its caller (bodies held in memory).
+const READ_AHEAD: usize = 512;
 /// Attempts of one object's compare-and-swap update before giving up.
 const UPDATE_ATTEMPTS: usize = 50;
 
@@ -58,6 +61,8 @@ pub struct S3Store {
     bucket: String,
     inner: Arc<AmazonS3>,
     rt: tokio::runtime::Handle,
+    /// Reads in flight for bulk reads.
+    reads: usize,
 }
 
 /// The buckets opened so far: one client (and connection pool) each.
@@ -135,6 +140,7 @@ impl S3Store {
             bucket: bucket.to_string(),
             inner: Arc::new(inner),
             rt: runtime()?,
+            reads: reads_in_flight()?,
         });
         map.insert(bucket.to_string(), s.clone());
         Ok(s)
@@ -226,6 +232,23 @@ impl S3Store {
             self.run(async move { inner.put_opts(&path, PutPayload::from(bytes), opts).await })?;
         r.map(|r| Version(r.e_tag.unwrap_or_default()))
             .map_err(|e| self.error(key, "write", e))
+    }
+}
+
+/// Reads in flight for bulk reads: [`READS_IN_FLIGHT`] unless
+/// `EHRCRYPT_S3_IN_FLIGHT` says how many (1 to 1024).
+fn reads_in_flight() -> Result<usize> {
+    const VAR: &str = "EHRCRYPT_S3_IN_FLIGHT";
+    match std::env::var(VAR) {
+        Err(std::env::VarError::NotPresent) => Ok(READS_IN_FLIGHT),
+        v => v
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| (1..=1024).contains(n))
+            .ok_or_else(|| {
+                Error::usage(format!("{VAR}: not a number from 1 to 1024"))
+                    .hint(format!("unset it for the default ({READS_IN_FLIGHT})"))
+            }),
     }
 }
 
@@ -401,10 +424,22 @@ impl Store for S3Store {
     }
 
     fn get_many(&self, keys: &[String]) -> Vec<Result<Object>> {
-        let inner = self.inner.clone();
+        self.get_stream(keys.to_vec()).collect()
+    }
+
+    /// [`READS_IN_FLIGHT`] GETs (or `EHRCRYPT_S3_IN_FLIGHT`) at a time on the runtime, their bodies
+    /// handed over in order through a channel of [`READ_AHEAD`] objects:
+    /// the runtime keeps fetching while the caller works, until the channel
+    /// is full; dropping the iterator stops it.
+    fn get_stream<'a>(
+        &'a self,
+        keys: Vec<String>,
+    ) -> Box<dyn Iterator<Item = Result<Object>> + Send + 'a> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(READ_AHEAD);
+        let (inner, reads) = (self.inner.clone(), self.reads);
         let paths: Vec<ObjPath> = keys.iter().map(|k| Self::path(k)).collect();
-        let fetched = self.run(async move {
-            futures_util::stream::iter(paths)
+        self.rt.spawn(async move {
+            let mut bodies = futures_util::stream::iter(paths)
                 .map(|p| {
                     let inner = inner.clone();
                     async move {
@@ -413,24 +448,24 @@ impl Store for S3Store {
                         Ok::<_, object_store::Error>((r.bytes().await?, version))
                     }
                 })
-                .buffered(READS_IN_FLIGHT)
-                .collect::<Vec<_>>()
-                .await
+                .buffered(reads);
+            while let Some(r) = bodies.next().await {
+                if tx.send(r).await.is_err() {
+                    break;
+                }
+            }
         });
-        match fetched {
-            Err(e) => keys.iter().map(|_| Err(clone_error(&e))).collect(),
-            Ok(v) => v
-                .into_iter()
-                .zip(keys)
-                .map(|(r, k)| {
-                    r.map(|(bytes, version)| Object {
-                        bytes: bytes.to_vec(),
+        Box::new(keys.into_iter().map(move |k| {
+            match rx.blocking_recv() {
+                Some(r) => r
+                    .map(|(bytes, version)| Object {
+                        bytes: Vec::from(bytes),
                         version,
                     })
-                    .map_err(|e| self.error(k, "read", e))
-                })
-                .collect(),
-        }
+                    .map_err(|e| self.error(&k, "read", e)),
+                None => Err(Error::internal("the S3 client stopped")),
+            }
+        }))
     }
 
     fn get_range(&self, key: &str, range: Range<u64>) -> Result<Vec<u8>> {
@@ -571,15 +606,6 @@ fn pause(attempt: usize) {
     let cap = (1u64 << attempt.min(7)).min(100);
     let ms = 1 + u64::from(u16::from_le_bytes(r)) % cap;
     std::thread::sleep(Duration::from_millis(ms));
-}
-
-/// The same kind, message and hint, for an error reported for many objects.
-fn clone_error(e: &Error) -> Error {
-    let c = Error::new(e.kind(), e.message());
-    match e.hint_text() {
-        Some(h) => c.hint(h),
-        None => c,
-    }
 }
 
 #[cfg(test)]
