@@ -391,6 +391,12 @@ impl Entity {
             if !meta.attachments.is_empty() {
                 c.push_bytes(&meta.attachments_aad());
             }
+            // A detached record (§8.4): two more parts, a label and its
+            // descriptor; `encryptedSelf` then seals nothing.
+            if let Some(d) = meta.detached_aad() {
+                c.push("detachedSelf");
+                c.push_bytes(&d);
+            }
             return c;
         }
         let mut links = Vec::new();
@@ -657,7 +663,7 @@ struct RawEntity {
     encryption_keys: Delegations,
     encrypted_self: Option<String>,
     /// The v2 fields (`v2::RESERVED_V2` order); for a v1 file they are clear fields.
-    v2_fields: [Option<Value>; 6],
+    v2_fields: [Option<Value>; 7],
 }
 
 impl<'de> Deserialize<'de> for RawEntity {
@@ -1015,6 +1021,9 @@ pub struct Encryptor {
     /// (delegate, fingerprint) of unverified keys that new exchange keys
     /// were wrapped for (`allow_unverified`): the caller warns about each.
     pub unverified: Vec<(OwnerId, crate::crypto::Fingerprint)>,
+    /// Records above [`attachment::DETACH_THRESHOLD`] go into a sidecar
+    /// (see [`Encryptor::detach_large_records`]).
+    detach: bool,
 }
 
 impl Encryptor {
@@ -1065,6 +1074,7 @@ impl Encryptor {
             });
         }
         Ok(Encryptor {
+            detach: false,
             unverified,
             me: me.clone(),
             kind: opts.kind,
@@ -1072,6 +1082,16 @@ impl Encryptor {
             targets,
             parent,
         })
+    }
+
+    /// For a writer whose outputs are local files: a record larger than
+    /// [`attachment::DETACH_THRESHOLD`] is then sealed as a detached
+    /// sidecar stream (docs/FORMAT.md §8.4), which the caller takes with
+    /// [`Entity::take_detached_body`] and writes beside the entity file
+    /// before it. Off by default: standard output and object stores keep
+    /// every record inside its entity.
+    pub fn detach_large_records(&mut self, on: bool) {
+        self.detach = on;
     }
 
     /// Encrypts one record given as its file's bytes: `encryptedSelf` seals
@@ -1226,7 +1246,12 @@ impl Encryptor {
             directory.push(entity.v2_add_entry(&pair, &values)?);
         }
         entity.v2_seal_directory(&values.entity_key, directory)?;
-        entity.seal_self(&values.entity_key, plaintext);
+        if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD {
+            entity.seal_detached(&values.entity_key, plaintext)?;
+            entity.seal_self(&values.entity_key, b"");
+        } else {
+            entity.seal_self(&values.entity_key, plaintext);
+        }
         Ok(entity)
     }
 }
@@ -1242,15 +1267,17 @@ pub fn encrypt(
     Ok(enc.encrypt_value(plaintext, "record")?.to_value())
 }
 
-/// Decrypts an entity as `me`: the original document's bytes.
+/// Decrypts an entity as `me`: the original document's bytes. A detached
+/// record (§8.4) is read from its sidecar beside `file`.
 pub fn decrypt_bytes(
     session: &Session,
     me: &OwnerId,
     entity: &Entity,
+    file: Option<&std::path::Path>,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let key = entity.entity_key(session, me, source)?;
-    entity.open_self(&key, source)
+    entity.read_self(&key, file, source)
 }
 
 /// Decrypts an entity file's bytes as `me`: the path of `entity decrypt`.
@@ -1261,6 +1288,7 @@ pub fn decrypt_file_bytes(
     session: &Session,
     me: &OwnerId,
     bytes: Vec<u8>,
+    file: Option<&std::path::Path>,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let partial = Entity::from_slice_for(&bytes, source, me)?;
@@ -1271,13 +1299,16 @@ pub fn decrypt_file_bytes(
     };
     drop(bytes);
     let key = entity.entity_key(session, me, source)?;
+    if entity.is_detached() {
+        return entity.read_self(&key, file, source);
+    }
     entity.into_opened_self(&key, source)
 }
 
 /// Decrypts an entity given as JSON, as `me`: the original document.
 pub fn decrypt(session: &Session, me: &OwnerId, entity: &Value, source: &str) -> Result<Value> {
     let e = Entity::parse(entity, source)?;
-    let bytes = decrypt_bytes(session, me, &e, source)?;
+    let bytes = decrypt_bytes(session, me, &e, None, source)?;
     crate::format::parse_strict(&bytes, source, "decrypted record")
 }
 
