@@ -1268,8 +1268,19 @@ pub fn encrypt(
 }
 
 /// Decrypts an entity as `me`: the original document's bytes. A detached
-/// record (§8.4) is read from its sidecar beside `file`.
+/// record (§8.4) needs its file: see [`decrypt_bytes_at`].
 pub fn decrypt_bytes(
+    session: &Session,
+    me: &OwnerId,
+    entity: &Entity,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_bytes_at(session, me, entity, None, source)
+}
+
+/// [`decrypt_bytes`] of the entity read from `file`: a detached record
+/// (§8.4) is read from its sidecar beside it.
+pub fn decrypt_bytes_at(
     session: &Session,
     me: &OwnerId,
     entity: &Entity,
@@ -1285,6 +1296,17 @@ pub fn decrypt_bytes(
 /// parsed again so that the error names who does have access), and the
 /// file's bytes and then the base64 text are freed as soon as they are used.
 pub fn decrypt_file_bytes(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_file_bytes_at(session, me, bytes, None, source)
+}
+
+/// [`decrypt_file_bytes`] of the bytes of `file` (`None`: standard input
+/// or an object): a detached record (§8.4) is read from its sidecar.
+pub fn decrypt_file_bytes_at(
     session: &Session,
     me: &OwnerId,
     bytes: Vec<u8>,
@@ -1308,7 +1330,7 @@ pub fn decrypt_file_bytes(
 /// Decrypts an entity given as JSON, as `me`: the original document.
 pub fn decrypt(session: &Session, me: &OwnerId, entity: &Value, source: &str) -> Result<Value> {
     let e = Entity::parse(entity, source)?;
-    let bytes = decrypt_bytes(session, me, &e, None, source)?;
+    let bytes = decrypt_bytes(session, me, &e, source)?;
     crate::format::parse_strict(&bytes, source, "decrypted record")
 }
 

@@ -305,7 +305,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
-            let bytes = entity::decrypt_file_bytes(&session, &a.me, file, input.local(), &source)?;
+            let bytes =
+                entity::decrypt_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
             Ok((Some(bytes), attachments, ()))
         },
     )?;
