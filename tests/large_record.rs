@@ -476,3 +476,22 @@ fn fhir_import_detaches_a_large_resource_and_export_reads_it() {
     let text = back.to_string();
     assert!(text.contains(&blob), "the large resource came back");
 }
+
+/// The golden detached entity (fixtures/entities-detached/, made once by
+/// `entity encrypt` as A for B with the fixture keystores): the record is
+/// `record("golden", 1 MiB + 1000, 9)`. It must keep decrypting, byte for
+/// byte, as A and B; never regenerated.
+#[test]
+fn the_golden_detached_entity_decrypts_as_a_and_b() {
+    let s = Sandbox::new();
+    let enc = fixture("entities-detached/record-detached.v2.enc.json");
+    let e: Value = read_json(&enc);
+    assert_eq!(e["format"], "ehrcrypt/entity/v2");
+    assert!(e["detachedSelf"].is_object());
+    let want = record("golden", THRESHOLD + 1000, 9);
+    for who in ["A", "B"] {
+        let out = decrypt(&s, who, enc.to_str().unwrap());
+        assert!(out.status.success(), "{who}: {}", stderr(&out));
+        assert!(out.stdout == want, "{who}: the record, byte for byte");
+    }
+}
