@@ -15,6 +15,11 @@
 //! (format, role, entity id, kind, owner, delegate, exchange key), so moving
 //! it elsewhere fails to open. `encryptedSelf`'s associated data also covers
 //! the clear fields and `secretForeignKeys`, so editing them is detected.
+//!
+//! A v2 record over 1 MiB written beside a local file may instead be
+//! detached into a sidecar stream (`detachedSelf`, docs/FORMAT.md §8.4,
+//! [`attachment::DETACH_THRESHOLD`]); `encryptedSelf` then seals nothing
+//! and its associated data covers the sidecar's id, size and digest.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
