@@ -5,7 +5,8 @@
 //! Ratios ehrcrypt/age always come from the same run, same size, same
 //! file system; times are whole commands.
 //!
-//! - 7: a 100 MB JSON record inside the entity file, on tmpfs.
+//! - 7: a 100 MB JSON record, on tmpfs (detached into a sidecar beside the
+//!   entity, docs/FORMAT.md §8.4), and the share of a 1 KB record beside it.
 //! - 7b (issue 13): the same bytes as an attachment of a 1 KB record
 //!   (a sidecar beside the entity), on tmpfs (`/dev/shm`) and on the disk
 //!   (`target/bench-tmp`), at 100 MB, and at 1 GiB when asked:
@@ -161,6 +162,27 @@ impl Setup {
         self.scratch.join(name)
     }
 
+    /// The sidecars (`ENTITY.<id>.ehrat`) of `entity`.
+    fn sidecars(&self, entity: &Path) -> Vec<PathBuf> {
+        let stem = entity.file_name().unwrap().to_string_lossy().into_owned();
+        fs::read_dir(self.scratch.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy();
+                n.starts_with(&format!("{stem}.")) && n.ends_with(".ehrat")
+            })
+            .collect()
+    }
+
+    /// Removes `entity` and its sidecars (a new encryption makes new ids).
+    fn clean_entity(&self, entity: &Path) {
+        let mut old = self.sidecars(entity);
+        old.push(entity.to_path_buf());
+        self.clean(&old.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    }
+
     fn age_r(&self, n: usize) -> Vec<OsString> {
         self.recipients[..n]
             .iter()
@@ -255,8 +277,9 @@ fn inside_entity(size: usize, runs: usize) {
     fs::write(&plain, record(0, size)).expect("write record");
     let mb = fs::metadata(&plain).expect("stat").len() as usize;
     println!(
-        "**7. The record inside the entity.** A {} MB JSON record (observations as numbers \
-         and short texts) on tmpfs.\n",
+        "**7. A large JSON record.** A {} MB JSON record (observations as numbers and short \
+         texts) on tmpfs. Written to a local file, a record over 1 MiB is kept in a detached \
+         sidecar stream beside its entity (docs/FORMAT.md §8.4), which a share never opens.\n",
         fmt3(mb as f64 / 1e6)
     );
     let mut t = Table::new(&[
@@ -272,7 +295,7 @@ fn inside_entity(size: usize, runs: usize) {
     let out = s.join("out");
     progress("7: encrypt for 5 recipients");
     let e = measure(runs, &mut || {
-        s.clean(&[&enc]);
+        s.clean_entity(&enc);
         ehrcrypt_cmd(&s.writer, s.encrypt_args(&plain, &enc, None))
     });
     let a = measure(runs, &mut || age_encrypt(&s, &plain, &age_enc));
@@ -301,6 +324,9 @@ fn inside_entity(size: usize, runs: usize) {
     let age_six = s.join("record6.age");
     let a = measure(runs, &mut || age_reencrypt(&s, &age_enc, &age_six));
     let e = measure(runs, &mut || s.share(&enc));
+    let small = s.join("first.enc.json");
+    let e_small = measure(runs, &mut || s.share(&small));
+    let vs_small = e.0.median() / e_small.0.median();
     pair(
         &mut t,
         "give a 6th recipient access",
@@ -308,6 +334,17 @@ fn inside_entity(size: usize, runs: usize) {
         "age -d, then age -r ×6",
         mb,
     );
+    t.row(vec![
+        "give a 6th recipient access, 1 KB record".into(),
+        "ehrcrypt".into(),
+        e_small.0.ms(),
+        String::new(),
+        fmt_rss(e_small.1),
+        format!(
+            "the large record's share takes **{}** × as long",
+            fmt3(vs_small)
+        ),
+    ]);
     t.print();
     println!();
 }
@@ -406,25 +443,11 @@ fn attachment_table(disk: Disk, size: usize, base: usize, runs: usize) -> Summar
         "ratio",
     ]);
     let att = s.join("att.enc.json");
-    let sidecars = |entity: &Path| -> Vec<PathBuf> {
-        let stem = entity.file_name().unwrap().to_string_lossy().into_owned();
-        fs::read_dir(s.scratch.path())
-            .expect("list")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p.file_name().unwrap().to_string_lossy();
-                n.starts_with(&format!("{stem}.")) && n.ends_with(".ehrat")
-            })
-            .collect()
-    };
     let age_enc = s.join("data.age");
     let out = s.join("out");
 
     let e = measure(runs, &mut || {
-        let mut old = sidecars(&att);
-        old.push(att.clone());
-        s.clean(&old.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+        s.clean_entity(&att);
         ehrcrypt_cmd(&s.writer, s.encrypt_args(&small, &att, Some(&data)))
     });
     let a = measure(runs, &mut || age_encrypt(&s, &data, &age_enc));
@@ -500,7 +523,8 @@ fn attachment_table(disk: Disk, size: usize, base: usize, runs: usize) -> Summar
         String::new(),
     ]);
     let mut stored = fs::metadata(&att).expect("stat").len();
-    stored += sidecars(&att)
+    stored += s
+        .sidecars(&att)
         .iter()
         .map(|p| fs::metadata(p).expect("stat").len())
         .sum::<u64>();

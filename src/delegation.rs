@@ -428,16 +428,13 @@ fn revoke_v2(
     if entity.encrypted_self.is_empty() {
         return Err(Error::internal("rekey needs encryptedSelf loaded"));
     }
-    let attachments = entity
-        .v2
-        .as_ref()
-        .is_some_and(|m| !m.attachments.is_empty());
+    let sidecars = entity.has_sidecars();
     let file = match file {
         Some(f) => f,
-        None if !attachments => Path::new(""),
+        None if !sidecars => Path::new(""),
         None => {
             return Err(Error::usage(format!(
-                "{source}: entity {} has attachments; a rekey re-encrypts them beside the entity file, so it needs a local entity file (not standard input or an object store)",
+                "{source}: entity {} has sidecars (attachments or a detached record); a rekey re-encrypts them beside the entity file, so it needs a local entity file (not standard input or an object store)",
                 entity.id_text()
             )))
         }
@@ -461,10 +458,12 @@ fn revoke_v2(
         new_dir.push(entity.v2_add_entry(&grants.pair(d)?, &fresh)?);
     }
     entity.v2_seal_directory(&fresh.entity_key, new_dir)?;
-    // Last, once nothing else can fail: the attachments are re-encrypted
-    // into new sidecars (the list that `encryptedSelf` covers changes).
-    if attachments {
-        entity.rekey_attachments(&values.entity_key, &fresh.entity_key, file, source)?;
+    // Last, once nothing else can fail: the sidecars (attachments and a
+    // detached record) are re-encrypted into new ones, streamed (the list
+    // that `encryptedSelf` covers changes; a detached record's plaintext
+    // above is the empty marker).
+    if sidecars {
+        entity.rekey_sidecars(&values.entity_key, &fresh.entity_key, file, source)?;
     }
     entity.seal_self(&fresh.entity_key, &plaintext);
     drop(plaintext);

@@ -15,6 +15,11 @@
 //! (format, role, entity id, kind, owner, delegate, exchange key), so moving
 //! it elsewhere fails to open. `encryptedSelf`'s associated data also covers
 //! the clear fields and `secretForeignKeys`, so editing them is detected.
+//!
+//! A v2 record over 1 MiB written beside a local file may instead be
+//! detached into a sidecar stream (`detachedSelf`, docs/FORMAT.md §8.4,
+//! [`attachment::DETACH_THRESHOLD`]); `encryptedSelf` then seals nothing
+//! and its associated data covers the sidecar's id, size and digest.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -391,6 +396,12 @@ impl Entity {
             if !meta.attachments.is_empty() {
                 c.push_bytes(&meta.attachments_aad());
             }
+            // A detached record (§8.4): two more parts, a label and its
+            // descriptor; `encryptedSelf` then seals nothing.
+            if let Some(d) = meta.detached_aad() {
+                c.push("detachedSelf");
+                c.push_bytes(&d);
+            }
             return c;
         }
         let mut links = Vec::new();
@@ -657,7 +668,7 @@ struct RawEntity {
     encryption_keys: Delegations,
     encrypted_self: Option<String>,
     /// The v2 fields (`v2::RESERVED_V2` order); for a v1 file they are clear fields.
-    v2_fields: [Option<Value>; 6],
+    v2_fields: [Option<Value>; 7],
 }
 
 impl<'de> Deserialize<'de> for RawEntity {
@@ -1015,6 +1026,9 @@ pub struct Encryptor {
     /// (delegate, fingerprint) of unverified keys that new exchange keys
     /// were wrapped for (`allow_unverified`): the caller warns about each.
     pub unverified: Vec<(OwnerId, crate::crypto::Fingerprint)>,
+    /// Records above [`attachment::DETACH_THRESHOLD`] go into a sidecar
+    /// (see [`Encryptor::detach_large_records`]).
+    detach: bool,
 }
 
 impl Encryptor {
@@ -1065,6 +1079,7 @@ impl Encryptor {
             });
         }
         Ok(Encryptor {
+            detach: false,
             unverified,
             me: me.clone(),
             kind: opts.kind,
@@ -1072,6 +1087,16 @@ impl Encryptor {
             targets,
             parent,
         })
+    }
+
+    /// For a writer whose outputs are local files: a record larger than
+    /// [`attachment::DETACH_THRESHOLD`] is then sealed as a detached
+    /// sidecar stream (docs/FORMAT.md §8.4), which the caller takes with
+    /// [`Entity::take_detached_body`] and writes beside the entity file
+    /// before it. Off by default: standard output and object stores keep
+    /// every record inside its entity.
+    pub fn detach_large_records(&mut self, on: bool) {
+        self.detach = on;
     }
 
     /// Encrypts one record given as its file's bytes: `encryptedSelf` seals
@@ -1228,7 +1253,12 @@ impl Encryptor {
             directory.push(entity.v2_add_entry(&pair, &values)?);
         }
         entity.v2_seal_directory(&values.entity_key, directory)?;
-        entity.seal_self(&values.entity_key, plaintext);
+        if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD {
+            entity.seal_detached(&values.entity_key, plaintext)?;
+            entity.seal_self(&values.entity_key, b"");
+        } else {
+            entity.seal_self(&values.entity_key, plaintext);
+        }
         Ok(entity)
     }
 }
@@ -1244,15 +1274,28 @@ pub fn encrypt(
     Ok(enc.encrypt_value(plaintext, "record")?.to_value())
 }
 
-/// Decrypts an entity as `me`: the original document's bytes.
+/// Decrypts an entity as `me`: the original document's bytes. A detached
+/// record (§8.4) needs its file: see [`decrypt_bytes_at`].
 pub fn decrypt_bytes(
     session: &Session,
     me: &OwnerId,
     entity: &Entity,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_bytes_at(session, me, entity, None, source)
+}
+
+/// [`decrypt_bytes`] of the entity read from `file`: a detached record
+/// (§8.4) is read from its sidecar beside it.
+pub fn decrypt_bytes_at(
+    session: &Session,
+    me: &OwnerId,
+    entity: &Entity,
+    file: Option<&std::path::Path>,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
     let key = entity.entity_key(session, me, source)?;
-    entity.open_self(&key, source)
+    entity.read_self(&key, file, source)
 }
 
 /// Decrypts an entity file's bytes as `me`: the path of `entity decrypt`.
@@ -1265,6 +1308,18 @@ pub fn decrypt_file_bytes(
     bytes: Vec<u8>,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_file_bytes_at(session, me, bytes, None, source)
+}
+
+/// [`decrypt_file_bytes`] of the bytes of `file` (`None`: standard input
+/// or an object): a detached record (§8.4) is read from its sidecar.
+pub fn decrypt_file_bytes_at(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    file: Option<&std::path::Path>,
+    source: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
     let partial = Entity::from_slice_for(&bytes, source, me)?;
     let entity = if partial.v2.is_some() || partial.encryption_keys.contains_key(me) {
         partial
@@ -1273,6 +1328,9 @@ pub fn decrypt_file_bytes(
     };
     drop(bytes);
     let key = entity.entity_key(session, me, source)?;
+    if entity.is_detached() {
+        return entity.read_self(&key, file, source);
+    }
     entity.into_opened_self(&key, source)
 }
 

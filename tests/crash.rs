@@ -123,6 +123,16 @@ fn record(id: &str, mib: usize) -> String {
     format!(r#"{{"id":"{id}","note":"{MARKER}","filler":"{filler}"}}"#)
 }
 
+/// Puts back the sidecars of `rec.enc.json` kept as `NAME.orig`.
+fn restore_sidecars(sb: &Sandbox) {
+    for e in fs::read_dir(sb.dir()).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if let Some(name) = n.strip_suffix(".ehrat.orig") {
+            fs::copy(e.path(), sb.path(&format!("{name}.ehrat"))).unwrap();
+        }
+    }
+}
+
 /// Copies `from` over `to` (a file), or removes `to` when `from` is None.
 fn restore_file(from: Option<&Path>, to: &Path) {
     match from {
@@ -191,6 +201,14 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
     .unwrap();
     let enc_orig = sb.path("rec.enc.json.orig");
     fs::copy(sb.path("rec.enc.json"), &enc_orig).unwrap();
+    // The 4 MiB record is detached into a sidecar (docs/FORMAT.md §8.4),
+    // which a rekey replaces: kept aside to be put back by the resets.
+    for e in fs::read_dir(sb.dir()).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with("rec.enc.json.") && n.ends_with(".ehrat") {
+            fs::copy(e.path(), sb.path(&format!("{n}.orig"))).unwrap();
+        }
+    }
     let ks_orig = sb.path("A.keystore.json.orig");
     // A's keystore, with C removed: `owner import C` adds it back.
     run(sb, "A", &["owner", "remove", "C"]).unwrap();
@@ -326,7 +344,10 @@ fn cases(sb: &Sandbox) -> Vec<Case> {
                 "--rekey",
                 "rec.enc.json",
             ]),
-            reset: Box::new(move |sb| restore_file(Some(&enc_orig2), &sb.path("rec.enc.json"))),
+            reset: Box::new(move |sb| {
+                restore_file(Some(&enc_orig2), &sb.path("rec.enc.json"));
+                restore_sidecars(sb);
+            }),
             check: Box::new(move |sb| {
                 d3(sb, "rec.enc.json")?;
                 let list = run(

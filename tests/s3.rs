@@ -194,6 +194,43 @@ fn records_and_backups_on_s3() {
         7,
     );
 
+    // A record over 1 MiB stays inside its entity on the store (no
+    // sidecar beside an object, docs/FORMAT.md §8.4): it decrypts from
+    // the prefix (a detached one would be refused there).
+    let big_plain = sb.path("big-plain");
+    std::fs::create_dir(&big_plain).unwrap();
+    let big = format!(r#"{{"id":"big","data":"{}"}}"#, "x".repeat(3 << 20));
+    std::fs::write(big_plain.join("big.json"), &big).unwrap();
+    let big_rec = s.url("clinic/big/");
+    let big_out = sb.path("big-out");
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "entity",
+            "encrypt",
+            "--as",
+            "A",
+            "--kind",
+            "form",
+            big_plain.to_str().unwrap(),
+            "--out-dir",
+            &big_rec,
+        ],
+    );
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "A",
+            &big_rec,
+            "--out-dir",
+            big_out.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read(big_out.join("big.json")).unwrap() == big.as_bytes());
+
     // FHIR: entities imported into a folder and copied onto the store are
     // exported from the prefix as they were imported; plaintext (the
     // export, the FHIR input) never goes there, and commands that work on

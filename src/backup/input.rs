@@ -151,7 +151,8 @@ pub fn load_input(session: &Session, me: &OwnerId, path: &Path) -> Result<Loaded
         let e = Entity::parse(&value, &source)?;
         // One opening of the entity gives its content key and its links.
         let (key, secret_id, parent_id) = e.key_and_links(session, me, &source)?;
-        let plain = e.open_self(&key, &source)?;
+        // A detached record (docs/FORMAT.md §8.4) is read from its sidecar.
+        let plain = e.read_self(&key, Some(path), &source)?;
         // The list was authenticated with the record just opened.
         let attached = match e.v2.as_ref().is_some_and(|m| !m.attachments.is_empty()) {
             false => None,

@@ -22,7 +22,7 @@ use super::Env;
 pub enum EntityCommand {
     /// Encrypt plaintext JSON records into entities
     #[command(
-        after_help = "Examples:\n  ehrcrypt entity encrypt --as alice --kind patient --share-with bob --clear lastName keats.json -o keats.enc.json\n  ehrcrypt entity encrypt --as alice --kind contact --parent keats.enc.json visit.json -o visit.enc.json\n  ehrcrypt entity encrypt --as alice --kind form forms/ --out-dir forms.enc/   # f1.json -> f1.enc.json\n  cat visit.json | ehrcrypt entity encrypt --as alice --kind form - > visit.enc.json"
+        after_help = "Large records: a record over 1 MiB written to a local file is kept in a sidecar stream beside the entity (FILE.<id>.ehrat), so that share and revoke never rewrite it; to standard output or s3:// it stays inside the entity (docs/FORMAT.md 8.4).\n\nExamples:\n  ehrcrypt entity encrypt --as alice --kind patient --share-with bob --clear lastName keats.json -o keats.enc.json\n  ehrcrypt entity encrypt --as alice --kind form bundle-100mb.json -o bundle.enc.json   # record in bundle.enc.json.<id>.ehrat\n  ehrcrypt entity encrypt --as alice --kind contact --parent keats.enc.json visit.json -o visit.enc.json\n  ehrcrypt entity encrypt --as alice --kind form forms/ --out-dir forms.enc/   # f1.json -> f1.enc.json\n  cat visit.json | ehrcrypt entity encrypt --as alice --kind form - > visit.enc.json"
     )]
     Encrypt(EncryptArgs),
     /// Decrypt entities back into the original JSON records
@@ -196,7 +196,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         parent,
         allow_unverified: a.allow_unverified,
     };
-    let enc = Encryptor::new(&mut session, &a.me, &opts).map_err(|e| match &a.parent {
+    let mut enc = Encryptor::new(&mut session, &a.me, &opts).map_err(|e| match &a.parent {
         // The library names the parent "parent"; the user named a file.
         Some(p) if e.message().starts_with("parent") || e.message().contains("the parent") => {
             let named = Error::new(e.kind(), format!("{p} (--parent): {}", e.message()));
@@ -211,21 +211,45 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
+    // Large records go into a sidecar beside a local output file; to
+    // standard output or an object store they stay inside the entity.
+    let local_dests = dests
+        .iter()
+        .all(|d| d.local().is_some_and(|p| p.as_os_str() != "-"));
+    enc.detach_large_records(local_dests);
+    let dest_of: std::collections::HashMap<&Location, &Path> = inputs
+        .iter()
+        .zip(&dests)
+        .filter_map(|(i, d)| Some((i, d.local()?)))
+        .collect();
     let batch = a.output.batch(Mode::Public)?;
-    files::process_all(
+    files::process_all_with(
         env,
         "encrypting",
         &inputs,
         &dests,
         batch,
         Mode::Public,
-        |input, bytes| {
+        |input, bytes, batch| {
             let source = input.to_string();
             let bytes = Zeroizing::new(bytes);
             check_clear_fields(&bytes, &explicit_clear, &source)?;
-            Ok((Some(enc.encrypt_bytes(&bytes, &source)?.into_bytes()), ()))
+            let mut e = enc.encrypt_bytes(&bytes, &source)?;
+            drop(bytes);
+            // The sidecar is staged first: the batch renames in order.
+            let sidecar = match (e.take_detached_body(), dest_of.get(input)) {
+                (None, _) => Vec::new(),
+                (Some(body), Some(dest)) => vec![body.stage_beside(dest, batch, Mode::Public)?],
+                (Some(_), None) => return Err(Error::internal("detached record without a file")),
+            };
+            Ok((Some(e.into_bytes()), sidecar, ()))
         },
     )?;
+    if local_dests && a.output.force {
+        // --force over entities with sidecars: those they no longer list go.
+        let written: Vec<PathBuf> = dest_of.values().map(|p| p.to_path_buf()).collect();
+        entity::attachment::remove_unlisted(&written);
+    }
     print_written(env, &inputs, &dests);
     if inputs.len() > 1 || a.output.out_dir.is_some() {
         env.out.note(format!(
@@ -280,7 +304,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
-            let bytes = entity::decrypt_file_bytes(&session, &a.me, file, &source)?;
+            let bytes =
+                entity::decrypt_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
             Ok((Some(bytes), attachments, ()))
         },
     )?;
@@ -411,7 +436,8 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
         parent,
         allow_unverified: a.allow_unverified,
     };
-    let enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    let mut enc = Encryptor::new(&mut session, &a.me, &opts)?;
+    enc.detach_large_records(true);
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
@@ -430,7 +456,10 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
             }
             Ok(list)
         };
-        let e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
+        let mut e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
+        if let Some(body) = e.take_detached_body() {
+            written.push(body.write_beside(&out)?);
+        }
         atomic_file::write(&out, &e.into_bytes(), Mode::Public)
     })();
     if let Err(e) = result {

@@ -208,24 +208,11 @@ const CHUNK: usize = 256;
 /// as it was; outputs to an object store are created as each chunk is
 /// done (never replacing an object) and removed again if a later input
 /// fails. Plaintext (`mode` private) is never written to an object store.
-/// Returns each input's report, in input order.
-pub fn process_all<T: Emit, R: Send>(
-    env: &Env,
-    what: &str,
-    inputs: &[Location],
-    dests: &[Location],
-    batch: Batch,
-    mode: Mode,
-    work: impl Fn(&Location, Vec<u8>) -> Result<(Option<T>, R)> + Sync,
-) -> Result<Vec<R>> {
-    process_all_with(env, what, inputs, dests, batch, mode, |input, bytes, _| {
-        work(input, bytes).map(|(out, r)| (out, Vec::new(), r))
-    })
-}
-
-/// [`process_all`] where `work` may also stage local outputs of its own
-/// into the batch (the attachments `entity decrypt --out-dir` restores
-/// beside a record): they are committed with the rest, or not at all.
+/// Returns each input's report, in input order. `work` may also stage
+/// local outputs of its own into the batch (the attachments `entity
+/// decrypt --out-dir` restores beside a record, the sidecar of a large
+/// record `entity encrypt` detaches): they are committed with the rest,
+/// before the output itself, or not at all.
 pub fn process_all_with<T: Emit, R: Send>(
     env: &Env,
     what: &str,

@@ -450,8 +450,14 @@ fn migrate_cmd(
         o
     };
     let entities = migrate::migrate(&mut session, me, opened, &mut report)?;
-    for (name, entity) in &entities {
-        batch.stage(&out_dir.join(name), &entity.to_bytes(), Mode::Private)?;
+    for (name, mut entity) in entities {
+        let dest = out_dir.join(name);
+        // A detached record's sidecar first: the batch renames in order.
+        if let Some(body) = entity.take_detached_body() {
+            let staged = body.stage_beside(&dest, &batch, Mode::Private)?;
+            batch.push(staged);
+        }
+        batch.stage(&dest, &entity.to_bytes(), Mode::Private)?;
     }
     batch.commit()?;
     publish(out_dir)?;

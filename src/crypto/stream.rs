@@ -136,7 +136,30 @@ impl Binding {
                 .with_bytes(id),
         }
     }
+
+    /// The detached record of an entity (docs/FORMAT.md §8.4): the
+    /// sidecar format of an attachment under its own key info and label,
+    /// `Ctx("ehrcrypt/entity/v2 detached self")[entity salt][entity id][kind][id]`,
+    /// so an attachment's stream never opens as a record, nor the reverse.
+    pub fn detached_self(
+        entity_salt: &[u8; 16],
+        entity_id: &str,
+        kind: &str,
+        id: &[u8; 16],
+    ) -> Self {
+        Binding {
+            magic: *ATTACHMENT_MAGIC,
+            key_info: DETACHED_SELF_LABEL.as_bytes(),
+            aad: Context::new(DETACHED_SELF_LABEL)
+                .with_bytes(entity_salt)
+                .with(entity_id)
+                .with(kind)
+                .with_bytes(id),
+        }
+    }
 }
+
+const DETACHED_SELF_LABEL: &str = "ehrcrypt/entity/v2 detached self";
 
 /// Header magic of an attachment stream.
 pub const ATTACHMENT_MAGIC: &[u8; 8] = b"ehrat-v2";
@@ -688,6 +711,25 @@ mod tests {
 
     fn sha(b: &[u8]) -> [u8; 32] {
         crate::crypto::sha256(b)
+    }
+
+    #[test]
+    fn an_attachment_and_a_detached_record_never_open_as_each_other() {
+        let z = SymmetricKey::generate();
+        let (salt, id) = ([1u8; 16], [2u8; 16]);
+        let att = Binding::attachment(&salt, "e1", "form", &id);
+        let rec = Binding::detached_self(&salt, "e1", "form", &id);
+        let data = vec![9u8; 3 * CS + 5];
+        for (made, other) in [(&att, &rec), (&rec, &att)] {
+            let mut obj = Vec::new();
+            encrypt_bound(&z, made, CS, &mut &data[..], &mut obj, &mut |_| {}).unwrap();
+            let open = |b: &Binding| {
+                let mut out = Vec::new();
+                decrypt_bound(&z, b, CS, &mut &obj[..], &mut out, &mut |_| {}).map(|_| out)
+            };
+            assert_eq!(open(made).unwrap(), data);
+            assert!(matches!(open(other), Err(StreamError::Chunk { index: 0 })));
+        }
     }
 
     #[test]

@@ -68,6 +68,68 @@ impl Attachment {
     }
 }
 
+/// What a sidecar holds: one attachment, or the entity's record itself
+/// (§8.4). Each has its own binding, so neither opens as the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Attachment,
+    Record,
+}
+
+/// The record (`encryptedSelf` plaintext) size above which an encryption
+/// that writes beside a local file detaches it into a sidecar stream
+/// (docs/FORMAT.md §8.4): 1 MiB. A reader accepts either form at any size.
+pub const DETACH_THRESHOLD: usize = 1 << 20;
+
+/// A detached record's sidecar, sealed by an encryption and held until it
+/// is written beside its entity file ([`Entity::take_detached_body`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DetachedBody {
+    /// The attachment id it is listed under (its file name).
+    pub id: [u8; 16],
+    bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl std::fmt::Debug for DetachedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DetachedBody({} bytes)", self.bytes.len())
+    }
+}
+
+impl DetachedBody {
+    /// The sidecar's bytes, as they go to disk.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Writes the sidecar beside `entity_file` (temporary file, synced,
+    /// renamed): call before the entity file is written.
+    pub fn write_beside(&self, entity_file: &Path) -> Result<PathBuf> {
+        let dest = sidecar_path(entity_file, &self.id);
+        let mut tmp =
+            crate::atomic_file::TempFile::create(&dest, crate::atomic_file::Mode::Public)?;
+        let file = tmp.file()?;
+        file.write_all(&self.bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io(&dest, "write", e))?;
+        tmp.persist()?;
+        Ok(dest)
+    }
+
+    /// Stages the sidecar beside `entity_file` into `batch` (push it
+    /// before the entity: a batch renames in order).
+    pub fn stage_beside(
+        &self,
+        entity_file: &Path,
+        batch: &crate::store::atomic_file::Batch,
+        mode: crate::store::Mode,
+    ) -> Result<crate::store::atomic_file::Staged> {
+        batch.stage_with(&sidecar_path(entity_file, &self.id), mode, |w| {
+            w.write_all(&self.bytes)
+        })
+    }
+}
+
 /// Where the sidecar of attachment `id` of the entity file `entity` lives.
 pub fn sidecar_path(entity: &Path, id: &[u8; 16]) -> PathBuf {
     let mut name = entity.file_name().unwrap_or_default().to_os_string();
@@ -109,17 +171,112 @@ fn stream_error(e: StreamError, file: &Path) -> Error {
 }
 
 impl Entity {
-    fn attachment_binding(&self, id: &[u8; 16]) -> Result<Binding> {
+    fn sidecar_binding(&self, role: Role, id: &[u8; 16]) -> Result<Binding> {
         let meta = self
             .v2
             .as_ref()
-            .ok_or_else(|| Error::internal("attachments need a v2 entity"))?;
-        Ok(Binding::attachment(
-            &meta.salt,
-            &self.id_text(),
-            self.kind.as_str(),
+            .ok_or_else(|| Error::internal("sidecars need a v2 entity"))?;
+        let bind = match role {
+            Role::Attachment => Binding::attachment,
+            Role::Record => Binding::detached_self,
+        };
+        Ok(bind(&meta.salt, &self.id_text(), self.kind.as_str(), id))
+    }
+
+    /// Seals `plaintext` as this entity's detached record (§8.4): a
+    /// sidecar stream in memory, listed in `detachedSelf` (call before
+    /// `seal_self`, whose associated data covers it, then seal nothing).
+    pub(super) fn seal_detached(&mut self, key: &SymmetricKey, plaintext: &[u8]) -> Result<()> {
+        let mut id = [0u8; 16];
+        crate::crypto::random_bytes(&mut id);
+        let binding = self.sidecar_binding(Role::Record, &id)?;
+        let (size, _) = stream::encrypted_size(plaintext.len() as u64, stream::DEFAULT_CHUNK_SIZE);
+        let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let info = stream::encrypt_bound(
+            key,
+            &binding,
+            stream::DEFAULT_CHUNK_SIZE,
+            &mut &plaintext[..],
+            &mut out,
+            &mut |_| {},
+        )
+        .map_err(|e| stream_error(e, Path::new("detached record")))?;
+        let meta = self
+            .v2
+            .as_mut()
+            .ok_or_else(|| Error::internal("sidecars need a v2 entity"))?;
+        meta.detached = Some(Attachment {
             id,
-        ))
+            size: info.plaintext_size,
+            sha256: info.sha256,
+        });
+        meta.body = Some(DetachedBody {
+            id,
+            bytes: std::sync::Arc::new(out),
+        });
+        Ok(())
+    }
+
+    /// The sidecar of a detached record made by this process's encryption
+    /// and not written yet: the caller writes it beside the entity file
+    /// ([`DetachedBody::write_beside`], [`DetachedBody::stage_beside`])
+    /// before the entity.
+    pub fn take_detached_body(&mut self) -> Option<DetachedBody> {
+        self.v2.as_mut().and_then(|m| m.body.take())
+    }
+
+    /// Whether the record is in a sidecar (§8.4) rather than inside
+    /// `encryptedSelf`.
+    pub fn is_detached(&self) -> bool {
+        self.v2.as_ref().is_some_and(|m| m.detached.is_some())
+    }
+
+    /// The record, authenticated: `encryptedSelf` opened, and for a
+    /// detached record (§8.4) its sidecar beside `entity_file` streamed in
+    /// and checked against the descriptor `encryptedSelf` covers. Only the
+    /// plaintext is held (no base64, no second copy).
+    pub fn read_self(
+        &self,
+        key: &SymmetricKey,
+        entity_file: Option<&Path>,
+        source: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        let marker = self.open_self(key, source)?;
+        let Some(d) = self.v2.as_ref().and_then(|m| m.detached.clone()) else {
+            return Ok(marker);
+        };
+        self.read_detached(key, marker, entity_file, &d, source)
+    }
+
+    /// [`Entity::read_self`] once `encryptedSelf` is opened (`marker`).
+    pub(super) fn read_detached(
+        &self,
+        key: &SymmetricKey,
+        marker: Zeroizing<Vec<u8>>,
+        entity_file: Option<&Path>,
+        d: &Attachment,
+        source: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        if !marker.is_empty() {
+            return Err(Error::integrity(format!(
+                "{source}: entity {}: lists a detached record but encryptedSelf is not empty",
+                self.id_text()
+            )));
+        }
+        let Some(file) = entity_file.filter(|f| f.as_os_str() != "-") else {
+            return Err(Error::usage(format!(
+                "{source}: entity {} keeps its record in a sidecar beside its file; it can only be read from a local entity file",
+                self.id_text()
+            ))
+            .hint("copy the entity and its .ehrat sidecar(s) to a local folder and read it there"));
+        };
+        // The size is authenticated, and the sidecar must have the length
+        // it implies: allocate no more than the file holds.
+        let on_disk = std::fs::metadata(sidecar_path(file, &d.id)).map_or(0, |m| m.len());
+        let cap = d.size.min(on_disk);
+        let mut out = Zeroizing::new(Vec::with_capacity(usize::try_from(cap).unwrap_or(0)));
+        self.read_sidecar(Role::Record, key, file, d, &mut *out)?;
+        Ok(out)
     }
 
     fn names_context(&self, salt: &[u8; 16]) -> Context {
@@ -199,9 +356,20 @@ impl Entity {
         entity_file: &Path,
         input: &mut dyn Read,
     ) -> Result<Attachment> {
+        self.write_sidecar(Role::Attachment, key, entity_file, input)
+    }
+
+    /// [`Entity::write_attachment`] for a sidecar of either role.
+    fn write_sidecar(
+        &self,
+        role: Role,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        input: &mut dyn Read,
+    ) -> Result<Attachment> {
         let mut id = [0u8; 16];
         crate::crypto::random_bytes(&mut id);
-        let binding = self.attachment_binding(&id)?;
+        let binding = self.sidecar_binding(role, &id)?;
         let dest = sidecar_path(entity_file, &id);
         let mut tmp =
             crate::atomic_file::TempFile::create(&dest, crate::atomic_file::Mode::Public)?;
@@ -240,11 +408,27 @@ impl Entity {
         att: &Attachment,
         out: &mut (dyn Write + Send),
     ) -> Result<()> {
+        self.read_sidecar(Role::Attachment, key, entity_file, att, out)
+    }
+
+    /// [`Entity::read_attachment`] for a sidecar of either role.
+    fn read_sidecar(
+        &self,
+        role: Role,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        att: &Attachment,
+        out: &mut (dyn Write + Send),
+    ) -> Result<()> {
         let path = sidecar_path(entity_file, &att.id);
         let file = std::fs::File::open(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
+                let what = match role {
+                    Role::Attachment => "attachment sidecar",
+                    Role::Record => "sidecar of the detached record",
+                };
                 Error::not_found(format!(
-                    "{}: attachment sidecar missing (entity {})",
+                    "{}: {what} missing (entity {})",
                     path.display(),
                     self.id_text()
                 ))
@@ -263,7 +447,7 @@ impl Entity {
                 att.sidecar_size()
             )));
         }
-        let binding = self.attachment_binding(&att.id)?;
+        let binding = self.sidecar_binding(role, &att.id)?;
         // The stream reads batches of about 1 MiB itself; a buffer in
         // between would copy every byte once more.
         let mut input = file;
@@ -450,21 +634,37 @@ impl Entity {
         att: &Attachment,
         consume: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
-        pipe(|w| self.read_attachment(key, entity_file, att, w), consume)
+        self.sidecar_reader(Role::Attachment, key, entity_file, att, consume)
+    }
+
+    /// [`Entity::attachment_reader`] for a sidecar of either role.
+    fn sidecar_reader<T>(
+        &self,
+        role: Role,
+        key: &SymmetricKey,
+        entity_file: &Path,
+        att: &Attachment,
+        consume: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
+        pipe(
+            |w| self.read_sidecar(role, key, entity_file, att, w),
+            consume,
+        )
     }
 
     /// Re-encrypts attachment `att` from `old` (this entity's key) to
     /// `new`, streamed (bounded memory), into a new sidecar with a new id,
     /// complete and synced when this returns. The old one is untouched.
-    fn reencrypt_attachment(
+    fn reencrypt_sidecar(
         &self,
+        role: Role,
         old: &SymmetricKey,
         new: &SymmetricKey,
         entity_file: &Path,
         att: &Attachment,
     ) -> Result<Attachment> {
-        self.attachment_reader(old, entity_file, att, |r| {
-            self.write_attachment(new, entity_file, r)
+        self.sidecar_reader(role, old, entity_file, att, |r| {
+            self.write_sidecar(role, new, entity_file, r)
         })
     }
 
@@ -538,30 +738,43 @@ impl Entity {
         Ok(staged)
     }
 
+    /// Whether this entity has sidecars: attachments or a detached record.
+    pub fn has_sidecars(&self) -> bool {
+        self.v2
+            .as_ref()
+            .is_some_and(|m| !m.attachments.is_empty() || m.detached.is_some())
+    }
+
     /// For a rekey (`delegation revoke --rekey`): re-encrypts every
-    /// attachment from `old`, this entity's key, to `new`, each into a new
-    /// sidecar (a new id, so old and new never share a name) written to a
-    /// temporary file, synced and renamed into place, then lists the new
-    /// ones (call before `seal_self` under `new`). The old sidecars stay
-    /// until the entity file is switched; [`remove_unlisted`] removes them
-    /// after. If anything fails, the new sidecars made are removed.
-    pub fn rekey_attachments(
+    /// sidecar (each attachment, then a detached record) from `old`, this
+    /// entity's key, to `new`, each into a new sidecar (a new id, so old
+    /// and new never share a name) written to a temporary file, synced and
+    /// renamed into place, then lists the new ones (call before
+    /// `seal_self` under `new`). The old sidecars stay until the entity
+    /// file is switched; [`remove_unlisted`] removes them after. If
+    /// anything fails, the new sidecars made are removed.
+    pub fn rekey_sidecars(
         &mut self,
         old: &SymmetricKey,
         new: &SymmetricKey,
         entity_file: &Path,
         source: &str,
     ) -> Result<()> {
-        let list = self.attachments(old, source)?;
-        if list.is_empty() {
+        if !self.has_sidecars() {
             return Ok(());
         }
-        let mut fresh = Vec::with_capacity(list.len());
-        for (name, att) in list {
-            match self.reencrypt_attachment(old, new, entity_file, &att) {
-                Ok(a) => fresh.push((name, a)),
+        let list = self.attachments(old, source)?;
+        let detached = self.v2.as_ref().and_then(|m| m.detached.clone());
+        let jobs = list
+            .iter()
+            .map(|(_, a)| (Role::Attachment, a))
+            .chain(detached.iter().map(|d| (Role::Record, d)));
+        let mut fresh: Vec<Attachment> = Vec::new();
+        for (role, att) in jobs {
+            match self.reencrypt_sidecar(role, old, new, entity_file, att) {
+                Ok(a) => fresh.push(a),
                 Err(e) => {
-                    for (_, a) in &fresh {
+                    for a in &fresh {
                         let _ = std::fs::remove_file(sidecar_path(entity_file, &a.id));
                     }
                     return Err(e);
@@ -570,7 +783,13 @@ impl Entity {
             crash_point("rekey-sidecar");
         }
         crash_point("rekey-written");
-        self.set_attachments(new, fresh)
+        let new_detached = detached.is_some().then(|| fresh.pop()).flatten();
+        let names = list.into_iter().map(|(n, _)| n);
+        self.set_attachments(new, names.zip(fresh).collect())?;
+        if let Some(m) = self.v2.as_mut() {
+            m.detached = new_detached;
+        }
+        Ok(())
     }
 }
 
@@ -665,7 +884,13 @@ pub fn remove_unlisted(entity_files: &[PathBuf]) -> Vec<PathBuf> {
         let listed: Vec<[u8; 16]> = entity
             .v2
             .as_ref()
-            .map(|m| m.attachments.iter().map(|a| a.id).collect())
+            .map(|m| {
+                m.attachments
+                    .iter()
+                    .chain(&m.detached)
+                    .map(|a| a.id)
+                    .collect()
+            })
             .unwrap_or_default();
         for id in ids.iter().filter(|id| !listed.contains(id)) {
             let p = sidecar_path(file, id);
@@ -676,4 +901,70 @@ pub fn remove_unlisted(entity_files: &[PathBuf]) -> Vec<PathBuf> {
         drop(lock);
     }
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::{Delegations, EntityKind};
+
+    fn entity() -> Entity {
+        Entity {
+            id: serde_json::Value::from("e1"),
+            kind: EntityKind::Form,
+            clear: serde_json::Map::new(),
+            secret_foreign_keys: Vec::new(),
+            crypted_foreign_keys: Delegations::new(),
+            delegations: Delegations::new(),
+            encryption_keys: Delegations::new(),
+            encrypted_self: String::new(),
+            v2: Some(super::super::v2::V2Meta::new(None)),
+        }
+    }
+
+    #[test]
+    fn a_detached_record_round_trips_and_its_descriptor_is_authenticated() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("e.json");
+        let key = SymmetricKey::generate();
+        let plain: Vec<u8> = (0..3 * stream::DEFAULT_CHUNK_SIZE + 7)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut e = entity();
+        e.seal_detached(&key, &plain).unwrap();
+        e.seal_self(&key, b"");
+        let body = e.take_detached_body().unwrap();
+        assert!(e.take_detached_body().is_none(), "taken once");
+        assert_eq!(
+            body.write_beside(&file).unwrap(),
+            sidecar_path(&file, &body.id)
+        );
+        assert_eq!(*e.read_self(&key, Some(&file), "t").unwrap(), plain);
+        // Its file, and the entity written with it, parse back the same.
+        let back = Entity::from_slice(&e.to_bytes(), "t").unwrap();
+        assert_eq!(*back.read_self(&key, Some(&file), "t").unwrap(), plain);
+        // A changed size, digest or id, or the descriptor dropped: the
+        // entity no longer authenticates.
+        for edit in 0..4 {
+            let mut t = e.clone();
+            let meta = t.v2.as_mut().unwrap();
+            match edit {
+                0 => meta.detached.as_mut().unwrap().size += 1,
+                1 => meta.detached.as_mut().unwrap().sha256[0] ^= 1,
+                2 => meta.detached.as_mut().unwrap().id[0] ^= 1,
+                _ => meta.detached = None,
+            }
+            let err = t.read_self(&key, Some(&file), "t").unwrap_err();
+            assert_eq!(err.kind(), crate::error::ErrorKind::Integrity, "{edit}");
+        }
+        // Without its file (standard input, an object): a usage error.
+        let err = e.read_self(&key, None, "t").unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::Usage);
+        // Seen by the sweep as listed; a stray sidecar beside it is not.
+        std::fs::write(&file, e.to_bytes()).unwrap();
+        let stray = sidecar_path(&file, &[5; 16]);
+        std::fs::write(&stray, b"x").unwrap();
+        assert_eq!(remove_unlisted(std::slice::from_ref(&file)), vec![stray]);
+        assert!(sidecar_path(&file, &body.id).exists());
+    }
 }

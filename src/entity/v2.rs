@@ -33,13 +33,14 @@ pub const FORMAT_V2: &str = "ehrcrypt/entity/v2";
 
 /// Top-level names v2 adds to those of v1 (`secretForeignKeys`,
 /// `cryptedForeignKeys`, `delegations`, `encryptionKeys` stay reserved).
-pub const RESERVED_V2: [&str; 6] = [
+pub const RESERVED_V2: [&str; 7] = [
     "salt",
     "link",
     "access",
     "directory",
     "attachments",
     "attachmentNames",
+    "detachedSelf",
 ];
 
 const ENTRY_LABEL: &str = "ehrcrypt/entity/v2 entry";
@@ -62,6 +63,12 @@ pub struct V2Meta {
     pub attachments: Vec<super::attachment::Attachment>,
     /// Their names, sealed (empty without attachments).
     pub attachment_names: String,
+    /// The record in a sidecar stream (§8.4), when it is not inside
+    /// `encryptedSelf`: its id, size and the sidecar's digest.
+    pub detached: Option<super::attachment::Attachment>,
+    /// The sidecar of `detached` made by an encryption and not written
+    /// yet ([`Entity::take_detached_body`]); never part of the file.
+    pub(super) body: Option<super::attachment::DetachedBody>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +121,8 @@ impl V2Meta {
             directory: String::new(),
             attachments: Vec::new(),
             attachment_names: String::new(),
+            detached: None,
+            body: None,
         }
     }
 
@@ -138,6 +147,9 @@ impl V2Meta {
                 Value::from(self.attachment_names.clone()),
             );
         }
+        if let Some(d) = &self.detached {
+            m.insert("detachedSelf".into(), d.to_json());
+        }
     }
 
     /// The part of `encryptedSelf`'s associated data that lists the
@@ -151,9 +163,19 @@ impl V2Meta {
         out
     }
 
+    /// The part of `encryptedSelf`'s associated data that describes a
+    /// detached record (§8.4): the canonical JSON of `detachedSelf`.
+    pub(super) fn detached_aad(&self) -> Option<Vec<u8>> {
+        let d = self.detached.as_ref()?;
+        let mut out = Vec::new();
+        crate::format::canonical_json(&d.to_json(), &mut out);
+        Some(out)
+    }
+
     /// Parses the v2 fields of a file.
     pub(super) fn parse(
-        [salt, link, access, directory, attachments, attachment_names]: [Option<Value>; 6],
+        [salt, link, access, directory, attachments, attachment_names, detached]: [Option<Value>;
+            7],
         bad: &dyn Fn(&str) -> Error,
     ) -> Result<Self> {
         let salt = salt
@@ -213,6 +235,17 @@ impl V2Meta {
         if attachments.is_empty() != attachment_names.is_empty() {
             return Err(bad("attachments and attachmentNames go together"));
         }
+        let detached = match detached {
+            None => None,
+            Some(v) => {
+                let d: super::attachment::AttachmentJson = serde_json::from_value(v)
+                    .map_err(|_| bad("detachedSelf is not {id, size, sha256}"))?;
+                Some(
+                    super::attachment::Attachment::from_json(d)
+                        .ok_or_else(|| bad("the detachedSelf id or digest is not hex"))?,
+                )
+            }
+        };
         Ok(V2Meta {
             salt,
             link,
@@ -220,6 +253,8 @@ impl V2Meta {
             directory,
             attachments,
             attachment_names,
+            detached,
+            body: None,
         })
     }
 }

@@ -241,7 +241,7 @@ fn scan(session: &Session, me: &OwnerId, path: &Location) -> Result<Option<Found
         Err(_) => return Ok(None),
     };
     drop(bytes);
-    let plain = entity::decrypt_bytes(session, me, &e, &source)?;
+    let plain = entity::decrypt_bytes_at(session, me, &e, path.local(), &source)?;
     let Some(stored) = Stored::parse(&plain, &source)? else {
         return Ok(None);
     };
@@ -271,7 +271,7 @@ fn read_entity(path: &Location) -> Result<(Entity, String)> {
 fn open_record(session: &Session, me: &OwnerId, path: &Location) -> Result<Stored> {
     let source = path.to_string();
     let bytes = store::read(path)?;
-    let plain = entity::decrypt_file_bytes(session, me, bytes, &source)?;
+    let plain = entity::decrypt_file_bytes_at(session, me, bytes, path.local(), &source)?;
     Stored::parse(&plain, &source)?
         .ok_or_else(|| Error::refused(format!("{source}: changed during the export")))
 }

@@ -130,8 +130,10 @@ pub fn import(
             if kind == EntityKind::Patient {
                 let rec = record::entry_record(&entity_id, &origin, item.index, &item.entry);
                 let entity = patient_enc.encrypt_bytes(&rec, &location)?;
-                batch.push(stage(&batch, out_dir, &entity)?);
                 patients.insert(j, entity.to_value());
+                for s in stage(&batch, out_dir, entity)? {
+                    batch.push(s);
+                }
                 report.patients += 1;
             }
             let compartment: Vec<String> =
@@ -168,7 +170,9 @@ pub fn import(
             let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
             let rec = record::bundle_record(&id, &origin, &shell);
             let entity = form_enc.encrypt_bytes(&rec, &input.name)?;
-            batch.push(stage(&batch, out_dir, &entity)?);
+            for s in stage(&batch, out_dir, entity)? {
+                batch.push(s);
+            }
             report.bundles += 1;
         }
     }
@@ -260,18 +264,18 @@ pub fn import(
         };
         let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
         let flush = |chunk: &mut Vec<(usize, Vec<u8>)>, batch: &mut Batch| -> Result<()> {
-            let staged: Vec<Staged> = chunk
+            let staged: Vec<Vec<Staged>> = chunk
                 .par_iter()
                 .map(|(j, entry)| {
                     let p = &plan[*j];
                     let rec = record::entry_record(&p.entity_id, &origin, p.index, entry);
                     let enc = encryptors.get(p.kind, p.parent)?;
                     let entity = enc.encrypt_bytes(&rec, &p.location)?;
-                    stage(batch, out_dir, &entity)
+                    stage(batch, out_dir, entity)
                 })
                 .collect::<Result<_>>()?;
             progress.inc(staged.len() as u64);
-            for s in staged {
+            for s in staged.into_iter().flatten() {
                 batch.push(s);
             }
             chunk.clear();
@@ -316,10 +320,18 @@ fn changed(name: &str) -> Error {
 }
 
 /// Stages an entity under a random name: file names say nothing.
-fn stage(batch: &Batch, dir: &Path, entity: &crate::entity::Entity) -> Result<Staged> {
+/// Stages one entity under a fresh name in `dir`; a record large enough
+/// to be detached (docs/FORMAT.md §8.4) has its sidecar staged first (a
+/// batch renames in order).
+fn stage(batch: &Batch, dir: &Path, mut entity: crate::entity::Entity) -> Result<Vec<Staged>> {
     let name = format!("{}.enc.json", uuid::Uuid::new_v4().simple());
     let dest: PathBuf = dir.join(name);
-    batch.stage_with(&dest, Mode::Public, |w| entity.write_to(w))
+    let mut out = Vec::with_capacity(2);
+    if let Some(body) = entity.take_detached_body() {
+        out.push(body.stage_beside(&dest, batch, Mode::Public)?);
+    }
+    out.push(batch.stage_with(&dest, Mode::Public, |w| entity.write_to(w))?);
+    Ok(out)
 }
 
 /// One [`Encryptor`] per (kind, parent patient): each resolves the exchange
@@ -355,7 +367,9 @@ impl Encryptors {
             parent,
             allow_unverified: self.opts.allow_unverified,
         };
-        let enc = Encryptor::new(session, &self.me, &opts)?;
+        let mut enc = Encryptor::new(session, &self.me, &opts)?;
+        // Outputs are local files: large records are detached (§8.4).
+        enc.detach_large_records(true);
         for u in &enc.unverified {
             if !self.unverified.contains(u) {
                 self.unverified.push(u.clone());

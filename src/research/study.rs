@@ -572,7 +572,8 @@ pub fn publish(
             .map(|v| crate::entity::is_entity(&v))
             .unwrap_or(false);
         if is_entity {
-            let plain = crate::entity::decrypt_file_bytes(session, me, bytes, &source)?;
+            let plain =
+                crate::entity::decrypt_file_bytes_at(session, me, bytes, Some(path), &source)?;
             res.add_bytes(&plain, &source)?;
         } else {
             res.add_bytes(&bytes, &source)?;

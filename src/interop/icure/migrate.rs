@@ -155,7 +155,10 @@ pub fn migrate(
                 }
             }
         }
-        let entity = Encryptor::new(session, me, &opts)?.encrypt_value(&plain, &o.source)?;
+        let mut enc = Encryptor::new(session, me, &opts)?;
+        // Outputs are local files: a large record is detached (§8.4).
+        enc.detach_large_records(true);
+        let entity = enc.encrypt_value(&plain, &o.source)?;
         if kind == EntityKind::Patient {
             patients.insert(d.id.clone(), entity.to_value());
         }
