@@ -171,6 +171,23 @@ fn all_text(dir: &Path) -> String {
     s
 }
 
+/// Whether `id` occurs in `text`. A short one (under 6 characters) must
+/// stand as a word of its own, as a value of a record would (in quotes,
+/// after a space), not inside a run of base64 or hex, where "NW3" or
+/// "7946" turns up by chance (once in ~65,000 hex digits for "7946") among
+/// the ciphertexts, digests and ids a study directory holds.
+fn has_word(text: &str, id: &str) -> bool {
+    if id.len() >= 6 {
+        return text.contains(id);
+    }
+    let encoded = |c: char| c.is_ascii_alphanumeric() || "+/_-=".contains(c);
+    text.match_indices(id).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + id.len()..].chars().next();
+        !before.is_some_and(encoded) && !after.is_some_and(encoded)
+    })
+}
+
 fn opened(dir: &Path) -> Vec<Value> {
     let mut v: Vec<Value> = fs::read_dir(dir)
         .unwrap()
@@ -225,12 +242,15 @@ fn two_of_three_proxies_re_encrypt_for_the_researcher_who_opens_pseudonymised_fh
     // No direct identifier of the input survives anywhere C received.
     let text = all_text(&s.sb.path("data"));
     for id in IDENTIFIERS {
-        assert!(!text.contains(id), "{id} reached the researcher");
+        assert!(!has_word(&text, id), "{id} reached the researcher");
     }
     // Nor anywhere in the study directory a host or proxy sees.
     let host = all_text(&s.dir);
     for id in IDENTIFIERS {
-        assert!(!host.contains(id), "{id} is visible in the study directory");
+        assert!(
+            !has_word(&host, id),
+            "{id} is visible in the study directory"
+        );
     }
 }
 
