@@ -159,9 +159,19 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
         self,
         mut map: A,
     ) -> std::result::Result<(), A::Error> {
-        let mut seen = std::collections::HashSet::new();
+        // Most objects have a few keys: compared in a list, they cost no
+        // hashing (this pass is a quarter of encrypting a large record);
+        // past FEW, a set keeps a hostile object with many keys linear.
+        const FEW: usize = 16;
+        let mut few = Vec::new();
+        let mut many = std::collections::HashSet::new();
         while let Some(key) = map.next_key_seed(KeyText)? {
-            if seen.contains(&key) {
+            let repeated = if few.len() < FEW {
+                few.contains(&key)
+            } else {
+                many.contains(&key) || few.contains(&key)
+            };
+            if repeated {
                 // Debug quoting escapes control characters: the key comes
                 // from the attacker and the message must stay one line.
                 let shown: String = key.chars().take(64).collect();
@@ -169,7 +179,11 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
                     "duplicate key {shown:?}"
                 )));
             }
-            seen.insert(key);
+            if few.len() < FEW {
+                few.push(key);
+            } else {
+                many.insert(key);
+            }
             map.next_value_seed(self)?;
         }
         Ok(())
@@ -220,6 +234,28 @@ mod tests {
         let other = json!({"format": "ehrcrypt/entity/v1"});
         assert!(check_format(&other, "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
         assert!(check_format(&json!([1]), "ehrcrypt/keystore/", 1, "f", "keystore").is_err());
+    }
+
+    #[test]
+    fn duplicates_are_found_in_objects_of_any_size() {
+        // Past 16 keys the check keeps a set: a repeat of an early key and
+        // of a late one, and the same keys without a repeat.
+        let object = |keys: &[usize]| {
+            let body: Vec<String> = keys.iter().map(|k| format!("\"k{k}\": {k}")).collect();
+            format!("{{{}}}", body.join(", "))
+        };
+        let distinct: Vec<usize> = (0..40).collect();
+        reject_duplicate_keys(object(&distinct).as_bytes(), "f", "doc").unwrap();
+        for repeat in [3, 15, 16, 25, 39] {
+            let mut keys = distinct.clone();
+            keys.push(repeat);
+            let e = reject_duplicate_keys(object(&keys).as_bytes(), "f", "doc").unwrap_err();
+            assert!(
+                e.message()
+                    .contains(&format!("duplicate key \"k{repeat}\"")),
+                "{e}"
+            );
+        }
     }
 
     #[test]
