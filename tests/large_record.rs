@@ -427,6 +427,43 @@ fn backups_carry_a_detached_record_and_restore_it() {
         ],
     );
     assert!(fs::read(s.path("restored/d.json")).unwrap() == big);
+    // Re-encrypted for B, the record is detached again, beside its new
+    // entity, and reads back whole.
+    let out = s
+        .ks("B")
+        .args([
+            "emergency",
+            "decrypt",
+            "--qr",
+            "card.png",
+            "bk",
+            "--signer",
+            "A",
+            "--as",
+            "B",
+            "--reencrypt-as",
+            "B",
+            "--out-dir",
+            "enc",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = fs::read_dir(s.path("enc"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "d.enc.json");
+    assert!(fs::metadata(s.path("enc/d.enc.json")).unwrap().len() < 16 << 10);
+    assert_eq!(
+        s.path(&format!("enc/{}", names[1])),
+        detached(&s, "enc/d.enc.json")
+    );
+    let out = decrypt(&s, "B", "enc/d.enc.json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout == big);
 }
 
 #[test]

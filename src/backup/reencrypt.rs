@@ -5,7 +5,8 @@ use super::*;
 /// ENTITY-HOOK (output). `--reencrypt-as HCP`: each decrypted record becomes
 /// an ehrcrypt entity of `me`, encrypted in memory, so that the data never
 /// lands on disk in plaintext; its attachments become the entity's
-/// sidecars, streamed. The entity kind is the one recorded when the
+/// sidecars, streamed, and a record over 1 MiB a detached sidecar of its
+/// own (the caller writes it: [`Entity::take_detached_body`]). The entity kind is the one recorded when the
 /// backed-up input was an entity, else `default_kind`.
 pub struct Reencryptor {
     encryptors: Vec<(EntityKind, Encryptor)>,
@@ -37,7 +38,11 @@ impl Reencryptor {
                 parent: None,
                 allow_unverified: false,
             };
-            encryptors.push((kind, Encryptor::new(session, me, &opts)?));
+            let mut enc = Encryptor::new(session, me, &opts)?;
+            // Its entities are local files: a record over the threshold
+            // goes to a sidecar (docs/FORMAT.md §8.4), as `entity encrypt`'s.
+            enc.detach_large_records(true);
+            encryptors.push((kind, enc));
         }
         Ok(Reencryptor {
             encryptors,

@@ -279,7 +279,7 @@ impl Opened {
                         .map(|(a, _)| a)
                         .collect();
                     let mut sidecars = Vec::new();
-                    let entity = if attachments.is_empty() {
+                    let mut entity = if attachments.is_empty() {
                         r.entity(&plain, j.name, &what, None)?
                     } else {
                         let mut attach = |e: &Entity, key: &SymmetricKey| {
@@ -298,6 +298,16 @@ impl Opened {
                         };
                         r.entity(&plain, j.name, &what, Some(&mut attach))?
                     };
+                    // A large record's sidecar is moved into place before
+                    // its entity, as attachments are.
+                    if let Some(body) = entity.take_detached_body() {
+                        let rel = entity::attachment::sidecar_path(&j.rel, &body.id);
+                        let path = staging.path.join(&rel);
+                        create_file(&path, true)?
+                            .write_all(body.bytes())
+                            .map_err(|e| Error::io(&path, "write", e))?;
+                        moves.push(rel);
+                    }
                     let bytes = entity.into_bytes();
                     let mut out = create_file(&tmp, true)?;
                     out.write_all(&bytes)
