@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::listener::Listener;
-use common::{fails, fixture, ok, stdout, Sandbox, PASSPHRASE};
+use common::{fails, fixture, ok, stderr, stdout, Sandbox, PASSPHRASE};
 use ehrcrypt::d2d::channel::{Message, Operation};
 use ehrcrypt::d2d::{self, PairingCode};
 use ehrcrypt::owner::OwnerId;
@@ -616,4 +616,29 @@ print(binascii.hexlify(b.finish(msg_a)).decode(), flush=True)
             .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
             .collect()
     }
+}
+
+#[test]
+fn an_entity_with_sidecars_is_refused_before_pairing() {
+    // `send` carries one file per record: an entity whose record (or an
+    // attachment) is in a sidecar is refused at once, not at the receiver.
+    let sb = Sandbox::new();
+    let name = "record-detached.v2.enc.json";
+    fs::copy(fixture(&format!("entities-detached/{name}")), sb.path(name)).unwrap();
+    let args = [
+        "send",
+        "--as",
+        "A",
+        "--to",
+        "C",
+        "--code",
+        "7-correct-horse",
+        "--connect",
+        "127.0.0.1:9",
+        name,
+    ];
+    let out = fails(&mut sb.ks("A"), &args, 2);
+    let err = stderr(&out);
+    assert!(err.contains("sidecar"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 }

@@ -213,6 +213,15 @@ pub fn load_records(paths: &[PathBuf]) -> Result<Vec<Outgoing>> {
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
         let file = EntityFile::read(p)?;
+        // The protocol carries one file per record; a receiver given the
+        // entity alone could not read it (exit 3 there, after pairing).
+        if file.entity().has_sidecars() {
+            return Err(Error::usage(format!(
+                "{}: its record or attachments are in sidecar files beside it, which send does not carry",
+                file.source()
+            ))
+            .hint("send a backup of it (`ehrcrypt backup create`), or share it where both can read it (`ehrcrypt share`)"));
+        }
         let raw = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
