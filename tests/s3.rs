@@ -332,6 +332,49 @@ fn records_and_backups_on_s3() {
         "{put:?}"
     );
     exports_the_bundle("clinic/fhir2/", "back2.json");
+    // A resource over 1 MiB stays inside its entity on the store (a
+    // sidecar could not sit beside an object) and comes back whole.
+    let blob = "QUJD".repeat(1 << 19);
+    let large = serde_json::json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": "urn:uuid:0b6e1f2a-1111-4a4a-9a9a-000000000009",
+                   "resource": {"resourceType": "DocumentReference", "id": "doc9",
+                                "content": [{"attachment": {"data": blob}}]}}]
+    });
+    write_json(&sb.path("large.json"), &large);
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "import",
+            "--as",
+            "A",
+            sb.path("large.json").to_str().unwrap(),
+            "--out-dir",
+            &s.url("clinic/large/"),
+        ],
+    );
+    let large_keys = keys("clinic/large/");
+    assert!(
+        large_keys.iter().all(|k| k.ends_with(".enc.json")),
+        "{large_keys:?}"
+    );
+    ok(
+        &mut s.cmd(&sb, "A"),
+        &[
+            "fhir",
+            "export",
+            "--as",
+            "A",
+            &s.url("clinic/large/"),
+            "-o",
+            sb.path("large-back.json").to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(sb.path("large-back.json"))
+        .unwrap()
+        .contains(&blob));
     // A second import adds its own objects (new names, as in a local
     // folder) and leaves the first run's exactly as they were.
     let before: Vec<Vec<u8>> = put.iter().map(|k| store.get(k).unwrap().bytes).collect();

@@ -140,6 +140,8 @@ fn run_import(env: &Env, a: ImportArgs) -> Result<()> {
     let opts = ImportOptions {
         share_with: a.share_with,
         allow_unverified: a.allow_unverified,
+        // Published to an object store, every record stays inside its entity.
+        detach_large_records: scratch.is_none(),
     };
     let bar = progress(env);
     let report = import::import(&mut session, &a.me, &inputs, &out_dir, &opts, &*bar)?;

@@ -162,7 +162,7 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
             force,
         } => match &out_dir {
             Location::Local(p) => {
-                migrate_cmd(env, &dir, &me, p, Overwrite::from_force(force), &|_| Ok(()))
+                migrate_cmd(env, &dir, &me, p, Overwrite::from_force(force), None)
             }
             Location::S3 { .. } if force => Err(Error::usage(
                 "--force does not apply to an object store: objects are created, never replaced",
@@ -173,9 +173,9 @@ pub fn run(env: &Env, cmd: IcureCommand) -> Result<()> {
                 // published whole or not at all.
                 let scratch = ehrcrypt::store::publish::Scratch::new()?;
                 let built = scratch.path.join("out");
-                migrate_cmd(env, &dir, &me, &built, Overwrite::Refuse, &|b| {
-                    ehrcrypt::store::publish::publish_folder(b, &out_dir).map(|_| ())
-                })
+                let publish =
+                    |b: &Path| ehrcrypt::store::publish::publish_folder(b, &out_dir).map(|_| ());
+                migrate_cmd(env, &dir, &me, &built, Overwrite::Refuse, Some(&publish))
             }
             Location::Stdio => Err(Error::usage("--out-dir must be a directory, not -")
                 .hint("name a local folder, or s3://BUCKET/PREFIX/")),
@@ -420,7 +420,7 @@ fn migrate_cmd(
     me: &OwnerId,
     out_dir: &Path,
     overwrite: Overwrite,
-    publish: &dyn Fn(&Path) -> Result<()>,
+    publish: Option<&dyn Fn(&Path) -> Result<()>>,
 ) -> Result<()> {
     // A new folder appears whole, by one rename; an existing one only with
     // --force (files of the same names replaced, each atomically).
@@ -449,7 +449,9 @@ fn migrate_cmd(
             .verbose(format!("RSA decryptions: {}", reader.rsa_decryptions()));
         o
     };
-    let entities = migrate::migrate(&mut session, me, opened, &mut report)?;
+    // Local entity files detach large records (§8.4); a folder published
+    // to an object store keeps every record inside its entity.
+    let entities = migrate::migrate(&mut session, me, opened, &mut report, publish.is_none())?;
     for (name, mut entity) in entities {
         let dest = out_dir.join(name);
         // A detached record's sidecar first: the batch renames in order.
@@ -460,7 +462,9 @@ fn migrate_cmd(
         batch.stage(&dest, &entity.to_bytes(), Mode::Private)?;
     }
     batch.commit()?;
-    publish(out_dir)?;
+    if let Some(publish) = publish {
+        publish(out_dir)?;
+    }
     if env.out.json {
         env.out.json(&report);
         return Ok(());

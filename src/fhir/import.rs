@@ -38,6 +38,10 @@ pub struct ImportOptions {
     pub share_with: Vec<OwnerId>,
     /// Allow new exchange keys for unverified delegate keys.
     pub allow_unverified: bool,
+    /// The outputs stay local files: records over 1 MiB are detached into
+    /// sidecars (docs/FORMAT.md §8.4). Off for a folder published to an
+    /// object store, where no sidecar can sit beside its entity.
+    pub detach_large_records: bool,
 }
 
 #[derive(Debug, Default)]
@@ -368,8 +372,7 @@ impl Encryptors {
             allow_unverified: self.opts.allow_unverified,
         };
         let mut enc = Encryptor::new(session, &self.me, &opts)?;
-        // Outputs are local files: large records are detached (§8.4).
-        enc.detach_large_records(true);
+        enc.detach_large_records(self.opts.detach_large_records);
         for u in &enc.unverified {
             if !self.unverified.contains(u) {
                 self.unverified.push(u.clone());

@@ -88,11 +88,14 @@ pub fn open_all(reader: &Reader, inputs: Vec<(Value, String)>, report: &mut Repo
 
 /// Encrypts the opened records as ehrcrypt entities of `me`, patients first
 /// so that their children can link to them. Returns (file name, entity).
+/// `detach_large_records`: the entities become local files, so records over
+/// 1 MiB are detached into sidecars (docs/FORMAT.md §8.4).
 pub fn migrate(
     session: &mut Session,
     me: &OwnerId,
     opened: Vec<Opened>,
     report: &mut Report,
+    detach_large_records: bool,
 ) -> Result<Vec<(String, Entity)>> {
     let mut out = Vec::new();
     let mut patients: BTreeMap<String, Value> = BTreeMap::new();
@@ -156,8 +159,7 @@ pub fn migrate(
             }
         }
         let mut enc = Encryptor::new(session, me, &opts)?;
-        // Outputs are local files: a large record is detached (§8.4).
-        enc.detach_large_records(true);
+        enc.detach_large_records(detach_large_records);
         let entity = enc.encrypt_value(&plain, &o.source)?;
         if kind == EntityKind::Patient {
             patients.insert(d.id.clone(), entity.to_value());
