@@ -132,8 +132,11 @@ impl Error {
     pub fn no_access(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::NoAccess, m)
     }
+    /// Something that should not happen did (exit 1). Every one gets the
+    /// same hint unless its caller gives a better one.
     pub fn internal(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, m)
+            .hint("this is a bug in ehrcrypt, or the run was interrupted: run the command again, and report it if it persists")
     }
 
     /// An I/O error on `path`. Missing files become `NotFound`.

@@ -414,13 +414,16 @@ fn check_cmd(env: &Env, dir: &Path, me: Option<&OwnerId>) -> Result<()> {
     Ok(())
 }
 
+/// Publishes a migrated folder to an object store.
+type Publish<'a> = &'a dyn Fn(&Path) -> Result<()>;
+
 fn migrate_cmd(
     env: &Env,
     dir: &Path,
     me: &OwnerId,
     out_dir: &Path,
     overwrite: Overwrite,
-    publish: Option<&dyn Fn(&Path) -> Result<()>>,
+    publish: Option<Publish>,
 ) -> Result<()> {
     // A new folder appears whole, by one rename; an existing one only with
     // --force (files of the same names replaced, each atomically).
