@@ -46,19 +46,6 @@ fn encrypt(s: &Sandbox, out: &str, attachments: &[(&str, &[u8])]) -> Vec<PathBuf
     sidecars(s, out)
 }
 
-fn sidecars(s: &Sandbox, entity: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(s.dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.starts_with(&format!("{entity}.")) && n.ends_with(".ehrat")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 fn get(s: &Sandbox, who: &str, entity: &str, name: &str) -> std::process::Output {
     s.ks(who)
         .args([
@@ -584,34 +571,6 @@ fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
-/// `emergency decrypt` of the bucket `bk` (card `card.png`, signed by A)
-/// as B, re-encrypting for B into `out`, with `extra` arguments.
-fn reencrypt(s: &Sandbox, out: &str, extra: &[&str]) -> std::process::Output {
-    reencrypt_cmd(s, out, extra).output().unwrap()
-}
-
-fn reencrypt_cmd(s: &Sandbox, out: &str, extra: &[&str]) -> Command {
-    let mut args = vec![
-        "emergency",
-        "decrypt",
-        "--qr",
-        "card.png",
-        "bk",
-        "--signer",
-        "A",
-        "--as",
-        "B",
-        "--reencrypt-as",
-        "B",
-        "--out-dir",
-        out,
-    ];
-    args.extend_from_slice(extra);
-    let mut c = s.ks("B");
-    c.args(&args);
-    c
-}
-
 /// Reads every attachment of `entity` as `who`, one by one to stdout
 /// and all together with --out-dir `dir`, and the record itself.
 fn reads_all(s: &Sandbox, who: &str, entity: &str, dir: &str, expected: &[(&str, &[u8])]) {
@@ -661,7 +620,7 @@ fn emergency_reencrypt_writes_attachments_as_sidecars() {
         .unwrap()
         .to_string();
 
-    let out = reencrypt(&s, "enc", &["--json"]);
+    let out = emergency_reencrypt(&s, "enc", &["--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = json(&out);
     let files = report["files"].as_array().unwrap();
@@ -708,19 +667,19 @@ fn emergency_reencrypt_writes_attachments_as_sidecars() {
     let mut m = original.clone();
     m[51 + 2 * (CHUNK + 16) + 10] ^= 1;
     fs::write(&object, &m).unwrap();
-    let out = reencrypt(&s, "bad", &[]);
+    let out = emergency_reencrypt(&s, "bad", &[]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("big.bin"), "{}", stderr(&out));
     assert!(!s.path("bad").exists());
     fs::create_dir(s.path("kept")).unwrap();
-    let out = reencrypt(&s, "kept", &[]);
+    let out = emergency_reencrypt(&s, "kept", &[]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(names_in(&s.path("kept")).is_empty());
     fs::write(&object, &original).unwrap();
 
     // Killed after its first sidecar: the hidden staging folder stays;
     // the next run removes it and writes everything.
-    let out = reencrypt_cmd(&s, "kept", &[])
+    let out = emergency_reencrypt_cmd(&s, "kept", &[])
         .env("EHRCRYPT_TEST_KILL_AT", "reencrypt-sidecar")
         .output()
         .unwrap();
@@ -730,13 +689,13 @@ fn emergency_reencrypt_writes_attachments_as_sidecars() {
         left.len() == 1 && left[0].starts_with(".ehrcrypt-restore.tmp-"),
         "{left:?}"
     );
-    let out = reencrypt(&s, "kept", &[]);
+    let out = emergency_reencrypt(&s, "kept", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let now = names_in(&s.path("kept"));
     assert_eq!(now.len(), 4, "{now:?}");
     assert!(!now.iter().any(|n| n.starts_with('.')), "{now:?}");
     // --force over it: the new entity's sidecars replace the old ones.
-    let out = reencrypt(&s, "kept", &["--force"]);
+    let out = emergency_reencrypt(&s, "kept", &["--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let forced = names_in(&s.path("kept"));
     assert_eq!(forced.len(), 4, "{forced:?}");
@@ -746,7 +705,7 @@ fn emergency_reencrypt_writes_attachments_as_sidecars() {
     // An object store as the output: refused in one line before any work,
     // as attachments are for entity commands (sidecars live on the local
     // disk); plaintext never goes there.
-    let out = reencrypt(&s, "s3://some-bucket/er/", &[]);
+    let out = emergency_reencrypt(&s, "s3://some-bucket/er/", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(stderr(&out).trim().lines().count(), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("local"), "{}", stderr(&out));
@@ -828,7 +787,7 @@ fn emergency_append_carries_attachments() {
         fs::read(s.path(&format!("restored/appended/{aid}/xray.png"))).unwrap(),
         x
     );
-    let out = reencrypt(&s, "enc", &["--kind", "form"]);
+    let out = emergency_reencrypt(&s, "enc", &["--kind", "form"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = format!("enc/appended/{aid}");
     let names = names_in(&s.path(&dir));

@@ -44,19 +44,6 @@ fn encrypt(s: &Sandbox, out: &str, plain: &[u8], extra: &[&str]) {
     ok(&mut s.ks("A"), &args);
 }
 
-fn sidecars(s: &Sandbox, entity: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(s.dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.starts_with(&format!("{entity}.")) && n.ends_with(".ehrat")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// The sidecar of the detached record of `entity`.
 fn detached(s: &Sandbox, entity: &str) -> PathBuf {
     let e: Value = read_json(&s.path(entity));
@@ -429,25 +416,7 @@ fn backups_carry_a_detached_record_and_restore_it() {
     assert!(fs::read(s.path("restored/d.json")).unwrap() == big);
     // Re-encrypted for B, the record is detached again, beside its new
     // entity, and reads back whole.
-    let out = s
-        .ks("B")
-        .args([
-            "emergency",
-            "decrypt",
-            "--qr",
-            "card.png",
-            "bk",
-            "--signer",
-            "A",
-            "--as",
-            "B",
-            "--reencrypt-as",
-            "B",
-            "--out-dir",
-            "enc",
-        ])
-        .output()
-        .unwrap();
+    let out = emergency_reencrypt(&s, "enc", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut names: Vec<String> = fs::read_dir(s.path("enc"))
         .unwrap()

@@ -131,6 +131,49 @@ impl Sandbox {
 }
 
 /// Runs `cmd` with `args`, asserts it succeeded, returns its output.
+/// The sidecars (`ENTITY.<id>.ehrat`) of the entity file `entity` in the
+/// sandbox's directory, sorted.
+pub fn sidecars(s: &Sandbox, entity: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(s.dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with(&format!("{entity}.")) && n.ends_with(".ehrat")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// `emergency decrypt` of the bucket `bk` (card `card.png`, signed by A)
+/// as B, re-encrypting for B into `out`, with `extra` arguments.
+pub fn emergency_reencrypt(s: &Sandbox, out: &str, extra: &[&str]) -> Output {
+    emergency_reencrypt_cmd(s, out, extra).output().unwrap()
+}
+
+pub fn emergency_reencrypt_cmd(s: &Sandbox, out: &str, extra: &[&str]) -> Command {
+    let mut args = vec![
+        "emergency",
+        "decrypt",
+        "--qr",
+        "card.png",
+        "bk",
+        "--signer",
+        "A",
+        "--as",
+        "B",
+        "--reencrypt-as",
+        "B",
+        "--out-dir",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    let mut c = s.ks("B");
+    c.args(&args);
+    c
+}
+
 pub fn ok(cmd: &mut Command, args: &[&str]) -> Output {
     let out = cmd.args(args).output().expect("run ehrcrypt");
     assert!(
