@@ -292,19 +292,6 @@ fn share_and_revoke_never_touch_a_sidecar() {
     assert!(out.stdout.is_empty());
 }
 
-fn rekey_args(from: &str) -> Vec<&str> {
-    vec![
-        "delegation",
-        "revoke",
-        "--as",
-        "A",
-        "--from",
-        from,
-        "--rekey",
-        "d.json",
-    ]
-}
-
 /// `<id>.ehrat` of a sidecar path.
 fn sidecar_tail(p: &Path) -> String {
     let n = p.file_name().unwrap().to_string_lossy().into_owned();

@@ -307,19 +307,6 @@ fn missing_damaged_or_foreign_sidecars_fail_naming_the_file_with_no_output() {
     }
 }
 
-fn rekey_args(from: &str) -> Vec<&str> {
-    vec![
-        "delegation",
-        "revoke",
-        "--as",
-        "A",
-        "--from",
-        from,
-        "--rekey",
-        "d.json",
-    ]
-}
-
 #[test]
 fn rekey_re_encrypts_the_record_and_a_kill_leaves_the_old_or_the_new_whole() {
     #[cfg(unix)]

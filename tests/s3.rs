@@ -416,21 +416,17 @@ fn records_and_backups_on_s3() {
             }
         }
     };
-    let mut c = sb.on(&iks);
-    on_store(&mut c);
-    let migrated = ok(
-        &mut c,
-        &[
-            "--json",
-            "icure",
-            "migrate",
-            &icure("records"),
-            "--as",
-            "hcp-a",
-            "-o",
-            &s.url("clinic/migrated/"),
-        ],
-    );
+    let records = icure("records");
+    let dest = s.url("clinic/migrated/");
+    let migrate = |extra: &[&str]| {
+        let mut c = sb.on(&iks);
+        on_store(&mut c);
+        let mut args = vec!["icure", "migrate", &records, "--as", "hcp-a", "-o", &dest];
+        args.extend_from_slice(extra);
+        c.args(args);
+        c
+    };
+    let migrated = ok(&mut migrate(&[]), &["--json"]);
     let report: Value = serde_json::from_slice(&migrated.stdout).unwrap();
     let n = report["migrated"].as_array().unwrap().len();
     assert_eq!(n, 3, "{report:#}");
@@ -442,43 +438,14 @@ fn records_and_backups_on_s3() {
         .collect();
     // Again onto the same prefix: the same names, so the first object
     // that exists stops it (exit 7); nothing replaced, nothing added.
-    let mut c = sb.on(&iks);
-    on_store(&mut c);
-    fails(
-        &mut c,
-        &[
-            "icure",
-            "migrate",
-            &icure("records"),
-            "--as",
-            "hcp-a",
-            "-o",
-            &s.url("clinic/migrated/"),
-        ],
-        7,
-    );
+    fails(&mut migrate(&[]), &[], 7);
     assert_eq!(keys("clinic/migrated/"), migrated_keys);
     let after: Vec<Vec<u8>> = migrated_keys
         .iter()
         .map(|k| store.get(k).unwrap().bytes)
         .collect();
     assert_eq!(before, after, "a second migrate replaced objects");
-    let mut c = sb.on(&iks);
-    on_store(&mut c);
-    let e = fails(
-        &mut c,
-        &[
-            "icure",
-            "migrate",
-            &icure("records"),
-            "--as",
-            "hcp-a",
-            "-o",
-            &s.url("clinic/migrated/"),
-            "--force",
-        ],
-        2,
-    );
+    let e = fails(&mut migrate(&["--force"]), &[], 2);
     assert!(stderr(&e).contains("never replaced"), "{}", stderr(&e));
     let e = fails(
         &mut s.cmd(&sb, "A"),

@@ -174,6 +174,20 @@ pub fn emergency_reencrypt_cmd(s: &Sandbox, out: &str, extra: &[&str]) -> Comman
     c
 }
 
+/// `delegation revoke --rekey` of `d.json` by A, revoking `from`.
+pub fn rekey_args(from: &str) -> Vec<&str> {
+    vec![
+        "delegation",
+        "revoke",
+        "--as",
+        "A",
+        "--from",
+        from,
+        "--rekey",
+        "d.json",
+    ]
+}
+
 pub fn ok(cmd: &mut Command, args: &[&str]) -> Output {
     let out = cmd.args(args).output().expect("run ehrcrypt");
     assert!(
