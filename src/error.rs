@@ -46,6 +46,17 @@ impl ErrorKind {
         }
     }
 
+    /// The kind named `name` in a `--json` error (the inverse of
+    /// [`ErrorKind::name`]), for reading another ehrcrypt process's error.
+    pub fn from_name(name: &str) -> Option<Self> {
+        use ErrorKind::*;
+        [
+            Internal, Usage, NotFound, Passphrase, Integrity, Format, Refused, NoAccess, Io,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
     /// The kind's name in `--json` errors (`{"kind": ...}`); documented
     /// in docs/JSON.md.
     pub fn name(self) -> &'static str {

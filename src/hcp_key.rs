@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{b64, Context, Fingerprint, PrivateKey, PublicKey, SymmetricKey};
+use crate::crypto::{b64, Context, Fingerprint, PrivateKeyOps, PublicKey, SymmetricKey};
 use crate::error::{Error, Result};
 use crate::owner::id::OwnerId;
 use crate::owner::keys::{PrivateKeyEntry, PublicKeyEntry};
@@ -60,7 +60,7 @@ impl HcPartyKey {
         delegator: &OwnerId,
         delegate: &OwnerId,
         recipients: &[(OwnerId, PublicKey)],
-        signer: &PrivateKey,
+        signer: &dyn PrivateKeyOps,
     ) -> Result<(HcPartyKey, SymmetricKey)> {
         let key = SymmetricKey::generate();
         let mut raw = [0u8; 16];
@@ -71,7 +71,7 @@ impl HcPartyKey {
             delegate: delegate.clone(),
             created: crate::now_rfc3339(),
             wrapped: Vec::new(),
-            signer: signer.public().fingerprint(),
+            signer: signer.fingerprint(),
             signature: String::new(),
         };
         for (owner, pk) in recipients {
@@ -183,14 +183,17 @@ impl HcPartyKey {
     }
 
     /// RSA-decrypts one wrap (the expensive step; callers cache the result).
-    pub fn unwrap_with(&self, wrap: &WrappedKey, key: &PrivateKey) -> Result<SymmetricKey> {
+    pub fn unwrap_with(&self, wrap: &WrappedKey, key: &dyn PrivateKeyOps) -> Result<SymmetricKey> {
         let ctx = self.wrap_context(&wrap.owner, &wrap.fingerprint);
         let ct = b64::decode(&wrap.key, "wrapped exchange key")?;
-        let raw = key.unwrap(&ctx, &ct).map_err(|_| {
-            Error::integrity(format!(
+        // Only a wrap that does not open is an integrity failure; an agent
+        // that went away is not.
+        let raw = key.unwrap(&ctx, &ct).map_err(|e| match e.kind() {
+            crate::error::ErrorKind::Integrity => Error::integrity(format!(
                 "exchange key {}→{} ({}): the wrap for {} does not open",
                 self.delegator, self.delegate, self.id, wrap.owner
-            ))
+            )),
+            _ => e,
         })?;
         SymmetricKey::from_slice(&raw, "exchange key")
     }

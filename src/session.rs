@@ -6,13 +6,16 @@
 //! Lookups take `&self` and are thread-safe so that bulk work can run in
 //! parallel once the few exchange keys it needs are in the cache.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::agent::{AgentKey, Client};
 use crate::crypto::derive::LookupPrf;
-use crate::crypto::{b64, Context, Fingerprint, PrivateKey, PublicKey, SymmetricKey};
+use crate::crypto::{
+    b64, Context, Fingerprint, PrivateKey, PrivateKeyOps, PublicKey, SymmetricKey,
+};
 use crate::error::{Error, Result};
 use crate::hcp_key::{HcPartyKey, SignerTrust};
 use crate::keystore::Keystore;
@@ -27,6 +30,8 @@ pub struct Stats {
     pub rsa_decryptions: usize,
     /// Private keys opened with the passphrase.
     pub key_unlocks: usize,
+    /// Private-key operations `ehrcrypt agent` performed instead.
+    pub agent_operations: usize,
 }
 
 /// How a new exchange key may be made.
@@ -68,6 +73,11 @@ pub struct Session {
     lookup_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
+    /// The agent named by `EHRCRYPT_AGENT`, if any.
+    agent: Option<Arc<Client>>,
+    /// The fingerprints it holds, asked once; or why it did not answer.
+    agent_keys: Mutex<Option<std::result::Result<HashSet<Fingerprint>, String>>>,
+    agent_operations: AtomicUsize,
 }
 
 /// One exchange key a reader holds, ready to find its entries in v2
@@ -105,7 +115,8 @@ struct CachedSecret {
     secret: String,
 }
 
-const LOOKUP_CACHE_FORMAT: &str = "ehrcrypt/lookup-cache/v1";
+/// Also the derivation info of the cache's key (served by `agent`).
+pub const LOOKUP_CACHE_FORMAT: &str = "ehrcrypt/lookup-cache/v1";
 
 /// One local owner's exchange keys as lookup PRFs, in a session.
 struct LookupState {
@@ -140,6 +151,9 @@ impl Session {
             lookup_path: Mutex::new(()),
             rsa_decryptions: AtomicUsize::new(0),
             key_unlocks: AtomicUsize::new(0),
+            agent: Client::from_env().map(Arc::new),
+            agent_keys: Mutex::new(None),
+            agent_operations: AtomicUsize::new(0),
         })
     }
 
@@ -161,6 +175,7 @@ impl Session {
         Stats {
             rsa_decryptions: self.rsa_decryptions.load(Ordering::Relaxed),
             key_unlocks: self.key_unlocks.load(Ordering::Relaxed),
+            agent_operations: self.agent_operations.load(Ordering::Relaxed),
         }
     }
 
@@ -173,7 +188,10 @@ impl Session {
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
             return Ok(k.clone());
         }
-        let pass = self.passphrase.get(&format!("owner {}", owner.id))?;
+        let pass = self
+            .passphrase
+            .get(&format!("owner {}", owner.id))
+            .map_err(|e| self.agent_hint(e))?;
         let key = Arc::new(owner.unlock(fp, pass.as_bytes())?);
         self.key_unlocks.fetch_add(1, Ordering::Relaxed);
         lock(&self.private_keys)?.insert(*fp, key.clone());
@@ -182,16 +200,56 @@ impl Session {
 
     /// The newest private key of a local owner (used to sign).
     pub fn current_private_key(&self, owner: &Owner) -> Result<Arc<PrivateKey>> {
-        let fp = owner
-            .current_private_key_entry()
-            .map(|k| k.fingerprint)
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "owner {} has no private key in this keystore",
-                    owner.id
-                ))
-            })?;
-        self.private_key(owner, &fp)
+        self.private_key(owner, &current_fingerprint(owner)?)
+    }
+
+    /// The private key `fp` of `owner` for the everyday operations: the
+    /// copy unlocked in this process if there is one, else the agent's
+    /// (`EHRCRYPT_AGENT`) if it holds it, else unlocked with the passphrase.
+    pub fn key_ops(&self, owner: &Owner, fp: &Fingerprint) -> Result<Arc<dyn PrivateKeyOps>> {
+        if let Some(k) = lock(&self.private_keys)?.get(fp) {
+            return Ok(k.clone());
+        }
+        if let Some(agent) = self.agent_holding(fp)? {
+            self.agent_operations.fetch_add(1, Ordering::Relaxed);
+            return Ok(Arc::new(AgentKey::new(agent, *fp)));
+        }
+        Ok(self.private_key(owner, fp)?)
+    }
+
+    /// [`Session::key_ops`] for the newest key of a local owner.
+    pub fn current_key_ops(&self, owner: &Owner) -> Result<Arc<dyn PrivateKeyOps>> {
+        self.key_ops(owner, &current_fingerprint(owner)?)
+    }
+
+    /// The agent, if there is one and it holds `fp`. Asked once per
+    /// session; an agent that does not answer is remembered, so that a
+    /// passphrase error can say why it was needed.
+    fn agent_holding(&self, fp: &Fingerprint) -> Result<Option<Arc<Client>>> {
+        let Some(agent) = &self.agent else {
+            return Ok(None);
+        };
+        let mut known = lock(&self.agent_keys)?;
+        let held = known.get_or_insert_with(|| match agent.status() {
+            Ok(s) => Ok(s.keys.into_iter().map(|k| k.fingerprint).collect()),
+            Err(e) => Err(e.message().to_string()),
+        });
+        Ok(matches!(held, Ok(set) if set.contains(fp)).then(|| agent.clone()))
+    }
+
+    /// A passphrase error, explained when an agent was named but did not
+    /// answer (its lifetime ended, or it was stopped).
+    fn agent_hint(&self, e: Error) -> Error {
+        let down = match lock(&self.agent_keys) {
+            Ok(k) => k.as_ref().and_then(|r| r.as_ref().err().cloned()),
+            Err(_) => None,
+        };
+        match down {
+            Some(why) if e.kind() == crate::error::ErrorKind::Passphrase => e.hint(format!(
+                "{why}; start the agent again with `eval \"$(ehrcrypt agent start)\"`, or give the passphrase"
+            )),
+            _ => e,
+        }
     }
 
     /// Finds the exchange key record `id` of `delegator` → `delegate`.
@@ -238,8 +296,8 @@ impl Session {
                 "exchange key {delegator}→{delegate} ({id}) is not wrapped for any private key of {me} held here"
             ))
         })?;
-        let private = self.private_key(owner, &wrap.fingerprint)?;
-        let key = record.unwrap_with(wrap, &private)?;
+        let private = self.key_ops(owner, &wrap.fingerprint)?;
+        let key = record.unwrap_with(wrap, private.as_ref())?;
         self.rsa_decryptions.fetch_add(1, Ordering::Relaxed);
         lock(&self.exchange_keys)?.insert(slot, key.clone());
         Ok(key)
@@ -341,10 +399,10 @@ impl Session {
         if let Some(k) = &state.cache_key {
             return Ok(k.clone());
         }
-        let private = self.current_private_key(owner)?;
+        let private = self.current_key_ops(owner)?;
         let k = (
             private.derive_key(LOOKUP_CACHE_FORMAT)?,
-            private.public().fingerprint(),
+            private.fingerprint(),
         );
         state.cache_key = Some(k.clone());
         Ok(k)
@@ -482,8 +540,8 @@ impl Session {
         }
         let (recipients, unverified) =
             self.recipients(delegator, delegate, opts.allow_unverified)?;
-        let signer = self.current_private_key(self.keystore.owner(delegator)?)?;
-        let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, &signer)?;
+        let signer = self.current_key_ops(self.keystore.owner(delegator)?)?;
+        let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, signer.as_ref())?;
         let stored = record.clone();
         self.keystore = {
             let (d, e) = (delegator.clone(), delegate.clone());
@@ -629,6 +687,19 @@ fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
         .map_err(|_| Error::internal("a worker thread panicked"))
 }
 
+/// The fingerprint of a local owner's newest private key.
+fn current_fingerprint(owner: &Owner) -> Result<Fingerprint> {
+    owner
+        .current_private_key_entry()
+        .map(|k| k.fingerprint)
+        .ok_or_else(|| {
+            Error::not_found(format!(
+                "owner {} has no private key in this keystore",
+                owner.id
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,7 +735,8 @@ mod tests {
             s.stats(),
             Stats {
                 rsa_decryptions: 1,
-                key_unlocks: 1
+                key_unlocks: 1,
+                agent_operations: 0
             }
         );
     }

@@ -9,6 +9,7 @@ use ehrcrypt::passphrase::PassphraseSource;
 use ehrcrypt::session::Session;
 use ehrcrypt::{Error, Result};
 
+pub mod agent;
 pub mod backup;
 pub mod completions;
 pub mod delegation;
@@ -150,6 +151,9 @@ pub enum Command {
     /// Certificate authorities this keystore trusts, and their revocation lists
     #[command(subcommand)]
     Trust(trust::TrustCommand),
+    /// Keep private keys unlocked for a session: the passphrase asked once, not per command
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
 }
 
 /// The kinds of data owner, as the command line spells them.
@@ -272,8 +276,12 @@ impl Env {
     /// Reports the session's RSA work for `-v`.
     pub fn report_stats(&self, session: &Session) {
         let s = session.stats();
+        let agent = match s.agent_operations {
+            0 => String::new(),
+            n => format!(", keys used through the agent: {n}"),
+        };
         self.out.verbose(format!(
-            "RSA decryptions: {}, private keys unlocked: {}",
+            "RSA decryptions: {}, private keys unlocked: {}{agent}",
             s.rsa_decryptions, s.key_unlocks
         ));
     }
@@ -302,5 +310,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
         Command::Trust(c) => trust::run(&env, c),
+        Command::Agent(c) => agent::run(&env, c),
     }
 }

@@ -46,6 +46,13 @@ impl Context {
         Context(bytes.to_vec())
     }
 
+    /// A context a client built and sent over the agent socket
+    /// (`agent::protocol`): the agent decrypts under the label its client
+    /// would have used itself.
+    pub(crate) fn from_wire(bytes: Vec<u8>) -> Self {
+        Context(bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }

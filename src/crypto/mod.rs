@@ -14,7 +14,7 @@ pub mod symmetric;
 mod wycheproof_tests;
 
 pub use context::Context;
-pub use rsa_keys::{Fingerprint, PrivateKey, PublicKey};
+pub use rsa_keys::{Fingerprint, PrivateKey, PrivateKeyOps, PublicKey};
 pub use symmetric::SymmetricKey;
 
 use rand_core::UnwrapErr;

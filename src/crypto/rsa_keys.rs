@@ -26,6 +26,11 @@ impl Fingerprint {
     pub fn of_spki_der(der: &[u8]) -> Self {
         Fingerprint(sha256(der))
     }
+    /// A fingerprint as it travels in a binary protocol (`agent`).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Fingerprint(bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -301,6 +306,37 @@ impl PrivateKey {
         self.inner
             .sign_with_rng(&mut super::rng(), Pss::<Sha256>::new(), &digest)
             .map_err(|_| Error::internal("RSA-PSS signing failed"))
+    }
+}
+
+/// What the everyday commands do with a private key, wherever it is held:
+/// unlocked in this process ([`PrivateKey`]) or in `ehrcrypt agent`
+/// (`agent::AgentKey`), which performs the operation and never hands the
+/// key out, as ssh-agent does.
+pub trait PrivateKeyOps: Send + Sync {
+    /// The fingerprint of the key's public half.
+    fn fingerprint(&self) -> Fingerprint;
+    /// RSA-OAEP (SHA-256) decryption under the label `ctx`.
+    fn unwrap(&self, ctx: &Context, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>>;
+    /// RSA-PSS (SHA-256) signature.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>>;
+    /// The AES key that seals the lookup cache beside a keystore
+    /// ([`PrivateKey::derive_key`] with `info`).
+    fn derive_key(&self, info: &str) -> Result<super::SymmetricKey>;
+}
+
+impl PrivateKeyOps for PrivateKey {
+    fn fingerprint(&self) -> Fingerprint {
+        self.public.fingerprint()
+    }
+    fn unwrap(&self, ctx: &Context, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        PrivateKey::unwrap(self, ctx, wrapped)
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        PrivateKey::sign(self, message)
+    }
+    fn derive_key(&self, info: &str) -> Result<super::SymmetricKey> {
+        PrivateKey::derive_key(self, info)
     }
 }
 

@@ -1,0 +1,161 @@
+//! Talking to a running agent: one connection per process, reused, and
+//! [`AgentKey`], a private key the agent holds, usable wherever a
+//! [`PrivateKeyOps`] is.
+
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use zeroize::Zeroizing;
+
+use super::protocol::{self, Purpose, Request, Response, Status};
+use super::server::AgentStatus;
+use crate::crypto::{Context, Fingerprint, PrivateKeyOps, SymmetricKey};
+use crate::error::{Error, ErrorKind, Result};
+
+/// A connection to the agent at a socket path.
+pub struct Client {
+    socket: PathBuf,
+    conn: Mutex<Option<UnixStream>>,
+}
+
+impl Client {
+    pub fn at(socket: &Path) -> Self {
+        Client {
+            socket: socket.to_path_buf(),
+            conn: Mutex::new(None),
+        }
+    }
+
+    /// The agent named by `EHRCRYPT_AGENT`, if the variable is set.
+    pub fn from_env() -> Option<Self> {
+        let v = std::env::var_os(super::ENV_VAR)?;
+        (!v.is_empty()).then(|| Client::at(Path::new(&v)))
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// One request, one response. A connection that broke since the last
+    /// request (the agent restarted) is opened again once.
+    pub fn call(&self, req: &Request) -> Result<Response> {
+        let body = req.encode();
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| Error::internal("agent connection lock"))?;
+        for attempt in 0..2 {
+            if conn.is_none() {
+                *conn = Some(UnixStream::connect(&self.socket).map_err(|e| self.unreachable(e))?);
+            }
+            let stream = conn.as_mut().expect("connected above");
+            let exchanged = protocol::write_frame(stream, &body)
+                .map_err(|e| self.unreachable(e))
+                .and_then(|()| protocol::read_frame(stream));
+            match exchanged {
+                Ok(Some(frame)) => return Response::decode(&frame),
+                Ok(None) | Err(_) if attempt == 0 => *conn = None,
+                Ok(None) => return Err(self.unreachable(std::io::ErrorKind::UnexpectedEof.into())),
+                Err(e) => return Err(e),
+            }
+        }
+        unreachable!("the second attempt returns")
+    }
+
+    fn unreachable(&self, e: std::io::Error) -> Error {
+        // No agent there (stopped, expired): not found; anything else is I/O.
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
+                ErrorKind::NotFound
+            }
+            _ => ErrorKind::Io,
+        };
+        Error::new(
+            kind,
+            format!("agent {}: {e}", crate::error::display_path(&self.socket)),
+        )
+        .hint(format!(
+            "start one with `eval \"$(ehrcrypt agent start)\"`, or unset {}",
+            super::ENV_VAR
+        ))
+    }
+
+    /// What the agent holds and when it ends.
+    pub fn status(&self) -> Result<AgentStatus> {
+        let r = self.call(&Request::Status)?;
+        expect_ok(&r)?;
+        serde_json::from_slice(&r.payload)
+            .map_err(|_| Error::format("agent status: not the expected document"))
+    }
+
+    /// Asks the agent to forget its keys and exit.
+    pub fn stop(&self) -> Result<()> {
+        expect_ok(&self.call(&Request::Stop)?)
+    }
+}
+
+fn expect_ok(r: &Response) -> Result<()> {
+    match r.status {
+        Status::Ok => Ok(()),
+        Status::NoKey => Err(Error::not_found(format!("agent: {}", r.text()))),
+        Status::Failed => Err(Error::integrity(format!("agent: {}", r.text()))),
+        Status::Refused => Err(Error::refused(format!("agent: {}", r.text()))),
+    }
+}
+
+/// A private key held by the agent.
+pub struct AgentKey {
+    client: Arc<Client>,
+    fingerprint: Fingerprint,
+}
+
+impl AgentKey {
+    pub fn new(client: Arc<Client>, fingerprint: Fingerprint) -> Self {
+        AgentKey {
+            client,
+            fingerprint,
+        }
+    }
+
+    fn ask(&self, req: Request) -> Result<Zeroizing<Vec<u8>>> {
+        let r = self.client.call(&req)?;
+        expect_ok(&r)?;
+        Ok(r.payload)
+    }
+}
+
+impl PrivateKeyOps for AgentKey {
+    fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    fn unwrap(&self, ctx: &Context, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        self.ask(Request::Unwrap {
+            key: self.fingerprint,
+            label: ctx.as_bytes().to_vec(),
+            wrapped: wrapped.to_vec(),
+        })
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        self.ask(Request::Sign {
+            key: self.fingerprint,
+            message: message.to_vec(),
+        })
+        .map(|s| s.to_vec())
+    }
+
+    fn derive_key(&self, info: &str) -> Result<SymmetricKey> {
+        if info != crate::session::LOOKUP_CACHE_FORMAT {
+            return Err(Error::internal(format!(
+                "the agent derives no key for {info}"
+            )));
+        }
+        let k = self.ask(Request::Derive {
+            key: self.fingerprint,
+            purpose: Purpose::LookupCache,
+        })?;
+        SymmetricKey::from_slice(&k, "agent-derived key")
+    }
+}

@@ -1,0 +1,316 @@
+//! The agent process: holds unlocked private keys and performs operations
+//! with them for clients of the same user, until it is stopped or its
+//! lifetime ends. Keys never leave it (an unwrapped exchange key or a
+//! signature does, as with ssh-agent and gpg-agent).
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+
+use super::protocol::{self, Purpose, Request, Response, Status};
+use crate::crypto::{Fingerprint, PrivateKey};
+use crate::error::{Error, Result};
+use crate::keystore::Keystore;
+use crate::owner::OwnerId;
+use crate::passphrase::PassphraseSource;
+
+/// A connection may stay idle this long between requests.
+const IDLE: Duration = Duration::from_secs(30);
+/// Connections served at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 64;
+
+/// One unlocked key and whose it is.
+pub struct HeldKey {
+    pub owner: OwnerId,
+    pub key: PrivateKey,
+}
+
+/// The keys an agent holds and when it ends, as `agent status` shows it
+/// (docs/JSON.md).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentStatus {
+    pub format: String,
+    pub socket: PathBuf,
+    pub pid: u32,
+    /// RFC 3339; `None` when the agent runs until stopped.
+    pub expires: Option<String>,
+    pub keys: Vec<HeldKeyInfo>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct HeldKeyInfo {
+    pub owner: OwnerId,
+    pub fingerprint: Fingerprint,
+}
+
+pub const STATUS_FORMAT: &str = "ehrcrypt/agent-status/v1";
+
+/// Unlocks every private key of the local owners `only` (all local owners
+/// when empty) with the passphrase, once each.
+pub fn unlock_keys(
+    keystore: &Keystore,
+    only: &[OwnerId],
+    passphrase: &PassphraseSource,
+) -> Result<Vec<HeldKey>> {
+    for id in only {
+        keystore.local_owner(id)?;
+    }
+    let mut held = Vec::new();
+    for owner in keystore.owners() {
+        if !owner.is_local() || (!only.is_empty() && !only.contains(&owner.id)) {
+            continue;
+        }
+        let pass = passphrase.get(&format!("owner {}", owner.id))?;
+        for entry in &owner.private_keys {
+            held.push(HeldKey {
+                owner: owner.id.clone(),
+                key: owner.unlock(&entry.fingerprint, pass.as_bytes())?,
+            });
+        }
+    }
+    if held.is_empty() {
+        return Err(Error::not_found("this keystore holds no private key")
+            .hint("create one with `ehrcrypt keygen`, or pass --keystore"));
+    }
+    Ok(held)
+}
+
+/// Keeps the process's memory out of core dumps and away from
+/// `ptrace` by other processes of the same user (Linux `PR_SET_DUMPABLE`,
+/// as ssh-agent does).
+pub fn harden_process() {
+    // SAFETY: setrlimit and prctl take plain values and a pointer to a
+    // local struct; neither touches memory Rust owns elsewhere.
+    unsafe {
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// A running agent.
+pub struct Agent {
+    keys: RwLock<Option<HashMap<Fingerprint, HeldKey>>>,
+    socket: PathBuf,
+    expires: Option<SystemTime>,
+    stopping: AtomicBool,
+    connections: AtomicUsize,
+}
+
+impl Agent {
+    pub fn new(keys: Vec<HeldKey>, socket: &Path, lifetime: Option<Duration>) -> Arc<Self> {
+        let keys = keys
+            .into_iter()
+            .map(|h| (h.key.public().fingerprint(), h))
+            .collect();
+        Arc::new(Agent {
+            keys: RwLock::new(Some(keys)),
+            socket: socket.to_path_buf(),
+            expires: lifetime.map(|l| SystemTime::now() + l),
+            stopping: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+        })
+    }
+
+    /// Listens on the socket path (whose directory [`super::new_socket_path`]
+    /// made private), readable and writable by this user only.
+    pub fn bind(&self) -> Result<UnixListener> {
+        use std::os::unix::fs::PermissionsExt;
+        let listener = UnixListener::bind(&self.socket)
+            .map_err(|e| Error::io(&self.socket, "listen on", e))?;
+        std::fs::set_permissions(&self.socket, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(&self.socket, "restrict", e))?;
+        Ok(listener)
+    }
+
+    pub fn status(&self) -> AgentStatus {
+        let mut keys: Vec<HeldKeyInfo> = self
+            .keys
+            .read()
+            .ok()
+            .and_then(|k| {
+                k.as_ref().map(|m| {
+                    m.iter()
+                        .map(|(fp, h)| HeldKeyInfo {
+                            owner: h.owner.clone(),
+                            fingerprint: *fp,
+                        })
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        keys.sort_by(|a, b| (&a.owner, a.fingerprint).cmp(&(&b.owner, b.fingerprint)));
+        AgentStatus {
+            format: STATUS_FORMAT.into(),
+            socket: self.socket.clone(),
+            pid: std::process::id(),
+            expires: self
+                .expires
+                .map(|t| humantime::format_rfc3339_seconds(t).to_string()),
+            keys,
+        }
+    }
+
+    /// Serves until stopped or expired, then forgets the keys and removes
+    /// the socket and its directory.
+    pub fn serve(self: &Arc<Self>, listener: UnixListener) -> Result<()> {
+        if let Some(at) = self.expires {
+            let me = self.clone();
+            std::thread::spawn(move || {
+                while let Ok(left) = at.duration_since(SystemTime::now()) {
+                    std::thread::sleep(left.min(Duration::from_secs(60)));
+                }
+                me.stop();
+            });
+        }
+        for conn in listener.incoming() {
+            if self.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(conn) = conn else { continue };
+            if !same_user(&conn) {
+                continue; // dropped unread
+            }
+            if self.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                self.connections.fetch_sub(1, Ordering::SeqCst);
+                continue;
+            }
+            let me = self.clone();
+            std::thread::spawn(move || {
+                let _ = me.converse(conn);
+                me.connections.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+        self.forget();
+        let _ = std::fs::remove_file(&self.socket);
+        if let Some(dir) = self.socket.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        Ok(())
+    }
+
+    /// Forgets the keys (zeroized as they drop) and wakes the accept loop.
+    pub fn stop(&self) {
+        self.forget();
+        self.stopping.store(true, Ordering::SeqCst);
+        let _ = UnixStream::connect(&self.socket);
+    }
+
+    fn forget(&self) {
+        if let Ok(mut k) = self.keys.write() {
+            k.take();
+        }
+    }
+
+    fn converse(&self, conn: UnixStream) -> Result<()> {
+        conn.set_read_timeout(Some(IDLE))
+            .and_then(|()| conn.set_write_timeout(Some(IDLE)))
+            .map_err(|e| Error::internal(format!("agent socket: {e}")))?;
+        let mut r = BufReader::new(&conn);
+        let mut w = BufWriter::new(&conn);
+        while let Some(body) = protocol::read_frame(&mut r)? {
+            let (response, stop) = match Request::decode(&body) {
+                Ok(Request::Stop) => (Response::ok(Vec::new()), true),
+                Ok(req) => (self.answer(req), false),
+                Err(e) => (Response::message(Status::Refused, e.message()), false),
+            };
+            let sent = protocol::write_frame(&mut w, &response.encode());
+            if stop {
+                self.stop();
+                return Ok(());
+            }
+            sent.map_err(|e| Error::internal(format!("agent socket: {e}")))?;
+        }
+        Ok(())
+    }
+
+    fn answer(&self, req: Request) -> Response {
+        if let Request::Status = req {
+            return match serde_json::to_vec(&self.status()) {
+                Ok(doc) => Response::ok(doc),
+                Err(_) => Response::message(Status::Failed, "cannot encode status"),
+            };
+        }
+        let Ok(guard) = self.keys.read() else {
+            return Response::message(Status::Failed, "agent state poisoned");
+        };
+        let Some(keys) = guard.as_ref() else {
+            return Response::message(Status::NoKey, "the agent is stopping");
+        };
+        let fp = match &req {
+            Request::Unwrap { key, .. }
+            | Request::Sign { key, .. }
+            | Request::Derive { key, .. } => key,
+            Request::Status | Request::Stop => unreachable!("answered above"),
+        };
+        let Some(held) = keys.get(fp) else {
+            return Response::message(Status::NoKey, &format!("no private key {}", fp.short()));
+        };
+        let k = &held.key;
+        let done = match req {
+            Request::Unwrap { label, wrapped, .. } => k
+                .unwrap(&crate::crypto::Context::from_wire(label), &wrapped)
+                .map(|s| s.to_vec()),
+            Request::Sign { message, .. } => k.sign(&message),
+            Request::Derive { purpose, .. } => match purpose {
+                Purpose::LookupCache => k
+                    .derive_key(crate::session::LOOKUP_CACHE_FORMAT)
+                    .map(|s| s.expose().to_vec()),
+            },
+            Request::Status | Request::Stop => unreachable!("answered above"),
+        };
+        match done {
+            // The secret goes straight into the zeroizing payload.
+            Ok(bytes) => Response::ok(bytes),
+            Err(e) => Response::message(Status::Failed, e.message()),
+        }
+    }
+}
+
+/// Whether the peer runs as this process's effective user (the socket's
+/// private directory is the first fence; this is the second).
+fn same_user(conn: &UnixStream) -> bool {
+    use std::os::unix::io::AsRawFd;
+    #[cfg(target_os = "linux")]
+    {
+        let mut cred = libc::ucred {
+            pid: 0,
+            uid: 0,
+            gid: 0,
+        };
+        let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+        // SAFETY: getsockopt writes at most `len` bytes into `cred`, a
+        // local of exactly that size; the descriptor is `conn`'s, open.
+        let rc = unsafe {
+            libc::getsockopt(
+                conn.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_PEERCRED,
+                (&mut cred as *mut libc::ucred).cast(),
+                &mut len,
+            )
+        };
+        // SAFETY: geteuid has no preconditions.
+        rc == 0 && cred.uid == unsafe { libc::geteuid() }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let (mut uid, mut gid) = (0, 0);
+        // SAFETY: getpeereid writes two integers into locals; the
+        // descriptor is `conn`'s, open.
+        let rc = unsafe { libc::getpeereid(conn.as_raw_fd(), &mut uid, &mut gid) };
+        // SAFETY: geteuid has no preconditions.
+        rc == 0 && uid == unsafe { libc::geteuid() }
+    }
+}
