@@ -373,6 +373,7 @@ fn command(s: &Sandbox, ks: &str) -> StdCommand {
         .env("HOME", s.dir())
         .env("XDG_DATA_HOME", s.path("xdg-data"))
         .env_remove("EHRCRYPT_CONFIG")
+        .env_remove("EHRCRYPT_AGENT")
         .env("EHRCRYPT_NO_PROMPT", "1")
         .stdin(Stdio::null());
     c

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -99,6 +99,25 @@ pub fn harden_process() {
     }
 }
 
+/// Points stdin, stdout and stderr at /dev/null, as a daemon does once it
+/// has said it is ready: a write to a reader that went away must not end
+/// the agent, and the pipes it was started with must close.
+pub fn release_stdio() {
+    use std::os::unix::io::AsRawFd;
+    let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    else {
+        return;
+    };
+    for fd in 0..=2 {
+        // SAFETY: dup2 onto the standard descriptors, from one we own;
+        // Rust's std handles keep working on the new targets.
+        unsafe { libc::dup2(null.as_raw_fd(), fd) };
+    }
+}
+
 /// A running agent.
 pub struct Agent {
     keys: RwLock<Option<HashMap<Fingerprint, HeldKey>>>,
@@ -106,6 +125,8 @@ pub struct Agent {
     expires: Option<SystemTime>,
     stopping: AtomicBool,
     connections: AtomicUsize,
+    /// The listening descriptor, to wake `accept` when stopping (-1 before).
+    listener: AtomicI32,
 }
 
 impl Agent {
@@ -120,6 +141,7 @@ impl Agent {
             expires: lifetime.map(|l| SystemTime::now() + l),
             stopping: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
+            listener: AtomicI32::new(-1),
         })
     }
 
@@ -165,6 +187,8 @@ impl Agent {
     /// Serves until stopped or expired, then forgets the keys and removes
     /// the socket and its directory.
     pub fn serve(self: &Arc<Self>, listener: UnixListener) -> Result<()> {
+        use std::os::unix::io::AsRawFd;
+        self.listener.store(listener.as_raw_fd(), Ordering::SeqCst);
         if let Some(at) = self.expires {
             let me = self.clone();
             std::thread::spawn(move || {
@@ -178,7 +202,11 @@ impl Agent {
             if self.stopping.load(Ordering::SeqCst) {
                 break;
             }
-            let Ok(conn) = conn else { continue };
+            let Ok(conn) = conn else {
+                // Out of descriptors and the like: try again shortly.
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            };
             if !same_user(&conn) {
                 continue; // dropped unread
             }
@@ -192,19 +220,36 @@ impl Agent {
                 me.connections.fetch_sub(1, Ordering::SeqCst);
             });
         }
+        self.stop();
+        Ok(())
+    }
+
+    /// Forgets the keys (zeroized as they drop), removes the socket and its
+    /// directory, and wakes the accept loop; when it returns nobody can
+    /// reach the keys any more. Idempotent.
+    pub fn stop(&self) {
+        self.close();
+        self.wake();
+    }
+
+    /// [`Agent::stop`] but for waking the accept loop, whose return ends
+    /// the process: a `Stop` request answers between the two.
+    fn close(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
         self.forget();
         let _ = std::fs::remove_file(&self.socket);
         if let Some(dir) = self.socket.parent() {
             let _ = std::fs::remove_dir(dir);
         }
-        Ok(())
     }
 
-    /// Forgets the keys (zeroized as they drop) and wakes the accept loop.
-    pub fn stop(&self) {
-        self.forget();
-        self.stopping.store(true, Ordering::SeqCst);
-        let _ = UnixStream::connect(&self.socket);
+    fn wake(&self) {
+        let fd = self.listener.load(Ordering::SeqCst);
+        if fd >= 0 {
+            // SAFETY: shutdown on the listening descriptor `serve` owns and
+            // keeps open until it returns; it only makes `accept` fail.
+            unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+        }
     }
 
     fn forget(&self) {
@@ -220,14 +265,22 @@ impl Agent {
         let mut r = BufReader::new(&conn);
         let mut w = BufWriter::new(&conn);
         while let Some(body) = protocol::read_frame(&mut r)? {
-            let (response, stop) = match Request::decode(&body) {
-                Ok(Request::Stop) => (Response::ok(Vec::new()), true),
-                Ok(req) => (self.answer(req), false),
-                Err(e) => (Response::message(Status::Refused, e.message()), false),
+            let request = Request::decode(&body);
+            let stopping = matches!(request, Ok(Request::Stop));
+            let response = match request {
+                // Closed before the answer: when the client hears "ok",
+                // the keys and the socket are gone.
+                Ok(Request::Stop) => {
+                    self.close();
+                    Response::ok(Vec::new())
+                }
+                Ok(req) => self.answer(req),
+                Err(e) => Response::message(Status::Refused, e.message()),
             };
             let sent = protocol::write_frame(&mut w, &response.encode());
-            if stop {
-                self.stop();
+            if stopping {
+                // Only now may the process end.
+                self.wake();
                 return Ok(());
             }
             sent.map_err(|e| Error::internal(format!("agent socket: {e}")))?;

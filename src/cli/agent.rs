@@ -178,7 +178,7 @@ fn serve(env: &Env, socket: &Path, keys: KeyArgs) -> Result<()> {
         // One line: whoever started us reads exactly that.
         let line = serde_json::to_string(&status)
             .map_err(|_| Error::internal("cannot encode agent status"))?;
-        super::output::try_stdout(format!("{line}\n").as_bytes())?;
+        super::output::try_stdout(line.as_bytes())?;
     } else {
         env.out.line(format!(
             "agent ready on {} with {} key(s) {}",
@@ -187,6 +187,10 @@ fn serve(env: &Env, socket: &Path, keys: KeyArgs) -> Result<()> {
             until(&status)
         ));
     }
+    // Whoever read the ready line may go away; nothing is printed after
+    // it, and the pipes it came through are let go (a shell's `$(...)`
+    // waits for them to close).
+    agent::server::release_stdio();
     agent.serve(listener)
 }
 

@@ -96,6 +96,7 @@ impl Sandbox {
         c.current_dir(self.dir())
             .env_remove("EHRCRYPT_KEYSTORE")
             .env_remove("EHRCRYPT_PASSPHRASE")
+            .env_remove("EHRCRYPT_AGENT")
             // Never a prompt on the terminal of whoever runs the tests.
             .env("EHRCRYPT_NO_PROMPT", "1")
             .env("HOME", self.dir())
