@@ -48,6 +48,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
             cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
+            cand agent 'Keep private keys unlocked for a session: the passphrase asked once, not per command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;keygen'= {
@@ -1378,6 +1379,98 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
         }
         &'ehrcrypt;trust;help;help'= {
         }
+        &'ehrcrypt;agent'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand start 'Start an agent in the background; print the shell lines that point commands at it'
+            cand run 'Run an agent in the foreground on SOCKET (for a service manager)'
+            cand status 'Show the keys the agent in EHRCRYPT_AGENT holds and when it ends'
+            cand stop 'Make the agent in EHRCRYPT_AGENT forget its keys and exit'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;agent;start'= {
+            cand --as 'Hold the keys of OWNER only (repeatable) [default: every owner with a private key here]'
+            cand --lifetime 'How long the keys are held, e.g. 30m, 8h, 1d; 0 holds them until `agent stop`'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;agent;run'= {
+            cand --socket 'Where to listen'
+            cand --as 'Hold the keys of OWNER only (repeatable) [default: every owner with a private key here]'
+            cand --lifetime 'How long the keys are held, e.g. 30m, 8h, 1d; 0 holds them until `agent stop`'
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;agent;status'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;agent;stop'= {
+            cand --keystore 'Keystore file [default: the platform data directory]'
+            cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -v 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand --verbose 'Report expensive operations (RSA decryptions, key unlocks)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ehrcrypt;agent;help'= {
+            cand start 'Start an agent in the background; print the shell lines that point commands at it'
+            cand run 'Run an agent in the foreground on SOCKET (for a service manager)'
+            cand status 'Show the keys the agent in EHRCRYPT_AGENT holds and when it ends'
+            cand stop 'Make the agent in EHRCRYPT_AGENT forget its keys and exit'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ehrcrypt;agent;help;start'= {
+        }
+        &'ehrcrypt;agent;help;run'= {
+        }
+        &'ehrcrypt;agent;help;status'= {
+        }
+        &'ehrcrypt;agent;help;stop'= {
+        }
+        &'ehrcrypt;agent;help;help'= {
+        }
         &'ehrcrypt;help'= {
             cand keygen 'Generate an RSA-2048 key pair for a new data owner'
             cand owner 'List, show, export, import and verify data owners'
@@ -1398,6 +1491,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand completions 'Print shell completions generated from this command line'
             cand man-pages 'Write one man page per command into DIR (for scripts/update-completions)'
             cand trust 'Certificate authorities this keystore trusts, and their revocation lists'
+            cand agent 'Keep private keys unlocked for a session: the passphrase asked once, not per command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ehrcrypt;help;keygen'= {
@@ -1584,6 +1678,20 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand add 'Add (or update) a CRL signed by an anchor or a known intermediate CA'
         }
         &'ehrcrypt;help;trust;crl;add'= {
+        }
+        &'ehrcrypt;help;agent'= {
+            cand start 'Start an agent in the background; print the shell lines that point commands at it'
+            cand run 'Run an agent in the foreground on SOCKET (for a service manager)'
+            cand status 'Show the keys the agent in EHRCRYPT_AGENT holds and when it ends'
+            cand stop 'Make the agent in EHRCRYPT_AGENT forget its keys and exit'
+        }
+        &'ehrcrypt;help;agent;start'= {
+        }
+        &'ehrcrypt;help;agent;run'= {
+        }
+        &'ehrcrypt;help;agent;status'= {
+        }
+        &'ehrcrypt;help;agent;stop'= {
         }
         &'ehrcrypt;help;help'= {
         }

@@ -430,7 +430,12 @@ fn every_command_prints_json_of_the_documented_shape() {
     // Certificates (openssl as the CA) and device to device (two processes).
     let pki = pki_outputs(&s);
     let no_openssl = pki.is_none();
-    for (name, v) in pki.unwrap_or_default().into_iter().chain(d2d_outputs(&s)) {
+    for (name, v) in pki
+        .unwrap_or_default()
+        .into_iter()
+        .chain(d2d_outputs(&s))
+        .chain(agent_outputs(&s))
+    {
         let shape = shapes
             .get(name)
             .unwrap_or_else(|| panic!("docs/JSON.md has no shape for {name}"));
@@ -578,6 +583,56 @@ fn d2d_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
     ];
     out.push(("send", run_json(s, "A", &args)));
     out.push(("receive", listener_result(l)));
+    out
+}
+
+/// `agent start`, `status`, `stop`, and `agent run` in the foreground
+/// (its one ready line), each agent stopped at the end.
+fn agent_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
+    use std::io::BufRead;
+    let mut out = Vec::new();
+    let started = run_json(s, "A", &["agent", "start", "--lifetime", "5m"]);
+    let socket = started["socket"].as_str().unwrap().to_string();
+    out.push(("agent start", started));
+    let via = |args: &[&str]| -> Value {
+        let o = command(s, "A")
+            .env("EHRCRYPT_AGENT", &socket)
+            .arg("--json")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    out.push(("agent status", via(&["agent", "status"])));
+    out.push(("agent stop", via(&["agent", "stop"])));
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(s.path("agent-run"))
+            .unwrap();
+    }
+    let sock = s.path("agent-run/a.sock");
+    let mut fg = command(s, "A")
+        .args(["--json", "agent", "run", "--lifetime", "5m", "--socket"])
+        .arg(&sock)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(fg.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    out.push(("agent run", serde_json::from_str(&line).unwrap()));
+    let stop = command(s, "A")
+        .env("EHRCRYPT_AGENT", &sock)
+        .args(["agent", "stop"])
+        .output()
+        .unwrap();
+    assert!(stop.status.success(), "{}", stderr(&stop));
+    assert!(fg.wait().unwrap().success());
     out
 }
 

@@ -1,4 +1,4 @@
-//! The agent's wire format, version 1 (docs/FORMAT.md §19): length-prefixed
+//! The agent's wire format, version 1 (docs/FORMAT.md §17): length-prefixed
 //! binary frames on a Unix socket, one response per request, several
 //! requests per connection.
 //!
