@@ -127,6 +127,13 @@ fn commands_use_the_agents_keys_without_the_passphrase() {
         read_json(&s.path("p.json"))
     );
 
+    // A backup is signed by the agent too.
+    let out = ok(
+        &mut via(&s, "A", &socket),
+        &["-v", "backup", "create", "--as", "A", "p.enc.json", "-o", "bk", "--qr", "card.png"],
+    );
+    assert!(stderr(&out).contains("private keys unlocked: 0"), "{}", stderr(&out));
+
     // Stopped: the socket and its directory are gone, the keys with them,
     // and a command that needs a key says why it asks for the passphrase.
     let out = ok(&mut via(&s, "A", &socket), &["agent", "stop"]);

@@ -114,7 +114,7 @@ pub fn create_with_card(
     check_new_dir(out)?;
     let paths = expand_inputs(inputs)?;
     let owner = session.keystore().local_owner(me)?;
-    let key = session.current_private_key(owner)?;
+    let key = session.current_key_ops(owner)?;
     let z = SymmetricKey::generate();
     let (id_hex, backup_id) = random_hex16();
     let parent = match out.parent() {
@@ -179,7 +179,7 @@ pub fn create_with_card(
         .write_all(&mbytes)
         .map_err(|e| Error::io(&mpath, "write", e))?;
     let time = now_unix();
-    let signer = key.public().fingerprint();
+    let signer = key.fingerprint();
     let kc = key_commitment(&z, &backup_id);
     let msg = qr::signed_message(
         &backup_id,
