@@ -130,9 +130,24 @@ fn commands_use_the_agents_keys_without_the_passphrase() {
     // A backup is signed by the agent too.
     let out = ok(
         &mut via(&s, "A", &socket),
-        &["-v", "backup", "create", "--as", "A", "p.enc.json", "-o", "bk", "--qr", "card.png"],
+        &[
+            "-v",
+            "backup",
+            "create",
+            "--as",
+            "A",
+            "p.enc.json",
+            "-o",
+            "bk",
+            "--qr",
+            "card.png",
+        ],
     );
-    assert!(stderr(&out).contains("private keys unlocked: 0"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("private keys unlocked: 0"),
+        "{}",
+        stderr(&out)
+    );
 
     // Stopped: the socket and its directory are gone, the keys with them,
     // and a command that needs a key says why it asks for the passphrase.

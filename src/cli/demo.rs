@@ -55,6 +55,8 @@ struct Demo {
     /// EHRCRYPT_KEYSTORE=…` line is shown whenever it changes, so every
     /// command on screen can be pasted as it is.
     shown_as: std::cell::RefCell<String>,
+    /// The key agent's socket while the demo runs commands through it.
+    agent: std::cell::RefCell<Option<String>>,
     /// Where the backup bucket goes: `bucket` in the demo's folder, or a
     /// fresh prefix on the object store given with `--store`.
     bucket: String,
@@ -115,15 +117,21 @@ impl Demo {
                 args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ")
             )?;
         }
-        let out = Command::new(&self.exe)
-            .args(args)
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(args)
             .current_dir(&self.dir)
             .env(
                 "EHRCRYPT_KEYSTORE",
                 self.dir.join(format!("{who}.keystore.json")),
             )
             .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
-            .env_remove("EHRCRYPT_CONFIG")
+            .env_remove("EHRCRYPT_AGENT")
+            .env_remove("EHRCRYPT_CONFIG");
+        if let Some(socket) = self.agent.borrow().as_ref() {
+            cmd.env("EHRCRYPT_AGENT", socket)
+                .env_remove("EHRCRYPT_PASSPHRASE");
+        }
+        let out = cmd
             .output()
             .map_err(|e| Error::internal(format!("cannot run {}: {e}", self.exe.display())))?;
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -277,6 +285,7 @@ pub fn run(env: &Env, args: DemoArgs) -> Result<()> {
         exe,
         step: 0,
         shown_as: Default::default(),
+        agent: Default::default(),
         bucket: demo_bucket(args.store.as_ref())?,
     };
     // Every error, a closed stdout included, ends here, so the throw-away
@@ -525,6 +534,37 @@ fn more_steps(d: &mut Demo) -> Result<()> {
             "records/contact.enc.json",
         ],
     )?;
+
+    d.section(
+        "Alice keeps her key unlocked for a working session",
+        "Every command opens the private key with the passphrase: a deliberate\nscrypt derivation (~33 ms). `ehrcrypt agent` opens it once and serves the\ncommands of this user, never handing the key out, like ssh-agent.\nIn a shell: eval \"$(ehrcrypt agent start)\".",
+    )?;
+    let lines = d.run(
+        "alice",
+        &["agent", "start", "--as", "dr-alice", "--lifetime", "2m"],
+    )?;
+    let socket = lines
+        .split('\'')
+        .nth(1)
+        .ok_or_else(|| Error::internal("demo: agent start printed no socket"))?
+        .to_string();
+    *d.agent.borrow_mut() = Some(socket);
+    say!("\n   From here on, no passphrase is given to Alice's commands.")?;
+    let through_agent = d.run(
+        "alice",
+        &[
+            "-v",
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-alice",
+            "records/contact.enc.json",
+        ],
+    );
+    let stopped = d.run("alice", &["agent", "stop"]);
+    *d.agent.borrow_mut() = None;
+    through_agent?;
+    stopped?;
 
     d.section(
         "Alice takes Carol's access back, and re-keys",
