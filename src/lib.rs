@@ -12,6 +12,7 @@
 //!   writes and serialised read-modify-write.
 //! - [`d2d`]: pairing two devices with a one-time code, sending records.
 
+#[cfg(unix)]
 pub mod agent;
 pub mod backup;
 pub mod crypto;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+#[cfg(unix)]
 use crate::agent::{AgentKey, Client};
 use crate::crypto::derive::LookupPrf;
 use crate::crypto::{
@@ -73,7 +74,8 @@ pub struct Session {
     lookup_path: Mutex<()>,
     rsa_decryptions: AtomicUsize,
     key_unlocks: AtomicUsize,
-    /// The agent named by `EHRCRYPT_AGENT`, if any.
+    /// The agent named by `EHRCRYPT_AGENT`, if any (Unix only).
+    #[cfg(unix)]
     agent: Option<Arc<Client>>,
     /// The fingerprints it holds, asked once; or why it did not answer.
     agent_keys: Mutex<Option<std::result::Result<HashSet<Fingerprint>, String>>>,
@@ -151,6 +153,7 @@ impl Session {
             lookup_path: Mutex::new(()),
             rsa_decryptions: AtomicUsize::new(0),
             key_unlocks: AtomicUsize::new(0),
+            #[cfg(unix)]
             agent: Client::from_env().map(Arc::new),
             agent_keys: Mutex::new(None),
             agent_operations: AtomicUsize::new(0),
@@ -210,6 +213,7 @@ impl Session {
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
             return Ok(k.clone());
         }
+        #[cfg(unix)]
         if let Some(agent) = self.agent_holding(fp)? {
             self.agent_operations.fetch_add(1, Ordering::Relaxed);
             return Ok(Arc::new(AgentKey::new(agent, *fp)));
@@ -222,6 +226,7 @@ impl Session {
         self.key_ops(owner, &current_fingerprint(owner)?)
     }
 
+    #[cfg(unix)]
     /// The agent, if there is one and it holds `fp`. Asked once per
     /// session; an agent that does not answer is remembered, so that a
     /// passphrase error can say why it was needed.

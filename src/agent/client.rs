@@ -47,7 +47,18 @@ impl Client {
             .map_err(|_| Error::internal("agent connection lock"))?;
         for attempt in 0..2 {
             if conn.is_none() {
-                *conn = Some(UnixStream::connect(&self.socket).map_err(|e| self.unreachable(e))?);
+                let stream = UnixStream::connect(&self.socket).map_err(|e| self.unreachable(e))?;
+                if !super::peer_is_me(&stream) {
+                    return Err(Error::refused(format!(
+                        "agent {}: the process listening there is not yours",
+                        crate::error::display_path(&self.socket)
+                    ))
+                    .hint(format!(
+                        "unset {}, or point it at your own agent",
+                        super::ENV_VAR
+                    )));
+                }
+                *conn = Some(stream);
             }
             let stream = conn.as_mut().expect("connected above");
             let exchanged = protocol::write_frame(stream, &body)

@@ -11,6 +11,7 @@ pub mod client;
 pub mod protocol;
 pub mod server;
 
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
@@ -39,4 +40,44 @@ pub fn new_socket_path() -> Result<PathBuf> {
         .create(&dir)
         .map_err(|e| Error::io(&dir, "create", e))?;
     Ok(dir.join("agent.sock"))
+}
+
+/// Whether the peer runs as this process's effective user. The agent
+/// checks its clients (the socket's private directory is the first fence,
+/// this the second); a client checks the agent, whose answers it trusts
+/// with keys (an `EHRCRYPT_AGENT` pointing at another user's socket is
+/// refused).
+pub(crate) fn peer_is_me(conn: &UnixStream) -> bool {
+    use std::os::unix::io::AsRawFd;
+    #[cfg(target_os = "linux")]
+    {
+        let mut cred = libc::ucred {
+            pid: 0,
+            uid: 0,
+            gid: 0,
+        };
+        let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+        // SAFETY: getsockopt writes at most `len` bytes into `cred`, a
+        // local of exactly that size; the descriptor is `conn`'s, open.
+        let rc = unsafe {
+            libc::getsockopt(
+                conn.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_PEERCRED,
+                (&mut cred as *mut libc::ucred).cast(),
+                &mut len,
+            )
+        };
+        // SAFETY: geteuid has no preconditions.
+        rc == 0 && cred.uid == unsafe { libc::geteuid() }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let (mut uid, mut gid) = (0, 0);
+        // SAFETY: getpeereid writes two integers into locals; the
+        // descriptor is `conn`'s, open.
+        let rc = unsafe { libc::getpeereid(conn.as_raw_fd(), &mut uid, &mut gid) };
+        // SAFETY: geteuid has no preconditions.
+        rc == 0 && uid == unsafe { libc::geteuid() }
+    }
 }

@@ -207,7 +207,7 @@ impl Agent {
                 std::thread::sleep(Duration::from_millis(10));
                 continue;
             };
-            if !same_user(&conn) {
+            if !super::peer_is_me(&conn) {
                 continue; // dropped unread
             }
             if self.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
@@ -328,42 +328,5 @@ impl Agent {
             Ok(bytes) => Response::ok(bytes),
             Err(e) => Response::message(Status::Failed, e.message()),
         }
-    }
-}
-
-/// Whether the peer runs as this process's effective user (the socket's
-/// private directory is the first fence; this is the second).
-fn same_user(conn: &UnixStream) -> bool {
-    use std::os::unix::io::AsRawFd;
-    #[cfg(target_os = "linux")]
-    {
-        let mut cred = libc::ucred {
-            pid: 0,
-            uid: 0,
-            gid: 0,
-        };
-        let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-        // SAFETY: getsockopt writes at most `len` bytes into `cred`, a
-        // local of exactly that size; the descriptor is `conn`'s, open.
-        let rc = unsafe {
-            libc::getsockopt(
-                conn.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_PEERCRED,
-                (&mut cred as *mut libc::ucred).cast(),
-                &mut len,
-            )
-        };
-        // SAFETY: geteuid has no preconditions.
-        rc == 0 && cred.uid == unsafe { libc::geteuid() }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let (mut uid, mut gid) = (0, 0);
-        // SAFETY: getpeereid writes two integers into locals; the
-        // descriptor is `conn`'s, open.
-        let rc = unsafe { libc::getpeereid(conn.as_raw_fd(), &mut uid, &mut gid) };
-        // SAFETY: geteuid has no preconditions.
-        rc == 0 && uid == unsafe { libc::geteuid() }
     }
 }

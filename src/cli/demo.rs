@@ -488,6 +488,42 @@ fn script(d: &mut Demo) -> Result<()> {
     Ok(())
 }
 
+/// A key agent for a working session (Unix: it listens on a Unix socket).
+#[cfg(unix)]
+fn agent_steps(d: &mut Demo) -> Result<()> {
+    d.section(
+        "Alice keeps her key unlocked for a working session",
+        "Every command opens the private key with the passphrase: a deliberate\nscrypt derivation (~33 ms). `ehrcrypt agent` opens it once and serves the\ncommands of this user, never handing the key out, like ssh-agent.\nIn a shell: eval \"$(ehrcrypt agent start)\".",
+    )?;
+    let lines = d.run(
+        "alice",
+        &["agent", "start", "--as", "dr-alice", "--lifetime", "2m"],
+    )?;
+    let socket = lines
+        .split('\'')
+        .nth(1)
+        .ok_or_else(|| Error::internal("demo: agent start printed no socket"))?
+        .to_string();
+    *d.agent.borrow_mut() = Some(socket);
+    say!("\n   From here on, no passphrase is given to Alice's commands.")?;
+    let through_agent = d.run(
+        "alice",
+        &[
+            "-v",
+            "entity",
+            "decrypt",
+            "--as",
+            "dr-alice",
+            "records/contact.enc.json",
+        ],
+    );
+    let stopped = d.run("alice", &["agent", "stop"]);
+    *d.agent.borrow_mut() = None;
+    through_agent?;
+    stopped?;
+    Ok(())
+}
+
 /// Sharing, revocation, backup and emergency access.
 fn more_steps(d: &mut Demo) -> Result<()> {
     let bucket = d.bucket.clone();
@@ -535,36 +571,8 @@ fn more_steps(d: &mut Demo) -> Result<()> {
         ],
     )?;
 
-    d.section(
-        "Alice keeps her key unlocked for a working session",
-        "Every command opens the private key with the passphrase: a deliberate\nscrypt derivation (~33 ms). `ehrcrypt agent` opens it once and serves the\ncommands of this user, never handing the key out, like ssh-agent.\nIn a shell: eval \"$(ehrcrypt agent start)\".",
-    )?;
-    let lines = d.run(
-        "alice",
-        &["agent", "start", "--as", "dr-alice", "--lifetime", "2m"],
-    )?;
-    let socket = lines
-        .split('\'')
-        .nth(1)
-        .ok_or_else(|| Error::internal("demo: agent start printed no socket"))?
-        .to_string();
-    *d.agent.borrow_mut() = Some(socket);
-    say!("\n   From here on, no passphrase is given to Alice's commands.")?;
-    let through_agent = d.run(
-        "alice",
-        &[
-            "-v",
-            "entity",
-            "decrypt",
-            "--as",
-            "dr-alice",
-            "records/contact.enc.json",
-        ],
-    );
-    let stopped = d.run("alice", &["agent", "stop"]);
-    *d.agent.borrow_mut() = None;
-    through_agent?;
-    stopped?;
+    #[cfg(unix)]
+    agent_steps(d)?;
 
     d.section(
         "Alice takes Carol's access back, and re-keys",

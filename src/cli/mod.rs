@@ -9,6 +9,7 @@ use ehrcrypt::passphrase::PassphraseSource;
 use ehrcrypt::session::Session;
 use ehrcrypt::{Error, Result};
 
+#[cfg(unix)]
 pub mod agent;
 pub mod backup;
 pub mod completions;
@@ -152,6 +153,7 @@ pub enum Command {
     #[command(subcommand)]
     Trust(trust::TrustCommand),
     /// Keep private keys unlocked for a session: the passphrase asked once, not per command
+    #[cfg(unix)]
     #[command(subcommand)]
     Agent(agent::AgentCommand),
 }
@@ -310,6 +312,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&env, a),
         Command::ManPages(a) => completions::man_pages(a),
         Command::Trust(c) => trust::run(&env, c),
+        #[cfg(unix)]
         Command::Agent(c) => agent::run(&env, c),
     }
 }
