@@ -1320,6 +1320,36 @@ pub fn decrypt_file_bytes_at(
     file: Option<&std::path::Path>,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    open_file_bytes_at(session, me, bytes, file, source)?.into_bytes()
+}
+
+/// A record `entity decrypt` writes: whole, or a detached record (§8.4)
+/// to stream from its sidecar.
+pub enum Plaintext {
+    Whole(Zeroizing<Vec<u8>>),
+    Detached(attachment::DetachedRecord),
+}
+
+impl Plaintext {
+    /// The record in memory.
+    pub fn into_bytes(self) -> Result<Zeroizing<Vec<u8>>> {
+        match self {
+            Plaintext::Whole(b) => Ok(b),
+            Plaintext::Detached(d) => d.into_bytes(),
+        }
+    }
+}
+
+/// [`decrypt_file_bytes_at`] without reading a detached record: its
+/// entity is authenticated (`encryptedSelf` and the descriptor it covers)
+/// and the record is left in its sidecar, to be streamed to the output.
+pub fn open_file_bytes_at(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    file: Option<&std::path::Path>,
+    source: &str,
+) -> Result<Plaintext> {
     let partial = Entity::from_slice_for(&bytes, source, me)?;
     let entity = if partial.v2.is_some() || partial.encryption_keys.contains_key(me) {
         partial
@@ -1328,10 +1358,13 @@ pub fn decrypt_file_bytes_at(
     };
     drop(bytes);
     let key = entity.entity_key(session, me, source)?;
-    if entity.is_detached() {
-        return entity.read_self(&key, file, source);
+    if !entity.is_detached() {
+        return entity.into_opened_self(&key, source).map(Plaintext::Whole);
     }
-    entity.into_opened_self(&key, source)
+    let marker = entity.open_self(&key, source)?;
+    entity
+        .into_detached(key, &marker, file, source)
+        .map(Plaintext::Detached)
 }
 
 /// Decrypts an entity given as JSON, as `me`: the original document.

@@ -271,6 +271,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
     let batch = a.output.batch(Mode::Private)?;
+    let dest_of: std::collections::HashMap<&Location, &Location> =
+        inputs.iter().zip(&dests).collect();
     // --out-dir: attachments are restored beside their records.
     let taken = std::sync::Mutex::new(
         dests
@@ -304,9 +306,30 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
-            let bytes =
-                entity::decrypt_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
-            Ok((Some(bytes), attachments, ()))
+            let record = entity::open_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
+            let detached = match record {
+                entity::Plaintext::Whole(bytes) => return Ok((Some(bytes), attachments, ())),
+                entity::Plaintext::Detached(d) => d,
+            };
+            // A detached record is streamed from its sidecar: into its
+            // staged file (published at commit, once it authenticated
+            // whole), or to standard output (the only output then).
+            let mut attachments = attachments;
+            match dest_of.get(input) {
+                Some(Location::Stdio) => atomic_file::write_stream_output(
+                    Path::new("-"),
+                    Mode::Private,
+                    a.output.overwrite(),
+                    |w| detached.read_into(w),
+                )?,
+                Some(Location::Local(p)) => attachments.push(detached.stage(
+                    p,
+                    batch,
+                    atomic_file::keep_private(p, Mode::Private),
+                )?),
+                _ => return Ok((Some(detached.into_bytes()?), attachments, ())),
+            }
+            Ok((None, attachments, ()))
         },
     )?;
     print_written(env, &inputs, &dests);
