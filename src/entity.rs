@@ -37,6 +37,7 @@ use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
 
 pub mod attachment;
+mod large;
 pub mod v2;
 
 pub use v2::FORMAT_V2;
@@ -983,6 +984,18 @@ impl Drop for Preserved {
     }
 }
 
+/// What an encryption seals: the record's bytes, or a record already
+/// streamed into its sidecar ([`Encryptor::encrypt_reader_beside`]) under
+/// `key`, bound to `meta`'s salt.
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Streamed {
+        key: SymmetricKey,
+        meta: v2::V2Meta,
+        record: attachment::Attachment,
+    },
+}
+
 /// The per-record part of [`Encryptor`]'s work.
 struct Record<'a> {
     clear: &'a [Vec<String>],
@@ -1103,7 +1116,7 @@ impl Encryptor {
     /// those exact bytes, so decryption returns the file byte for byte.
     pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
         let value = self.record_head(plaintext, source, &self.clear)?;
-        self.encrypt_parsed(&value, plaintext, source, None, self.record())
+        self.encrypt_parsed(&value, Body::Bytes(plaintext), source, None, self.record())
     }
 
     /// [`Encryptor::encrypt_bytes`] for a record that was an entity before
@@ -1133,7 +1146,7 @@ impl Encryptor {
                 .as_ref()
                 .map(|p| (p.id.clone(), p.secret_id.clone())),
         };
-        self.encrypt_parsed(&value, plaintext, source, attach, record)
+        self.encrypt_parsed(&value, Body::Bytes(plaintext), source, attach, record)
     }
 
     /// The per-record choices of a new entity under this encryptor.
@@ -1155,7 +1168,13 @@ impl Encryptor {
         attach: &mut Attach,
     ) -> Result<Entity> {
         let value = self.record_head(plaintext, source, &self.clear)?;
-        self.encrypt_parsed(&value, plaintext, source, Some(attach), self.record())
+        self.encrypt_parsed(
+            &value,
+            Body::Bytes(plaintext),
+            source,
+            Some(attach),
+            self.record(),
+        )
     }
 
     /// The top-level fields of a record that encryption reads (`id`,
@@ -1184,13 +1203,13 @@ impl Encryptor {
         let bytes = Zeroizing::new(
             serde_json::to_vec(value).map_err(|_| Error::internal("cannot serialise record"))?,
         );
-        self.encrypt_parsed(value, &bytes, source, None, self.record())
+        self.encrypt_parsed(value, Body::Bytes(&bytes), source, None, self.record())
     }
 
     fn encrypt_parsed(
         &self,
         value: &Value,
-        plaintext: &[u8],
+        body: Body,
         source: &str,
         attach: Option<&mut Attach>,
         record: Record,
@@ -1221,12 +1240,20 @@ impl Encryptor {
         for path in record.clear {
             copy_path(obj, path, &mut clear).map_err(|e| e.context(source))?;
         }
+        let parent_secret = record.parent.as_ref().map(|(_, s)| s.as_str());
+        let (entity_key, meta, body) = match body {
+            Body::Bytes(b) => (
+                SymmetricKey::generate(),
+                v2::V2Meta::new(parent_secret),
+                Ok(b),
+            ),
+            Body::Streamed { key, meta, record } => (key, meta, Err(record)),
+        };
         let values = v2::EntryValues {
-            entity_key: SymmetricKey::generate(),
+            entity_key,
             secret_id: record.secret_id,
             parent_id: record.parent.as_ref().map(|(id, _)| id.clone()),
         };
-        let parent_secret = record.parent.as_ref().map(|(_, s)| s.as_str());
         let mut entity = Entity {
             id,
             kind: self.kind,
@@ -1236,7 +1263,7 @@ impl Encryptor {
             delegations: Delegations::new(),
             encryption_keys: Delegations::new(),
             encrypted_self: String::new(),
-            v2: Some(v2::V2Meta::new(parent_secret)),
+            v2: Some(meta),
         };
         if let Some(attach) = attach {
             let list = attach(&entity, &values.entity_key)?;
@@ -1253,11 +1280,16 @@ impl Encryptor {
             directory.push(entity.v2_add_entry(&pair, &values)?);
         }
         entity.v2_seal_directory(&values.entity_key, directory)?;
-        if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD {
-            entity.seal_detached(&values.entity_key, plaintext)?;
-            entity.seal_self(&values.entity_key, b"");
-        } else {
-            entity.seal_self(&values.entity_key, plaintext);
+        match body {
+            Ok(plaintext) if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD => {
+                entity.seal_detached(&values.entity_key, plaintext)?;
+                entity.seal_self(&values.entity_key, b"");
+            }
+            Ok(plaintext) => entity.seal_self(&values.entity_key, plaintext),
+            Err(streamed) => {
+                entity.set_detached(streamed)?;
+                entity.seal_self(&values.entity_key, b"");
+            }
         }
         Ok(entity)
     }

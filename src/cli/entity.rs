@@ -223,6 +223,8 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         .filter_map(|(i, d)| Some((i, d.local()?)))
         .collect();
     let batch = a.output.batch(Mode::Public)?;
+    // A record that will be detached is streamed, never held whole.
+    let stream_over = local_dests.then_some(entity::attachment::DETACH_THRESHOLD);
     files::process_all_with(
         env,
         "encrypting",
@@ -230,9 +232,27 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Public,
-        |input, bytes, batch| {
+        stream_over,
+        |input, data, batch| {
             let source = input.to_string();
-            let bytes = Zeroizing::new(bytes);
+            let bytes = match data {
+                files::Input::Whole(bytes) => Zeroizing::new(bytes),
+                files::Input::Large(head, rest) => {
+                    let dest = dest_of
+                        .get(input)
+                        .ok_or_else(|| Error::internal("detached record without a file"))?;
+                    let mut all = std::io::Read::chain(&head[..], rest);
+                    let (e, sidecar) = enc.encrypt_reader_beside(
+                        &mut all,
+                        &source,
+                        dest,
+                        batch,
+                        Mode::Public,
+                        &|head| check_clear_paths(head, &explicit_clear, &source),
+                    )?;
+                    return Ok((Some(e.into_bytes()), vec![sidecar], ()));
+                }
+            };
             check_clear_fields(&bytes, &explicit_clear, &source)?;
             let mut e = enc.encrypt_bytes(&bytes, &source)?;
             drop(bytes);
@@ -287,8 +307,10 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Private,
+        None,
         |input, file, batch| {
             let source = input.to_string();
+            let file = file.into_bytes(input)?;
             let attachments = match (&a.output.out_dir, input) {
                 (Some(Location::Local(dir)), Location::Local(path)) => {
                     entity::attachment::stage_restore(
@@ -555,8 +577,14 @@ fn check_clear_fields(bytes: &[u8], explicit: &[String], source: &str) -> Result
     let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
         return Ok(());
     };
+    check_clear_paths(&v, explicit, source)
+}
+
+/// [`check_clear_fields`] on the record's value (at least each top-level
+/// field, and whole those the paths go through).
+fn check_clear_paths(v: &Value, explicit: &[String], source: &str) -> Result<()> {
     for field in explicit {
-        let mut at = &v;
+        let mut at = v;
         for (depth, name) in field.split('.').enumerate() {
             match at.get(name) {
                 Some(next) => at = next,

@@ -231,7 +231,7 @@ pub fn check_name(name: &str) -> Result<()> {
     }
 }
 
-fn stream_error(e: StreamError, file: &Path) -> Error {
+pub(super) fn stream_error(e: StreamError, file: &Path) -> Error {
     let f = file.display();
     match e {
         StreamError::Io(e) => Error::io(file, "read or write", e),
@@ -290,6 +290,17 @@ impl Entity {
             id,
             bytes: std::sync::Arc::new(out),
         });
+        Ok(())
+    }
+
+    /// Lists `record` as this entity's detached record, streamed into its
+    /// sidecar already (call before `seal_self`, whose associated data
+    /// covers it, then seal nothing).
+    pub(super) fn set_detached(&mut self, record: Attachment) -> Result<()> {
+        self.v2
+            .as_mut()
+            .ok_or_else(|| Error::internal("sidecars need a v2 entity"))?
+            .detached = Some(record);
         Ok(())
     }
 
@@ -617,23 +628,34 @@ pub fn crash_point(point: &str) {
 /// A piece of plaintext handed from the thread that decrypts an old
 /// sidecar to the one that encrypts the new one; `End` only once the old
 /// stream authenticated whole (digest included).
-enum Piece {
+pub(super) enum Piece {
     Data(Zeroizing<Vec<u8>>),
     End,
 }
 
 /// Plaintext pieces in flight between the two threads of a re-encryption:
 /// with the stream's own batches (about 1 MiB), memory stays bounded.
-const PIECES_IN_FLIGHT: usize = 2;
+pub(super) const PIECES_IN_FLIGHT: usize = 2;
 
-struct ToChannel {
+pub(super) struct ToChannel {
     tx: SyncSender<Piece>,
     /// The reading side stopped (the new sidecar could not be written).
-    closed: bool,
+    pub(super) closed: bool,
 }
 
 impl ToChannel {
-    fn send(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<usize> {
+    pub(super) fn new(tx: SyncSender<Piece>) -> Self {
+        ToChannel { tx, closed: false }
+    }
+
+    /// Sends the end: what was sent is whole.
+    pub(super) fn end(&self) -> Result<()> {
+        self.tx
+            .send(Piece::End)
+            .map_err(|_| Error::internal("sidecar stream stopped"))
+    }
+
+    pub(super) fn send(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<usize> {
         let n = piece.len();
         if self.tx.send(Piece::Data(piece)).is_err() {
             self.closed = true;
@@ -666,11 +688,22 @@ impl Write for ToChannel {
     }
 }
 
-struct FromChannel {
+pub(super) struct FromChannel {
     rx: Receiver<Piece>,
     cur: Zeroizing<Vec<u8>>,
     pos: usize,
     done: bool,
+}
+
+impl FromChannel {
+    pub(super) fn new(rx: Receiver<Piece>) -> Self {
+        FromChannel {
+            rx,
+            cur: Zeroizing::new(Vec::new()),
+            pos: 0,
+            done: false,
+        }
+    }
 }
 
 impl Read for FromChannel {
@@ -717,19 +750,11 @@ pub fn pipe<T>(
     let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
-            let mut w = ToChannel { tx, closed: false };
-            let read = produce(&mut w).and_then(|()| {
-                w.tx.send(Piece::End)
-                    .map_err(|_| Error::internal("attachment copy stopped"))
-            });
+            let mut w = ToChannel::new(tx);
+            let read = produce(&mut w).and_then(|()| w.end());
             (read, w.closed)
         });
-        let mut r = FromChannel {
-            rx,
-            cur: Zeroizing::new(Vec::new()),
-            pos: 0,
-            done: false,
-        };
+        let mut r = FromChannel::new(rx);
         let consumed = consume(&mut r);
         drop(r);
         let (read, closed) = reader
