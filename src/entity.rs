@@ -991,7 +991,7 @@ enum Body<'a> {
     Bytes(&'a [u8]),
     Streamed {
         key: SymmetricKey,
-        meta: v2::V2Meta,
+        meta: Box<v2::V2Meta>,
         record: attachment::Attachment,
     },
 }
@@ -1247,7 +1247,7 @@ impl Encryptor {
                 v2::V2Meta::new(parent_secret),
                 Ok(b),
             ),
-            Body::Streamed { key, meta, record } => (key, meta, Err(record)),
+            Body::Streamed { key, meta, record } => (key, *meta, Err(record)),
         };
         let values = v2::EntryValues {
             entity_key,
@@ -1359,7 +1359,7 @@ pub fn decrypt_file_bytes_at(
 /// to stream from its sidecar.
 pub enum Plaintext {
     Whole(Zeroizing<Vec<u8>>),
-    Detached(attachment::DetachedRecord),
+    Detached(Box<attachment::DetachedRecord>),
 }
 
 impl Plaintext {
@@ -1396,7 +1396,7 @@ pub fn open_file_bytes_at(
     let marker = entity.open_self(&key, source)?;
     entity
         .into_detached(key, &marker, file, source)
-        .map(Plaintext::Detached)
+        .map(|d| Plaintext::Detached(Box::new(d)))
 }
 
 /// Decrypts an entity given as JSON, as `me`: the original document.

@@ -135,7 +135,7 @@ impl Encryptor {
         };
         let body = Body::Streamed {
             key,
-            meta,
+            meta: Box::new(meta),
             record: detached,
         };
         let entity = self.encrypt_parsed(&head, body, source, None, record)?;
