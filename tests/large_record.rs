@@ -566,6 +566,12 @@ fn a_large_record_streams_from_a_file_and_from_stdin_wherever_its_id_is() {
             assert!(fs::read(s.path(&back)).unwrap() == plain, "{entity}: -o");
         }
     }
+    // The spills (the records whose id came late or not at all) are gone.
+    let left: Vec<String> = listing(&s)
+        .into_iter()
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     // From stdin, a record of exactly the threshold stays inline.
     let at = record("r1", THRESHOLD, 1);
     let out = encrypt_cmd(&s, &["-", "-o", "at.json"], Some(&at));
@@ -588,6 +594,16 @@ fn a_bad_large_record_is_refused_as_in_memory_and_leaves_nothing() {
         (
             "the id twice",
             shaped(r#""id": "d", "#, r#", "id": "e""#, n),
+            &[],
+        ),
+        (
+            "a key twice after the data, the id last (spilled)",
+            shaped("", r#", "x": [{"k": 1, "k": 2}], "id": "d""#, n),
+            &[],
+        ),
+        (
+            "a syntax error, no id (spilled)",
+            shaped("", r#", "x": [1,]"#, n),
             &[],
         ),
         (

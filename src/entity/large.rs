@@ -5,24 +5,26 @@
 //! are kept) and, through a bounded channel, to the chunked AEAD stream
 //! that writes the sidecar. The sidecar's chunks are bound to the entity
 //! id, which is the record's own `id`: bytes are held until it has been
-//! read (nothing is held when it comes first, as it usually does; a record
-//! whose `id` comes late, or that has none, is held up to it, or whole).
-//! The stream sees its end only once the whole record checked out; on any
-//! error the staged sidecar is dropped, so nothing is published.
+//! read (nothing is held when it comes first, as it usually does). Past
+//! [`HOLD_MAX`] they are spilled to a temporary file, sealed under a key
+//! that never leaves the process, and streamed back once the id is known
+//! (a record without `id` gets a fresh one at its end). The stream sees
+//! its end only once the whole record checked out; on any error the
+//! staged sidecar and the spill are removed, so nothing is published.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
-use std::io::{self, BufReader, Read};
-use std::path::Path;
-use std::sync::mpsc::sync_channel;
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use serde::de::{Deserializer as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::attachment::{
-    sidecar_path, stream_error, Attachment, FromChannel, ToChannel, PIECES_IN_FLIGHT,
+    self, sidecar_path, stream_error, Attachment, FromChannel, ToChannel, PIECES_IN_FLIGHT,
 };
 use super::{id_text, v2, Body, Encryptor, Entity};
 use crate::crypto::stream::{self, Binding};
@@ -64,31 +66,42 @@ impl Encryptor {
         crate::crypto::random_bytes(&mut car_id);
         let car = sidecar_path(entity_file, &car_id);
 
-        let (id_tx, id_rx) = sync_channel::<String>(1);
+        let (id_tx, id_rx) = sync_channel::<Start>(1);
         let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
         let tee = RefCell::new(Tee {
             flow: Flow::Hold(Zeroizing::new(Vec::new())),
             out: ToChannel::new(tx),
             id_tx: Some(id_tx),
+            spill_dir: spill_dir(entity_file),
+            failed: None,
         });
         let (scanned, streamed) = std::thread::scope(|s| {
             let (salt, kind) = (meta.salt, self.kind);
             let (key, car) = (&key, &car);
             let writer = s.spawn(move || -> Result<Option<(Attachment, Staged)>> {
                 // No id: the record was refused before any byte was sealed.
-                let Ok(id) = id_rx.recv() else {
+                let Ok((id, spilled)) = id_rx.recv() else {
                     return Ok(None);
                 };
                 let binding = Binding::detached_self(&salt, &id, kind.as_str(), &car_id);
-                let mut r = FromChannel::new(rx);
                 let mut info = None;
-                let staged = batch.stage_stream(car, mode, |w| {
-                    let chunk = stream::DEFAULT_CHUNK_SIZE;
-                    let i = stream::encrypt_bound(key, &binding, chunk, &mut r, w, &mut |_| {})
-                        .map_err(|e| stream_error(e, car))?;
-                    info = Some(i);
-                    Ok(())
-                })?;
+                let mut seal = |input: &mut dyn Read| {
+                    batch.stage_stream(car, mode, |w| {
+                        let chunk = stream::DEFAULT_CHUNK_SIZE;
+                        let i = stream::encrypt_bound(key, &binding, chunk, input, w, &mut |_| {})
+                            .map_err(|e| stream_error(e, car))?;
+                        info = Some(i);
+                        Ok(())
+                    })
+                };
+                let mut live = FromChannel::new(rx);
+                let staged = match spilled {
+                    None => seal(&mut live)?,
+                    // What was read before the id, then the rest.
+                    Some(sp) => {
+                        attachment::pipe(|w| sp.read_into(w), |r| seal(&mut r.chain(live)))?
+                    }
+                };
                 let info = info.ok_or_else(|| Error::internal("sidecar stream"))?;
                 Ok(Some((
                     Attachment {
@@ -100,25 +113,27 @@ impl Encryptor {
                 )))
             });
             let scanned = scan(input, &tee, &wanted);
-            let closed = {
+            let (closed, failed) = {
                 let mut t = tee.borrow_mut();
                 if scanned.is_ok() {
                     t.finish();
                 }
-                t.out.closed
+                (t.out.closed, t.failed.take())
             };
             // The stream ends here: whole (`End` sent) or failed.
             drop(tee);
             let streamed = writer
                 .join()
                 .unwrap_or_else(|_| Err(Error::internal("sidecar writer panicked")));
-            (scanned.map_err(|e| (e, closed)), streamed)
+            (scanned.map_err(|e| (e, closed, failed)), streamed)
         });
         let head = match scanned {
             Ok(head) => head,
+            // The spill could not be written (a full disk).
+            Err((_, _, Some(failed))) => return Err(failed),
             // The sidecar could not be written (a full disk): that is why.
-            Err((_, true)) if streamed.is_err() => return Err(streamed.err().expect("checked")),
-            Err((e, _)) => return Err(record_error(source, &e)),
+            Err((_, true, _)) if streamed.is_err() => return Err(streamed.err().expect("checked")),
+            Err((e, _, _)) => return Err(record_error(source, &e)),
         };
         let streamed = streamed?;
         let Some(Scanned::Object(head)) = head else {
@@ -143,28 +158,52 @@ impl Encryptor {
     }
 }
 
+/// Bytes held in memory, at most, while the entity id is not known yet;
+/// past this, they are spilled to disk, encrypted ([`Spill`]).
+const HOLD_MAX: usize = 2 << 20;
+
 /// Where the bytes read go.
 enum Flow {
     /// Held until the entity id is known (the stream is bound to it).
     Hold(Zeroizing<Vec<u8>>),
+    /// Past [`HOLD_MAX`], still no id: spilled.
+    Spill(Spill),
     /// Sent to the stream.
     Send,
     /// Dropped: the record is refused (its `id` is not an id).
     Drop,
 }
 
+/// What the stream's writer learns once the id is known: the id, and the
+/// bytes read before it if they were spilled.
+type Start = (String, Option<Spilled>);
+
 /// The bytes read from the input, on their way to the stream.
 struct Tee {
     flow: Flow,
     out: ToChannel,
     /// Tells the stream's writer the entity id; dropped unsent if none.
-    id_tx: Option<std::sync::mpsc::SyncSender<String>>,
+    id_tx: Option<SyncSender<Start>>,
+    /// Where a spill goes (a directory of the output).
+    spill_dir: PathBuf,
+    /// Why the spill failed, if it did (a full disk).
+    failed: Option<Error>,
 }
 
 impl Tee {
     fn take(&mut self, bytes: &[u8]) -> io::Result<()> {
         match &mut self.flow {
-            Flow::Hold(held) => held.extend_from_slice(bytes),
+            Flow::Hold(held) if held.len() + bytes.len() <= HOLD_MAX => {
+                held.extend_from_slice(bytes)
+            }
+            Flow::Hold(held) => {
+                let held = std::mem::take(held);
+                let spill = Spill::start(&self.spill_dir).map_err(|e| self.fail(e))?;
+                self.flow = Flow::Spill(spill);
+                self.spill(held)?;
+                self.spill(Zeroizing::new(bytes.to_vec()))?;
+            }
+            Flow::Spill(_) => self.spill(Zeroizing::new(bytes.to_vec()))?,
             Flow::Send => {
                 self.out.send(Zeroizing::new(bytes.to_vec()))?;
             }
@@ -173,10 +212,34 @@ impl Tee {
         Ok(())
     }
 
+    /// Sends `piece` to the spill; if its writer stopped, its error.
+    fn spill(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<()> {
+        let Flow::Spill(spill) = &mut self.flow else {
+            return Ok(());
+        };
+        if spill.out.send(piece).is_ok() {
+            return Ok(());
+        }
+        let Flow::Spill(spill) = std::mem::replace(&mut self.flow, Flow::Drop) else {
+            return Ok(());
+        };
+        let e = spill
+            .finish()
+            .err()
+            .unwrap_or_else(|| Error::internal("the spill stopped"));
+        Err(self.fail(e))
+    }
+
+    fn fail(&mut self, e: Error) -> io::Error {
+        let io = io::Error::other(e.message().to_string());
+        self.failed.get_or_insert(e);
+        io
+    }
+
     /// The record's `id` was read: the stream starts (and gets what was
-    /// held), or, for a value that is not an id, never does.
+    /// held or spilled), or, for a value that is not an id, never does.
     fn id(&mut self, id: &Value) -> io::Result<()> {
-        if !matches!(self.flow, Flow::Hold(_)) {
+        if !matches!(self.flow, Flow::Hold(_) | Flow::Spill(_)) {
             return Ok(());
         }
         match id_text(id) {
@@ -190,14 +253,21 @@ impl Tee {
     }
 
     fn start(&mut self, id: String) -> io::Result<()> {
-        let held = match std::mem::replace(&mut self.flow, Flow::Send) {
-            Flow::Hold(held) => held,
+        let (held, spilled) = match std::mem::replace(&mut self.flow, Flow::Send) {
+            Flow::Hold(held) => (held, None),
+            Flow::Spill(spill) => {
+                let spilled = spill.finish().map_err(|e| self.fail(e))?;
+                (Zeroizing::new(Vec::new()), Some(spilled))
+            }
             other => {
                 self.flow = other;
                 return Ok(());
             }
         };
-        let started = self.id_tx.take().is_some_and(|tx| tx.send(id).is_ok());
+        let started = self
+            .id_tx
+            .take()
+            .is_some_and(|tx| tx.send((id, spilled)).is_ok());
         if !started {
             return Err(io::Error::other("the sidecar writer stopped"));
         }
@@ -213,6 +283,113 @@ impl Tee {
             let _ = self.out.end();
         }
     }
+}
+
+/// The start of a record whose id has not come yet, sealed under a key
+/// of its own that never leaves this process, into a temporary file
+/// (removed when done, or dropped): memory stays bounded, and no
+/// plaintext touches the disk.
+struct Spill {
+    out: ToChannel,
+    writer: Option<std::thread::JoinHandle<Result<Spilled>>>,
+}
+
+/// A finished spill.
+struct Spilled {
+    tmp: crate::store::atomic_file::TempFile,
+    key: SymmetricKey,
+    binding: Binding,
+}
+
+impl Spill {
+    fn start(dir: &Path) -> Result<Spill> {
+        let mut salt = [0u8; 16];
+        crate::crypto::random_bytes(&mut salt);
+        let binding = Binding::attachment(&salt, "spill", "spill", &salt);
+        let key = SymmetricKey::generate();
+        let mut tmp =
+            crate::store::atomic_file::TempFile::create(&dir.join("record.spill"), Mode::Private)?;
+        let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
+        let writer = std::thread::spawn(move || {
+            let path = tmp.path().to_path_buf();
+            let mut input = FromChannel::new(rx);
+            let file = tmp.file()?;
+            stream::encrypt_bound(
+                &key,
+                &binding,
+                stream::DEFAULT_CHUNK_SIZE,
+                &mut input,
+                file,
+                &mut |_| {},
+            )
+            .map_err(|e| stream_error(e, &path))?;
+            Ok(Spilled { tmp, key, binding })
+        });
+        Ok(Spill {
+            out: ToChannel::new(tx),
+            writer: Some(writer),
+        })
+    }
+
+    /// Ends the spill: the file holds everything sent.
+    fn finish(mut self) -> Result<Spilled> {
+        let ended = self.out.end();
+        let written = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::internal("spill"))?
+            .join()
+            .unwrap_or_else(|_| Err(Error::internal("spill writer panicked")))?;
+        ended.map(|()| written)
+    }
+}
+
+impl Drop for Spill {
+    /// Unfinished: the writer fails (no end was sent) and removes its file.
+    fn drop(&mut self) {
+        let (tx, _) = sync_channel(0);
+        drop(std::mem::replace(&mut self.out, ToChannel::new(tx)));
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+impl Spilled {
+    /// Streams the spilled bytes back into `out`, each chunk
+    /// authenticated; the file is removed after.
+    fn read_into(self, out: &mut (dyn Write + Send)) -> Result<()> {
+        let path = self.tmp.path().to_path_buf();
+        let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, "read", e))?;
+        stream::decrypt_bound(
+            &self.key,
+            &self.binding,
+            stream::DEFAULT_CHUNK_SIZE,
+            &mut f,
+            out,
+            &mut |_| {},
+        )
+        .map_err(|e| stream_error(e, &path))?;
+        Ok(())
+    }
+}
+
+/// The directory a spill goes to: the entity file's, or (for an output
+/// directory not created yet) the nearest one that exists.
+fn spill_dir(entity_file: &Path) -> PathBuf {
+    entity_file
+        .ancestors()
+        .skip(1)
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .find(|d| d.is_dir())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
 }
 
 /// What the input holds at its top level.
@@ -239,7 +416,7 @@ fn scan(
         return Ok(Some(Scanned::Other));
     };
     let mut t = tee.borrow_mut();
-    if let Flow::Hold(_) = t.flow {
+    if matches!(t.flow, Flow::Hold(_) | Flow::Spill(_)) {
         if head.contains_key("id") {
             // An `id` that is not one (refused later), or a bug.
             t.flow = Flow::Drop;
@@ -365,17 +542,23 @@ mod tests {
         std::result::Result<Option<Scanned>, serde_json::Error>,
         Vec<u8>,
     ) {
-        let (id_tx, id_rx) = sync_channel::<String>(1);
+        let (id_tx, id_rx) = sync_channel::<Start>(1);
         let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
+        let dir = tempfile::tempdir().unwrap();
         let tee = RefCell::new(Tee {
             flow: Flow::Hold(Zeroizing::new(Vec::new())),
             out: ToChannel::new(tx),
             id_tx: Some(id_tx),
+            spill_dir: dir.path().to_path_buf(),
+            failed: None,
         });
         std::thread::scope(|s| {
             let got = s.spawn(move || {
                 let mut out = Vec::new();
-                if id_rx.recv().is_ok() {
+                if let Ok((_, spilled)) = id_rx.recv() {
+                    if let Some(sp) = spilled {
+                        sp.read_into(&mut out).unwrap();
+                    }
                     let _ = FromChannel::new(rx).read_to_end(&mut out);
                 }
                 out
@@ -412,10 +595,14 @@ mod tests {
     #[test]
     fn the_stream_gets_every_byte_once_the_id_is_known() {
         let filler = format!("[{}1]", "1, ".repeat(200_000));
+        // 600 KB held, or 3 MB spilled, before the id (or the end).
+        let spilled = format!("[{}1]", "1, ".repeat(1_000_000));
         for text in [
             format!(r#"{{"id": 7, "x": {filler}}}"#),
             format!(r#"{{"x": {filler}, "name": {{"f": "K"}}, "id": "late"}}"#),
             format!(r#"{{"x": {filler}}}"#),
+            format!(r#"{{"x": {spilled}, "id": "late"}}"#),
+            format!(r#"{{"x": {spilled}}}"#),
         ] {
             let (r, sent) = scan_text(text.as_bytes());
             let Some(Scanned::Object(head)) = r.unwrap() else {
