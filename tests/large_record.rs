@@ -28,20 +28,10 @@ fn record(id: &str, n: usize, seed: u8) -> Vec<u8> {
 
 fn encrypt(s: &Sandbox, out: &str, plain: &[u8], extra: &[&str]) {
     let src = s.write(&format!("{out}.plain"), plain);
-    let mut args = vec![
-        "entity",
-        "encrypt",
-        "--as",
-        "A",
-        "--kind",
-        "contact",
-        "--share-with",
-        "B",
-    ];
-    args.extend_from_slice(extra);
-    let src = src.to_str().unwrap().to_string();
-    args.extend([src.as_str(), "-o", out]);
-    ok(&mut s.ks("A"), &args);
+    let mut args = extra.to_vec();
+    args.extend([src.to_str().unwrap(), "-o", out]);
+    let done = encrypt_cmd(s, &args, None);
+    assert!(done.status.success(), "{args:?}: {}", stderr(&done));
 }
 
 /// The sidecar of the detached record of `entity`.
