@@ -7,6 +7,8 @@
 //!
 //! - 7: a 100 MB JSON record, on tmpfs (detached into a sidecar beside the
 //!   entity, docs/FORMAT.md §8.4), and the share of a 1 KB record beside it.
+//! - 7c (issue 13): peak RSS of encrypting (from a file, from stdin) and
+//!   decrypting (to a file, to stdout) that record, at each size below.
 //! - 7b (issue 13): the same bytes as an attachment of a 1 KB record
 //!   (a sidecar beside the entity), on tmpfs (`/dev/shm`) and on the disk
 //!   (`target/bench-tmp`), at 100 MB, and at 1 GiB when asked:
