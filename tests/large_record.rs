@@ -639,6 +639,11 @@ fn a_bad_large_record_is_refused_as_in_memory_and_leaves_nothing() {
             shaped(r#""id": "d", "name": {"family": "K"}, "#, "", n),
             &["--clear", "name.given"],
         ),
+        (
+            "--clear id, and no id",
+            shaped("", "", n),
+            &["--clear", "id"],
+        ),
     ];
     for (what, plain, extra) in cases {
         let file = s.write("bad.plain", &plain);

@@ -136,13 +136,16 @@ impl Encryptor {
             Err((e, _, _)) => return Err(record_error(source, &e)),
         };
         let streamed = streamed?;
-        let Some(Scanned::Object(head)) = head else {
+        let Scanned::Object(head, fresh) = head else {
             return Err(Error::format(format!(
                 "{source}: a record must be a JSON object"
             )));
         };
-        let head = Value::Object(head);
+        let mut head = Value::Object(head);
         inspect(&head)?;
+        if let (Some(id), Some(m)) = (fresh, head.as_object_mut()) {
+            m.insert("id".into(), Value::from(id));
+        }
         // A refused id: the entity's own check says why.
         let Some((detached, staged)) = streamed else {
             self.encrypt_parsed(&head, Body::Bytes(b""), source, None, record)?;
@@ -395,7 +398,9 @@ fn spill_dir(entity_file: &Path) -> PathBuf {
 /// What the input holds at its top level.
 enum Scanned {
     /// An object: the wanted fields, and `null` for each other one.
-    Object(Map<String, Value>),
+    /// The wanted fields, `null` for each other one, and the fresh id
+    /// the record got if it has none.
+    Object(Map<String, Value>, Option<String>),
     /// Valid JSON, but not an object.
     Other,
 }
@@ -407,15 +412,16 @@ fn scan(
     input: &mut dyn Read,
     tee: &RefCell<Tee>,
     wanted: &[&str],
-) -> std::result::Result<Option<Scanned>, serde_json::Error> {
+) -> std::result::Result<Scanned, serde_json::Error> {
     let reader = BufReader::with_capacity(READ_SIZE, TeeReader { input, tee });
     let mut de = serde_json::Deserializer::from_reader(reader);
     let scanned = (&mut de).deserialize_any(Top { wanted, tee })?;
     de.end()?;
-    let Scanned::Object(mut head) = scanned else {
-        return Ok(Some(Scanned::Other));
+    let Scanned::Object(head, _) = scanned else {
+        return Ok(scanned);
     };
     let mut t = tee.borrow_mut();
+    let mut fresh = None;
     if matches!(t.flow, Flow::Hold(_) | Flow::Spill(_)) {
         if head.contains_key("id") {
             // An `id` that is not one (refused later), or a bug.
@@ -423,11 +429,11 @@ fn scan(
             t.id_tx = None;
         } else {
             let id = uuid::Uuid::new_v4().to_string();
-            head.insert("id".into(), Value::from(id.clone()));
-            t.start(id).map_err(serde_json::Error::io)?;
+            t.start(id.clone()).map_err(serde_json::Error::io)?;
+            fresh = Some(id);
         }
     }
-    Ok(Some(Scanned::Object(head)))
+    Ok(Scanned::Object(head, fresh))
 }
 
 struct TeeReader<'a> {
@@ -508,7 +514,7 @@ impl<'de> Visitor<'de> for Top<'_> {
             }
             head.insert(key, v);
         }
-        Ok(Scanned::Object(head))
+        Ok(Scanned::Object(head, None))
     }
 }
 
@@ -536,12 +542,7 @@ mod tests {
     use super::*;
 
     /// `scan` of `text`, with a thread taking what the tee sends.
-    fn scan_text(
-        text: &[u8],
-    ) -> (
-        std::result::Result<Option<Scanned>, serde_json::Error>,
-        Vec<u8>,
-    ) {
+    fn scan_text(text: &[u8]) -> (std::result::Result<Scanned, serde_json::Error>, Vec<u8>) {
         let (id_tx, id_rx) = sync_channel::<Start>(1);
         let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
         let dir = tempfile::tempdir().unwrap();
@@ -605,15 +606,15 @@ mod tests {
             format!(r#"{{"x": {spilled}}}"#),
         ] {
             let (r, sent) = scan_text(text.as_bytes());
-            let Some(Scanned::Object(head)) = r.unwrap() else {
+            let Scanned::Object(head, fresh) = r.unwrap() else {
                 panic!("an object")
             };
             assert!(sent == text.as_bytes());
-            assert!(id_text(&head["id"]).is_some());
+            assert_eq!(head.contains_key("id"), fresh.is_none());
             assert_eq!(head["x"], Value::Null);
         }
         let (r, sent) = scan_text(b"[1, 2]");
-        assert!(matches!(r.unwrap(), Some(Scanned::Other)));
+        assert!(matches!(r.unwrap(), Scanned::Other));
         assert!(sent.is_empty());
         let (r, sent) = scan_text(br#"{"id": [1], "x": 2}"#);
         assert!(r.is_ok() && sent.is_empty());
