@@ -556,6 +556,34 @@ fn a_large_record_streams_from_a_file_and_from_stdin_wherever_its_id_is() {
             assert!(fs::read(s.path(&back)).unwrap() == plain, "{entity}: -o");
         }
     }
+    // With an attachment beside it (`--attach`: one input, -o FILE).
+    let plain = shaped(r#""resourceType": "Bundle", "#, r#", "id": "att""#, n);
+    let file = s.write("att.plain", &plain);
+    s.write("scan.pdf", b"%PDF-1.4 scan");
+    let args = [
+        "--attach",
+        "scan.pdf",
+        file.to_str().unwrap(),
+        "-o",
+        "att.json",
+    ];
+    let out = encrypt_cmd(&s, &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sidecars(&s, "att.json").len(), 2);
+    assert!(decrypt(&s, "B", "att.json").stdout == plain);
+    let scan = ok(
+        &mut s.ks("B"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "B",
+            "--attachment",
+            "scan.pdf",
+            "att.json",
+        ],
+    );
+    assert_eq!(scan.stdout, b"%PDF-1.4 scan");
     // The spills (the records whose id came late or not at all) are gone.
     let left: Vec<String> = listing(&s)
         .into_iter()

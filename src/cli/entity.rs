@@ -249,6 +249,7 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
                         batch,
                         Mode::Public,
                         &|head| check_clear_paths(head, &explicit_clear, &source),
+                        None,
                     )?;
                     return Ok((Some(e.into_bytes()), vec![sidecar], ()));
                 }
@@ -486,9 +487,9 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
-    let input = &a.inputs[0];
-    let source = ehrcrypt::error::display_path(input);
-    let bytes = Zeroizing::new(atomic_file::read(input)?);
+    let input = Location::Local(a.inputs[0].clone());
+    let source = input.to_string();
+    let data = files::read_input(&input, entity::attachment::DETACH_THRESHOLD)?;
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
         let mut write_all = |e: &Entity, key: &ehrcrypt::crypto::SymmetricKey| {
@@ -501,10 +502,38 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
             }
             Ok(list)
         };
-        let mut e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
-        if let Some(body) = e.take_detached_body() {
-            written.push(body.write_beside(&out)?);
-        }
+        let e = match data {
+            files::Input::Whole(bytes) => {
+                let bytes = Zeroizing::new(bytes);
+                let mut e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
+                if let Some(body) = e.take_detached_body() {
+                    written.push(body.write_beside(&out)?);
+                }
+                e
+            }
+            // A large record streams into its sidecar, released before
+            // the entity is written.
+            files::Input::Large(head, rest) => {
+                let batch = atomic_file::Batch::new();
+                let mut all = std::io::Read::chain(&head[..], rest);
+                let (e, sidecar) = enc.encrypt_reader_beside(
+                    &mut all,
+                    &source,
+                    &out,
+                    &batch,
+                    Mode::Public,
+                    &|_| Ok(()),
+                    Some(&mut write_all),
+                )?;
+                let mut batch = batch;
+                batch.push(sidecar);
+                batch.commit()?;
+                if let Some(d) = e.v2.as_ref().and_then(|m| m.detached.as_ref()) {
+                    written.push(entity::attachment::sidecar_path(&out, &d.id));
+                }
+                e
+            }
+        };
         atomic_file::write(&out, &e.into_bytes(), Mode::Public)
     })();
     if let Err(e) = result {

@@ -221,7 +221,7 @@ impl Input {
 
 /// Reads the local file or standard input `loc`: whole if it holds at
 /// most `limit` bytes, else its first `limit + 1` and the rest to stream.
-fn read_input(loc: &Location, limit: usize) -> Result<Input> {
+pub fn read_input(loc: &Location, limit: usize) -> Result<Input> {
     use std::io::Read;
     let path = loc.path();
     let err = |e| Error::io(path, "read", e);

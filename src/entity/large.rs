@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 use super::attachment::{
     self, sidecar_path, stream_error, Attachment, FromChannel, ToChannel, PIECES_IN_FLIGHT,
 };
-use super::{id_text, v2, Body, Encryptor, Entity};
+use super::{id_text, v2, Attach, Body, Encryptor, Entity};
 use crate::crypto::stream::{self, Binding};
 use crate::crypto::SymmetricKey;
 use crate::error::{Error, Result};
@@ -46,8 +46,9 @@ impl Encryptor {
     /// `entity_file`, staged in `batch` (the caller stages the entity
     /// after it), in one pass and bounded memory. `inspect` sees the
     /// record's top-level fields (those encryption reads, the others as
-    /// `null`) before the entity is made. Same errors as
-    /// [`Encryptor::encrypt_bytes`].
+    /// `null`) before the entity is made; `attach`, if given, writes its
+    /// attachments as [`Encryptor::encrypt_bytes_with`]'s does. Same
+    /// errors as [`Encryptor::encrypt_bytes`].
     pub fn encrypt_reader_beside(
         &self,
         input: &mut dyn Read,
@@ -56,6 +57,7 @@ impl Encryptor {
         batch: &Batch,
         mode: Mode,
         inspect: &dyn Fn(&Value) -> Result<()>,
+        attach: Option<&mut Attach>,
     ) -> Result<(Entity, Staged)> {
         let mut wanted = vec!["id", "format", "encryptedSelf"];
         wanted.extend(self.clear.iter().map(|p| p[0].as_str()));
@@ -156,7 +158,7 @@ impl Encryptor {
             meta: Box::new(meta),
             record: detached,
         };
-        let entity = self.encrypt_parsed(&head, body, source, None, record)?;
+        let entity = self.encrypt_parsed(&head, body, source, attach, record)?;
         Ok((entity, staged))
     }
 }
