@@ -49,6 +49,7 @@ impl Encryptor {
     /// `null`) before the entity is made; `attach`, if given, writes its
     /// attachments as [`Encryptor::encrypt_bytes_with`]'s does. Same
     /// errors as [`Encryptor::encrypt_bytes`].
+    #[allow(clippy::too_many_arguments)]
     pub fn encrypt_reader_beside(
         &self,
         input: &mut dyn Read,
