@@ -7,6 +7,8 @@
 //!
 //! - 7: a 100 MB JSON record, on tmpfs (detached into a sidecar beside the
 //!   entity, docs/FORMAT.md §8.4), and the share of a 1 KB record beside it.
+//! - 7c (issue 13): peak RSS of encrypting (from a file, from stdin) and
+//!   decrypting (to a file, to stdout) that record, at each size below.
 //! - 7b (issue 13): the same bytes as an attachment of a 1 KB record
 //!   (a sidecar beside the entity), on tmpfs (`/dev/shm`) and on the disk
 //!   (`target/bench-tmp`), at 100 MB, and at 1 GiB when asked:
@@ -96,6 +98,7 @@ fn main() {
 
     let mut summary = Vec::new();
     inside_entity(base, runs);
+    record_memory(&sizes);
     for disk in Disk::available() {
         for &size in &sizes {
             summary.push(attachment_table(disk, size, base, runs));
@@ -410,6 +413,96 @@ fn inside_entity(size: usize, runs: usize) {
             fmt3(vs_small)
         ),
     ]);
+    t.print();
+    println!();
+}
+
+/// Makes a command afresh before each run.
+type MakeCommand<'a> = Box<dyn Fn() -> Command + 'a>;
+
+/// Figure 7c (issue 13): peak memory of encrypting and decrypting a
+/// detached JSON record, by size, on the disk: from a file and from
+/// standard input, to a file and to standard output. One run each.
+fn record_memory(sizes: &[usize]) {
+    let s = Setup::new(Disk::Disk, "record-rss");
+    println!(
+        "**7c. JSON record encrypt/decrypt RSS.** The figure-7 record at each size, on the \
+         disk; the record is streamed through its sidecar (checked as JSON on the way in, each \
+         chunk authenticated on the way out), so memory does not grow with it. One run each.\n"
+    );
+    let mut t = Table::new(&["operation", "size", "time (1 run)", "peak RSS"]);
+    let enc = s.join("record.enc.json");
+    let out = s.join("out.json");
+    for &size in sizes {
+        let plain = s.join("record.json");
+        fs::write(&plain, record(0, size)).expect("write record");
+        let mb = fmt_size(fs::metadata(&plain).expect("stat").len() as usize);
+        progress(format!("7c: {mb}"));
+        let decrypt_args = |to: &Path| -> Vec<OsString> {
+            let mut a: Vec<OsString> = ["entity", "decrypt", "--as", "hcp-001"]
+                .map(OsString::from)
+                .to_vec();
+            a.extend([enc.clone().into(), "-o".into(), to.into()]);
+            a
+        };
+        // Through a shell redirection: `sh -c 'exec ehrcrypt ARGS REDIRECT'`,
+        // so that GNU time measures ehrcrypt itself.
+        let shell = |keystore: &Path, args: Vec<OsString>, redirect: String| -> Command {
+            let mut line = format!("exec '{}'", bin().display());
+            for a in args {
+                line.push_str(&format!(" '{}'", a.to_string_lossy()));
+            }
+            line.push(' ');
+            line.push_str(&redirect);
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(line)
+                .env("EHRCRYPT_KEYSTORE", keystore)
+                .env("EHRCRYPT_PASSPHRASE", PASS)
+                .env_remove("EHRCRYPT_CONFIG");
+            c
+        };
+        let rows: [(&str, MakeCommand); 4] = [
+            (
+                "encrypt FILE -o FILE",
+                Box::new(|| {
+                    s.clean_entity(&enc);
+                    ehrcrypt_cmd(&s.writer, s.encrypt_args(&plain, &enc, None))
+                }),
+            ),
+            (
+                "encrypt - -o FILE (stdin)",
+                Box::new(|| {
+                    s.clean_entity(&enc);
+                    let args = s.encrypt_args(Path::new("-"), &enc, None);
+                    shell(&s.writer, args, format!("< '{}'", plain.display()))
+                }),
+            ),
+            (
+                "decrypt -o FILE",
+                Box::new(|| {
+                    s.clean(&[&out]);
+                    ehrcrypt_cmd(&s.reader, decrypt_args(&out))
+                }),
+            ),
+            (
+                "decrypt -o - (stdout to /dev/null)",
+                Box::new(|| {
+                    shell(
+                        &s.reader,
+                        decrypt_args(Path::new("-")),
+                        "> /dev/null".into(),
+                    )
+                }),
+            ),
+        ];
+        for (what, make) in rows {
+            let (time, rss) = measure(1, &mut || make());
+            t.row(vec![what.into(), mb.clone(), time.ms(), fmt_rss(rss)]);
+        }
+        s.clean_entity(&enc);
+        s.clean(&[&out, &plain]);
+    }
     t.print();
     println!();
 }

@@ -37,6 +37,7 @@ use crate::owner::OwnerId;
 use crate::session::{ExchangeOptions, Session};
 
 pub mod attachment;
+mod large;
 pub mod v2;
 
 pub use v2::FORMAT_V2;
@@ -983,6 +984,18 @@ impl Drop for Preserved {
     }
 }
 
+/// What an encryption seals: the record's bytes, or a record already
+/// streamed into its sidecar ([`Encryptor::encrypt_reader_beside`]) under
+/// `key`, bound to `meta`'s salt.
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Streamed {
+        key: SymmetricKey,
+        meta: Box<v2::V2Meta>,
+        record: attachment::Attachment,
+    },
+}
+
 /// The per-record part of [`Encryptor`]'s work.
 struct Record<'a> {
     clear: &'a [Vec<String>],
@@ -1103,7 +1116,7 @@ impl Encryptor {
     /// those exact bytes, so decryption returns the file byte for byte.
     pub fn encrypt_bytes(&self, plaintext: &[u8], source: &str) -> Result<Entity> {
         let value = self.record_head(plaintext, source, &self.clear)?;
-        self.encrypt_parsed(&value, plaintext, source, None, self.record())
+        self.encrypt_parsed(&value, Body::Bytes(plaintext), source, None, self.record())
     }
 
     /// [`Encryptor::encrypt_bytes`] for a record that was an entity before
@@ -1133,7 +1146,7 @@ impl Encryptor {
                 .as_ref()
                 .map(|p| (p.id.clone(), p.secret_id.clone())),
         };
-        self.encrypt_parsed(&value, plaintext, source, attach, record)
+        self.encrypt_parsed(&value, Body::Bytes(plaintext), source, attach, record)
     }
 
     /// The per-record choices of a new entity under this encryptor.
@@ -1155,7 +1168,13 @@ impl Encryptor {
         attach: &mut Attach,
     ) -> Result<Entity> {
         let value = self.record_head(plaintext, source, &self.clear)?;
-        self.encrypt_parsed(&value, plaintext, source, Some(attach), self.record())
+        self.encrypt_parsed(
+            &value,
+            Body::Bytes(plaintext),
+            source,
+            Some(attach),
+            self.record(),
+        )
     }
 
     /// The top-level fields of a record that encryption reads (`id`,
@@ -1184,13 +1203,13 @@ impl Encryptor {
         let bytes = Zeroizing::new(
             serde_json::to_vec(value).map_err(|_| Error::internal("cannot serialise record"))?,
         );
-        self.encrypt_parsed(value, &bytes, source, None, self.record())
+        self.encrypt_parsed(value, Body::Bytes(&bytes), source, None, self.record())
     }
 
     fn encrypt_parsed(
         &self,
         value: &Value,
-        plaintext: &[u8],
+        body: Body,
         source: &str,
         attach: Option<&mut Attach>,
         record: Record,
@@ -1221,12 +1240,20 @@ impl Encryptor {
         for path in record.clear {
             copy_path(obj, path, &mut clear).map_err(|e| e.context(source))?;
         }
+        let parent_secret = record.parent.as_ref().map(|(_, s)| s.as_str());
+        let (entity_key, meta, body) = match body {
+            Body::Bytes(b) => (
+                SymmetricKey::generate(),
+                v2::V2Meta::new(parent_secret),
+                Ok(b),
+            ),
+            Body::Streamed { key, meta, record } => (key, *meta, Err(record)),
+        };
         let values = v2::EntryValues {
-            entity_key: SymmetricKey::generate(),
+            entity_key,
             secret_id: record.secret_id,
             parent_id: record.parent.as_ref().map(|(id, _)| id.clone()),
         };
-        let parent_secret = record.parent.as_ref().map(|(_, s)| s.as_str());
         let mut entity = Entity {
             id,
             kind: self.kind,
@@ -1236,7 +1263,7 @@ impl Encryptor {
             delegations: Delegations::new(),
             encryption_keys: Delegations::new(),
             encrypted_self: String::new(),
-            v2: Some(v2::V2Meta::new(parent_secret)),
+            v2: Some(meta),
         };
         if let Some(attach) = attach {
             let list = attach(&entity, &values.entity_key)?;
@@ -1253,11 +1280,16 @@ impl Encryptor {
             directory.push(entity.v2_add_entry(&pair, &values)?);
         }
         entity.v2_seal_directory(&values.entity_key, directory)?;
-        if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD {
-            entity.seal_detached(&values.entity_key, plaintext)?;
-            entity.seal_self(&values.entity_key, b"");
-        } else {
-            entity.seal_self(&values.entity_key, plaintext);
+        match body {
+            Ok(plaintext) if self.detach && plaintext.len() > attachment::DETACH_THRESHOLD => {
+                entity.seal_detached(&values.entity_key, plaintext)?;
+                entity.seal_self(&values.entity_key, b"");
+            }
+            Ok(plaintext) => entity.seal_self(&values.entity_key, plaintext),
+            Err(streamed) => {
+                entity.set_detached(streamed)?;
+                entity.seal_self(&values.entity_key, b"");
+            }
         }
         Ok(entity)
     }
@@ -1320,6 +1352,36 @@ pub fn decrypt_file_bytes_at(
     file: Option<&std::path::Path>,
     source: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    open_file_bytes_at(session, me, bytes, file, source)?.into_bytes()
+}
+
+/// A record `entity decrypt` writes: whole, or a detached record (§8.4)
+/// to stream from its sidecar.
+pub enum Plaintext {
+    Whole(Zeroizing<Vec<u8>>),
+    Detached(Box<attachment::DetachedRecord>),
+}
+
+impl Plaintext {
+    /// The record in memory.
+    pub fn into_bytes(self) -> Result<Zeroizing<Vec<u8>>> {
+        match self {
+            Plaintext::Whole(b) => Ok(b),
+            Plaintext::Detached(d) => d.into_bytes(),
+        }
+    }
+}
+
+/// [`decrypt_file_bytes_at`] without reading a detached record: its
+/// entity is authenticated (`encryptedSelf` and the descriptor it covers)
+/// and the record is left in its sidecar, to be streamed to the output.
+pub fn open_file_bytes_at(
+    session: &Session,
+    me: &OwnerId,
+    bytes: Vec<u8>,
+    file: Option<&std::path::Path>,
+    source: &str,
+) -> Result<Plaintext> {
     let partial = Entity::from_slice_for(&bytes, source, me)?;
     let entity = if partial.v2.is_some() || partial.encryption_keys.contains_key(me) {
         partial
@@ -1328,10 +1390,13 @@ pub fn decrypt_file_bytes_at(
     };
     drop(bytes);
     let key = entity.entity_key(session, me, source)?;
-    if entity.is_detached() {
-        return entity.read_self(&key, file, source);
+    if !entity.is_detached() {
+        return entity.into_opened_self(&key, source).map(Plaintext::Whole);
     }
-    entity.into_opened_self(&key, source)
+    let marker = entity.open_self(&key, source)?;
+    entity
+        .into_detached(key, &marker, file, source)
+        .map(|d| Plaintext::Detached(Box::new(d)))
 }
 
 /// Decrypts an entity given as JSON, as `me`: the original document.

@@ -116,7 +116,7 @@ pub fn malformed(source: &str, what: &str, e: &serde_json::Error) -> Error {
 /// Walks any JSON value and fails on the first object with a repeated key.
 /// Depth is bounded by serde_json's recursion limit (128).
 #[derive(Clone, Copy)]
-struct UniqueKeys;
+pub(crate) struct UniqueKeys;
 
 impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
     type Value = ();
@@ -172,12 +172,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
                 many.contains(&key) || few.contains(&key)
             };
             if repeated {
-                // Debug quoting escapes control characters: the key comes
-                // from the attacker and the message must stay one line.
-                let shown: String = key.chars().take(64).collect();
-                return Err(serde::de::Error::custom(format_args!(
-                    "duplicate key {shown:?}"
-                )));
+                return Err(duplicate_key(&key));
             }
             if few.len() < FEW {
                 few.push(key);
@@ -188,6 +183,14 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
         }
         Ok(())
     }
+}
+
+/// The error of a key seen twice in one object.
+pub(crate) fn duplicate_key<E: serde::de::Error>(key: &str) -> E {
+    // Debug quoting escapes control characters: the key comes from the
+    // attacker and the message must stay one line.
+    let shown: String = key.chars().take(64).collect();
+    E::custom(format_args!("duplicate key {shown:?}"))
 }
 
 /// An object key, borrowed from the input when it has no escapes.

@@ -28,20 +28,10 @@ fn record(id: &str, n: usize, seed: u8) -> Vec<u8> {
 
 fn encrypt(s: &Sandbox, out: &str, plain: &[u8], extra: &[&str]) {
     let src = s.write(&format!("{out}.plain"), plain);
-    let mut args = vec![
-        "entity",
-        "encrypt",
-        "--as",
-        "A",
-        "--kind",
-        "contact",
-        "--share-with",
-        "B",
-    ];
-    args.extend_from_slice(extra);
-    let src = src.to_str().unwrap().to_string();
-    args.extend([src.as_str(), "-o", out]);
-    ok(&mut s.ks("A"), &args);
+    let mut args = extra.to_vec();
+    args.extend([src.to_str().unwrap(), "-o", out]);
+    let done = encrypt_cmd(s, &args, None);
+    assert!(done.status.success(), "{args:?}: {}", stderr(&done));
 }
 
 /// The sidecar of the detached record of `entity`.
@@ -482,5 +472,229 @@ fn the_golden_detached_entity_decrypts_as_a_and_b() {
         let out = decrypt(&s, who, enc.to_str().unwrap());
         assert!(out.status.success(), "{who}: {}", stderr(&out));
         assert!(out.stdout == want, "{who}: the record, byte for byte");
+    }
+}
+
+/// A JSON record of `n` bytes or a few more: `before` and `after` (each
+/// empty or `"name": value, ` / `, "name": value`) around a long string.
+fn shaped(before: &str, after: &str, n: usize) -> Vec<u8> {
+    let mut v = format!(r#"{{{before}"data": ""#).into_bytes();
+    v.extend((0..n).map(|i| b'a' + (i % 26) as u8));
+    v.extend_from_slice(format!("\"{after}}}").as_bytes());
+    v
+}
+
+/// `entity encrypt --as A --kind contact ARGS…`, with `stdin` if given.
+fn encrypt_cmd(s: &Sandbox, args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    let mut cmd = s.ks("A");
+    cmd.args([
+        "entity",
+        "encrypt",
+        "--as",
+        "A",
+        "--kind",
+        "contact",
+        "--share-with",
+        "B",
+    ])
+    .args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input.to_vec());
+    }
+    cmd.output().unwrap()
+}
+
+/// The directory's names, sorted (temporary files included).
+fn listing(s: &Sandbox) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(s.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_large_record_streams_from_a_file_and_from_stdin_wherever_its_id_is() {
+    let s = Sandbox::new();
+    let n = 3 * THRESHOLD;
+    for (name, plain) in [
+        ("first", shaped(r#""id": "f1", "#, "", n)),
+        (
+            "last",
+            shaped(r#""resourceType": "Bundle", "#, r#", "id": 42"#, n),
+        ),
+        (
+            "none",
+            shaped("", r#", "note": {"id": "not the record's"}"#, n),
+        ),
+    ] {
+        let file = s.write(&format!("{name}.plain"), &plain);
+        let from_file = format!("{name}.file.json");
+        let from_stdin = format!("{name}.stdin.json");
+        let out = encrypt_cmd(&s, &[file.to_str().unwrap(), "-o", &from_file], None);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let out = encrypt_cmd(&s, &["-", "-o", &from_stdin], Some(&plain));
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        for entity in [&from_file, &from_stdin] {
+            let e: Value = read_json(&s.path(entity));
+            assert_eq!(e["detachedSelf"]["size"], plain.len() as u64, "{entity}");
+            match name {
+                "first" => assert_eq!(e["id"], "f1"),
+                "last" => assert_eq!(e["id"], 42),
+                _ => assert_eq!(e["id"].as_str().unwrap().len(), 36, "a fresh UUID"),
+            }
+            assert_eq!(sidecars(&s, entity), vec![detached(&s, entity)]);
+            let out = decrypt(&s, "B", entity);
+            assert!(out.status.success(), "{entity}: {}", stderr(&out));
+            assert!(out.stdout == plain, "{entity}: stdout");
+            let back = format!("{entity}.back");
+            ok(
+                &mut s.ks("B"),
+                &["entity", "decrypt", "--as", "B", entity, "-o", &back],
+            );
+            assert!(fs::read(s.path(&back)).unwrap() == plain, "{entity}: -o");
+        }
+    }
+    // With an attachment beside it (`--attach`: one input, -o FILE).
+    let plain = shaped(r#""resourceType": "Bundle", "#, r#", "id": "att""#, n);
+    let file = s.write("att.plain", &plain);
+    s.write("scan.pdf", b"%PDF-1.4 scan");
+    let args = [
+        "--attach",
+        "scan.pdf",
+        file.to_str().unwrap(),
+        "-o",
+        "att.json",
+    ];
+    let out = encrypt_cmd(&s, &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sidecars(&s, "att.json").len(), 2);
+    assert!(decrypt(&s, "B", "att.json").stdout == plain);
+    let scan = ok(
+        &mut s.ks("B"),
+        &[
+            "entity",
+            "decrypt",
+            "--as",
+            "B",
+            "--attachment",
+            "scan.pdf",
+            "att.json",
+        ],
+    );
+    assert_eq!(scan.stdout, b"%PDF-1.4 scan");
+    // The spills (the records whose id came late or not at all) are gone.
+    let left: Vec<String> = listing(&s)
+        .into_iter()
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // From stdin, a record of exactly the threshold stays inline.
+    let at = record("r1", THRESHOLD, 1);
+    let out = encrypt_cmd(&s, &["-", "-o", "at.json"], Some(&at));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read_json(&s.path("at.json")).get("detachedSelf").is_none());
+    assert!(sidecars(&s, "at.json").is_empty());
+    assert!(decrypt(&s, "B", "at.json").stdout == at);
+}
+
+#[test]
+fn a_bad_large_record_is_refused_as_in_memory_and_leaves_nothing() {
+    let s = Sandbox::new();
+    let n = 2 * THRESHOLD;
+    let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        (
+            "a key twice deep inside",
+            shaped(r#""id": "d", "#, r#", "x": [{"k": 1, "k": 2}]"#, n),
+            &[],
+        ),
+        (
+            "the id twice",
+            shaped(r#""id": "d", "#, r#", "id": "e""#, n),
+            &[],
+        ),
+        (
+            "a key twice after the data, the id last (spilled)",
+            shaped("", r#", "x": [{"k": 1, "k": 2}], "id": "d""#, n),
+            &[],
+        ),
+        (
+            "a syntax error, no id (spilled)",
+            shaped("", r#", "x": [1,]"#, n),
+            &[],
+        ),
+        (
+            "a syntax error",
+            shaped(r#""id": "d", "#, r#", "x": [1,]"#, n),
+            &[],
+        ),
+        (
+            "trailing bytes",
+            {
+                let mut v = shaped(r#""id": "d", "#, "", n);
+                v.extend_from_slice(b" {}");
+                v
+            },
+            &[],
+        ),
+        (
+            "truncated",
+            {
+                let mut v = shaped(r#""id": "d", "#, "", n);
+                v.pop();
+                v
+            },
+            &[],
+        ),
+        (
+            "not an object",
+            format!("[{}1]", "1, ".repeat(n / 3)).into_bytes(),
+            &[],
+        ),
+        (
+            "an id that is not one",
+            shaped(r#""id": [1], "#, "", n),
+            &[],
+        ),
+        (
+            "an entity",
+            shaped(r#""id": "d", "format": "ehrcrypt/entity/v2", "#, "", n),
+            &[],
+        ),
+        (
+            "a --clear field it lacks",
+            shaped(r#""id": "d", "name": {"family": "K"}, "#, "", n),
+            &["--clear", "name.given"],
+        ),
+        (
+            "--clear id, and no id",
+            shaped("", "", n),
+            &["--clear", "id"],
+        ),
+    ];
+    for (what, plain, extra) in cases {
+        let file = s.write("bad.plain", &plain);
+        let file = file.to_str().unwrap();
+        // In memory: to standard output, the record stays inline.
+        let mut args = extra.to_vec();
+        args.push(file);
+        let whole = encrypt_cmd(&s, &args, None);
+        assert!(!whole.status.success(), "{what}");
+        let before = listing(&s);
+        // Streamed: to a file, from the file and from stdin.
+        args.extend(["-o", "bad.json"]);
+        let streamed = encrypt_cmd(&s, &args, None);
+        assert_eq!(streamed.status.code(), whole.status.code(), "{what}");
+        assert_eq!(stderr(&streamed), stderr(&whole), "{what}");
+        let mut args = extra.to_vec();
+        args.push("-");
+        let whole = encrypt_cmd(&s, &args, Some(&plain));
+        args.extend(["-o", "bad.json"]);
+        let piped = encrypt_cmd(&s, &args, Some(&plain));
+        assert_eq!(piped.status.code(), whole.status.code(), "{what}");
+        assert_eq!(stderr(&piped), stderr(&whole), "{what}");
+        // No entity, no sidecar, no temporary file.
+        assert_eq!(listing(&s), before, "{what}");
     }
 }

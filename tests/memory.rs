@@ -7,20 +7,6 @@ mod common;
 use common::*;
 use std::fs;
 
-/// Runs `cmd` and returns its exit code and its own peak resident set in
-/// bytes (wait4 on that child: other tests' children do not count).
-// wait4 reaps the child; clippy only knows Child::wait.
-#[allow(clippy::zombie_processes)]
-fn run_measured(cmd: &mut std::process::Command) -> (i32, u64) {
-    let child = cmd.spawn().unwrap();
-    let mut status = 0;
-    // SAFETY: zeroed rusage is valid; wait4 on our own child writes into locals.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
-    assert_eq!(pid, child.id() as libc::pid_t);
-    (libc::WEXITSTATUS(status), ru.ru_maxrss as u64 * 1024)
-}
-
 #[test]
 fn delegation_list_does_not_hold_encrypted_self() {
     use std::io::Write;

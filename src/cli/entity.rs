@@ -223,6 +223,8 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         .filter_map(|(i, d)| Some((i, d.local()?)))
         .collect();
     let batch = a.output.batch(Mode::Public)?;
+    // A record that will be detached is streamed, never held whole.
+    let stream_over = local_dests.then_some(entity::attachment::DETACH_THRESHOLD);
     files::process_all_with(
         env,
         "encrypting",
@@ -230,9 +232,28 @@ fn encrypt(env: &Env, a: EncryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Public,
-        |input, bytes, batch| {
+        stream_over,
+        |input, data, batch| {
             let source = input.to_string();
-            let bytes = Zeroizing::new(bytes);
+            let bytes = match data {
+                files::Input::Whole(bytes) => Zeroizing::new(bytes),
+                files::Input::Large(head, rest) => {
+                    let dest = dest_of
+                        .get(input)
+                        .ok_or_else(|| Error::internal("detached record without a file"))?;
+                    let mut all = std::io::Read::chain(&head[..], rest);
+                    let (e, sidecar) = enc.encrypt_reader_beside(
+                        &mut all,
+                        &source,
+                        dest,
+                        batch,
+                        Mode::Public,
+                        &|head| check_clear_paths(head, &explicit_clear, &source),
+                        None,
+                    )?;
+                    return Ok((Some(e.into_bytes()), vec![sidecar], ()));
+                }
+            };
             check_clear_fields(&bytes, &explicit_clear, &source)?;
             let mut e = enc.encrypt_bytes(&bytes, &source)?;
             drop(bytes);
@@ -271,6 +292,8 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
     let session = env.session()?;
     session.keystore().local_owner(&a.me)?;
     let batch = a.output.batch(Mode::Private)?;
+    let dest_of: std::collections::HashMap<&Location, &Location> =
+        inputs.iter().zip(&dests).collect();
     // --out-dir: attachments are restored beside their records.
     let taken = std::sync::Mutex::new(
         dests
@@ -285,8 +308,10 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
         &dests,
         batch,
         Mode::Private,
+        None,
         |input, file, batch| {
             let source = input.to_string();
+            let file = file.into_bytes(input)?;
             let attachments = match (&a.output.out_dir, input) {
                 (Some(Location::Local(dir)), Location::Local(path)) => {
                     entity::attachment::stage_restore(
@@ -304,9 +329,30 @@ fn decrypt(env: &Env, a: DecryptArgs) -> Result<()> {
             };
             // The record exactly as it was encrypted, byte for byte: no
             // newline is added, so golden files and checksums match.
-            let bytes =
-                entity::decrypt_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
-            Ok((Some(bytes), attachments, ()))
+            let record = entity::open_file_bytes_at(&session, &a.me, file, input.local(), &source)?;
+            let detached = match record {
+                entity::Plaintext::Whole(bytes) => return Ok((Some(bytes), attachments, ())),
+                entity::Plaintext::Detached(d) => d,
+            };
+            // A detached record is streamed from its sidecar: into its
+            // staged file (published at commit, once it authenticated
+            // whole), or to standard output (the only output then).
+            let mut attachments = attachments;
+            match dest_of.get(input) {
+                Some(Location::Stdio) => atomic_file::write_stream_output(
+                    Path::new("-"),
+                    Mode::Private,
+                    a.output.overwrite(),
+                    |w| detached.read_into(w),
+                )?,
+                Some(Location::Local(p)) => attachments.push(detached.stage(
+                    p,
+                    batch,
+                    atomic_file::keep_private(p, Mode::Private),
+                )?),
+                _ => return Ok((Some(detached.into_bytes()?), attachments, ())),
+            }
+            Ok((None, attachments, ()))
         },
     )?;
     print_written(env, &inputs, &dests);
@@ -441,9 +487,9 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
     for (delegate, fp) in &enc.unverified {
         super::hcp_key::warn_unverified(&env.out, &a.me, delegate, std::slice::from_ref(fp));
     }
-    let input = &a.inputs[0];
-    let source = ehrcrypt::error::display_path(input);
-    let bytes = Zeroizing::new(atomic_file::read(input)?);
+    let input = Location::Local(a.inputs[0].clone());
+    let source = input.to_string();
+    let data = files::read_input(&input, entity::attachment::DETACH_THRESHOLD)?;
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
         let mut write_all = |e: &Entity, key: &ehrcrypt::crypto::SymmetricKey| {
@@ -456,10 +502,38 @@ fn encrypt_with_attachments(env: &Env, a: EncryptArgs) -> Result<()> {
             }
             Ok(list)
         };
-        let mut e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
-        if let Some(body) = e.take_detached_body() {
-            written.push(body.write_beside(&out)?);
-        }
+        let e = match data {
+            files::Input::Whole(bytes) => {
+                let bytes = Zeroizing::new(bytes);
+                let mut e = enc.encrypt_bytes_with(&bytes, &source, &mut write_all)?;
+                if let Some(body) = e.take_detached_body() {
+                    written.push(body.write_beside(&out)?);
+                }
+                e
+            }
+            // A large record streams into its sidecar, released before
+            // the entity is written.
+            files::Input::Large(head, rest) => {
+                let batch = atomic_file::Batch::new();
+                let mut all = std::io::Read::chain(&head[..], rest);
+                let (e, sidecar) = enc.encrypt_reader_beside(
+                    &mut all,
+                    &source,
+                    &out,
+                    &batch,
+                    Mode::Public,
+                    &|_| Ok(()),
+                    Some(&mut write_all),
+                )?;
+                let mut batch = batch;
+                batch.push(sidecar);
+                batch.commit()?;
+                if let Some(d) = e.v2.as_ref().and_then(|m| m.detached.as_ref()) {
+                    written.push(entity::attachment::sidecar_path(&out, &d.id));
+                }
+                e
+            }
+        };
         atomic_file::write(&out, &e.into_bytes(), Mode::Public)
     })();
     if let Err(e) = result {
@@ -532,8 +606,14 @@ fn check_clear_fields(bytes: &[u8], explicit: &[String], source: &str) -> Result
     let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
         return Ok(());
     };
+    check_clear_paths(&v, explicit, source)
+}
+
+/// [`check_clear_fields`] on the record's value (at least each top-level
+/// field, and whole those the paths go through).
+fn check_clear_paths(v: &Value, explicit: &[String], source: &str) -> Result<()> {
     for field in explicit {
-        let mut at = &v;
+        let mut at = v;
         for (depth, name) in field.split('.').enumerate() {
             match at.get(name) {
                 Some(next) => at = next,

@@ -195,6 +195,52 @@ impl Emit for EntityFile {
     }
 }
 
+/// An input as a worker gets it.
+pub enum Input {
+    /// Its bytes, whole.
+    Whole(Vec<u8>),
+    /// A local file or standard input larger than the size the command
+    /// streams from: its first bytes, read already, and the rest to read.
+    Large(Zeroizing<Vec<u8>>, Box<dyn std::io::Read>),
+}
+
+impl Input {
+    /// The bytes, whole (what `work` gets when the command streams nothing).
+    pub fn into_bytes(self, source: &Location) -> Result<Vec<u8>> {
+        match self {
+            Input::Whole(b) => Ok(b),
+            Input::Large(head, mut rest) => {
+                let mut b = head.to_vec();
+                rest.read_to_end(&mut b)
+                    .map_err(|e| Error::io(source.path(), "read", e))?;
+                Ok(b)
+            }
+        }
+    }
+}
+
+/// Reads the local file or standard input `loc`: whole if it holds at
+/// most `limit` bytes, else its first `limit + 1` and the rest to stream.
+pub fn read_input(loc: &Location, limit: usize) -> Result<Input> {
+    use std::io::Read;
+    let path = loc.path();
+    let err = |e| Error::io(path, "read", e);
+    let mut file: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(err)?)
+    };
+    let mut head = Zeroizing::new(Vec::new());
+    (&mut file)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut head)
+        .map_err(err)?;
+    if head.len() <= limit {
+        return Ok(Input::Whole(std::mem::take(&mut *head)));
+    }
+    Ok(Input::Large(head, file))
+}
+
 /// Inputs processed together (in parallel); memory holds one chunk's
 /// outputs. S3 inputs are fetched ahead of the chunk being processed (see
 /// [`Store::get_stream`](ehrcrypt::store::Store::get_stream)), so fetching
@@ -212,7 +258,10 @@ const CHUNK: usize = 256;
 /// local outputs of its own into the batch (the attachments `entity
 /// decrypt --out-dir` restores beside a record, the sidecar of a large
 /// record `entity encrypt` detaches): they are committed with the rest,
-/// before the output itself, or not at all.
+/// before the output itself, or not at all. With `stream_over`, a local
+/// input (or standard input) larger than that many bytes comes as
+/// [`Input::Large`], for `work` to stream.
+#[allow(clippy::too_many_arguments)]
 pub fn process_all_with<T: Emit, R: Send>(
     env: &Env,
     what: &str,
@@ -220,7 +269,8 @@ pub fn process_all_with<T: Emit, R: Send>(
     dests: &[Location],
     mut batch: Batch,
     mode: Mode,
-    work: impl Fn(&Location, Vec<u8>, &Batch) -> Result<(Option<T>, Vec<Staged>, R)> + Sync,
+    stream_over: Option<usize>,
+    work: impl Fn(&Location, Input, &Batch) -> Result<(Option<T>, Vec<Staged>, R)> + Sync,
 ) -> Result<Vec<R>> {
     if mode == Mode::Private {
         if let Some(d) = dests.iter().find(|d| d.is_s3()) {
@@ -255,9 +305,10 @@ pub fn process_all_with<T: Emit, R: Send>(
             .zip(outs.par_iter())
             .zip(fetched.par_iter_mut())
             .map(|((input, dest), got)| {
-                let bytes = match got.take() {
-                    Some(r) => r?,
-                    None => store::read(input)?,
+                let bytes = match (got.take(), stream_over) {
+                    (Some(r), _) => Input::Whole(r?),
+                    (None, Some(limit)) if !input.is_s3() => read_input(input, limit)?,
+                    (None, _) => Input::Whole(store::read(input)?),
                 };
                 let (output, extra, report) = work(input, bytes, &batch)?;
                 let staged = match (output, dest) {

@@ -130,6 +130,82 @@ impl DetachedBody {
     }
 }
 
+/// A detached record (§8.4) whose entity authenticated, still in its
+/// sidecar: streamed to its output chunk by chunk, each chunk
+/// authenticated before it is written, so memory stays bounded at any size.
+pub struct DetachedRecord {
+    entity: Entity,
+    key: SymmetricKey,
+    file: PathBuf,
+    desc: Attachment,
+}
+
+impl DetachedRecord {
+    /// The record's size in bytes (authenticated).
+    pub fn size(&self) -> u64 {
+        self.desc.size
+    }
+
+    /// Streams the record into `out`. Nothing is written if the sidecar is
+    /// missing or has the wrong length; a damaged chunk stops the stream
+    /// there (a file output is staged, never published then).
+    pub fn read_into(&self, out: &mut (dyn Write + Send)) -> Result<()> {
+        self.entity
+            .read_sidecar(Role::Record, &self.key, &self.file, &self.desc, out)
+    }
+
+    /// [`DetachedRecord::read_into`] for any writer (through a helper
+    /// thread, [`pipe`]).
+    pub fn copy_to(&self, out: &mut dyn Write) -> Result<()> {
+        let car = sidecar_path(&self.file, &self.desc.id);
+        self.entity
+            .sidecar_reader(Role::Record, &self.key, &self.file, &self.desc, |r| {
+                std::io::copy(r, out)
+                    .map(|_| ())
+                    .map_err(|e| Error::io(&car, "copy", e))
+            })
+    }
+
+    /// Stages the record for `dest` in `batch`, streamed: published at
+    /// commit, only if the whole stream authenticated.
+    pub fn stage(
+        &self,
+        dest: &Path,
+        batch: &crate::store::atomic_file::Batch,
+        mode: crate::store::Mode,
+    ) -> Result<crate::store::atomic_file::Staged> {
+        stage_copy(batch, dest, mode, |w| self.copy_to(w))
+    }
+
+    /// The whole record in memory.
+    pub fn into_bytes(self) -> Result<Zeroizing<Vec<u8>>> {
+        self.entity
+            .read_detached_whole(&self.key, &self.file, &self.desc)
+    }
+}
+
+/// Stages `dest` in `batch` with what `copy` writes, keeping `copy`'s own
+/// error (its kind and exit code) rather than a write error.
+fn stage_copy(
+    batch: &crate::store::atomic_file::Batch,
+    dest: &Path,
+    mode: crate::store::Mode,
+    copy: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<crate::store::atomic_file::Staged> {
+    let mut failed = None;
+    let s = batch.stage_with(dest, mode, |w| {
+        copy(w).map_err(|e| {
+            let io = std::io::Error::other(e.message().to_string());
+            failed = Some(e);
+            io
+        })
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => s,
+    }
+}
+
 /// Where the sidecar of attachment `id` of the entity file `entity` lives.
 pub fn sidecar_path(entity: &Path, id: &[u8; 16]) -> PathBuf {
     let mut name = entity.file_name().unwrap_or_default().to_os_string();
@@ -155,7 +231,7 @@ pub fn check_name(name: &str) -> Result<()> {
     }
 }
 
-fn stream_error(e: StreamError, file: &Path) -> Error {
+pub(super) fn stream_error(e: StreamError, file: &Path) -> Error {
     let f = file.display();
     match e {
         StreamError::Io(e) => Error::io(file, "read or write", e),
@@ -217,6 +293,17 @@ impl Entity {
         Ok(())
     }
 
+    /// Lists `record` as this entity's detached record, streamed into its
+    /// sidecar already (call before `seal_self`, whose associated data
+    /// covers it, then seal nothing).
+    pub(super) fn set_detached(&mut self, record: Attachment) -> Result<()> {
+        self.v2
+            .as_mut()
+            .ok_or_else(|| Error::internal("sidecars need a v2 entity"))?
+            .detached = Some(record);
+        Ok(())
+    }
+
     /// The sidecar of a detached record made by this process's encryption
     /// and not written yet: the caller writes it beside the entity file
     /// ([`DetachedBody::write_beside`], [`DetachedBody::stage_beside`])
@@ -257,19 +344,40 @@ impl Entity {
         d: &Attachment,
         source: &str,
     ) -> Result<Zeroizing<Vec<u8>>> {
+        let file = self.detached_file(&marker, entity_file, source)?;
+        self.read_detached_whole(key, file, d)
+    }
+
+    /// The entity file a detached record is read beside, once
+    /// `encryptedSelf` opened as the empty `marker` it must be.
+    fn detached_file<'a>(
+        &self,
+        marker: &[u8],
+        entity_file: Option<&'a Path>,
+        source: &str,
+    ) -> Result<&'a Path> {
         if !marker.is_empty() {
             return Err(Error::integrity(format!(
                 "{source}: entity {}: lists a detached record but encryptedSelf is not empty",
                 self.id_text()
             )));
         }
-        let Some(file) = entity_file.filter(|f| f.as_os_str() != "-") else {
-            return Err(Error::usage(format!(
+        entity_file.filter(|f| f.as_os_str() != "-").ok_or_else(|| {
+            Error::usage(format!(
                 "{source}: entity {} keeps its record in a sidecar beside its file; it can only be read from a local entity file",
                 self.id_text()
             ))
-            .hint("copy the entity and its .ehrat sidecar(s) to a local folder and read it there"));
-        };
+            .hint("copy the entity and its .ehrat sidecar(s) to a local folder and read it there")
+        })
+    }
+
+    /// The detached record `d` beside `file`, authenticated, in memory.
+    fn read_detached_whole(
+        &self,
+        key: &SymmetricKey,
+        file: &Path,
+        d: &Attachment,
+    ) -> Result<Zeroizing<Vec<u8>>> {
         // The size is authenticated, and the sidecar must have the length
         // it implies: allocate no more than the file holds.
         let on_disk = std::fs::metadata(sidecar_path(file, &d.id)).map_or(0, |m| m.len());
@@ -277,6 +385,32 @@ impl Entity {
         let mut out = Zeroizing::new(Vec::with_capacity(usize::try_from(cap).unwrap_or(0)));
         self.read_sidecar(Role::Record, key, file, d, &mut *out)?;
         Ok(out)
+    }
+
+    /// The detached record of this entity, `encryptedSelf` opened as
+    /// `marker` (which authenticated the descriptor), to be streamed from
+    /// its sidecar beside `entity_file`.
+    pub(super) fn into_detached(
+        self,
+        key: SymmetricKey,
+        marker: &[u8],
+        entity_file: Option<&Path>,
+        source: &str,
+    ) -> Result<DetachedRecord> {
+        let desc = self
+            .v2
+            .as_ref()
+            .and_then(|m| m.detached.clone())
+            .ok_or_else(|| Error::internal("the record is not detached"))?;
+        let file = self
+            .detached_file(marker, entity_file, source)?
+            .to_path_buf();
+        Ok(DetachedRecord {
+            entity: self,
+            key,
+            file,
+            desc,
+        })
     }
 
     fn names_context(&self, salt: &[u8; 16]) -> Context {
@@ -494,23 +628,34 @@ pub fn crash_point(point: &str) {
 /// A piece of plaintext handed from the thread that decrypts an old
 /// sidecar to the one that encrypts the new one; `End` only once the old
 /// stream authenticated whole (digest included).
-enum Piece {
+pub(super) enum Piece {
     Data(Zeroizing<Vec<u8>>),
     End,
 }
 
 /// Plaintext pieces in flight between the two threads of a re-encryption:
 /// with the stream's own batches (about 1 MiB), memory stays bounded.
-const PIECES_IN_FLIGHT: usize = 2;
+pub(super) const PIECES_IN_FLIGHT: usize = 2;
 
-struct ToChannel {
+pub(super) struct ToChannel {
     tx: SyncSender<Piece>,
     /// The reading side stopped (the new sidecar could not be written).
-    closed: bool,
+    pub(super) closed: bool,
 }
 
 impl ToChannel {
-    fn send(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<usize> {
+    pub(super) fn new(tx: SyncSender<Piece>) -> Self {
+        ToChannel { tx, closed: false }
+    }
+
+    /// Sends the end: what was sent is whole.
+    pub(super) fn end(&self) -> Result<()> {
+        self.tx
+            .send(Piece::End)
+            .map_err(|_| Error::internal("sidecar stream stopped"))
+    }
+
+    pub(super) fn send(&mut self, piece: Zeroizing<Vec<u8>>) -> io::Result<usize> {
         let n = piece.len();
         if self.tx.send(Piece::Data(piece)).is_err() {
             self.closed = true;
@@ -543,11 +688,22 @@ impl Write for ToChannel {
     }
 }
 
-struct FromChannel {
+pub(super) struct FromChannel {
     rx: Receiver<Piece>,
     cur: Zeroizing<Vec<u8>>,
     pos: usize,
     done: bool,
+}
+
+impl FromChannel {
+    pub(super) fn new(rx: Receiver<Piece>) -> Self {
+        FromChannel {
+            rx,
+            cur: Zeroizing::new(Vec::new()),
+            pos: 0,
+            done: false,
+        }
+    }
 }
 
 impl Read for FromChannel {
@@ -594,19 +750,11 @@ pub fn pipe<T>(
     let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
-            let mut w = ToChannel { tx, closed: false };
-            let read = produce(&mut w).and_then(|()| {
-                w.tx.send(Piece::End)
-                    .map_err(|_| Error::internal("attachment copy stopped"))
-            });
+            let mut w = ToChannel::new(tx);
+            let read = produce(&mut w).and_then(|()| w.end());
             (read, w.closed)
         });
-        let mut r = FromChannel {
-            rx,
-            cur: Zeroizing::new(Vec::new()),
-            pos: 0,
-            done: false,
-        };
+        let mut r = FromChannel::new(rx);
         let consumed = consume(&mut r);
         drop(r);
         let (read, closed) = reader
@@ -721,19 +869,12 @@ impl Entity {
                 ))
                 .hint("decrypt the entities into different directories"));
             }
-            let mut failed = None;
-            let s = batch.stage_with(&dest, crate::store::Mode::Private, |w| {
-                self.copy_attachment(key, entity_file, &att, w)
-                    .map_err(|e| {
-                        let io = std::io::Error::other(e.message().to_string());
-                        failed = Some(e);
-                        io
-                    })
-            });
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            staged.push(s?);
+            staged.push(stage_copy(
+                batch,
+                &dest,
+                crate::store::Mode::Private,
+                |w| self.copy_attachment(key, entity_file, &att, w),
+            )?);
         }
         Ok(staged)
     }

@@ -568,14 +568,7 @@ impl Batch {
             return Ok(Staged(StagedInner::Stdout(out)));
         }
         if let Some(path) = self.in_new_dir(dest) {
-            let mut opts = OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(mode.bits());
-            }
-            let f = opts.open(&path).map_err(|e| Error::io(dest, "write", e))?;
+            let f = create_new(&path, mode).map_err(|e| Error::io(dest, "write", e))?;
             let mut buf = io::BufWriter::with_capacity(64 << 10, f);
             fill(&mut buf)
                 .and_then(|_| buf.flush())
@@ -600,6 +593,30 @@ impl Batch {
                 .and_then(|_| buf.flush())
                 .map_err(|e| Error::io(dest, "write", e))?;
         }
+        tmp.close();
+        Ok(Staged(StagedInner::File(tmp)))
+    }
+
+    /// Like [`Batch::stage_with`] for a large regular file that `fill`
+    /// streams from threads of its own (an encrypted stream, in batches of
+    /// its own size): written through [`Writeback`], nothing buffered in
+    /// between, its error kept as it is.
+    pub fn stage_stream(
+        &self,
+        dest: &Path,
+        mode: Mode,
+        fill: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
+    ) -> Result<Staged> {
+        if let Some(path) = self.in_new_dir(dest) {
+            let f = create_new(&path, mode).map_err(|e| Error::io(dest, "write", e))?;
+            fill(&mut Writeback::new(&f))?;
+            return Ok(Staged(StagedInner::InNewDir));
+        }
+        if self.refuse_existing {
+            Overwrite::Refuse.check(dest)?;
+        }
+        let mut tmp = TempFile::create(dest, mode)?;
+        fill(&mut Writeback::new(tmp.file()?))?;
         tmp.close();
         Ok(Staged(StagedInner::File(tmp)))
     }
@@ -664,6 +681,18 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// Creates `path`, which must not exist, with `mode`'s permissions.
+fn create_new(path: &Path, mode: Mode) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode.bits());
+    }
+    opts.open(path)
 }
 
 /// A file staged by [`Batch::stage_one`].

@@ -272,3 +272,20 @@ pub fn readers(cmd: &mut Command, me: &str, file: &str) -> Vec<String> {
         .map(|v| v.as_str().expect("owner id").to_string())
         .collect()
 }
+
+/// Runs `cmd` and returns its exit code and its own peak resident set in
+/// bytes (wait4 on that child: other tests' children do not count). The
+/// peak counts what the child shares with the test process before exec:
+/// a test that measures keeps its own memory small and runs alone in its
+/// binary.
+// wait4 reaps the child; clippy only knows Child::wait.
+#[allow(clippy::zombie_processes)]
+pub fn run_measured(cmd: &mut std::process::Command) -> (i32, u64) {
+    let child = cmd.spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is valid; wait4 on our own child writes into locals.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    (libc::WEXITSTATUS(status), ru.ru_maxrss as u64 * 1024)
+}
