@@ -1566,6 +1566,7 @@ Register-ArgumentCompleter -Native -CommandName 'ehrcrypt' -ScriptBlock {
             [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'How long the keys are held, e.g. 30m, 8h, 1d; 0 holds them until `agent stop`')
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore file [default: the platform data directory]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--owns-dir', '--owns-dir', [CompletionResultType]::ParameterName, 'SOCKET''s directory was made for this agent: remove it at the end (set by `agent start`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')

@@ -835,7 +835,7 @@ _ehrcrypt() {
             return 0
             ;;
         ehrcrypt__subcmd__agent__subcmd__run)
-            opts="-q -v -h -V --socket --as --lifetime --keystore --passphrase-file --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --socket --as --lifetime --owns-dir --keystore --passphrase-file --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1418,6 +1418,7 @@ set edit:completion:arg-completer[ehrcrypt] = {|@words|
             cand --lifetime 'How long the keys are held, e.g. 30m, 8h, 1d; 0 holds them until `agent stop`'
             cand --keystore 'Keystore file [default: the platform data directory]'
             cand --passphrase-file 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt'
+            cand --owns-dir 'SOCKET''s directory was made for this agent: remove it at the end (set by `agent start`)'
             cand --json 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'

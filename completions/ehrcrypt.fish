@@ -845,6 +845,7 @@ complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -l lifetime -d 'How long the keys are held, e.g. 30m, 8h, 1d; 0 holds them until `agent stop`' -r
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -l keystore -d 'Keystore file [default: the platform data directory]' -r -F
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -l passphrase-file -d 'Read the passphrase from FILE (one trailing newline ignored) instead of EHRCRYPT_PASSPHRASE or a prompt' -r -F
+complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -l owns-dir -d 'SOCKET\'s directory was made for this agent: remove it at the end (set by `agent start`)'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable JSON on stdout (docs/JSON.md); errors as JSON on stderr'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c ehrcrypt -n "__fish_ehrcrypt_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Report expensive operations (RSA decryptions, key unlocks)'

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::owner::id::OwnerId;
 use crate::owner::keys::{PrivateKeyEntry, PublicKeyEntry};
 
-const DOMAIN: &str = "ehrcrypt/hcp-key/v1";
+pub(crate) const DOMAIN: &str = "ehrcrypt/hcp-key/v1";
 
 /// One exchange key {AB}, as stored in `hcPartyKeys[B]` of owner A.
 #[derive(Clone, Debug, Serialize, Deserialize)]

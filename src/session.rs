@@ -17,7 +17,7 @@ use crate::crypto::derive::LookupPrf;
 use crate::crypto::{
     b64, Context, Fingerprint, PrivateKey, PrivateKeyOps, PublicKey, SymmetricKey,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::hcp_key::{HcPartyKey, SignerTrust};
 use crate::keystore::Keystore;
 use crate::owner::{Owner, OwnerId};
@@ -31,7 +31,8 @@ pub struct Stats {
     pub rsa_decryptions: usize,
     /// Private keys opened with the passphrase.
     pub key_unlocks: usize,
-    /// Private-key operations `ehrcrypt agent` performed instead.
+    /// Keys a command used through `ehrcrypt agent` instead of unlocking
+    /// them (each for one or more operations).
     pub agent_operations: usize,
 }
 
@@ -210,15 +211,51 @@ impl Session {
     /// copy unlocked in this process if there is one, else the agent's
     /// (`EHRCRYPT_AGENT`) if it holds it, else unlocked with the passphrase.
     pub fn key_ops(&self, owner: &Owner, fp: &Fingerprint) -> Result<Arc<dyn PrivateKeyOps>> {
+        Ok(self.key_ops_from(owner, fp)?.0)
+    }
+
+    /// [`Session::key_ops`], and whether the key is the agent's.
+    fn key_ops_from(
+        &self,
+        owner: &Owner,
+        fp: &Fingerprint,
+    ) -> Result<(Arc<dyn PrivateKeyOps>, bool)> {
         if let Some(k) = lock(&self.private_keys)?.get(fp) {
-            return Ok(k.clone());
+            return Ok((k.clone(), false));
         }
         #[cfg(unix)]
         if let Some(agent) = self.agent_holding(fp)? {
-            self.agent_operations.fetch_add(1, Ordering::Relaxed);
-            return Ok(Arc::new(AgentKey::new(agent, *fp)));
+            let public = owner
+                .public_keys
+                .iter()
+                .find(|k| k.fingerprint == *fp)
+                .and_then(|k| PublicKey::from_pem(&k.spki).ok());
+            if let Some(public) = public {
+                self.agent_operations.fetch_add(1, Ordering::Relaxed);
+                return Ok((Arc::new(AgentKey::new(agent, public)), true));
+            }
         }
-        Ok(self.private_key(owner, fp)?)
+        Ok((self.private_key(owner, fp)?, false))
+    }
+
+    /// Runs `op` with the private key `fp` of `owner` ([`Session::key_ops`]).
+    /// If the agent went away since this session asked it (stopped,
+    /// expired, not answering), it is taken as gone and `op` runs again
+    /// with the key opened here with the passphrase.
+    fn with_key<T>(
+        &self,
+        owner: &Owner,
+        fp: &Fingerprint,
+        op: impl Fn(&dyn PrivateKeyOps) -> Result<T>,
+    ) -> Result<T> {
+        let (key, from_agent) = self.key_ops_from(owner, fp)?;
+        match op(key.as_ref()) {
+            Err(e) if from_agent && matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Io) => {
+                *lock(&self.agent_keys)? = Some(Err(e.message().to_string()));
+                op(self.private_key(owner, fp)?.as_ref())
+            }
+            done => done,
+        }
     }
 
     /// [`Session::key_ops`] for the newest key of a local owner.
@@ -250,7 +287,7 @@ impl Session {
             Err(_) => None,
         };
         match down {
-            Some(why) if e.kind() == crate::error::ErrorKind::Passphrase => e.hint(format!(
+            Some(why) if e.kind() == ErrorKind::Passphrase => e.hint(format!(
                 "{why}; start the agent again with `eval \"$(ehrcrypt agent start)\"`, or give the passphrase"
             )),
             _ => e,
@@ -301,8 +338,7 @@ impl Session {
                 "exchange key {delegator}→{delegate} ({id}) is not wrapped for any private key of {me} held here"
             ))
         })?;
-        let private = self.key_ops(owner, &wrap.fingerprint)?;
-        let key = record.unwrap_with(wrap, private.as_ref())?;
+        let key = self.with_key(owner, &wrap.fingerprint, |k| record.unwrap_with(wrap, k))?;
         self.rsa_decryptions.fetch_add(1, Ordering::Relaxed);
         lock(&self.exchange_keys)?.insert(slot, key.clone());
         Ok(key)
@@ -404,11 +440,9 @@ impl Session {
         if let Some(k) = &state.cache_key {
             return Ok(k.clone());
         }
-        let private = self.current_key_ops(owner)?;
-        let k = (
-            private.derive_key(LOOKUP_CACHE_FORMAT)?,
-            private.fingerprint(),
-        );
+        let k = self.with_key(owner, &current_fingerprint(owner)?, |key| {
+            Ok((key.derive_key(LOOKUP_CACHE_FORMAT)?, key.fingerprint()))
+        })?;
         state.cache_key = Some(k.clone());
         Ok(k)
     }
@@ -545,8 +579,10 @@ impl Session {
         }
         let (recipients, unverified) =
             self.recipients(delegator, delegate, opts.allow_unverified)?;
-        let signer = self.current_key_ops(self.keystore.owner(delegator)?)?;
-        let (record, key) = HcPartyKey::create(delegator, delegate, &recipients, signer.as_ref())?;
+        let owner = self.keystore.owner(delegator)?;
+        let (record, key) = self.with_key(owner, &current_fingerprint(owner)?, |signer| {
+            HcPartyKey::create(delegator, delegate, &recipients, signer)
+        })?;
         let stored = record.clone();
         self.keystore = {
             let (d, e) = (delegator.clone(), delegate.clone());

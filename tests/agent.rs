@@ -42,9 +42,13 @@ fn via(s: &Sandbox, who: &str, socket: &Path) -> Command {
     c
 }
 
-/// Starts an agent on `who`'s keystore; its status document.
+/// Starts an agent on `who`'s keystore; its status document. Two minutes
+/// unless `extra` says otherwise: a failed test leaves no agent for long.
 fn start(s: &Sandbox, who: &str, extra: &[&str]) -> Value {
     let mut args = vec!["--json", "agent", "start"];
+    if !extra.contains(&"--lifetime") {
+        args.extend(["--lifetime", "2m"]);
+    }
     args.extend(extra);
     json(&ok(&mut with_pass(s, who), &args))
 }
@@ -70,7 +74,7 @@ fn commands_use_the_agents_keys_without_the_passphrase() {
         st["keys"][0]["fingerprint"],
         fixture_fingerprint("A").as_str()
     );
-    assert!(st["expires"].as_str().is_some(), "8h by default: {st}");
+    assert!(st["expires"].as_str().is_some(), "{st}");
 
     // Encrypt, decrypt, share: no passphrase anywhere, no key unlocked here.
     let enc = [
@@ -236,6 +240,11 @@ fn start_reports_the_agents_error_and_leaves_nothing() {
         &["agent", "start", "--lifetime", "soon"],
         2,
     );
+    fails(
+        &mut with_pass(&s, "A"),
+        &["agent", "start", "--lifetime", "2years"],
+        2,
+    );
     fails(&mut s.bare(), &["agent", "stop"], 3);
 }
 
@@ -286,20 +295,155 @@ fn garbage_on_the_socket_is_answered_or_dropped_and_the_agent_goes_on() {
     let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
     c.read_exact(&mut body).unwrap();
     assert_eq!(&body[..2], &[1, 3], "version 1, status refused");
-    // An unwrap with a key it does not hold: status "no key".
-    let mut req = vec![1u8, 2];
-    for field in [&[7u8; 32][..], b"label", &[0u8; 256]] {
-        req.extend_from_slice(&(field.len() as u32).to_be_bytes());
-        req.extend_from_slice(field);
-    }
-    let mut frame = (req.len() as u32).to_be_bytes().to_vec();
-    frame.extend_from_slice(&req);
-    c.write_all(&frame).unwrap();
-    c.read_exact(&mut len).unwrap();
-    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
-    c.read_exact(&mut body).unwrap();
+    // An unwrap of an exchange key with a key it does not hold: "no key".
+    let label = ctx(&["ehrcrypt/hcp-key/v1", "wrap", "id"]);
+    let body = raw(&socket, 2, &[&[7u8; 32], &label, &[0u8; 256]]);
     assert_eq!(&body[..2], &[1, 1], "version 1, status no key");
     // Still serving.
     ok(&mut via(&s, "A", &socket), &["agent", "status"]);
     stop(&s, &socket);
+}
+
+/// Sends one raw request frame on a new connection; the response body.
+fn raw(socket: &Path, op: u8, fields: &[&[u8]]) -> Vec<u8> {
+    let mut req = vec![1u8, op];
+    for f in fields {
+        req.extend_from_slice(&(f.len() as u32).to_be_bytes());
+        req.extend_from_slice(f);
+    }
+    let mut frame = (req.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(&req);
+    let mut c = UnixStream::connect(socket).unwrap();
+    c.write_all(&frame).unwrap();
+    let mut len = [0u8; 4];
+    c.read_exact(&mut len).unwrap();
+    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+    c.read_exact(&mut body).unwrap();
+    body
+}
+
+/// A context as ehrcrypt encodes it: u32be(len) || part, for each part.
+fn ctx(parts: &[&str]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for p in parts {
+        v.extend_from_slice(&(p.len() as u32).to_be_bytes());
+        v.extend_from_slice(p.as_bytes());
+    }
+    v
+}
+
+fn fingerprint_bytes(who: &str) -> Vec<u8> {
+    let hex = fixture_fingerprint(who);
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_agent_signs_and_opens_only_what_the_everyday_commands_need() {
+    let s = sandbox();
+    let socket = socket_of(&start(&s, "A", &[]));
+    let fp = fingerprint_bytes("A");
+    // A research pre-key, a D2D statement, anything else: refused (3).
+    for message in [
+        ctx(&["ehrcrypt/research-prekey/v1", "x"]),
+        b"any bytes at all".to_vec(),
+        ctx(&["ehrcrypt/hcp-key/v1", "wrap"]),
+    ] {
+        assert_eq!(
+            &raw(&socket, 3, &[&fp, &message])[..2],
+            &[1, 3],
+            "{message:?}"
+        );
+    }
+    // An exchange-key record is signed (0).
+    let rec = ctx(&["ehrcrypt/hcp-key/v1", "record", "some id"]);
+    assert_eq!(&raw(&socket, 3, &[&fp, &rec])[..2], &[1, 0]);
+    // Unwrap under a label outside the exchange keys: refused before RSA.
+    let label = ctx(&["ehrcrypt/lookup-cache/v1"]);
+    assert_eq!(&raw(&socket, 2, &[&fp, &label, &[0u8; 256]])[..2], &[1, 3]);
+    // Inside: tried, and a ciphertext that is no wrap fails (2).
+    let label = ctx(&["ehrcrypt/hcp-key/v1", "wrap", "id"]);
+    assert_eq!(&raw(&socket, 2, &[&fp, &label, &[0u8; 256]])[..2], &[1, 2]);
+    stop(&s, &socket);
+}
+
+fn kill(signal: &str, pid: &str) {
+    let done = std::process::Command::new("kill")
+        .args([signal, pid])
+        .status()
+        .unwrap();
+    assert!(done.success(), "kill {signal} {pid}");
+}
+
+#[test]
+fn an_agent_that_died_leaves_commands_to_the_passphrase_and_its_socket_to_the_next() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let s = sandbox();
+    std::fs::copy(
+        fixture("entities/patient-1234.enc.json"),
+        s.path("p.enc.json"),
+    )
+    .unwrap();
+    let st = start(&s, "A", &[]);
+    let socket = socket_of(&st);
+    kill("-KILL", &st["pid"].as_i64().unwrap().to_string());
+    // Gone without cleaning up: the socket file stays, nobody listens.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while UnixStream::connect(&socket).is_ok() {
+        assert!(Instant::now() < deadline, "the agent outlived SIGKILL");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(socket.exists());
+    let mut c = via(&s, "A", &socket);
+    c.env("EHRCRYPT_PASSPHRASE", PASSPHRASE);
+    let out = ok(
+        &mut c,
+        &["-v", "entity", "decrypt", "--as", "A", "p.enc.json"],
+    );
+    assert!(
+        stderr(&out).contains("private keys unlocked: 1"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fails(
+        &mut via(&s, "A", &socket),
+        &["entity", "decrypt", "--as", "A", "p.enc.json"],
+        4,
+    );
+    assert!(stderr(&out).contains("agent"), "{}", stderr(&out));
+    // `agent run` on the dead socket replaces it; `0`: until stopped.
+    let mut fg = std::process::Command::new(bin())
+        .current_dir(s.dir())
+        .env("EHRCRYPT_KEYSTORE", s.keystore("A"))
+        .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
+        .env_remove("EHRCRYPT_AGENT")
+        .args(["--json", "agent", "run", "--lifetime", "0", "--socket"])
+        .arg(&socket)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(fg.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let st: Value = serde_json::from_str(&line).unwrap();
+    assert!(st["expires"].is_null(), "{st}");
+    // A live agent's socket is not taken over.
+    let out = fails(
+        &mut with_pass(&s, "A"),
+        &["agent", "run", "--socket", socket.to_str().unwrap()],
+        7,
+    );
+    assert!(stderr(&out).contains("already listens"), "{}", stderr(&out));
+    // SIGTERM: keys forgotten, socket removed; the directory, not made
+    // by this `agent run`, stays.
+    kill("-TERM", &fg.id().to_string());
+    assert!(fg.wait().unwrap().success());
+    assert!(!socket.exists());
+    assert!(socket.parent().unwrap().exists());
 }

@@ -615,7 +615,7 @@ fn agent_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
     }
     let sock = s.path("agent-run/a.sock");
     let mut fg = command(s, "A")
-        .args(["--json", "agent", "run", "--lifetime", "5m", "--socket"])
+        .args(["--json", "agent", "run", "--lifetime", "0", "--socket"])
         .arg(&sock)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

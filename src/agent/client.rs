@@ -10,8 +10,11 @@ use zeroize::Zeroizing;
 
 use super::protocol::{self, Purpose, Request, Response, Status};
 use super::server::AgentStatus;
-use crate::crypto::{Context, Fingerprint, PrivateKeyOps, SymmetricKey};
+use crate::crypto::{Context, Fingerprint, PrivateKeyOps, PublicKey, SymmetricKey};
 use crate::error::{Error, ErrorKind, Result};
+
+/// How long an answer may take (an RSA operation takes milliseconds).
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A connection to the agent at a socket path.
 pub struct Client {
@@ -58,6 +61,12 @@ impl Client {
                         super::ENV_VAR
                     )));
                 }
+                // A stopped (SIGSTOP) or hung agent must not hang every
+                // command: it is then taken as gone.
+                stream
+                    .set_read_timeout(Some(TIMEOUT))
+                    .and_then(|()| stream.set_write_timeout(Some(TIMEOUT)))
+                    .map_err(|e| self.unreachable(e))?;
                 *conn = Some(stream);
             }
             let stream = conn.as_mut().expect("connected above");
@@ -115,18 +124,16 @@ fn expect_ok(r: &Response) -> Result<()> {
     }
 }
 
-/// A private key held by the agent.
+/// A private key held by the agent, and its public half from the
+/// keystore (to check what the agent signs).
 pub struct AgentKey {
     client: Arc<Client>,
-    fingerprint: Fingerprint,
+    public: PublicKey,
 }
 
 impl AgentKey {
-    pub fn new(client: Arc<Client>, fingerprint: Fingerprint) -> Self {
-        AgentKey {
-            client,
-            fingerprint,
-        }
+    pub fn new(client: Arc<Client>, public: PublicKey) -> Self {
+        AgentKey { client, public }
     }
 
     fn ask(&self, req: Request) -> Result<Zeroizing<Vec<u8>>> {
@@ -138,23 +145,33 @@ impl AgentKey {
 
 impl PrivateKeyOps for AgentKey {
     fn fingerprint(&self) -> Fingerprint {
-        self.fingerprint
+        self.public.fingerprint()
     }
 
     fn unwrap(&self, ctx: &Context, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         self.ask(Request::Unwrap {
-            key: self.fingerprint,
+            key: self.public.fingerprint(),
             label: ctx.as_bytes().to_vec(),
             wrapped: wrapped.to_vec(),
         })
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        self.ask(Request::Sign {
-            key: self.fingerprint,
-            message: message.to_vec(),
-        })
-        .map(|s| s.to_vec())
+        let sig = self
+            .ask(Request::Sign {
+                key: self.public.fingerprint(),
+                message: message.to_vec(),
+            })
+            .map_err(internal_if_failed)?
+            .to_vec();
+        // What goes into a record must verify: a wrong agent is caught
+        // here, not when the record is needed.
+        if !self.public.verify(message, &sig) {
+            return Err(Error::integrity(
+                "the agent's signature does not verify with the key it was asked for",
+            ));
+        }
+        Ok(sig)
     }
 
     fn derive_key(&self, info: &str) -> Result<SymmetricKey> {
@@ -163,10 +180,22 @@ impl PrivateKeyOps for AgentKey {
                 "the agent derives no key for {info}"
             )));
         }
-        let k = self.ask(Request::Derive {
-            key: self.fingerprint,
-            purpose: Purpose::LookupCache,
-        })?;
+        let k = self
+            .ask(Request::Derive {
+                key: self.public.fingerprint(),
+                purpose: Purpose::LookupCache,
+            })
+            .map_err(internal_if_failed)?;
         SymmetricKey::from_slice(&k, "agent-derived key")
+    }
+}
+
+/// A signature or derivation the agent could not make is its fault, not
+/// the data's: internal (exit 1), not integrity.
+fn internal_if_failed(e: Error) -> Error {
+    if e.kind() == ErrorKind::Integrity {
+        Error::internal(e.message().to_string())
+    } else {
+        e
     }
 }

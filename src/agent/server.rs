@@ -4,10 +4,10 @@
 //! signature does, as with ssh-agent and gpg-agent).
 
 use std::collections::HashMap;
-use std::io::{BufReader, BufWriter};
+use std::io::BufReader;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -118,37 +118,91 @@ pub fn release_stdio() {
     }
 }
 
-/// A running agent.
+/// The signed messages and OAEP labels the agent serves: those whose
+/// context (`crypto::Context`) begins with one of these parts. Anything
+/// else that key could sign or open (research pre-keys and studies, D2D
+/// pairing statements, legacy iCure wraps) needs the passphrase, so a
+/// process that can reach the socket cannot make the agent vouch for it.
+const UNWRAP_DOMAINS: &[&[&str]] = &[&[crate::hcp_key::DOMAIN, "wrap"]];
+const SIGN_DOMAINS: &[&[&str]] = &[
+    &[crate::hcp_key::DOMAIN, "record"],
+    &[crate::backup::qr::SIGNED_LABEL],
+];
+
+fn in_domains(bytes: &[u8], domains: &[&[&str]]) -> bool {
+    domains.iter().any(|parts| {
+        let mut c = crate::crypto::Context::new(parts[0]);
+        for p in &parts[1..] {
+            c.push(p);
+        }
+        bytes.starts_with(c.as_bytes())
+    })
+}
+
+/// The longest `--lifetime`: a year. Longer is refused, not wrapped.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// A running agent. Its process ends with it (see [`Agent::stop`]).
 pub struct Agent {
     keys: RwLock<Option<HashMap<Fingerprint, HeldKey>>>,
     socket: PathBuf,
+    /// Remove the socket's directory at the end (it made it).
+    owns_dir: bool,
     expires: Option<SystemTime>,
-    stopping: AtomicBool,
     connections: AtomicUsize,
-    /// The listening descriptor, to wake `accept` when stopping (-1 before).
-    listener: AtomicI32,
 }
 
 impl Agent {
-    pub fn new(keys: Vec<HeldKey>, socket: &Path, lifetime: Option<Duration>) -> Arc<Self> {
+    /// `lifetime` must be at most [`MAX_LIFETIME`] (`None`: until stopped).
+    pub fn new(
+        keys: Vec<HeldKey>,
+        socket: &Path,
+        owns_dir: bool,
+        lifetime: Option<Duration>,
+    ) -> Result<Arc<Self>> {
+        let expires = match lifetime {
+            Some(l) if l > MAX_LIFETIME => {
+                return Err(Error::usage("an agent's lifetime is at most a year"))
+            }
+            Some(l) => Some(
+                SystemTime::now()
+                    .checked_add(l)
+                    .ok_or_else(|| Error::usage("lifetime out of range"))?,
+            ),
+            None => None,
+        };
         let keys = keys
             .into_iter()
             .map(|h| (h.key.public().fingerprint(), h))
             .collect();
-        Arc::new(Agent {
+        Ok(Arc::new(Agent {
             keys: RwLock::new(Some(keys)),
             socket: socket.to_path_buf(),
-            expires: lifetime.map(|l| SystemTime::now() + l),
-            stopping: AtomicBool::new(false),
+            owns_dir,
+            expires,
             connections: AtomicUsize::new(0),
-            listener: AtomicI32::new(-1),
-        })
+        }))
     }
 
-    /// Listens on the socket path (whose directory [`super::new_socket_path`]
-    /// made private), readable and writable by this user only.
+    /// Listens on the socket path (in a directory private to this user),
+    /// readable and writable by this user only. A socket left by an agent
+    /// that died (nobody answers on it) is replaced; a live one is not.
     pub fn bind(&self) -> Result<UnixListener> {
         use std::os::unix::fs::PermissionsExt;
+        if self.socket.exists() {
+            match UnixStream::connect(&self.socket) {
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                    let _ = std::fs::remove_file(&self.socket);
+                }
+                _ => {
+                    return Err(Error::refused(format!(
+                        "{}: an agent already listens there",
+                        crate::error::display_path(&self.socket)
+                    ))
+                    .hint("stop it first (`ehrcrypt agent stop`), or choose another --socket"))
+                }
+            }
+        }
         let listener = UnixListener::bind(&self.socket)
             .map_err(|e| Error::io(&self.socket, "listen on", e))?;
         std::fs::set_permissions(&self.socket, std::fs::Permissions::from_mode(0o600))
@@ -177,6 +231,7 @@ impl Agent {
             format: STATUS_FORMAT.into(),
             socket: self.socket.clone(),
             pid: std::process::id(),
+            // Within a year from now: always formattable.
             expires: self
                 .expires
                 .map(|t| humantime::format_rfc3339_seconds(t).to_string()),
@@ -184,14 +239,19 @@ impl Agent {
         }
     }
 
-    /// Serves until stopped or expired, then forgets the keys and removes
-    /// the socket and its directory.
-    pub fn serve(self: &Arc<Self>, listener: UnixListener) -> Result<()> {
-        use std::os::unix::io::AsRawFd;
-        self.listener.store(listener.as_raw_fd(), Ordering::SeqCst);
+    /// Serves until stopped, expired or signalled (TERM, HUP, INT); then
+    /// forgets the keys, removes the socket and ends the process.
+    pub fn serve(self: &Arc<Self>, listener: UnixListener) -> ! {
+        let me = self.clone();
+        std::thread::spawn(move || {
+            wait_for_signal();
+            me.stop();
+        });
         if let Some(at) = self.expires {
             let me = self.clone();
             std::thread::spawn(move || {
+                // Wall clock, checked at least every minute: a suspended
+                // machine resumes past the deadline and stops at once.
                 while let Ok(left) = at.duration_since(SystemTime::now()) {
                     std::thread::sleep(left.min(Duration::from_secs(60)));
                 }
@@ -199,9 +259,6 @@ impl Agent {
             });
         }
         for conn in listener.incoming() {
-            if self.stopping.load(Ordering::SeqCst) {
-                break;
-            }
             let Ok(conn) = conn else {
                 // Out of descriptors and the like: try again shortly.
                 std::thread::sleep(Duration::from_millis(10));
@@ -220,42 +277,34 @@ impl Agent {
                 me.connections.fetch_sub(1, Ordering::SeqCst);
             });
         }
-        self.stop();
-        Ok(())
+        self.stop()
     }
 
-    /// Forgets the keys (zeroized as they drop), removes the socket and its
-    /// directory, and wakes the accept loop; when it returns nobody can
-    /// reach the keys any more. Idempotent.
-    pub fn stop(&self) {
+    /// Forgets the keys (zeroized as they drop), removes the socket (and
+    /// the directory it made) and ends the process: when this is called,
+    /// nobody can reach the keys any more.
+    pub fn stop(&self) -> ! {
         self.close();
-        self.wake();
+        std::process::exit(0)
     }
 
-    /// [`Agent::stop`] but for waking the accept loop, whose return ends
-    /// the process: a `Stop` request answers between the two.
-    fn close(&self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        self.forget();
-        let _ = std::fs::remove_file(&self.socket);
-        if let Some(dir) = self.socket.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-
-    fn wake(&self) {
-        let fd = self.listener.load(Ordering::SeqCst);
-        if fd >= 0 {
-            // SAFETY: shutdown on the listening descriptor `serve` owns and
-            // keeps open until it returns; it only makes `accept` fail.
-            unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
-        }
-    }
-
-    fn forget(&self) {
+    /// [`Agent::stop`] but for ending the process: a `Stop` request
+    /// answers between the two, and a `run` that fails after binding
+    /// leaves nothing behind.
+    pub fn close(&self) {
         if let Ok(mut k) = self.keys.write() {
             k.take();
         }
+        let _ = std::fs::remove_file(&self.socket);
+        if self.owns_dir {
+            if let Some(dir) = self.socket.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+    }
+
+    fn expired(&self) -> bool {
+        self.expires.is_some_and(|t| SystemTime::now() >= t)
     }
 
     fn converse(&self, conn: UnixStream) -> Result<()> {
@@ -263,8 +312,13 @@ impl Agent {
             .and_then(|()| conn.set_write_timeout(Some(IDLE)))
             .map_err(|e| Error::internal(format!("agent socket: {e}")))?;
         let mut r = BufReader::new(&conn);
-        let mut w = BufWriter::new(&conn);
+        // Responses go out unbuffered: each is one zeroizing frame, and a
+        // writer's buffer would keep a copy of the secret in it.
+        let mut w = &conn;
         while let Some(body) = protocol::read_frame(&mut r)? {
+            if self.expired() {
+                self.stop();
+            }
             let request = Request::decode(&body);
             let stopping = matches!(request, Ok(Request::Stop));
             let response = match request {
@@ -279,9 +333,7 @@ impl Agent {
             };
             let sent = protocol::write_frame(&mut w, &response.encode());
             if stopping {
-                // Only now may the process end.
-                self.wake();
-                return Ok(());
+                self.stop();
             }
             sent.map_err(|e| Error::internal(format!("agent socket: {e}")))?;
         }
@@ -289,44 +341,101 @@ impl Agent {
     }
 
     fn answer(&self, req: Request) -> Response {
-        if let Request::Status = req {
-            return match serde_json::to_vec(&self.status()) {
-                Ok(doc) => Response::ok(doc),
-                Err(_) => Response::message(Status::Failed, "cannot encode status"),
-            };
-        }
         let Ok(guard) = self.keys.read() else {
             return Response::message(Status::Failed, "agent state poisoned");
         };
         let Some(keys) = guard.as_ref() else {
             return Response::message(Status::NoKey, "the agent is stopping");
         };
-        let fp = match &req {
-            Request::Unwrap { key, .. }
-            | Request::Sign { key, .. }
-            | Request::Derive { key, .. } => key,
-            Request::Status | Request::Stop => unreachable!("answered above"),
+        let held = |fp: &Fingerprint| keys.get(fp).map(|h| &h.key);
+        let no_key = |fp: &Fingerprint| {
+            Response::message(Status::NoKey, &format!("no private key {}", fp.short()))
         };
-        let Some(held) = keys.get(fp) else {
-            return Response::message(Status::NoKey, &format!("no private key {}", fp.short()));
-        };
-        let k = &held.key;
         let done = match req {
-            Request::Unwrap { label, wrapped, .. } => k
-                .unwrap(&crate::crypto::Context::from_wire(label), &wrapped)
-                .map(|s| s.to_vec()),
-            Request::Sign { message, .. } => k.sign(&message),
-            Request::Derive { purpose, .. } => match purpose {
-                Purpose::LookupCache => k
-                    .derive_key(crate::session::LOOKUP_CACHE_FORMAT)
-                    .map(|s| s.expose().to_vec()),
-            },
-            Request::Status | Request::Stop => unreachable!("answered above"),
+            Request::Status => {
+                return match serde_json::to_vec(&self.status()) {
+                    Ok(doc) => Response::ok(doc),
+                    Err(_) => Response::message(Status::Failed, "cannot encode status"),
+                }
+            }
+            Request::Stop => return Response::message(Status::Refused, "stop is answered apart"),
+            Request::Unwrap {
+                key,
+                label,
+                wrapped,
+            } => {
+                if !in_domains(&label, UNWRAP_DOMAINS) {
+                    return Response::message(
+                        Status::Refused,
+                        "the agent opens exchange keys only",
+                    );
+                }
+                let Some(k) = held(&key) else {
+                    return no_key(&key);
+                };
+                k.unwrap(&crate::crypto::Context::from_wire(label), &wrapped)
+                    .map(|s| s.to_vec())
+            }
+            Request::Sign { key, message } => {
+                if !in_domains(&message, SIGN_DOMAINS) {
+                    return Response::message(
+                        Status::Refused,
+                        "the agent signs exchange keys and backup cards only",
+                    );
+                }
+                let Some(k) = held(&key) else {
+                    return no_key(&key);
+                };
+                k.sign(&message)
+            }
+            Request::Derive { key, purpose } => {
+                let Some(k) = held(&key) else {
+                    return no_key(&key);
+                };
+                match purpose {
+                    Purpose::LookupCache => k
+                        .derive_key(crate::session::LOOKUP_CACHE_FORMAT)
+                        .map(|s| s.expose().to_vec()),
+                }
+            }
         };
         match done {
             // The secret goes straight into the zeroizing payload.
             Ok(bytes) => Response::ok(bytes),
             Err(e) => Response::message(Status::Failed, e.message()),
         }
+    }
+}
+
+/// Blocks until the process gets TERM, HUP or INT (the usual ways to end
+/// a daemon, `kill PID` included), so that the agent can clean up.
+fn wait_for_signal() {
+    // SAFETY: a signal set on the stack, filled by sigemptyset/sigaddset;
+    // the same set was blocked in every thread by `block_signals` before
+    // any thread started, so sigwait receives them here.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+            libc::sigaddset(&mut set, s);
+        }
+        let mut got = 0;
+        libc::sigwait(&set, &mut got);
+    }
+}
+
+/// Blocks TERM, HUP and INT in the calling thread and the threads it
+/// starts, so that [`wait_for_signal`] receives them. Call first, before
+/// any thread exists.
+pub fn block_signals() {
+    // SAFETY: as in `wait_for_signal`; pthread_sigmask changes only the
+    // calling thread's mask, inherited by the threads it spawns.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+            libc::sigaddset(&mut set, s);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
     }
 }

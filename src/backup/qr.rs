@@ -25,7 +25,7 @@ pub const SCHEME: &str = "ehrbk1:";
 pub const VERSION: u8 = 1;
 pub const MAX_LOCATION: usize = 256;
 const FIXED: usize = 1 + 16 + 32 + 32 + 32 + 8 + 2;
-const SIGNED_LABEL: &str = "ehrcrypt/backup/card/v1";
+pub(crate) const SIGNED_LABEL: &str = "ehrcrypt/backup/card/v1";
 
 /// Everything the card says. The key is zeroized on drop and never printed.
 #[derive(Clone)]

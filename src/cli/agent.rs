@@ -35,6 +35,9 @@ pub enum AgentCommand {
         socket: PathBuf,
         #[command(flatten)]
         keys: KeyArgs,
+        /// SOCKET's directory was made for this agent: remove it at the end (set by `agent start`)
+        #[arg(long, hide = true)]
+        owns_dir: bool,
     },
     /// Show the keys the agent in EHRCRYPT_AGENT holds and when it ends
     #[command(after_help = "Examples:\n  ehrcrypt agent status\n  ehrcrypt --json agent status")]
@@ -59,18 +62,26 @@ pub struct KeyArgs {
 struct Lifetime(Option<Duration>);
 
 fn lifetime(s: &str) -> Result<Lifetime> {
-    if s == "0" {
-        return Ok(Lifetime(None));
+    let hint = "e.g. 30m, 8h, 1d (at most a year), or 0 for until stopped";
+    let d = if s == "0" {
+        Duration::ZERO
+    } else {
+        humantime::parse_duration(s).map_err(|e| Error::usage(e.to_string()).hint(hint))?
+    };
+    if d > agent::server::MAX_LIFETIME {
+        return Err(Error::usage(format!("{s} is longer than a year")).hint(hint));
     }
-    humantime::parse_duration(s)
-        .map(|d| Lifetime(Some(d)))
-        .map_err(|e| Error::usage(e.to_string()).hint("e.g. 30m, 8h, 1d, or 0"))
+    Ok(Lifetime((!d.is_zero()).then_some(d)))
 }
 
 pub fn run(env: &Env, cmd: AgentCommand) -> Result<()> {
     match cmd {
         AgentCommand::Start(keys) => start(env, keys),
-        AgentCommand::Run { socket, keys } => serve(env, &socket, keys),
+        AgentCommand::Run {
+            socket,
+            keys,
+            owns_dir,
+        } => serve(env, &socket, keys, owns_dir),
         AgentCommand::Status => status(env),
         AgentCommand::Stop => stop(env),
     }
@@ -79,6 +90,15 @@ pub fn run(env: &Env, cmd: AgentCommand) -> Result<()> {
 /// Spawns `ehrcrypt agent run` on a fresh private socket, waits for its
 /// ready line (or its error), and prints where it is.
 fn start(env: &Env, keys: KeyArgs) -> Result<()> {
+    if let Some(old) = Client::from_env() {
+        if old.status().is_ok() {
+            env.out.warn(format!(
+                "an agent already runs at {} ({} is set); this starts another, stop the first with `ehrcrypt agent stop` before the variable changes",
+                old.socket().display(),
+                agent::ENV_VAR
+            ));
+        }
+    }
     let socket = agent::new_socket_path()?;
     let exe = std::env::current_exe()
         .map_err(|e| Error::internal(format!("cannot find the ehrcrypt executable: {e}")))?;
@@ -87,7 +107,7 @@ fn start(env: &Env, keys: KeyArgs) -> Result<()> {
     if let Some(f) = &env.global.passphrase_file {
         cmd.arg("--passphrase-file").arg(f);
     }
-    cmd.args(["--json", "agent", "run", "--socket"])
+    cmd.args(["--json", "agent", "run", "--owns-dir", "--socket"])
         .arg(&socket);
     for o in &keys.owners {
         cmd.args(["--as", o.as_str()]);
@@ -112,12 +132,15 @@ fn start(env: &Env, keys: KeyArgs) -> Result<()> {
     let status: AgentStatus = match serde_json::from_str(ready.trim()) {
         Ok(s) => s,
         Err(_) => {
-            // No ready line: the agent ended; its one error line says why.
+            // No ready line: the agent failed (its one error line says
+            // why) or is not the program we meant; either way it goes.
+            let _ = child.kill();
             let mut err = String::new();
             if let Some(mut e) = child.stderr.take() {
                 let _ = e.read_to_string(&mut err);
             }
             let _ = child.wait();
+            let _ = std::fs::remove_file(&socket);
             if let Some(dir) = socket.parent() {
                 let _ = std::fs::remove_dir(dir);
             }
@@ -146,9 +169,16 @@ fn start(env: &Env, keys: KeyArgs) -> Result<()> {
 
 /// The error the agent process reported as JSON on its stderr.
 fn child_error(stderr: &str) -> Error {
-    let v: serde_json::Value = match serde_json::from_str(stderr.lines().last().unwrap_or("")) {
+    let last = stderr.lines().last().unwrap_or("").trim();
+    let v: serde_json::Value = match serde_json::from_str(last) {
         Ok(v) => v,
-        Err(_) => return Error::internal("the agent ended before it was ready"),
+        Err(_) if last.is_empty() => return Error::internal("the agent ended before it was ready"),
+        Err(_) => {
+            return Error::internal(format!(
+                "the agent ended before it was ready: {}",
+                super::output::printable(last, false)
+            ))
+        }
     };
     let kind = v["kind"]
         .as_str()
@@ -165,27 +195,34 @@ fn child_error(stderr: &str) -> Error {
 }
 
 /// The foreground agent: unlock, listen, say so, serve.
-fn serve(env: &Env, socket: &Path, keys: KeyArgs) -> Result<()> {
+fn serve(env: &Env, socket: &Path, keys: KeyArgs, owns_dir: bool) -> Result<()> {
+    // Before any thread exists, so that the signal thread gets them all.
+    agent::server::block_signals();
     agent::server::harden_process();
-    check_private_dir(socket)?;
+    let socket = std::path::absolute(socket).map_err(|e| Error::io(socket, "resolve", e))?;
+    check_private_dir(&socket)?;
     let keystore = Keystore::load(&env.keystore_path()?)?;
     let held = agent::server::unlock_keys(&keystore, &keys.owners, &env.passphrase())?;
     drop(keystore);
-    let agent = Agent::new(held, socket, keys.lifetime.0);
+    let agent = Agent::new(held, &socket, owns_dir, keys.lifetime.0)?;
     let listener = agent.bind()?;
+    // A daemon holds no directory busy.
+    let _ = std::env::set_current_dir("/");
     let status = agent.status();
-    if env.out.json {
-        // One line: whoever started us reads exactly that.
-        let line = serde_json::to_string(&status)
-            .map_err(|_| Error::internal("cannot encode agent status"))?;
-        super::output::try_stdout(line.as_bytes())?;
+    // One line (JSON with --json): whoever started us reads exactly that.
+    let ready = if env.out.json {
+        serde_json::to_string(&status).map_err(|_| Error::internal("cannot encode agent status"))?
     } else {
-        env.out.line(format!(
+        format!(
             "agent ready on {} with {} key(s) {}",
             status.socket.display(),
             status.keys.len(),
             until(&status)
-        ));
+        )
+    };
+    if let Err(e) = super::output::try_stdout(ready.as_bytes()) {
+        agent.close();
+        return Err(e);
     }
     // Whoever read the ready line may go away; nothing is printed after
     // it, and the pipes it came through are let go (a shell's `$(...)`
@@ -208,7 +245,7 @@ fn check_private_dir(socket: &Path) -> Result<()> {
     if m.uid() != me || m.mode() & 0o077 != 0 {
         return Err(Error::refused(format!(
             "{}: the agent's socket directory must be yours alone (mode {:03o})",
-            dir.display(),
+            ehrcrypt::error::display_path(dir),
             m.mode() & 0o777
         ))
         .hint("run `mkdir -m 700` for a directory of its own, or use `ehrcrypt agent start`"));
