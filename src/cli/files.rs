@@ -225,12 +225,17 @@ pub fn read_input(loc: &Location, limit: usize) -> Result<Input> {
     use std::io::Read;
     let path = loc.path();
     let err = |e| Error::io(path, "read", e);
-    let mut file: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin())
+    let (mut file, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), None)
     } else {
-        Box::new(std::fs::File::open(path).map_err(err)?)
+        let f = std::fs::File::open(path).map_err(err)?;
+        let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+        (Box::new(f), size)
     };
-    let mut head = Zeroizing::new(Vec::new());
+    // Allocated once, to what will be read: growing the buffer would
+    // free copies of the plaintext unwiped.
+    let cap = size.map_or(limit, |n| (n as usize).min(limit)) + 1;
+    let mut head = Zeroizing::new(Vec::with_capacity(cap));
     (&mut file)
         .take(limit as u64 + 1)
         .read_to_end(&mut head)

@@ -156,13 +156,14 @@ impl DetachedRecord {
 
     /// [`DetachedRecord::read_into`] for any writer (through a helper
     /// thread, [`pipe`]).
-    pub fn copy_to(&self, out: &mut dyn Write) -> Result<()> {
-        let car = sidecar_path(&self.file, &self.desc.id);
+    /// `dest` names the output in a write error (a full disk is the
+    /// output's, not the sidecar's).
+    pub fn copy_to(&self, out: &mut dyn Write, dest: &Path) -> Result<()> {
         self.entity
             .sidecar_reader(Role::Record, &self.key, &self.file, &self.desc, |r| {
                 std::io::copy(r, out)
                     .map(|_| ())
-                    .map_err(|e| Error::io(&car, "copy", e))
+                    .map_err(|e| Error::io(dest, "write", e))
             })
     }
 
@@ -174,7 +175,7 @@ impl DetachedRecord {
         batch: &crate::store::atomic_file::Batch,
         mode: crate::store::Mode,
     ) -> Result<crate::store::atomic_file::Staged> {
-        stage_copy(batch, dest, mode, |w| self.copy_to(w))
+        stage_copy(batch, dest, mode, |w| self.copy_to(w, dest))
     }
 
     /// The whole record in memory.

@@ -72,11 +72,14 @@ impl Encryptor {
         let (id_tx, id_rx) = sync_channel::<Start>(1);
         let (tx, rx) = sync_channel(PIECES_IN_FLIGHT);
         let tee = RefCell::new(Tee {
-            flow: Flow::Hold(Zeroizing::new(Vec::new())),
+            // Allocated once: growing it would free copies of the
+            // plaintext unwiped.
+            flow: Flow::Hold(Zeroizing::new(Vec::with_capacity(HOLD_MAX))),
             out: ToChannel::new(tx),
             id_tx: Some(id_tx),
             spill_dir: spill_dir(entity_file),
             failed: None,
+            input_failed: None,
         });
         let (scanned, streamed) = std::thread::scope(|s| {
             let (salt, kind) = (meta.salt, self.kind);
@@ -121,7 +124,17 @@ impl Encryptor {
                 if scanned.is_ok() {
                     t.finish();
                 }
-                (t.out.closed, t.failed.take())
+                // The input itself failed (EIO, a broken pipe): an I/O
+                // error, as reading it whole would have said.
+                let failed = t.failed.take().or_else(|| {
+                    t.input_failed.take().map(|e| {
+                        Error::new(
+                            crate::error::ErrorKind::Io,
+                            format!("{source}: cannot read: {e}"),
+                        )
+                    })
+                });
+                (t.out.closed, failed)
             };
             // The stream ends here: whole (`End` sent) or failed.
             drop(tee);
@@ -194,6 +207,8 @@ struct Tee {
     spill_dir: PathBuf,
     /// Why the spill failed, if it did (a full disk).
     failed: Option<Error>,
+    /// Why reading the input failed, if it did.
+    input_failed: Option<io::Error>,
 }
 
 impl Tee {
@@ -275,6 +290,8 @@ impl Tee {
             .take()
             .is_some_and(|tx| tx.send((id, spilled)).is_ok());
         if !started {
+            // The writer's own error is the one to report.
+            self.out.closed = true;
             return Err(io::Error::other("the sidecar writer stopped"));
         }
         if !held.is_empty() {
@@ -446,7 +463,9 @@ struct TeeReader<'a> {
 
 impl Read for TeeReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.input.read(buf)?;
+        let n = self.input.read(buf).inspect_err(|e| {
+            self.tee.borrow_mut().input_failed = Some(io::Error::new(e.kind(), e.to_string()));
+        })?;
         self.tee.borrow_mut().take(&buf[..n])?;
         Ok(n)
     }
@@ -497,7 +516,9 @@ impl<'de> Visitor<'de> for Top<'_> {
             if !seen.insert(key.clone()) {
                 return Err(crate::format::duplicate_key(&key));
             }
-            if !self.wanted.contains(&key.as_str()) {
+            // `encryptedSelf` only has to be there (the record is an
+            // entity, refused): checked, not kept, whatever its size.
+            if !self.wanted.contains(&key.as_str()) || key == "encryptedSelf" {
                 map.next_value_seed(crate::format::UniqueKeys)?;
                 head.insert(key, Value::Null);
                 continue;
@@ -555,6 +576,7 @@ mod tests {
             id_tx: Some(id_tx),
             spill_dir: dir.path().to_path_buf(),
             failed: None,
+            input_failed: None,
         });
         std::thread::scope(|s| {
             let got = s.spawn(move || {
