@@ -242,7 +242,7 @@ impl Session {
     /// If the agent went away since this session asked it (stopped,
     /// expired, not answering), it is taken as gone and `op` runs again
     /// with the key opened here with the passphrase.
-    fn with_key<T>(
+    pub fn with_key<T>(
         &self,
         owner: &Owner,
         fp: &Fingerprint,

@@ -70,14 +70,20 @@ impl Client {
                 *conn = Some(stream);
             }
             let stream = conn.as_mut().expect("connected above");
-            let exchanged = protocol::write_frame(stream, &body)
-                .map_err(|e| self.unreachable(e))
-                .and_then(|()| protocol::read_frame(stream));
+            let exchanged =
+                protocol::write_frame(stream, &body).and_then(|()| protocol::read_frame_io(stream));
+            // A connection the agent closed (it restarted, or dropped an
+            // idle one) is opened again once; a timeout is not retried.
+            let closed = |e: &std::io::Error| {
+                use std::io::ErrorKind::*;
+                matches!(e.kind(), BrokenPipe | ConnectionReset | ConnectionAborted)
+            };
             match exchanged {
                 Ok(Some(frame)) => return Response::decode(&frame),
-                Ok(None) | Err(_) if attempt == 0 => *conn = None,
+                Ok(None) if attempt == 0 => *conn = None,
+                Err(e) if attempt == 0 && closed(&e) => *conn = None,
                 Ok(None) => return Err(self.unreachable(std::io::ErrorKind::UnexpectedEof.into())),
-                Err(e) => return Err(e),
+                Err(e) => return Err(self.unreachable(e)),
             }
         }
         unreachable!("the second attempt returns")

@@ -277,18 +277,31 @@ pub fn write_frame(w: &mut impl Write, body: &[u8]) -> std::io::Result<()> {
 /// Reads one frame; `Ok(None)` at a clean end of stream. The length is
 /// checked against [`MAX_FRAME`] before anything is allocated.
 pub fn read_frame(r: &mut impl Read) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    read_frame_io(r).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => bad(&e.to_string()),
+        _ => io_error(e),
+    })
+}
+
+/// [`read_frame`] with the I/O error kept as it is (a client tells a
+/// timeout from a closed connection); an oversized frame is
+/// `InvalidData`.
+pub fn read_frame_io(r: &mut impl Read) -> std::io::Result<Option<Zeroizing<Vec<u8>>>> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(io_error(e)),
+        Err(e) => return Err(e),
     }
     let len = u32::from_be_bytes(len) as usize;
     if len > MAX_FRAME {
-        return Err(bad(&format!("frame of {len} bytes, at most {MAX_FRAME}")));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("frame of {len} bytes, at most {MAX_FRAME}"),
+        ));
     }
     let mut body = Zeroizing::new(vec![0u8; len]);
-    r.read_exact(&mut body).map_err(io_error)?;
+    r.read_exact(&mut body)?;
     Ok(Some(body))
 }
 

@@ -284,6 +284,7 @@ impl Agent {
     /// the directory it made) and ends the process: when this is called,
     /// nobody can reach the keys any more.
     pub fn stop(&self) -> ! {
+        claim_end();
         self.close();
         std::process::exit(0)
     }
@@ -325,6 +326,7 @@ impl Agent {
                 // Closed before the answer: when the client hears "ok",
                 // the keys and the socket are gone.
                 Ok(Request::Stop) => {
+                    claim_end();
                     self.close();
                     Response::ok(Vec::new())
                 }
@@ -333,7 +335,8 @@ impl Agent {
             };
             let sent = protocol::write_frame(&mut w, &response.encode());
             if stopping {
-                self.stop();
+                // Claimed above: only this thread ends the process.
+                std::process::exit(0);
             }
             sent.map_err(|e| Error::internal(format!("agent socket: {e}")))?;
         }
@@ -403,6 +406,19 @@ impl Agent {
             // The secret goes straight into the zeroizing payload.
             Ok(bytes) => Response::ok(bytes),
             Err(e) => Response::message(Status::Failed, e.message()),
+        }
+    }
+}
+
+/// Lets one thread end the process: the signal, expiry, `Stop` and
+/// accept-loop paths can meet, and a second `exit` could cut the first
+/// one's answer (and concurrent `exit` is not defined everywhere). Later
+/// callers wait for the end.
+fn claim_end() {
+    static ENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if ENDING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
         }
     }
 }

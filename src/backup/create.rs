@@ -189,7 +189,9 @@ pub fn create_with_card(
         time,
         opts.location.as_deref(),
     );
-    let signature = key.sign(&msg)?;
+    // Through `with_key`: an agent that ended during a long backup gives
+    // way to the passphrase instead of failing the backup.
+    let signature = session.with_key(owner, &signer, |k| k.sign(&msg))?;
     let sigfile = SignatureFile {
         format: manifest::SIGNATURE_FORMAT.to_string(),
         backup: id_hex.clone(),

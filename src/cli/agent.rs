@@ -196,14 +196,15 @@ fn child_error(stderr: &str) -> Error {
 
 /// The foreground agent: unlock, listen, say so, serve.
 fn serve(env: &Env, socket: &Path, keys: KeyArgs, owns_dir: bool) -> Result<()> {
-    // Before any thread exists, so that the signal thread gets them all.
-    agent::server::block_signals();
     agent::server::harden_process();
     let socket = std::path::absolute(socket).map_err(|e| Error::io(socket, "resolve", e))?;
     check_private_dir(&socket)?;
     let keystore = Keystore::load(&env.keystore_path()?)?;
     let held = agent::server::unlock_keys(&keystore, &keys.owners, &env.passphrase())?;
     drop(keystore);
+    // After the prompt (a Ctrl-C there must end the command), before any
+    // thread exists, so that the signal thread gets them all.
+    agent::server::block_signals();
     let agent = Agent::new(held, &socket, owns_dir, keys.lifetime.0)?;
     let listener = agent.bind()?;
     // A daemon holds no directory busy.

@@ -234,7 +234,7 @@ pub fn read_input(loc: &Location, limit: usize) -> Result<Input> {
     };
     // Allocated once, to what will be read: growing the buffer would
     // free copies of the plaintext unwiped.
-    let cap = size.map_or(limit, |n| (n as usize).min(limit)) + 1;
+    let cap = size.map_or(limit, |n| n.min(limit as u64) as usize) + 1;
     let mut head = Zeroizing::new(Vec::with_capacity(cap));
     (&mut file)
         .take(limit as u64 + 1)

@@ -464,7 +464,10 @@ struct TeeReader<'a> {
 impl Read for TeeReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.input.read(buf).inspect_err(|e| {
-            self.tee.borrow_mut().input_failed = Some(io::Error::new(e.kind(), e.to_string()));
+            // Interrupted is retried by the reader, not a failure.
+            if e.kind() != io::ErrorKind::Interrupted {
+                self.tee.borrow_mut().input_failed = Some(io::Error::new(e.kind(), e.to_string()));
+            }
         })?;
         self.tee.borrow_mut().take(&buf[..n])?;
         Ok(n)
