@@ -124,9 +124,12 @@ impl Client {
 fn expect_ok(r: &Response) -> Result<()> {
     match r.status {
         Status::Ok => Ok(()),
-        Status::NoKey => Err(Error::not_found(format!("agent: {}", r.text()))),
-        Status::Failed => Err(Error::integrity(format!("agent: {}", r.text()))),
-        Status::Refused => Err(Error::refused(format!("agent: {}", r.text()))),
+        Status::NoKey => Err(Error::not_found(format!("agent: {}", r.text()))
+            .hint("`ehrcrypt agent status` lists the keys it holds; others are opened with the passphrase")),
+        Status::Failed => Err(Error::integrity(format!("agent: {}", r.text()))
+            .hint("the key the agent holds did not open or sign this; check the record and the keystore")),
+        Status::Refused => Err(Error::refused(format!("agent: {}", r.text()))
+            .hint("the agent serves exchange keys and backup cards only (docs/FORMAT.md §17); other uses of the key need the passphrase")),
     }
 }
 

@@ -135,7 +135,9 @@ const OP_DERIVE: u8 = 4;
 const OP_STOP: u8 = 5;
 
 fn bad(what: &str) -> Error {
-    Error::format(format!("agent protocol: {what}"))
+    Error::format(format!("agent protocol: {what}")).hint(
+        "client and agent may be different ehrcrypt versions: stop the agent and start it again",
+    )
 }
 
 fn put(out: &mut Vec<u8>, field: &[u8]) {

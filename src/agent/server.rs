@@ -423,35 +423,38 @@ fn claim_end() {
     }
 }
 
-/// Blocks until the process gets TERM, HUP or INT (the usual ways to end
-/// a daemon, `kill PID` included), so that the agent can clean up.
-fn wait_for_signal() {
-    // SAFETY: a signal set on the stack, filled by sigemptyset/sigaddset;
-    // the same set was blocked in every thread by `block_signals` before
-    // any thread started, so sigwait receives them here.
+/// The signals that end the agent cleanly: TERM (`kill PID`), HUP (the
+/// terminal closed), INT (a Ctrl-C of the script that started it).
+fn ending_signals() -> libc::sigset_t {
+    // SAFETY: sigemptyset initialises the zeroed set on the stack before
+    // sigaddset adds to it; both only write into it.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
         for s in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
             libc::sigaddset(&mut set, s);
         }
-        let mut got = 0;
-        libc::sigwait(&set, &mut got);
+        set
     }
 }
 
-/// Blocks TERM, HUP and INT in the calling thread and the threads it
-/// starts, so that [`wait_for_signal`] receives them. Call first, before
-/// any thread exists.
+/// Blocks until the process gets one of [`ending_signals`], so that the
+/// agent can clean up.
+fn wait_for_signal() {
+    let set = ending_signals();
+    let mut got = 0;
+    // SAFETY: `set` is initialised; the same signals were blocked in
+    // every thread by `block_signals` before any thread started, so
+    // sigwait receives them here.
+    unsafe { libc::sigwait(&set, &mut got) };
+}
+
+/// Blocks [`ending_signals`] in the calling thread and the threads it
+/// starts, so that [`wait_for_signal`] receives them. Call before any
+/// thread exists.
 pub fn block_signals() {
-    // SAFETY: as in `wait_for_signal`; pthread_sigmask changes only the
-    // calling thread's mask, inherited by the threads it spawns.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for s in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
-            libc::sigaddset(&mut set, s);
-        }
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-    }
+    let set = ending_signals();
+    // SAFETY: pthread_sigmask changes only the calling thread's mask,
+    // inherited by the threads it spawns; `set` is initialised.
+    unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
 }
