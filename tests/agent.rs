@@ -15,14 +15,9 @@ use serde_json::Value;
 /// A sandbox whose XDG_RUNTIME_DIR (where agents put their socket) is its own.
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(s.path("run"))
-        .unwrap();
+    private_dir(&s.path("run"));
     s
 }
-
-use std::os::unix::fs::DirBuilderExt;
 
 /// `ehrcrypt` on `who`'s keystore with the agent's runtime dir, and the
 /// passphrase.
@@ -40,6 +35,23 @@ fn via(s: &Sandbox, who: &str, socket: &Path) -> Command {
         .env("EHRCRYPT_AGENT", socket)
         .env("XDG_RUNTIME_DIR", s.path("run"));
     c
+}
+
+/// A's `p.enc.json` decrypts through `socket`'s agent setting with the
+/// passphrase given too, and the key was opened with it (the agent did
+/// not hold it, or is gone).
+fn decrypts_with_the_passphrase(s: &Sandbox, socket: &Path) {
+    let mut c = via(s, "A", socket);
+    c.env("EHRCRYPT_PASSPHRASE", PASSPHRASE);
+    let out = ok(
+        &mut c,
+        &["-v", "entity", "decrypt", "--as", "A", "p.enc.json"],
+    );
+    assert!(
+        stderr(&out).contains("private keys unlocked: 1"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Starts an agent on `who`'s keystore; its status document. Two minutes
@@ -205,17 +217,7 @@ fn a_key_the_agent_does_not_hold_is_opened_with_the_passphrase() {
         s.path("p.enc.json"),
     )
     .unwrap();
-    let mut c = via(&s, "A", &socket);
-    c.env("EHRCRYPT_PASSPHRASE", PASSPHRASE);
-    let out = ok(
-        &mut c,
-        &["-v", "entity", "decrypt", "--as", "A", "p.enc.json"],
-    );
-    assert!(
-        stderr(&out).contains("private keys unlocked: 1"),
-        "{}",
-        stderr(&out)
-    );
+    decrypts_with_the_passphrase(&s, &socket);
     stop(&s, &socket);
 }
 
@@ -379,8 +381,6 @@ fn kill(signal: &str, pid: &str) {
 
 #[test]
 fn an_agent_that_died_leaves_commands_to_the_passphrase_and_its_socket_to_the_next() {
-    use std::io::BufRead;
-    use std::process::Stdio;
     let s = sandbox();
     std::fs::copy(
         fixture("entities/patient-1234.enc.json"),
@@ -397,17 +397,7 @@ fn an_agent_that_died_leaves_commands_to_the_passphrase_and_its_socket_to_the_ne
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(socket.exists());
-    let mut c = via(&s, "A", &socket);
-    c.env("EHRCRYPT_PASSPHRASE", PASSPHRASE);
-    let out = ok(
-        &mut c,
-        &["-v", "entity", "decrypt", "--as", "A", "p.enc.json"],
-    );
-    assert!(
-        stderr(&out).contains("private keys unlocked: 1"),
-        "{}",
-        stderr(&out)
-    );
+    decrypts_with_the_passphrase(&s, &socket);
     let out = fails(
         &mut via(&s, "A", &socket),
         &["entity", "decrypt", "--as", "A", "p.enc.json"],
@@ -415,23 +405,12 @@ fn an_agent_that_died_leaves_commands_to_the_passphrase_and_its_socket_to_the_ne
     );
     assert!(stderr(&out).contains("agent"), "{}", stderr(&out));
     // `agent run` on the dead socket replaces it; `0`: until stopped.
-    let mut fg = std::process::Command::new(bin())
-        .current_dir(s.dir())
+    let mut cmd = std::process::Command::new(bin());
+    cmd.current_dir(s.dir())
         .env("EHRCRYPT_KEYSTORE", s.keystore("A"))
         .env("EHRCRYPT_PASSPHRASE", PASSPHRASE)
-        .env_remove("EHRCRYPT_AGENT")
-        .args(["--json", "agent", "run", "--lifetime", "0", "--socket"])
-        .arg(&socket)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(fg.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let st: Value = serde_json::from_str(&line).unwrap();
+        .env_remove("EHRCRYPT_AGENT");
+    let (mut fg, st) = agent_in_foreground(cmd, &socket);
     assert!(st["expires"].is_null(), "{st}");
     // A live agent's socket is not taken over.
     let out = fails(

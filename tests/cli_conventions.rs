@@ -589,7 +589,6 @@ fn d2d_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
 /// `agent start`, `status`, `stop`, and `agent run` in the foreground
 /// (its one ready line), each agent stopped at the end.
 fn agent_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
-    use std::io::BufRead;
     let mut out = Vec::new();
     let started = run_json(s, "A", &["agent", "start", "--lifetime", "5m"]);
     let socket = started["socket"].as_str().unwrap().to_string();
@@ -606,26 +605,10 @@ fn agent_outputs(s: &Sandbox) -> Vec<(&'static str, Value)> {
     };
     out.push(("agent status", via(&["agent", "status"])));
     out.push(("agent stop", via(&["agent", "stop"])));
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(s.path("agent-run"))
-            .unwrap();
-    }
+    private_dir(&s.path("agent-run"));
     let sock = s.path("agent-run/a.sock");
-    let mut fg = command(s, "A")
-        .args(["--json", "agent", "run", "--lifetime", "0", "--socket"])
-        .arg(&sock)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(fg.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    out.push(("agent run", serde_json::from_str(&line).unwrap()));
+    let (mut fg, ready) = agent_in_foreground(command(s, "A"), &sock);
+    out.push(("agent run", ready));
     let stop = command(s, "A")
         .env("EHRCRYPT_AGENT", &sock)
         .args(["agent", "stop"])

@@ -289,3 +289,41 @@ pub fn run_measured(cmd: &mut std::process::Command) -> (i32, u64) {
     assert_eq!(pid, child.id() as libc::pid_t);
     (libc::WEXITSTATUS(status), ru.ru_maxrss as u64 * 1024)
 }
+
+/// Creates `path` as a directory only its owner may enter (0700), as an
+/// agent's socket directory must be.
+#[cfg(unix)]
+pub fn private_dir(path: &Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(path)
+        .expect("create a private directory");
+}
+
+/// Spawns `cmd` (ehrcrypt with its keystore and passphrase set) as
+/// `--json agent run --lifetime 0 --socket SOCKET` in the foreground and
+/// waits for its one ready line: the process and its status document.
+#[cfg(unix)]
+pub fn agent_in_foreground(
+    mut cmd: std::process::Command,
+    socket: &Path,
+) -> (std::process::Child, Value) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = cmd
+        .args(["--json", "agent", "run", "--lifetime", "0", "--socket"])
+        .arg(socket)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ehrcrypt agent run");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("read the ready line");
+    let status = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("agent run: not a JSON ready line ({e}): {line:?}"));
+    (child, status)
+}
