@@ -152,7 +152,7 @@ fn start(env: &Env, keys: KeyArgs) -> Result<()> {
         env.out.json(&status);
         return Ok(());
     }
-    let path = shell_quote(&status.socket);
+    let path = super::output::shell_quote(&status.socket.to_string_lossy());
     env.out.line(format!(
         "{}={path}; export {};",
         agent::ENV_VAR,
@@ -299,10 +299,4 @@ fn until(s: &AgentStatus) -> String {
         Some(t) => format!("until {t}"),
         None => "until stopped".into(),
     }
-}
-
-/// A path as one word for `sh`, for the `eval` line.
-fn shell_quote(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    format!("'{}'", s.replace('\'', "'\\''"))
 }

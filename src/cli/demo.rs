@@ -233,9 +233,11 @@ fn capitalised(who: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `a` as the demo shows it in a command line: bare when it is one word
+/// already, quoted for `sh` otherwise.
 fn quote(a: &str) -> String {
     if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$".contains(c)) {
-        format!("'{a}'")
+        super::output::shell_quote(a)
     } else {
         a.to_string()
     }

@@ -266,6 +266,12 @@ pub fn try_stdout(line: &[u8]) -> ehrcrypt::Result<()> {
         .map_err(|e| Error::io(std::path::Path::new("-"), "write", e))
 }
 
+/// `s` as one single-quoted word for `sh` (a `'` inside closed, escaped
+/// and reopened), safe to `eval` and to paste.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 /// Writes to stdout. A closed pipe (`| head`) ends the process quietly
 /// with exit 0: the reader has all it wanted. Any other failure is
 /// reported as an I/O error (exit 9).
