@@ -204,7 +204,7 @@ impl Session {
 
     /// The newest private key of a local owner (used to sign).
     pub fn current_private_key(&self, owner: &Owner) -> Result<Arc<PrivateKey>> {
-        self.private_key(owner, &current_fingerprint(owner)?)
+        self.private_key(owner, &owner.current_private_fingerprint()?)
     }
 
     /// The private key `fp` of `owner` for the everyday operations: the
@@ -256,11 +256,6 @@ impl Session {
             }
             done => done,
         }
-    }
-
-    /// [`Session::key_ops`] for the newest key of a local owner.
-    pub fn current_key_ops(&self, owner: &Owner) -> Result<Arc<dyn PrivateKeyOps>> {
-        self.key_ops(owner, &current_fingerprint(owner)?)
     }
 
     #[cfg(unix)]
@@ -440,7 +435,7 @@ impl Session {
         if let Some(k) = &state.cache_key {
             return Ok(k.clone());
         }
-        let k = self.with_key(owner, &current_fingerprint(owner)?, |key| {
+        let k = self.with_key(owner, &owner.current_private_fingerprint()?, |key| {
             Ok((key.derive_key(LOOKUP_CACHE_FORMAT)?, key.fingerprint()))
         })?;
         state.cache_key = Some(k.clone());
@@ -580,9 +575,10 @@ impl Session {
         let (recipients, unverified) =
             self.recipients(delegator, delegate, opts.allow_unverified)?;
         let owner = self.keystore.owner(delegator)?;
-        let (record, key) = self.with_key(owner, &current_fingerprint(owner)?, |signer| {
-            HcPartyKey::create(delegator, delegate, &recipients, signer)
-        })?;
+        let (record, key) =
+            self.with_key(owner, &owner.current_private_fingerprint()?, |signer| {
+                HcPartyKey::create(delegator, delegate, &recipients, signer)
+            })?;
         let stored = record.clone();
         self.keystore = {
             let (d, e) = (delegator.clone(), delegate.clone());
@@ -726,19 +722,6 @@ type Recipients = Vec<(OwnerId, PublicKey)>;
 fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
     m.lock()
         .map_err(|_| Error::internal("a worker thread panicked"))
-}
-
-/// The fingerprint of a local owner's newest private key.
-fn current_fingerprint(owner: &Owner) -> Result<Fingerprint> {
-    owner
-        .current_private_key_entry()
-        .map(|k| k.fingerprint)
-        .ok_or_else(|| {
-            Error::not_found(format!(
-                "owner {} has no private key in this keystore",
-                owner.id
-            ))
-        })
 }
 
 #[cfg(test)]

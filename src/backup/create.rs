@@ -114,7 +114,10 @@ pub fn create_with_card(
     check_new_dir(out)?;
     let paths = expand_inputs(inputs)?;
     let owner = session.keystore().local_owner(me)?;
-    let key = session.current_key_ops(owner)?;
+    let signer = owner.current_private_fingerprint()?;
+    // Opened (or found in the agent) before any work: a wrong passphrase
+    // fails first, not after the whole backup.
+    session.key_ops(owner, &signer)?;
     let z = SymmetricKey::generate();
     let (id_hex, backup_id) = random_hex16();
     let parent = match out.parent() {
@@ -179,7 +182,6 @@ pub fn create_with_card(
         .write_all(&mbytes)
         .map_err(|e| Error::io(&mpath, "write", e))?;
     let time = now_unix();
-    let signer = key.fingerprint();
     let kc = key_commitment(&z, &backup_id);
     let msg = qr::signed_message(
         &backup_id,

@@ -144,6 +144,19 @@ impl Owner {
             .find_map(|k| self.private_key_entry(&k.fingerprint))
     }
 
+    /// The fingerprint of the newest private key held here (the one that
+    /// signs); not found for an owner without one.
+    pub fn current_private_fingerprint(&self) -> Result<Fingerprint> {
+        self.current_private_key_entry()
+            .map(|k| k.fingerprint)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "owner {} has no private key in this keystore",
+                    self.id
+                ))
+            })
+    }
+
     /// Checks that `passphrase` opens this owner's keys held here (all of
     /// an owner's keys are under one passphrase); true for an owner with
     /// none.
