@@ -33,7 +33,7 @@ pub struct Stats {
     pub key_unlocks: usize,
     /// Keys a command used through `ehrcrypt agent` instead of unlocking
     /// them (each for one or more operations).
-    pub agent_operations: usize,
+    pub agent_keys_used: usize,
 }
 
 /// How a new exchange key may be made.
@@ -80,7 +80,7 @@ pub struct Session {
     agent: Option<Arc<Client>>,
     /// The fingerprints it holds, asked once; or why it did not answer.
     agent_keys: Mutex<Option<std::result::Result<HashSet<Fingerprint>, String>>>,
-    agent_operations: AtomicUsize,
+    agent_keys_used: AtomicUsize,
 }
 
 /// One exchange key a reader holds, ready to find its entries in v2
@@ -157,7 +157,7 @@ impl Session {
             #[cfg(unix)]
             agent: Client::from_env().map(Arc::new),
             agent_keys: Mutex::new(None),
-            agent_operations: AtomicUsize::new(0),
+            agent_keys_used: AtomicUsize::new(0),
         })
     }
 
@@ -179,7 +179,7 @@ impl Session {
         Stats {
             rsa_decryptions: self.rsa_decryptions.load(Ordering::Relaxed),
             key_unlocks: self.key_unlocks.load(Ordering::Relaxed),
-            agent_operations: self.agent_operations.load(Ordering::Relaxed),
+            agent_keys_used: self.agent_keys_used.load(Ordering::Relaxed),
         }
     }
 
@@ -231,7 +231,7 @@ impl Session {
                 .find(|k| k.fingerprint == *fp)
                 .and_then(|k| PublicKey::from_pem(&k.spki).ok());
             if let Some(public) = public {
-                self.agent_operations.fetch_add(1, Ordering::Relaxed);
+                self.agent_keys_used.fetch_add(1, Ordering::Relaxed);
                 return Ok((Arc::new(AgentKey::new(agent, public)), true));
             }
         }
@@ -760,7 +760,7 @@ mod tests {
             Stats {
                 rsa_decryptions: 1,
                 key_unlocks: 1,
-                agent_operations: 0
+                agent_keys_used: 0
             }
         );
     }

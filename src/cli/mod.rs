@@ -278,7 +278,7 @@ impl Env {
     /// Reports the session's RSA work for `-v`.
     pub fn report_stats(&self, session: &Session) {
         let s = session.stats();
-        let agent = match s.agent_operations {
+        let agent = match s.agent_keys_used {
             0 => String::new(),
             n => format!(", keys used through the agent: {n}"),
         };
